@@ -1,0 +1,139 @@
+"""How fast stages and advocate scores are recomputed for 100,000 customers and 1,000,000 orders.
+
+    python bench/advocacy.py [CUSTOMERS] [ORDERS]
+
+Builds a fresh SQLite database migrated with hub.db.migrate (and a PostgreSQL one when
+HUB_BENCH_DATABASE_URL is set, e.g. postgres://postgres@127.0.0.1:5432/hub_bench — it is
+dropped and recreated), fills it with raw SQL executemany, then times one snapshot of
+every customer (stages, snapshot rows, Customer.stage and advocate_score), reading the
+facts with one grouped query per fact over ranges of customer ids.
+Reports seconds and peak memory (resident set size). Target on SQLite: ≤ 20 s, ≤ 500 MB.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import resource
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import asyncpg
+
+from hub import db as hub_db
+from hub.advocacy.snapshots import take_snapshot
+from hub.advocacy.stages import Thresholds
+
+NOW = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
+CUSTOMER_SQL = """INSERT INTO customer (id, email, name, locale, mail_opt_outs, stage, advocate_score,
+  profile_name, created_at, updated_at) VALUES ({})"""
+ORDER_SQL = """INSERT INTO orders (source, external_id, currency, total, placed_at, cancelled_at,
+  created_at, updated_at, customer_id) VALUES ({})"""
+
+
+def _customers(count: int) -> Iterator[tuple[object, ...]]:
+    joined = NOW - timedelta(days=800)
+    for i in range(1, count + 1):
+        yield (i, f"c{i}@example.net", f"Customer {i}", "en", "[]", "new", 0, "", joined, joined)
+
+
+def _orders(customers: int, count: int) -> Iterator[tuple[object, ...]]:
+    rng = random.Random(7)
+    for i in range(count):
+        placed = NOW - timedelta(minutes=rng.randrange(730 * 24 * 60))
+        cancelled = placed + timedelta(hours=2) if rng.random() < 0.02 else None
+        customer = int(customers * rng.random() ** 1.6) + 1  # a few buy often, most rarely
+        yield ("api", f"O{i}", "USD", f"{rng.randrange(1500, 30000) / 100:.2f}", placed, cancelled,
+               placed, placed, customer)
+
+
+def _fill_sqlite(path: Path, customers: int, orders: int) -> None:
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA synchronous = OFF")
+    connection.execute("PRAGMA journal_mode = MEMORY")
+    with connection:
+        connection.executemany(CUSTOMER_SQL.format(",".join("?" * 10)),
+                               ((*row[:8], _text(row[8]), _text(row[9])) for row in _customers(customers)))
+        connection.executemany(ORDER_SQL.format(",".join("?" * 9)),
+                               (tuple(_text(v) for v in row) for row in _orders(customers, orders)))
+    connection.close()
+
+
+def _text(value: object) -> object:
+    return value.isoformat(" ") if isinstance(value, datetime) else value
+
+
+async def _fill_postgres(url: str, customers: int, orders: int) -> None:
+    connection = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    try:
+        marks = ",".join(f"${i}" for i in range(1, 11))
+        await connection.executemany(CUSTOMER_SQL.format(marks), list(_customers(customers)))
+        marks = ",".join(f"${i}" for i in range(1, 10))
+        await connection.executemany(ORDER_SQL.format(marks), list(_orders(customers, orders)))
+        await connection.execute("SELECT setval(pg_get_serial_sequence('customer', 'id'), $1)", customers)
+        await connection.execute("ANALYZE")
+    finally:
+        await connection.close()
+
+
+async def _recompute(url: str) -> tuple[float, dict[str, int]]:
+    await hub_db.connect(url)
+    try:
+        started = time.perf_counter()
+        result = await take_snapshot(NOW.date(), Thresholds(), update_customers=True)
+        return time.perf_counter() - started, dict(result.counts)
+    finally:
+        await hub_db.disconnect()
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+async def _postgres_url(base: str) -> str:
+    admin = await asyncpg.connect(base.replace("postgres://", "postgresql://", 1))
+    try:
+        await admin.execute("DROP DATABASE IF EXISTS hub_bench_advocacy WITH (FORCE)")
+        await admin.execute("CREATE DATABASE hub_bench_advocacy")
+    finally:
+        await admin.close()
+    return base.rsplit("/", 1)[0] + "/hub_bench_advocacy"
+
+
+def _report(label: str, seconds: float, counts: dict[str, int], before_mb: float) -> None:
+    print(f"{label}: recomputed {sum(counts.values()):,} customers in {seconds:.1f} s; "
+          f"peak RSS {_peak_mb():.0f} MB (after loading: {before_mb:.0f} MB); {counts}")
+
+
+def main() -> None:
+    customers = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    orders = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench.sqlite3"
+        asyncio.run(hub_db.migrate(f"sqlite://{path}"))
+        started = time.perf_counter()
+        _fill_sqlite(path, customers, orders)
+        print(f"SQLite: loaded {customers:,} customers and {orders:,} orders in "
+              f"{time.perf_counter() - started:.1f} s")
+        before = _peak_mb()
+        seconds, counts = asyncio.run(_recompute(f"sqlite://{path}"))
+        _report("SQLite", seconds, counts, before)
+    base = os.environ.get("HUB_BENCH_DATABASE_URL", "")
+    if base:
+        url = asyncio.run(_postgres_url(base))
+        asyncio.run(hub_db.migrate(url))
+        asyncio.run(_fill_postgres(url, customers, orders))
+        seconds, counts = asyncio.run(_recompute(url))
+        _report("PostgreSQL", seconds, counts, before)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""The admin navigation: only pages that exist and that the user may open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.requests import Request
+from starlette.routing import NoMatchFound
+
+from hub.staff.models import StaffUser
+
+
+@dataclass(frozen=True)
+class NavItem:
+    route: str
+    label: str
+    roles: tuple[str, ...] = ()
+
+
+NAV = (
+    NavItem("dashboard", "Dashboard"),
+    NavItem("case_queue", "Cases", ("agent",)),
+    NavItem("review_moderation", "Reviews", ("moderator",)),
+    NavItem("photo_moderation", "Photos", ("moderator",)),
+    NavItem("question_moderation", "Questions", ("moderator",)),
+    NavItem("survey_list", "Surveys", ("moderator",)),
+    NavItem("advocates", "Advocates", ("moderator",)),
+    NavItem("movement", "Movement"),
+    NavItem("retention", "Retention"),
+    NavItem("outbox", "Outbox", ("admin",)),
+    NavItem("exports", "Exports", ("admin",)),
+    NavItem("privacy", "Privacy", ("admin",)),
+    NavItem("settings_page", "Settings", ("admin",)),
+    NavItem("audit_log", "Audit log", ("admin",)),
+)
+
+
+def nav_links(request: Request, user: StaffUser | None) -> list[tuple[str, str, bool]]:
+    """(url, label, current) for each page that exists and ``user`` may open."""
+    links = []
+    for item in NAV:
+        if user is None or (item.roles and not user.has_role(*item.roles)):
+            continue
+        try:
+            url = str(request.app.url_path_for(item.route))
+        except NoMatchFound:
+            continue
+        links.append((url, item.label, request.url.path == url))
+    return links

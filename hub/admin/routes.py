@@ -1,0 +1,31 @@
+"""The dashboard shell and the audit log."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from hub.admin.audit import PAGE_SIZE, audit_page
+from hub.admin.dashboard import load_dashboard
+from hub.staff.web import require_staff
+from hub.templating import render
+
+
+@require_staff()
+async def dashboard(request: Request) -> Response:
+    return render(request, "admin/dashboard.html", {"board": await load_dashboard()})
+
+
+@require_staff("admin")
+async def audit_log(request: Request) -> Response:
+    before = request.query_params.get("before", "")
+    entries = await audit_page(int(before) if before.isdigit() else None)
+    more = len(entries) == PAGE_SIZE
+    return render(request, "admin/audit.html", {"entries": entries, "more": more})
+
+
+routes = [
+    Route("/admin", dashboard, name="dashboard"),
+    Route("/admin/audit", audit_log, name="audit_log"),
+]

@@ -1,0 +1,49 @@
+"""The advocates page: candidates not yet recognised, with filters."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from tortoise.expressions import Q
+
+from hub.advocacy.badges import RECOGNISED
+from hub.advocacy.models import Award
+from hub.advocacy.movement import STAGES
+from hub.catalog.models import Customer
+from hub.feedback.models import Review
+
+PAGE_SIZE = 100
+DEFAULT_STAGES = ("advocate", "loyal")
+
+
+@dataclass(frozen=True)
+class CandidateFilters:
+    stage: str = ""
+    min_score: int = 0
+    has_photos: bool = False
+
+    @classmethod
+    def parse(cls, params: Mapping[str, str]) -> CandidateFilters:
+        stage = params.get("stage", "")
+        score = params.get("min_score", "")
+        return cls(
+            stage=stage if stage in STAGES else "",
+            min_score=max(0, min(int(score), 100)) if score.isdigit() else 0,
+            has_photos=params.get("has_photos", "") in ("1", "on", "true"),
+        )
+
+
+async def candidates(filters: CandidateFilters) -> list[Customer]:
+    """Customers not recognised yet, highest score first."""
+    recognised = Award.filter(badge=RECOGNISED).values_list("customer_id", flat=True)
+    query = Customer.filter(erased_at__isnull=True, advocate_score__gte=filters.min_score)
+    query = query.exclude(id__in=await recognised)
+    if filters.stage:
+        query = query.filter(stage=filters.stage)
+    else:
+        query = query.filter(Q(stage__in=DEFAULT_STAGES) | Q(advocate_score__gte=50))
+    if filters.has_photos:
+        with_photos = Review.filter(has_photos=True, customer_id__isnull=False)
+        query = query.filter(id__in=await with_photos.values_list("customer_id", flat=True))
+    return await query.order_by("-advocate_score", "id").limit(PAGE_SIZE)

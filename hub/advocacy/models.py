@@ -1,0 +1,135 @@
+"""Stage history, recognition (badges, points), referrals and win-back."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+from hub.catalog.models import Customer, Order
+from hub.staff.models import StaffUser
+
+
+class Stage(StrEnum):
+    NEW = "new"
+    ACTIVE = "active"
+    LOYAL = "loyal"
+    ADVOCATE = "advocate"
+    AT_RISK = "at_risk"
+    DORMANT = "dormant"
+
+
+class StageSnapshot(Model):
+    """The stage of one customer on one day, one row per customer per day."""
+
+    id = fields.BigIntField(primary_key=True)
+    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
+        "hub.Customer", related_name="stage_snapshots", on_delete=fields.CASCADE
+    )
+    day = fields.DateField()
+    stage = fields.CharField(max_length=16)
+
+    class Meta:
+        table = "stage_snapshot"
+        unique_together = (("customer_id", "day"),)
+        indexes = (("day", "stage"),)
+
+
+class Award(Model):
+    """A badge given to a customer, by a marketer or by a rule."""
+
+    id = fields.IntField(primary_key=True)
+    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
+        "hub.Customer", related_name="awards", on_delete=fields.CASCADE
+    )
+    badge = fields.CharField(max_length=32)
+    awarded_by: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
+        "hub.StaffUser", related_name="awards_given", null=True, on_delete=fields.SET_NULL
+    )
+    note = fields.CharField(max_length=255, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "award"
+        unique_together = (("customer_id", "badge"),)
+
+
+class PointsEntry(Model):
+    """One line of the points ledger. A refund adds a reversing line."""
+
+    id = fields.BigIntField(primary_key=True)
+    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
+        "hub.Customer", related_name="points", on_delete=fields.CASCADE
+    )
+    points = fields.IntField()
+    reason = fields.CharField(max_length=64)
+    order: fields.ForeignKeyNullableRelation[Order] = fields.ForeignKeyField(
+        "hub.Order", related_name="points", null=True, on_delete=fields.SET_NULL
+    )
+    reverses: fields.ForeignKeyNullableRelation[PointsEntry] = fields.ForeignKeyField(
+        "hub.PointsEntry", related_name="reversals", null=True, on_delete=fields.SET_NULL
+    )
+    created_by: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
+        "hub.StaffUser", related_name="points_given", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "points_entry"
+        indexes = (("customer_id", "created_at"),)
+
+
+class ReferralCode(Model):
+    id = fields.IntField(primary_key=True)
+    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
+        "hub.Customer", related_name="referral_codes", on_delete=fields.CASCADE
+    )
+    code = fields.CharField(max_length=32, unique=True)
+    visits = fields.IntField(default=0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "referral_code"
+
+
+class Referral(Model):
+    """An order that arrived with the code of an advocate, and whether it counts."""
+
+    id = fields.IntField(primary_key=True)
+    code: fields.ForeignKeyRelation[ReferralCode] = fields.ForeignKeyField(
+        "hub.ReferralCode", related_name="referrals", on_delete=fields.CASCADE
+    )
+    referrer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
+        "hub.Customer", related_name="referrals_made", on_delete=fields.CASCADE
+    )
+    referred: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
+        "hub.Customer", related_name="referred_by", on_delete=fields.CASCADE
+    )
+    order: fields.OneToOneRelation[Order] = fields.OneToOneField(
+        "hub.Order", related_name="referral", on_delete=fields.CASCADE
+    )
+    # counted, self_referral or existing_customer
+    outcome = fields.CharField(max_length=24)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "referral"
+        indexes = (("referrer_id", "created_at"),)
+
+
+class WinBack(Model):
+    id = fields.IntField(primary_key=True)
+    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
+        "hub.Customer", related_name="win_backs", on_delete=fields.CASCADE
+    )
+    stage = fields.CharField(max_length=16)
+    offer_code = fields.CharField(max_length=64, default="")
+    sent_at = fields.DatetimeField(db_index=True)
+    won_order: fields.ForeignKeyNullableRelation[Order] = fields.ForeignKeyField(
+        "hub.Order", related_name="win_backs", null=True, on_delete=fields.SET_NULL
+    )
+
+    class Meta:
+        table = "win_back"
+        indexes = (("customer_id", "sent_at"),)

@@ -1,0 +1,104 @@
+"""Recognising advocates: a badge, points on the ledger, and a thank-you mail with a referral link.
+
+Points never depend on a review's rating: a marketer gives a fixed number per recognition,
+and referrals earn a fixed number per referred order (reversed when that order is refunded).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import cast
+
+from tortoise.transactions import in_transaction
+
+from hub.advocacy.badges import BADGES, RECOGNISED
+from hub.advocacy.models import Award, PointsEntry
+from hub.advocacy.referrals import code_for
+from hub.catalog.models import Customer, MailKind, Order
+from hub.config import Settings
+from hub.mail.outbox import enqueue
+from hub.staff.accounts import audit
+from hub.staff.models import StaffUser
+from hub.urls import external_url
+
+MAX_POINTS = 10_000
+
+
+class RecognitionError(ValueError):
+    def __init__(self, field_name: str, reason: str) -> None:
+        super().__init__(f"{field_name}: {reason}")
+        self.field = field_name
+        self.reason = reason
+
+
+@dataclass
+class RecognitionResult:
+    recognised: list[int] = field(default_factory=list)
+    mailed: list[int] = field(default_factory=list)
+
+
+def check_request(customer_ids: list[int], badge: str, points: int) -> None:
+    if not customer_ids:
+        raise RecognitionError("customers", "pick at least one customer")
+    if badge not in BADGES:
+        raise RecognitionError("badge", "pick one of the badges")
+    if not 0 <= points <= MAX_POINTS:
+        raise RecognitionError("points", f"must be between 0 and {MAX_POINTS}")
+
+
+async def recognise(settings: Settings, customer_ids: list[int], badge: str, points: int,
+                    actor: StaffUser, now: datetime) -> RecognitionResult:
+    """Give each customer the badge, the points and a thank-you mail (if they accept thanks)."""
+    check_request(customer_ids, badge, points)
+    result = RecognitionResult()
+    for customer in await Customer.filter(id__in=customer_ids, erased_at__isnull=True).order_by("id"):
+        await _recognise_one(customer, badge, points, actor)
+        result.recognised.append(customer.id)
+        if await _thank(settings, customer, badge, points, now):
+            result.mailed.append(customer.id)
+    await audit(actor, "advocates.recognise", "customer", ",".join(map(str, result.recognised)),
+                badge=badge, points=points)
+    return result
+
+
+async def _recognise_one(customer: Customer, badge: str, points: int, actor: StaffUser) -> None:
+    async with in_transaction():
+        await Award.get_or_create(customer=customer, badge=badge, defaults={"awarded_by": actor})
+        await Award.get_or_create(customer=customer, badge=RECOGNISED, defaults={"awarded_by": actor})
+        if points:
+            await PointsEntry.create(customer=customer, points=points, reason=f"badge:{badge}",
+                                     created_by=actor)
+
+
+async def _thank(settings: Settings, customer: Customer, badge: str, points: int, now: datetime) -> bool:
+    if not customer.accepts(MailKind.THANKS.value):
+        return False
+    code = await code_for(customer)
+    context = {"customer": customer, "badge": BADGES[badge], "points": points,
+               "referral_url": external_url(settings, "referral_redirect", code=code.code),
+               "code": code.code}
+    queued = await enqueue(settings, kind="advocate_thanks", template="advocate_thanks",
+                           context=context, to=customer.email, customer=customer,
+                           dedupe_key=f"advocate_thanks:{customer.id}:{badge}")
+    return queued is not None
+
+
+async def reverse_points_for_refund(order: Order) -> int:
+    """Add a reversing line for every points entry earned by ``order``; idempotent."""
+    earned = await PointsEntry.filter(order_id=order.id, reverses_id__isnull=True, points__gt=0)
+    reversed_ids = set(await PointsEntry.filter(reverses_id__in=[e.id for e in earned])
+                       .values_list("reverses_id", flat=True))
+    added = 0
+    for entry in earned:
+        if entry.id in reversed_ids:
+            continue
+        await PointsEntry.create(customer_id=entry.customer_id, points=-entry.points,  # type: ignore[attr-defined]
+                                 reason="refund", order_id=order.id, reverses=entry)
+        added += 1
+    return added
+
+
+async def points_balance(customer_id: int) -> int:
+    values = await PointsEntry.filter(customer_id=customer_id).values_list("points", flat=True)
+    return sum(cast("list[int]", values))

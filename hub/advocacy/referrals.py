@@ -1,0 +1,128 @@
+"""Referral codes, visits, attributing orders to advocates, and the flywheel figures."""
+
+from __future__ import annotations
+
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+
+from hub.advocacy.facts import as_decimal
+from hub.advocacy.models import PointsEntry, Referral, ReferralCode
+from hub.advocacy.sql import fetch, month_of
+from hub.catalog.models import Customer, Order
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+REFERRAL_POINTS = 50
+
+
+class Outcome:
+    COUNTED = "counted"
+    SELF_REFERRAL = "self_referral"
+    EXISTING_CUSTOMER = "existing_customer"
+
+
+def new_code(customer: Customer) -> str:
+    prefix = "".join(ch for ch in customer.first_name.upper() if ch.isalnum())[:10] or "FRIEND"
+    return f"{prefix}-{''.join(secrets.choice(CODE_ALPHABET) for _ in range(6))}"
+
+
+async def code_for(customer: Customer) -> ReferralCode:
+    """The customer's referral code, made on first use."""
+    existing = await ReferralCode.filter(customer=customer).order_by("id").first()
+    if existing:
+        return existing
+    for _ in range(5):
+        try:
+            return await ReferralCode.create(customer=customer, code=new_code(customer))
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not make a unique referral code")
+
+
+async def record_visit(code: str) -> bool:
+    """Count a visit of ``/ref/<code>``; False when there is no such code."""
+    from tortoise.expressions import F
+
+    return await ReferralCode.filter(code=code).update(visits=F("visits") + 1) > 0
+
+
+async def _outcome(order: Order, code: ReferralCode) -> str:
+    if code.customer_id == order.customer_id:  # type: ignore[attr-defined]
+        return Outcome.SELF_REFERRAL
+    earlier = Order.filter(customer_id=order.customer_id, placed_at__lt=order.placed_at)
+    if await earlier.exclude(id=order.id).exists():
+        return Outcome.EXISTING_CUSTOMER
+    return Outcome.COUNTED
+
+
+async def attribute_referral(order: Order) -> Referral | None:
+    """Attribute an order that arrived with a referral code; idempotent per order.
+
+    Self-referrals and customers who had ordered before are recorded but do not count.
+    A counted referral gives the referrer points, tied to the order (reversed on refund).
+    """
+    if not order.referral_code:
+        return None
+    existing = await Referral.get_or_none(order_id=order.id)
+    code = await ReferralCode.get_or_none(code=order.referral_code.strip().upper())
+    if existing or code is None:
+        return existing
+    outcome = await _outcome(order, code)
+    referral = await Referral.create(code=code, referrer_id=code.customer_id,  # type: ignore[attr-defined]
+                                     referred_id=order.customer_id, order=order, outcome=outcome)
+    if outcome == Outcome.COUNTED:
+        await PointsEntry.create(customer_id=code.customer_id, points=REFERRAL_POINTS,  # type: ignore[attr-defined]
+                                 reason="referral", order=order)
+    return referral
+
+
+@dataclass(frozen=True)
+class Flywheel:
+    per_advocate: list[dict[str, Any]]
+    per_month: list[dict[str, Any]]
+
+    @property
+    def total_customers(self) -> int:
+        return sum(row["customers"] for row in self.per_month)
+
+    @property
+    def total_revenue(self) -> Decimal:
+        return sum((row["revenue"] for row in self.per_month), Decimal("0"))
+
+
+_PER_ADVOCATE = """SELECT r.referrer_id AS customer_id, c.name AS name,
+  COUNT(DISTINCT r.referred_id) AS customers, COALESCE(SUM(o.total), 0) AS revenue
+  FROM referral r JOIN customer c ON c.id = r.referrer_id
+  LEFT JOIN orders o ON o.customer_id = r.referred_id AND o.cancelled_at IS NULL
+  AND o.refunded_at IS NULL AND o.placed_at >= r.created_at
+  WHERE r.outcome = 'counted' GROUP BY r.referrer_id, c.name ORDER BY revenue DESC"""
+
+
+def _per_month_sql() -> str:
+    return f"""SELECT {month_of('r.created_at')} AS month, COUNT(DISTINCT r.referred_id) AS customers,
+      COALESCE(SUM(o.total), 0) AS revenue FROM referral r
+      LEFT JOIN orders o ON o.id = r.order_id AND o.cancelled_at IS NULL AND o.refunded_at IS NULL
+      WHERE r.outcome = 'counted' GROUP BY 1 ORDER BY 1"""  # noqa: S608
+
+
+def _money(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**row, "revenue": as_decimal(row["revenue"]).quantize(Decimal("0.01"))} for row in rows]
+
+
+async def flywheel(limit: int = 20) -> Flywheel:
+    """Referred customers and their revenue: per advocate (all their orders since the
+    referral) and per month of referral (the referred first order)."""
+    per_advocate = _money(await fetch(_PER_ADVOCATE))[:limit]
+    return Flywheel(per_advocate, _money(await fetch(_per_month_sql())))
+
+
+async def referral_counts(customer_ids: list[int]) -> dict[int, dict[str, int]]:
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    rows = await Referral.filter(referrer_id__in=customer_ids).values_list("referrer_id", "outcome")
+    for referrer_id, outcome in rows:
+        counts[referrer_id][outcome] += 1
+    return counts

@@ -1,0 +1,147 @@
+"""Routes of the advocacy domain: movement, retention, advocates, customers, referral links, API."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from hub.advocacy.advocates import CandidateFilters
+from hub.advocacy.badges import BADGES, badge_label
+from hub.advocacy.customer_page import customer_view, customers_by_ids
+from hub.advocacy.movement import STAGES, matrix, movers
+from hub.advocacy.pages import advocates_page, movement_page, retention_page
+from hub.advocacy.params import BadParams, period_from
+from hub.advocacy.recognition import RecognitionError, recognise
+from hub.advocacy.referrals import record_visit
+from hub.advocacy.retention import Period, retention
+from hub.advocacy.stages import Thresholds
+from hub.catalog.api import problem, require_scope
+from hub.staff.models import Role
+from hub.staff.web import require_staff, staff
+from hub.templating import render
+
+MOVEMENT_DAYS = 90
+RETENTION_DAYS = 365
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+def _period(request: Request, days: int, names: tuple[str, str] = ("from", "to")) -> Period:
+    try:
+        return period_from(request.query_params, _today(), days, names)
+    except BadParams as error:
+        raise HTTPException(422, str(error)) from None
+
+
+@require_staff()
+async def movement(request: Request) -> Response:
+    page = await movement_page(_period(request, MOVEMENT_DAYS))
+    return render(request, "advocacy/movement.html", {"page": page, "stages": STAGES}, block="matrix")
+
+
+@require_staff()
+async def retention_view(request: Request) -> Response:
+    page = await retention_page(request.app.state.settings, _period(request, RETENTION_DAYS))
+    return render(request, "advocacy/retention.html", {"page": page}, block="figures")
+
+
+async def _advocates(request: Request, error: RecognitionError | None = None,
+                     notice: str = "", status_code: int = 200) -> Response:
+    page = await advocates_page(CandidateFilters.parse(request.query_params))
+    context = {"page": page, "stages": STAGES, "badges": BADGES, "error": error, "notice": notice}
+    return render(request, "advocacy/advocates.html", context, status_code=status_code,
+                  block="candidates")
+
+
+@require_staff(Role.MODERATOR)
+async def advocates(request: Request) -> Response:
+    return await _advocates(request)
+
+
+@require_staff(Role.MODERATOR)
+async def advocates_recognise(request: Request) -> Response:
+    form = await request.form()
+    ids = [int(v) for v in form.getlist("customer") if isinstance(v, str) and v.isdigit()]
+    points = str(form.get("points", "0"))
+    try:
+        result = await recognise(request.app.state.settings, ids, str(form.get("badge", "")),
+                                 int(points) if points.isdigit() else -1, staff(request),
+                                 datetime.now(UTC))
+    except RecognitionError as error:
+        return await _advocates(request, error, status_code=422)
+    notice = f"Recognised {len(result.recognised)} customers; {len(result.mailed)} thank-you mails queued."
+    return await _advocates(request, notice=notice)
+
+
+@require_staff()
+async def customer_detail(request: Request) -> Response:
+    limits = Thresholds.from_settings(request.app.state.settings)
+    view = await customer_view(request.path_params["customer_id"], _today(), limits)
+    if view is None:
+        raise HTTPException(404, "There is no such customer.")
+    return render(request, "advocacy/customer.html", {"view": view, "badge_label": badge_label})
+
+
+@require_staff()
+async def customer_list(request: Request) -> Response:
+    period = _period(request, MOVEMENT_DAYS, ("from_day", "to_day"))
+    before, after = request.query_params.get("from_stage", ""), request.query_params.get("to_stage", "")
+    if after not in STAGES or before not in (*STAGES, "none"):
+        raise HTTPException(422, "from_stage and to_stage must be stages.")
+    found = await matrix(period.start, period.end)
+    ids = await movers(found.from_day or date.min, found.to_day or period.end, before, after) \
+        if found.to_day else []
+    context = {"customers": await customers_by_ids(ids), "total": len(ids), "matrix": found,
+               "from_stage": before, "to_stage": after}
+    return render(request, "advocacy/customers.html", context)
+
+
+async def referral_redirect(request: Request) -> Response:
+    code = request.path_params["code"]
+    store = request.app.state.settings.store_url
+    if not await record_visit(code):
+        return RedirectResponse(store, status_code=302)
+    return RedirectResponse(f"{store}?ref={code}", status_code=302)
+
+
+def _api_period(request: Request, days: int) -> Period:
+    return period_from(request.query_params, _today(), days)
+
+
+@require_scope("metrics:read")
+async def api_movement(request: Request) -> Response:
+    try:
+        period = _api_period(request, MOVEMENT_DAYS)
+    except BadParams as error:
+        return problem(422, "The dates are not valid.", error.errors)
+    page = await movement_page(period)
+    return JSONResponse({**page.matrix.as_dict(), "stage_counts": page.series.as_dict()})
+
+
+@require_scope("metrics:read")
+async def api_retention(request: Request) -> Response:
+    try:
+        period = _api_period(request, RETENTION_DAYS)
+    except BadParams as error:
+        return problem(422, "The dates are not valid.", error.errors)
+    return JSONResponse((await retention(request.app.state.settings, period)).as_dict())
+
+
+routes: list[BaseRoute] = [
+    Route("/admin/movement", movement, name="movement"),
+    Route("/admin/retention", retention_view, name="retention"),
+    Route("/admin/advocates", advocates, name="advocates"),
+    Route("/admin/advocates/recognise", advocates_recognise, methods=["POST"],
+          name="advocates_recognise"),
+    Route("/admin/customers", customer_list, name="customer_list"),
+    Route("/admin/customers/{customer_id:id}", customer_detail, name="customer_detail"),
+    Route("/ref/{code}", referral_redirect, name="referral_redirect"),
+    Route("/api/v1/metrics/movement", api_movement, name="api_movement"),
+    Route("/api/v1/metrics/retention", api_retention, name="api_retention"),
+]

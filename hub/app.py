@@ -1,0 +1,134 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.body_limit import RequestBodyLimitMiddleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from tortoise.contrib.starlette import RegisterTortoise
+
+from hub import health
+from hub.admin import routes as admin_routes
+from hub.advocacy import routes as advocacy_routes
+from hub.catalog import routes as catalog_routes
+from hub.community import routes as community_routes
+from hub.config import Settings, load_settings
+from hub.dataio import routes as dataio_routes
+from hub.dataio.metrics import MetricsMiddleware
+from hub.dataio.ratelimit import RateLimitMiddleware
+from hub.db import tortoise_config
+from hub.feedback import photo_routes, survey_routes
+from hub.feedback import routes as feedback_routes
+from hub.invites import routes as invites_routes
+from hub.logredact import install as install_log_redaction
+from hub.logredact import redact_path
+from hub.mail import routes as mail_routes
+from hub.middleware import SecurityHeadersMiddleware
+from hub.staff import routes as staff_routes
+from hub.templating import STATIC_DIR, render
+from hub.triage import routes as triage_routes
+from hub.widget import routes as widget_routes
+from hub.worker import embedded_worker
+
+log = logging.getLogger("hub")
+
+MAX_BODY_BYTES = 60 * 1024 * 1024  # five photos of 10 MB and the form around them
+
+
+def all_routes() -> list[BaseRoute]:
+    """Every route of the hub; also used to build links outside a request."""
+    return [
+        Route("/healthz", health.healthz, name="healthz"),
+        Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+        *staff_routes.routes,
+        *admin_routes.routes,
+        *catalog_routes.routes,
+        *invites_routes.routes,
+        *mail_routes.routes,
+        *feedback_routes.routes,
+        *survey_routes.routes,
+        *photo_routes.routes,
+        *triage_routes.routes,
+        *widget_routes.routes,
+        *advocacy_routes.routes,
+        *community_routes.routes,
+        *dataio_routes.routes,
+    ]
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith(("/api/", "/webhooks/"))
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if _wants_json(request):
+        return JSONResponse(
+            {"title": exc.detail, "status": exc.status_code},
+            status_code=exc.status_code,
+            media_type="application/problem+json",
+            headers=exc.headers,
+        )
+    context = {"status": exc.status_code, "detail": exc.detail}
+    return render(request, "errors/error.html", context, status_code=exc.status_code)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, redact_path(request.url.path),
+                  exc_info=exc)
+    if _wants_json(request):
+        return JSONResponse({"title": "Internal Server Error", "status": 500}, status_code=500,
+                            media_type="application/problem+json")
+    return render(request, "errors/error.html", {"status": 500, "detail": ""}, status_code=500)
+
+
+def _middleware(settings: Settings) -> list[Middleware]:
+    return [
+        Middleware(MetricsMiddleware),
+        Middleware(SecurityHeadersMiddleware, hsts=settings.https),
+        Middleware(RateLimitMiddleware, limits=settings.extra.get("rate_limits")),
+        Middleware(RequestBodyLimitMiddleware, max_body_size=MAX_BODY_BYTES),
+        Middleware(GZipMiddleware, minimum_size=800),
+        Middleware(
+            SessionMiddleware,
+            secret_key=settings.secret_key,
+            session_cookie="hub_session",
+            max_age=12 * 3600,
+            same_site="lax",
+            https_only=settings.https,
+        ),
+    ]
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or load_settings()
+    install_log_redaction()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with (
+            RegisterTortoise(app, config=tortoise_config(settings.database_url)),
+            embedded_worker(settings),
+        ):
+            yield
+
+    app = Starlette(
+        routes=all_routes(),
+        middleware=_middleware(settings),
+        exception_handlers={HTTPException: http_error, 500: server_error},
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.log = log
+    return app

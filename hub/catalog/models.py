@@ -1,0 +1,155 @@
+"""Customers, products, orders and the webhook deliveries already seen."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class OrderSource(StrEnum):
+    API = "api"
+    SHOPIFY = "shopify"
+    WOOCOMMERCE = "woocommerce"
+    CSV = "csv"
+    DEMO = "demo"
+
+
+class MailKind(StrEnum):
+    """Kinds of mail a customer can opt out of, one by one."""
+
+    REVIEW_REQUESTS = "review_requests"
+    THANKS = "thanks"
+    OFFERS = "offers"
+
+
+class Customer(Model):
+    id = fields.IntField(primary_key=True)
+    email = fields.CharField(max_length=254, unique=True)
+    name = fields.CharField(max_length=200, default="")
+    external_id = fields.CharField(max_length=64, null=True, db_index=True)
+    locale = fields.CharField(max_length=16, default="en")
+    marketing_consent_at = fields.DatetimeField(null=True)
+    unsubscribed_at = fields.DatetimeField(null=True)
+    # Kinds of mail (MailKind values) this customer turned off.
+    mail_opt_outs: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    stage = fields.CharField(max_length=16, default="new", db_index=True)
+    stage_since = fields.DatetimeField(null=True)
+    advocate_score = fields.SmallIntField(default=0, db_index=True)
+    profile_opt_in_at = fields.DatetimeField(null=True)
+    profile_name = fields.CharField(max_length=80, default="")
+    erased_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "customer"
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.strip() else ""
+
+    def accepts(self, kind: str) -> bool:
+        """Whether this customer still wants mail of ``kind``."""
+        return self.unsubscribed_at is None and self.erased_at is None and (
+            kind not in (self.mail_opt_outs or [])
+        )
+
+
+EXTERNAL_ID_LENGTH = 64
+
+
+def plausible_external_id(value: str) -> bool:
+    """Whether ``value`` could be a stored external id (SKU, order id): a lookup with
+    anything else can only miss, and too long or NUL-bearing text makes databases fail."""
+    return 0 < len(value) <= EXTERNAL_ID_LENGTH and value.isprintable()
+
+
+class ProductGroup(Model):
+    """Variants of one product share their reviews through a group."""
+
+    id = fields.IntField(primary_key=True)
+    key = fields.CharField(max_length=64, unique=True)
+    name = fields.CharField(max_length=200, default="")
+
+    class Meta:
+        table = "product_group"
+
+
+class Product(Model):
+    id = fields.IntField(primary_key=True)
+    external_id = fields.CharField(max_length=64, unique=True)
+    name = fields.CharField(max_length=255)
+    url = fields.CharField(max_length=1000, default="")
+    image_url = fields.CharField(max_length=1000, default="")
+    group: fields.ForeignKeyNullableRelation[ProductGroup] = fields.ForeignKeyField(
+        "hub.ProductGroup", related_name="products", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "product"
+
+
+class Order(Model):
+    id = fields.IntField(primary_key=True)
+    source = fields.CharField(max_length=16)
+    external_id = fields.CharField(max_length=64)
+    # Orders are kept for the shop's figures when a customer is erased: the
+    # customer row is anonymised instead, so deleting one is refused.
+    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
+        "hub.Customer", related_name="orders", on_delete=fields.RESTRICT
+    )
+    customer_id: int
+    currency = fields.CharField(max_length=3, default="USD")
+    total = fields.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    placed_at = fields.DatetimeField(db_index=True)
+    fulfilled_at = fields.DatetimeField(null=True)
+    delivered_at = fields.DatetimeField(null=True)
+    cancelled_at = fields.DatetimeField(null=True)
+    refunded_at = fields.DatetimeField(null=True)
+    referral_code = fields.CharField(max_length=64, null=True, db_index=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    lines: fields.ReverseRelation[OrderLine]
+
+    class Meta:
+        table = "orders"
+        unique_together = (("source", "external_id"),)
+        indexes = (("customer_id", "placed_at"),)
+
+
+class OrderLine(Model):
+    id = fields.IntField(primary_key=True)
+    order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
+        "hub.Order", related_name="lines", on_delete=fields.CASCADE
+    )
+    # A product with sales is never deleted by accident.
+    product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
+        "hub.Product", related_name="order_lines", on_delete=fields.RESTRICT
+    )
+    order_id: int
+    product_id: int
+    quantity = fields.IntField(default=1)
+    unit_price = fields.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+
+    class Meta:
+        table = "order_line"
+        unique_together = (("order_id", "product_id"),)
+
+
+class WebhookReceipt(Model):
+    """A webhook delivery already handled, so that a repeat is a no-op."""
+
+    id = fields.IntField(primary_key=True)
+    source = fields.CharField(max_length=16)
+    delivery_id = fields.CharField(max_length=128)
+    received_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        table = "webhook_receipt"
+        unique_together = (("source", "delivery_id"),)

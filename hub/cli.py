@@ -1,0 +1,196 @@
+"""The feedback-hub command: serve, worker, migrate, demo, createuser, apikey, import, export."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import click
+
+from hub import db
+from hub.config import Settings, SettingsError, load_settings
+
+T = TypeVar("T")
+DEMO_ADMIN = "admin@example.com"
+
+
+def settings_or_exit() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def run_with_db(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
+    """Run ``work`` with the ORM open on the configured database."""
+
+    async def wrapped() -> T:
+        await db.connect(settings.database_url)
+        try:
+            return await work()
+        finally:
+            await db.disconnect()
+
+    return asyncio.run(wrapped())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Feedback Hub: reviews, surveys, triage and advocates for an online brand."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+
+@main.command()
+def migrate() -> None:
+    """Apply the database migrations."""
+    settings = settings_or_exit()
+    _migrate(settings)
+    click.echo("Database is up to date.")
+
+
+def _migrate(settings: Settings) -> None:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    asyncio.run(db.migrate(settings.database_url))
+
+
+def _demo_password(settings: Settings) -> str:
+    path = settings.data_dir / "demo_login.txt"
+    if path.exists():
+        return path.read_text().strip()
+    password = secrets.token_urlsafe(12)
+    path.touch(mode=0o600)
+    path.write_text(password)
+    return password
+
+
+def _fill_demo(settings: Settings) -> bool:
+    """Fill an empty database with the demo shop; False when it already holds data."""
+    from hub.demo import build_demo, database_is_empty
+
+    password = _demo_password(settings)
+
+    async def work() -> bool:
+        if not await database_is_empty():
+            return False
+        started = time.perf_counter()
+        summary = await build_demo(settings, admin_email=DEMO_ADMIN, admin_password=password)
+        await _demo_history(settings)
+        click.echo(f"Demo shop built in {time.perf_counter() - started:.1f} s: {summary}")
+        return True
+
+    return run_with_db(settings, work)
+
+
+async def _demo_history(settings: Settings) -> None:
+    """Stage history from the demo orders, so that the movement pages have something to show."""
+    from datetime import UTC, datetime
+
+    from hub.advocacy.backfill import backfill
+    from hub.advocacy.stages import Thresholds
+
+    await backfill(datetime.now(UTC).date(), Thresholds.from_settings(settings))
+
+
+def _print_login(settings: Settings, base_url: str | None = None) -> None:
+    password_file = settings.data_dir / "demo_login.txt"
+    click.echo(f"\n  Admin: {base_url or settings.base_url}/login")
+    if password_file.exists():
+        click.echo(f"  Login: {DEMO_ADMIN}  password: {password_file.read_text().strip()}\n")
+
+
+@main.command()
+def demo() -> None:
+    """Fill an empty database with a realistic demo shop and print a login."""
+    settings = settings_or_exit()
+    _migrate(settings)
+    if not _fill_demo(settings):
+        raise click.ClickException("The database already holds data; demo fills only an empty one.")
+    _print_login(settings)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--reload", is_flag=True, help="Restart when the code changes (development).")
+@click.option("--demo", "with_demo", is_flag=True,
+              help="Migrate, fill demo data into an empty database, and run the worker too.")
+def serve(host: str, port: int, reload: bool, with_demo: bool) -> None:
+    """Run the web app with uvicorn."""
+    import uvicorn
+
+    settings = settings_or_exit()
+    if with_demo:
+        _migrate(settings)
+        _fill_demo(settings)
+        _print_login(settings, f"http://{host}:{port}")
+        os.environ.setdefault("HUB_EMBEDDED_WORKER", "true")
+    # Keep idle connections longer than a reverse proxy does (nginx: 60 s), so that the
+    # server never closes one just as the proxy or a browser sends a request on it.
+    uvicorn.run("hub.app:create_app", factory=True, host=host, port=port, reload=reload,
+                proxy_headers=True, log_level="info", timeout_keep_alive=75)
+
+
+@main.command()
+@click.option("--email", required=True)
+@click.option("--role", "roles", required=True, multiple=True,
+              type=click.Choice(["admin", "agent", "moderator"]), help="Repeat for several roles.")
+@click.option("--name", default="")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def createuser(email: str, roles: tuple[str, ...], name: str, password_stdin: bool) -> None:
+    """Create a staff user (the password is prompted for)."""
+    from hub.staff.accounts import AccountError, create_staff
+
+    settings = settings_or_exit()
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = run_with_db(settings, lambda: create_staff(email, password, list(roles), name))
+    except AccountError as error:
+        raise click.ClickException(f"{error.field} {error.reason}") from None
+    click.echo(f"Created {user.email} ({user.roles}).")
+
+
+@main.group()
+def apikey() -> None:
+    """Manage API keys."""
+
+
+@apikey.command("create")
+@click.option("--name", required=True, help="What the key is for, e.g. 'Shopify bridge'.")
+@click.option("--scope", "scopes", required=True, multiple=True, help="Repeat for several scopes.")
+def apikey_create(name: str, scopes: tuple[str, ...]) -> None:
+    """Create an API key and print it once."""
+    from hub.staff.accounts import AccountError
+    from hub.staff.apikeys import create_api_key
+
+    settings = settings_or_exit()
+    try:
+        _key, raw = run_with_db(settings, lambda: create_api_key(name, list(scopes)))
+    except AccountError as error:
+        raise click.ClickException(f"{error.field}: {error.reason}") from None
+    click.echo("Store this key now; it will not be shown again:")
+    click.echo(raw)
+
+
+def _add_domain_commands() -> None:
+    from hub.advocacy.commands import commands as advocacy_commands
+    from hub.catalog.commands import commands as catalog_commands
+    from hub.dataio.commands import commands as dataio_commands
+    from hub.feedback.commands import commands as feedback_commands
+    from hub.invites.commands import commands as invites_commands
+    from hub.mail.commands import commands as mail_commands
+
+    for command in (*catalog_commands, *invites_commands, *mail_commands, *feedback_commands,
+                    *advocacy_commands, *dataio_commands):
+        main.add_command(command)
+
+
+_add_domain_commands()

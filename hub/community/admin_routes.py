@@ -1,0 +1,85 @@
+"""/admin/questions: moderators approve or reject questions and answers, and answer as the brand."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from hub.community.answers import answer_as_brand
+from hub.community.moderation import ACTIONS, moderate_answer, moderate_question, moderation_queue
+from hub.feedback.normalise import SubmissionError
+from hub.staff.web import require_staff, staff
+from hub.templating import render
+
+
+def _is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _back(request: Request) -> Response:
+    return RedirectResponse(str(request.app.url_path_for("question_moderation")), status_code=303)
+
+
+def _action(request: Request) -> str:
+    action = request.path_params["action"]
+    if action not in ACTIONS:
+        raise HTTPException(404, "Questions and answers can be approved or rejected.")
+    return str(action)
+
+
+@require_staff("moderator")
+async def question_queue(request: Request) -> Response:
+    context = {"queue": await moderation_queue(), "errors": {}}
+    return render(request, "community/admin_questions.html", context)
+
+
+@require_staff("moderator")
+async def question_action(request: Request) -> Response:
+    question = await moderate_question(staff(request), request.path_params["question_id"],
+                                       _action(request), datetime.now(UTC))
+    if question is None:
+        raise HTTPException(404, "There is no such question.")
+    if _is_htmx(request):
+        return render(request, "community/_question_row.html", {"question": question})
+    return _back(request)
+
+
+@require_staff("moderator")
+async def answer_action(request: Request) -> Response:
+    answer = await moderate_answer(staff(request), request.path_params["answer_id"],
+                                   _action(request), datetime.now(UTC))
+    if answer is None:
+        raise HTTPException(404, "There is no such answer.")
+    if _is_htmx(request):
+        return render(request, "community/_answer_row.html", {"answer": answer})
+    return _back(request)
+
+
+@require_staff("moderator")
+async def brand_answer(request: Request) -> Response:
+    form = await request.form()
+    question_id = request.path_params["question_id"]
+    try:
+        answer = await answer_as_brand(request.app.state.settings, staff(request), question_id,
+                                       str(form.get("body", "")), datetime.now(UTC))
+    except SubmissionError as error:
+        context = {"queue": await moderation_queue(), "errors": {question_id: error.reason}}
+        return render(request, "community/admin_questions.html", context, status_code=400)
+    if answer is None:
+        raise HTTPException(404, "There is no such question.")
+    return _back(request)
+
+
+routes: list[BaseRoute] = [
+    Route("/admin/questions", question_queue, methods=["GET"], name="question_moderation"),
+    Route("/admin/questions/{question_id:id}/answer", brand_answer, methods=["POST"],
+          name="question_brand_answer"),
+    Route("/admin/questions/{question_id:id}/{action:str}", question_action, methods=["POST"],
+          name="question_action"),
+    Route("/admin/answers/{answer_id:id}/{action:str}", answer_action, methods=["POST"],
+          name="answer_action"),
+]

@@ -1,0 +1,53 @@
+"""The gallery: approved customer photos whose owner explicitly allowed featuring them.
+
+Both gates hold in the query itself: `status = approved` and `feature_consent_at IS NOT
+NULL`; a photo under a review that is not published stays out as well.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise.expressions import Q
+
+from hub.community.answers import public_name
+from hub.config import Settings
+from hub.feedback.models import Photo, PhotoStatus, ReviewStatus
+from hub.widget.queries import media_url
+
+MAX_PHOTOS = 60
+DEFAULT_PHOTOS = 24
+
+
+def gallery_query(product_ids: list[int] | None) -> Any:
+    visible = Q(review_id=None) | Q(review__status=ReviewStatus.PUBLISHED.value)
+    query = Photo.filter(visible, status=PhotoStatus.APPROVED.value, feature_consent_at__isnull=False)
+    return query.filter(product_id__in=product_ids) if product_ids is not None else query
+
+
+def _image_urls(settings: Settings, photo: Photo) -> tuple[str, str]:
+    if not photo.web_name:
+        return photo.source_url, photo.source_url
+    return media_url(settings, photo.web_name), media_url(settings, photo.thumb_name or photo.web_name)
+
+
+def photo_json(settings: Settings, photo: Photo) -> dict[str, Any]:
+    url, thumb = _image_urls(settings, photo)
+    product, review = photo.product, photo.review
+    return {
+        "id": photo.id, "url": url, "thumb_url": thumb, "width": photo.width, "height": photo.height,
+        "author": public_name(photo.customer) if photo.customer else "A customer",
+        "product": {"sku": product.external_id, "name": product.name, "url": product.url}
+        if product else None,
+        "review": {"id": review.id, "rating": review.rating, "title": review.title,
+                   "url": f"{product.url}#review-{review.id}" if product and product.url else None}
+        if review else None,
+    }
+
+
+async def gallery(settings: Settings, product_ids: list[int] | None,
+                  limit: int = DEFAULT_PHOTOS) -> list[dict[str, Any]]:
+    """Newest featured photos first; `product_ids` None for the whole shop."""
+    photos = await (gallery_query(product_ids).order_by("-created_at", "-id")
+                    .limit(max(1, min(limit, MAX_PHOTOS))).prefetch_related("product", "review", "customer"))
+    return [photo_json(settings, photo) for photo in photos]

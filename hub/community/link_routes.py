@@ -1,0 +1,130 @@
+"""Pages behind signed links: answer a question, share a photo, choose a public profile."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from hub.community.answers import AnswerVisit, answer_as_buyer, open_answer_link
+from hub.community.profiles import customer_for_profile_token, save_profile
+from hub.community.share import ShareVisit, open_share_link, share_photo
+from hub.feedback.normalise import SubmissionError
+from hub.feedback.photos import ACCEPT_ATTRIBUTE, PhotoRejected, PhotoUpload
+from hub.invites.links import LinkError
+from hub.templating import render
+
+GONE = "This link has expired or is not valid any more."
+PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+
+
+def _page(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
+    response = render(request, name, context, status_code=status_code)
+    response.headers.update(PRIVATE)
+    return response
+
+
+async def _answer_visit(request: Request) -> AnswerVisit:
+    try:
+        return await open_answer_link(request.path_params["token"], datetime.now(UTC))
+    except LinkError:
+        raise HTTPException(404, GONE) from None
+
+
+async def answer_form(request: Request) -> Response:
+    visit = await _answer_visit(request)
+    return _page(request, "community/answer_form.html", {"visit": visit, "errors": {}, "body": ""})
+
+
+async def answer_submit(request: Request) -> Response:
+    visit = await _answer_visit(request)
+    form = await request.form()
+    body = str(form.get("body", ""))
+    try:
+        answer = await answer_as_buyer(request.app.state.settings, visit, body,
+                                       honeypot=str(form.get("website", "")), now=datetime.now(UTC))
+    except SubmissionError as error:
+        context = {"visit": visit, "errors": {error.field: error.reason}, "body": body}
+        return _page(request, "community/answer_form.html", context, status_code=400)
+    return _page(request, "community/answer_thanks.html", {"visit": visit, "answer": answer})
+
+
+async def _share_visit(request: Request) -> ShareVisit:
+    try:
+        return await open_share_link(request.path_params["token"], datetime.now(UTC))
+    except LinkError:
+        raise HTTPException(404, GONE) from None
+
+
+def _share_context(visit: ShareVisit, errors: dict[str, str] | None = None) -> dict[str, Any]:
+    return {"visit": visit, "errors": errors or {}, "accept": ACCEPT_ATTRIBUTE}
+
+
+async def share_form(request: Request) -> Response:
+    return _page(request, "community/share_form.html", _share_context(await _share_visit(request)))
+
+
+async def _upload(value: object) -> PhotoUpload | None:
+    if not isinstance(value, UploadFile):
+        return None
+    return PhotoUpload(value.filename or "photo", await value.read())
+
+
+async def share_submit(request: Request) -> Response:
+    visit = await _share_visit(request)
+    async with request.form(max_files=1) as form:
+        product, consent = str(form.get("product", "")), form.get("consent") == "yes"
+        upload = await _upload(form.get("photo"))
+    errors: dict[str, str] = {}
+    try:
+        await share_photo(request.app.state.settings, visit,
+                          product_id=int(product) if product.isdigit() else None,
+                          upload=upload, consent=consent, now=datetime.now(UTC))
+    except SubmissionError as error:
+        errors = {error.field: error.reason}
+    except PhotoRejected as error:
+        errors = {"photo": str(error)}
+    if errors:
+        return _page(request, "community/share_form.html", _share_context(visit, errors), 400)
+    return _page(request, "community/share_thanks.html", {"visit": visit})
+
+
+async def _profile_customer(request: Request) -> Any:
+    customer = await customer_for_profile_token(request.app.state.settings, request.path_params["token"])
+    if customer is None:
+        raise HTTPException(404, GONE)
+    return customer
+
+
+async def profile_settings(request: Request) -> Response:
+    customer = await _profile_customer(request)
+    context = {"customer": customer, "errors": {}, "saved": False}
+    return _page(request, "community/profile_settings.html", context)
+
+
+async def profile_save(request: Request) -> Response:
+    customer = await _profile_customer(request)
+    form = await request.form()
+    try:
+        await save_profile(customer, opt_in=form.get("opt_in") == "yes",
+                           name=str(form.get("display_name", "")), now=datetime.now(UTC))
+    except SubmissionError as error:
+        context = {"customer": customer, "errors": {error.field: error.reason}, "saved": False}
+        return _page(request, "community/profile_settings.html", context, 400)
+    context = {"customer": customer, "errors": {}, "saved": True}
+    return _page(request, "community/profile_settings.html", context)
+
+
+routes: list[BaseRoute] = [
+    Route("/a/{token:str}", answer_form, methods=["GET"], name="answer_form"),
+    Route("/a/{token:str}", answer_submit, methods=["POST"], name="answer_submit"),
+    Route("/share/{token:str}", share_form, methods=["GET"], name="photo_share"),
+    Route("/share/{token:str}", share_submit, methods=["POST"], name="photo_share_submit"),
+    Route("/profile/{token:str}", profile_settings, methods=["GET"], name="profile_settings"),
+    Route("/profile/{token:str}", profile_save, methods=["POST"], name="profile_save"),
+]

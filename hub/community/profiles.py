@@ -1,0 +1,133 @@
+"""Opt-in contributor profiles: the customer's choice, the public page, the top list.
+
+A profile exists only while `Customer.profile_opt_in_at` is set (and the customer is not
+erased); every read checks it, so opting out hides the profile at once, everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from tortoise.functions import Count, Sum
+
+from hub.advocacy.models import Award
+from hub.catalog.models import Customer
+from hub.community.models import Answer
+from hub.config import Settings
+from hub.feedback.models import Review, ReviewStatus
+from hub.feedback.normalise import SubmissionError, clean_name
+from hub.urls import external_url
+
+PUBLISHED = ReviewStatus.PUBLISHED.value
+MAX_CONTRIBUTORS = 50
+LATEST = 10
+
+
+def _signer(settings: Settings) -> URLSafeSerializer:
+    return URLSafeSerializer(settings.secret_key, salt="profile")
+
+
+def profile_token(settings: Settings, customer_id: int) -> str:
+    return _signer(settings).dumps(customer_id)
+
+
+def profile_settings_url(settings: Settings, customer_id: int) -> str:
+    """The signed link where a customer chooses a public profile (for mails)."""
+    return external_url(settings, "profile_settings", token=profile_token(settings, customer_id))
+
+
+async def customer_for_profile_token(settings: Settings, token: str) -> Customer | None:
+    try:
+        value = _signer(settings).loads(token)
+    except BadSignature:
+        return None
+    return await Customer.get_or_none(id=value, erased_at=None) if isinstance(value, int) else None
+
+
+async def save_profile(customer: Customer, *, opt_in: bool, name: str, now: datetime) -> None:
+    """Opt in with a display name (`SubmissionError` without one), or opt out at once."""
+    if not opt_in:
+        customer.profile_opt_in_at = None
+    else:
+        display = clean_name(name)
+        if not display:
+            raise SubmissionError("display_name", "choose the name to show on your profile")
+        customer.profile_name = display
+        customer.profile_opt_in_at = customer.profile_opt_in_at or now
+    await customer.save(update_fields=["profile_opt_in_at", "profile_name", "updated_at"])
+
+
+@dataclass(slots=True)
+class Tally:
+    reviews: int = 0
+    answers: int = 0
+    helpful: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.reviews + self.answers + self.helpful
+
+
+@dataclass(slots=True)
+class Profile:
+    customer: Customer
+    tally: Tally
+    badges: list[str]
+    reviews: list[Review] = field(default_factory=list)
+    answers: list[Answer] = field(default_factory=list)
+
+
+def public_customers() -> Any:
+    return Customer.filter(profile_opt_in_at__isnull=False, erased_at=None)
+
+
+async def tallies(customer_ids: list[int]) -> dict[int, Tally]:
+    """Published reviews and answers, and helpful votes they received, per customer."""
+    found = {customer_id: Tally() for customer_id in customer_ids}
+    for model, attribute in ((Review, "reviews"), (Answer, "answers")):
+        rows = await (model.filter(customer_id__in=customer_ids, status=PUBLISHED)
+                      .group_by("customer_id").annotate(n=Count("id"), h=Sum("helpful_count"))
+                      .values_list("customer_id", "n", "h"))
+        for customer_id, n, helpful in rows:
+            tally = found[int(customer_id)]
+            setattr(tally, attribute, int(n))
+            tally.helpful += int(helpful or 0)
+    return found
+
+
+async def public_profile(customer_id: int) -> Profile | None:
+    customer = await public_customers().get_or_none(id=customer_id)
+    if customer is None:
+        return None
+    badges = await (Award.filter(customer_id=customer_id).order_by("created_at")
+                    .values_list("badge", flat=True))
+    reviews = await (Review.filter(customer_id=customer_id, status=PUBLISHED)
+                     .order_by("-published_at", "-id").limit(LATEST).prefetch_related("product"))
+    answers = await (Answer.filter(customer_id=customer_id, status=PUBLISHED)
+                     .order_by("-published_at", "-id").limit(LATEST).prefetch_related("question__product"))
+    tally = (await tallies([customer_id]))[customer_id]
+    return Profile(customer, tally, [str(badge) for badge in badges], reviews, answers)
+
+
+async def top_contributors(limit: int) -> list[tuple[Customer, Tally, list[str]]]:
+    """Opted-in customers with the most published reviews, answers and helpful votes."""
+    customers = await public_customers()
+    counts = await tallies([customer.id for customer in customers])
+    ranked = sorted(customers, key=lambda c: (-counts[c.id].total, c.profile_name, c.id))
+    wanted = max(1, min(limit, MAX_CONTRIBUTORS))
+    top = [customer for customer in ranked if counts[customer.id].total][:wanted]
+    badges = await Award.filter(customer_id__in=[c.id for c in top]).values_list("customer_id", "badge")
+    by_customer: dict[int, list[str]] = {}
+    for customer_id, badge in badges:
+        by_customer.setdefault(int(customer_id), []).append(str(badge))
+    return [(customer, counts[customer.id], by_customer.get(customer.id, [])) for customer in top]
+
+
+def contributor_json(settings: Settings, customer: Customer, tally: Tally,
+                     badges: list[str]) -> dict[str, Any]:
+    return {"id": customer.id, "name": customer.profile_name, "badges": badges,
+            "reviews": tally.reviews, "answers": tally.answers, "helpful_votes": tally.helpful,
+            "url": external_url(settings, "contributor_profile", customer_id=customer.id)}

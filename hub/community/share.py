@@ -1,0 +1,84 @@
+"""Sharing a photo without a review: the signed link of the thank-you mail.
+
+The photo goes through the review photo checks (`prepare_photos`), waits for a moderator
+like any review photo, and carries the time the customer allowed featuring it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import anyio.to_thread
+
+from hub.catalog.models import Customer, MailKind, Order, Product
+from hub.config import Settings
+from hub.feedback.models import Photo, PhotoStatus
+from hub.feedback.normalise import SubmissionError
+from hub.feedback.photos import PhotoUpload, _write_files, prepare_photos
+from hub.invites.links import LinkUnknown, issue_token, resolve_token
+from hub.invites.models import LinkPurpose
+from hub.mail.outbox import enqueue
+from hub.urls import external_url
+
+LINK_TTL = timedelta(days=90)
+
+
+@dataclass(frozen=True, slots=True)
+class ShareVisit:
+    customer: Customer
+    products: list[Product]
+
+
+async def photo_share_link(settings: Settings, customer: Customer, order: Order) -> str:
+    """The signed link to share a photo of `order`'s products, for the thank-you mail."""
+    raw = await issue_token(LinkPurpose.PHOTO.value, customer=customer, order=order, ttl=LINK_TTL)
+    return external_url(settings, "photo_share", token=raw)
+
+
+async def open_share_link(raw: str, now: datetime) -> ShareVisit:
+    """`LinkUnknown` or `LinkExpired` for a link that opens nothing."""
+    token = await resolve_token(raw, LinkPurpose.PHOTO.value, now=now)
+    customer = await Customer.get_or_none(id=token.customer_id, erased_at=None)
+    if customer is None or token.order_id is None:
+        raise LinkUnknown
+    products = await Product.filter(order_lines__order_id=token.order_id).order_by("name", "id")
+    return ShareVisit(customer, products)
+
+
+def _chosen(visit: ShareVisit, product_id: int | None) -> Product:
+    for product in visit.products:
+        if product.id == product_id or (product_id is None and len(visit.products) == 1):
+            return product
+    raise SubmissionError("product", "choose one of the products you bought")
+
+
+async def share_photo(settings: Settings, visit: ShareVisit, *, product_id: int | None,
+                      upload: PhotoUpload | None, consent: bool, now: datetime) -> Photo:
+    """Check, store and queue one photo for moderation (`SubmissionError`, `PhotoRejected`)."""
+    product = _chosen(visit, product_id)
+    if upload is None or not upload.data:
+        raise SubmissionError("photo", "choose a photo to share")
+    if not consent:
+        raise SubmissionError("consent", "tick the box to let us show your photo")
+    prepared = (await prepare_photos([upload]))[0]
+    web_name, thumb_name = await anyio.to_thread.run_sync(_write_files, settings.media_dir, prepared)
+    approved = settings.auto_approve_photos
+    return await Photo.create(
+        customer=visit.customer, product=product, web_name=web_name, thumb_name=thumb_name,
+        width=prepared.width, height=prepared.height, feature_consent_at=now,
+        status=(PhotoStatus.APPROVED if approved else PhotoStatus.PENDING).value,
+        moderated_at=now if approved else None,
+    )
+
+
+async def queue_photo_share_mail(settings: Settings, customer: Customer, order: Order) -> bool:
+    """A mail of its own asking for a photo, for shops that want one beside the thank-you mail."""
+    if not customer.accepts(MailKind.THANKS.value):
+        return False
+    names = await Product.filter(order_lines__order_id=order.id).values_list("name", flat=True)
+    context = {"customer": customer, "share_url": await photo_share_link(settings, customer, order),
+               "product_names": ", ".join(str(name) for name in names) or "purchase"}
+    queued = await enqueue(settings, kind="photo_share", template="photo_share", context=context,
+                           to=customer.email, customer=customer, dedupe_key=f"photo_share:{order.id}")
+    return queued is not None

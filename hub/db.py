@@ -1,0 +1,77 @@
+"""Tortoise configuration shared by the app, the worker, the CLI and the tests."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.migrations.api import migrate as migrate_api
+
+MODEL_MODULES = [
+    "hub.staff.models",
+    "hub.catalog.models",
+    "hub.invites.models",
+    "hub.feedback.models",
+    "hub.triage.models",
+    "hub.widget.models",
+    "hub.advocacy.models",
+    "hub.community.models",
+    "hub.mail.models",
+]
+
+
+# WAL (Tortoise's default) with synchronous=NORMAL never corrupts the file and
+# skips a flush per commit; busy_timeout lets the web process and the worker wait
+# for each other's writes instead of failing with "database is locked".
+SQLITE_PRAGMAS = {"synchronous": "NORMAL", "busy_timeout": "5000"}
+
+
+def with_sqlite_pragmas(database_url: str) -> str:
+    if not database_url.startswith("sqlite://") or ":memory:" in database_url:
+        return database_url
+    missing = [f"{name}={value}" for name, value in SQLITE_PRAGMAS.items()
+               if f"{name}=" not in database_url]
+    if not missing:
+        return database_url
+    return database_url + ("&" if "?" in database_url else "?") + "&".join(missing)
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    return {
+        "connections": {"default": with_sqlite_pragmas(database_url)},
+        "apps": {
+            "hub": {
+                "models": MODEL_MODULES,
+                "default_connection": "default",
+                "migrations": "migrations",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+# Read by `tortoise makemigrations` through [tool.tortoise] in pyproject.toml.
+TORTOISE_ORM = tortoise_config(os.environ.get("HUB_DATABASE_URL", "sqlite://:memory:"))
+
+
+def is_postgres(database_url: str) -> bool:
+    return database_url.startswith(("postgres://", "postgresql://", "asyncpg://"))
+
+
+async def migrate(database_url: str) -> None:
+    """Apply every migration in `migrations/` that the database has not seen."""
+    try:
+        await migrate_api(config=tortoise_config(database_url))
+    finally:
+        await Tortoise.close_connections()
+
+
+async def connect(database_url: str) -> None:
+    """Open the ORM for a process that is not the web app (worker, CLI, scripts)."""
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+
+
+async def disconnect() -> None:
+    await Tortoise.close_connections()

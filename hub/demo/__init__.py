@@ -1,0 +1,5 @@
+"""The demo shop: `feedback-hub demo` fills an empty hub with a believable history."""
+
+from hub.demo.generator import DemoError, DemoSummary, build_demo, database_is_empty
+
+__all__ = ["DemoError", "DemoSummary", "build_demo", "database_is_empty"]

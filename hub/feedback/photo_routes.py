@@ -1,0 +1,51 @@
+"""Serving stored photos, and the moderators' queue of photos waiting for approval."""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from hub.feedback.photos import PHOTO_ACTIONS, media_path, moderate_photo, pending_photos
+from hub.staff.web import require_staff, staff
+from hub.templating import render
+
+# Names are random and a file never changes under its name.
+MEDIA_HEADERS = {"Cache-Control": "public, max-age=31536000, immutable"}
+MEDIA_TYPES = {"webp": "image/webp", "jpg": "image/jpeg"}
+
+
+async def media(request: Request) -> Response:
+    name = request.path_params["name"]
+    path = media_path(request.app.state.settings, name)
+    if path is None:
+        raise HTTPException(404, "There is no such photo.")
+    return FileResponse(path, media_type=MEDIA_TYPES[path.suffix[1:]], headers=MEDIA_HEADERS)
+
+
+@require_staff("moderator")
+async def photo_queue(request: Request) -> Response:
+    context = {"photos": await pending_photos()}
+    return render(request, "feedback/photos_admin.html", context)
+
+
+@require_staff("moderator")
+async def photo_action(request: Request) -> Response:
+    action = request.path_params["action"]
+    if action not in PHOTO_ACTIONS:
+        raise HTTPException(404, "Photos can be approved or rejected.")
+    photo = await moderate_photo(staff(request), request.path_params["photo_id"], action)
+    if photo is None:
+        raise HTTPException(404, "There is no such photo.")
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "feedback/_photo_card.html", {"photo": photo})
+    return RedirectResponse(str(request.app.url_path_for("photo_moderation")), status_code=303)
+
+
+routes: list[BaseRoute] = [
+    Route("/media/{name:str}", media, methods=["GET", "HEAD"], name="media"),
+    Route("/admin/photos", photo_queue, methods=["GET"], name="photo_moderation"),
+    Route("/admin/photos/{photo_id:id}/{action:str}", photo_action, methods=["POST"],
+          name="photo_action"),
+]

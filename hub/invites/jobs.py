@@ -1,0 +1,163 @@
+"""Worker jobs: due review requests and reminders into the outbox, stale links expired.
+
+Each invitation is claimed with a conditional UPDATE before it is rendered, so
+several workers can run these jobs at once and never mail the same row twice;
+a claim left by a crashed worker may be taken over after ``CLAIM_TIMEOUT``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from hub.catalog.models import Customer, Order, OrderLine, Product
+from hub.config import Settings
+from hub.feedback.models import Review
+from hub.invites.links import issue_token, review_url
+from hub.invites.models import Invitation, InvitationStatus, LinkPurpose
+from hub.invites.scheduling import may_invite, next_free_slot, products_to_ask_about
+from hub.mail.outbox import enqueue
+
+log = logging.getLogger(__name__)
+
+CLAIM_TIMEOUT = timedelta(minutes=10)
+BATCH_SIZE = 200
+WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
+Step = Callable[[Settings, Invitation, datetime], Awaitable[None]]
+
+
+async def send_due_invitations(settings: Settings, now: datetime) -> int:
+    """Queue the review request of every due invitation; the number handled."""
+    due = Q(status=InvitationStatus.SCHEDULED.value, send_at__lte=now)
+    return await _run(settings, now, due, _send_request)
+
+
+async def send_due_reminders(settings: Settings, now: datetime) -> int:
+    """Expire dead invitations, then queue the one reminder of each due one."""
+    await expire_invitations(now)
+    due = Q(status=InvitationStatus.SENT.value, remind_at__lte=now, reminded_at=None)
+    return await _run(settings, now, due, _send_reminder)
+
+
+async def expire_invitations(now: datetime) -> int:
+    waiting = [InvitationStatus.SCHEDULED.value, InvitationStatus.SENT.value,
+               InvitationStatus.REMINDED.value]
+    return await Invitation.filter(status__in=waiting, expires_at__lte=now).update(
+        status=InvitationStatus.EXPIRED.value)
+
+
+def _claimable(now: datetime) -> Q:
+    return Q(claimed_by=None) | Q(claimed_at__lt=now - CLAIM_TIMEOUT)
+
+
+async def _run(settings: Settings, now: datetime, due: Q, step: Step) -> int:
+    ids = await (Invitation.filter(due, _claimable(now)).order_by("send_at")
+                 .limit(BATCH_SIZE).values_list("id", flat=True))
+    handled = 0
+    for invitation_id in cast(list[int], ids):
+        claimed = await Invitation.filter(due, _claimable(now), id=invitation_id).update(
+            claimed_by=WORKER_ID, claimed_at=now)
+        if not claimed:
+            continue  # another worker took it
+        handled += await _handle(settings, invitation_id, now, step)
+    return handled
+
+
+async def _handle(settings: Settings, invitation_id: int, now: datetime, step: Step) -> int:
+    """Run ``step``; on failure the claim stays and times out, so it is tried again later."""
+    invitation = await Invitation.get(id=invitation_id).prefetch_related("order", "customer")
+    try:
+        await step(settings, invitation, now)
+    except Exception:
+        log.exception("invitation %s failed; it will be retried", invitation_id)
+        return 0
+    return 1
+
+
+async def _release(invitation: Invitation, **changes: Any) -> None:
+    for name, value in changes.items():
+        setattr(invitation, name, value)
+    invitation.claimed_by, invitation.claimed_at = None, None
+    await invitation.save(update_fields=[*changes, "claimed_by", "claimed_at"])
+
+
+async def _products_left(invitation: Invitation) -> list[Product]:
+    product_ids = await OrderLine.filter(order_id=invitation.order_id).values_list(
+        "product_id", flat=True)
+    left = await products_to_ask_about(invitation.customer_id, list(product_ids))  # type: ignore[arg-type]
+    return await Product.filter(id__in=left).order_by("name", "id") if left else []
+
+
+async def _send_request(settings: Settings, invitation: Invitation, now: datetime) -> None:
+    order, customer = invitation.order, invitation.customer
+    products = await _products_left(invitation)
+    if not may_invite(order, customer) or not products:
+        await _release(invitation, status=InvitationStatus.CANCELLED.value)
+        return
+    free_at = await next_free_slot(customer.id, now)
+    if free_at is not None:
+        await _release(invitation, send_at=free_at)
+        return
+    async with in_transaction():
+        await _queue_mail(settings, invitation, products, now, step="request")
+        await _release(invitation, status=InvitationStatus.SENT.value, sent_at=now,
+                       remind_at=now + settings.reminder_delay,
+                       expires_at=now + settings.invite_expiry)
+
+
+async def _send_reminder(settings: Settings, invitation: Invitation, now: datetime) -> None:
+    products = await _products_left(invitation)
+    if not await _still_waiting(invitation, products, now):
+        await _release(invitation, remind_at=None)
+        return
+    async with in_transaction():
+        await _queue_mail(settings, invitation, products, now, step="reminder")
+        await _release(invitation, status=InvitationStatus.REMINDED.value, reminded_at=now)
+
+
+async def _still_waiting(invitation: Invitation, products: list[Product], now: datetime) -> bool:
+    """Whether a reminder makes sense: no answer yet, still welcome, below the mail cap."""
+    if invitation.completed_at is not None or not products:
+        return False
+    if await Review.filter(order_id=invitation.order_id).exists():
+        return False
+    if not may_invite(invitation.order, invitation.customer):
+        return False
+    return await next_free_slot(invitation.customer_id, now) is None
+
+
+async def _queue_mail(settings: Settings, invitation: Invitation, products: list[Product],
+                      now: datetime, step: str) -> None:
+    customer, order = invitation.customer, invitation.order
+    ttl = (invitation.expires_at or now + settings.invite_expiry) - now
+    if step == "request":
+        ttl = settings.invite_expiry
+    raw = await issue_token(LinkPurpose.REVIEW.value, customer=customer, order=order,
+                            invitation=invitation, ttl=ttl, now=now)
+    kind = "review_request" if step == "request" else "review_reminder"
+    await enqueue(settings, kind=kind, template=kind, customer=customer, to=customer.email,
+                  context=mail_context(settings, raw, customer, order, products),
+                  dedupe_key=f"invite:{invitation.id}:{step}")
+
+
+def mail_context(settings: Settings, raw: str, customer: Customer, order: Order,
+                 products: list[Product]) -> dict[str, Any]:
+    return {
+        "customer_name": customer.first_name,
+        "order_number": order.external_id,
+        "review_url": review_url(settings, raw),
+        "products": [_product_context(settings, raw, product) for product in products],
+    }
+
+
+def _product_context(settings: Settings, raw: str, product: Product) -> dict[str, Any]:
+    stars = [(n, review_url(settings, raw, product.id, n)) for n in range(1, 6)]
+    return {"id": product.id, "name": product.name, "image_url": product.image_url,
+            "stars": stars}

@@ -1,0 +1,90 @@
+"""Signed links: a random token in the URL, only its SHA-256 hash in the database.
+
+``issue_token`` and ``resolve_token`` serve every purpose (reviews, surveys,
+answers, photos); the rest of this module is the review link.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from hub.catalog.models import Customer, Order, Product
+from hub.config import Settings
+from hub.invites.models import AccessToken, Invitation, LinkPurpose
+from hub.urls import external_url
+
+MAX_TOKEN_LENGTH = 128
+
+
+class LinkError(Exception):
+    """A link that opens nothing; the message is never shown to the visitor."""
+
+
+class LinkUnknown(LinkError):
+    pass
+
+
+class LinkExpired(LinkError):
+    pass
+
+
+def token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+async def issue_token(purpose: str, *, customer: Customer | None, order: Order | None = None,
+                      invitation: Invitation | None = None, subject_type: str = "",
+                      subject_id: int | None = None, ttl: timedelta,
+                      now: datetime | None = None) -> str:
+    """A fresh raw token (256 random bits), shown once; only its hash is stored."""
+    raw = secrets.token_urlsafe(32)
+    await AccessToken.create(
+        token_hash=token_hash(raw), purpose=purpose, customer=customer, order=order,
+        invitation=invitation, subject_type=subject_type, subject_id=subject_id,
+        expires_at=(now or datetime.now(UTC)) + ttl,
+    )
+    return raw
+
+
+async def resolve_token(raw: str, purpose: str, *, now: datetime | None = None) -> AccessToken:
+    """The live token for ``raw``; ``LinkUnknown`` or ``LinkExpired`` otherwise."""
+    if not raw or len(raw) > MAX_TOKEN_LENGTH:
+        raise LinkUnknown
+    token = await AccessToken.get_or_none(token_hash=token_hash(raw), purpose=purpose)
+    if token is None:
+        raise LinkUnknown
+    if token.expires_at <= (now or datetime.now(UTC)):
+        raise LinkExpired
+    return token
+
+
+def review_url(settings: Settings, raw: str, product_id: int | None = None,
+               rating: int | None = None) -> str:
+    """The review form; with a product and rating, that star arrives chosen."""
+    query = {"product": product_id, "rating": rating} if product_id and rating else None
+    return external_url(settings, "review_form", query=query, token=raw)
+
+
+@dataclass(frozen=True)
+class ReviewVisit:
+    """What a valid review link opens: the order and exactly its products."""
+
+    token: AccessToken
+    order: Order
+    products: list[Product]
+
+
+async def open_review_link(raw: str, now: datetime | None = None) -> ReviewVisit:
+    """Resolve a review link and note that the invitation was opened."""
+    now = now or datetime.now(UTC)
+    token = await resolve_token(raw, LinkPurpose.REVIEW.value, now=now)
+    order = await Order.get_or_none(id=token.order_id) if token.order_id else None
+    if order is None:
+        raise LinkUnknown
+    if token.invitation_id:
+        await Invitation.filter(id=token.invitation_id, opened_at=None).update(opened_at=now)
+    products = await Product.filter(order_lines__order_id=order.id).order_by("name", "id")
+    return ReviewVisit(token=token, order=order, products=products)

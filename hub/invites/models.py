@@ -1,0 +1,85 @@
+"""Review invitations and the signed links that customers follow."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+from hub.catalog.models import Customer, Order
+
+
+class InvitationStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    SENT = "sent"
+    REMINDED = "reminded"
+    COMPLETED = "completed"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+
+
+class Invitation(Model):
+    """At most one per order: the request for a review of what was bought."""
+
+    id = fields.IntField(primary_key=True)
+    order: fields.OneToOneRelation[Order] = fields.OneToOneField(
+        "hub.Order", related_name="invitation", on_delete=fields.CASCADE
+    )
+    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
+        "hub.Customer", related_name="invitations", on_delete=fields.CASCADE
+    )
+    order_id: int
+    customer_id: int
+    status = fields.CharField(max_length=16, default=InvitationStatus.SCHEDULED.value)
+    send_at = fields.DatetimeField()
+    sent_at = fields.DatetimeField(null=True)
+    remind_at = fields.DatetimeField(null=True)
+    reminded_at = fields.DatetimeField(null=True)
+    opened_at = fields.DatetimeField(null=True)
+    completed_at = fields.DatetimeField(null=True)
+    expires_at = fields.DatetimeField(null=True)
+    # Set by the worker that claims the row, so that two workers never both render it.
+    claimed_by = fields.CharField(max_length=64, null=True)
+    claimed_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "invitation"
+        indexes = (("status", "send_at"), ("status", "remind_at"), ("customer_id", "sent_at"))
+
+
+class LinkPurpose(StrEnum):
+    REVIEW = "review"
+    SURVEY = "survey"
+    ANSWER = "answer"
+    PHOTO = "photo"
+
+
+class AccessToken(Model):
+    """The token of a signed link, stored only as its SHA-256 hash."""
+
+    id = fields.IntField(primary_key=True)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    purpose = fields.CharField(max_length=16)
+    customer: fields.ForeignKeyNullableRelation[Customer] = fields.ForeignKeyField(
+        "hub.Customer", related_name="access_tokens", null=True, on_delete=fields.CASCADE
+    )
+    invitation: fields.ForeignKeyNullableRelation[Invitation] = fields.ForeignKeyField(
+        "hub.Invitation", related_name="tokens", null=True, on_delete=fields.CASCADE
+    )
+    order: fields.ForeignKeyNullableRelation[Order] = fields.ForeignKeyField(
+        "hub.Order", related_name="access_tokens", null=True, on_delete=fields.CASCADE
+    )
+    customer_id: int | None
+    invitation_id: int | None
+    order_id: int | None
+    # What the link opens when it is not an invitation: a survey, a question, a case.
+    subject_type = fields.CharField(max_length=16, default="")
+    subject_id = fields.IntField(null=True)
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "access_token"

@@ -1,0 +1,245 @@
+"""Putting mail into the outbox: render a template triplet, add the headers, store one row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import make_msgid
+from typing import Any
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from hub.catalog.models import Customer
+from hub.config import Settings
+from hub.mail.models import MessageStatus, OutboxMessage
+from hub.templating import templates
+from hub.urls import external_url
+
+
+@dataclass(frozen=True)
+class RenderedMail:
+    subject: str
+    text: str
+    html: str
+
+
+def render_mail(template: str, context: dict[str, Any]) -> RenderedMail:
+    """Render ``emails/<template>.subject.txt``, ``.txt`` and ``.html``."""
+    env = templates.env
+
+    def one(suffix: str) -> str:
+        return env.get_template(f"emails/{template}{suffix}").render(context)
+
+    return RenderedMail(" ".join(one(".subject.txt").split()), one(".txt"), one(".html"))
+
+
+def _unsubscribe_signer(settings: Settings) -> URLSafeSerializer:
+    return URLSafeSerializer(settings.secret_key, salt="unsubscribe")
+
+
+def unsubscribe_token(settings: Settings, customer_id: int) -> str:
+    return _unsubscribe_signer(settings).dumps(customer_id)
+
+
+def customer_from_unsubscribe_token(settings: Settings, token: str) -> int | None:
+    try:
+        value = _unsubscribe_signer(settings).loads(token)
+    except BadSignature:
+        return None
+    return value if isinstance(value, int) else None
+
+
+def _mail_domain(settings: Settings) -> str:
+    return settings.mail_from.rsplit("@", 1)[-1] or "feedback-hub.local"
+
+
+def _headers(settings: Settings, customer: Customer | None, reply_to: str | None) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    if reply_to:
+        headers["Reply-To"] = reply_to
+    if customer is not None:
+        url = unsubscribe_url(settings, customer.id)
+        headers["List-Unsubscribe"] = f"<{url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return headers
+
+
+def unsubscribe_url(settings: Settings, customer_id: int) -> str:
+    return external_url(settings, "unsubscribe", token=unsubscribe_token(settings, customer_id))
+
+
+async def enqueue(
+    settings: Settings,
+    *,
+    kind: str,
+    template: str,
+    context: dict[str, Any],
+    to: str,
+    customer: Customer | None = None,
+    dedupe_key: str | None = None,
+    reply_to: str | None = None,
+    send_at: datetime | None = None,
+) -> OutboxMessage | None:
+    """Queue one mail. With a ``dedupe_key`` already used, nothing is queued and None returned.
+
+    Mail to a customer carries their unsubscribe link in the body
+    (``unsubscribe_url`` in the context) and in the List-Unsubscribe headers.
+    """
+    if dedupe_key and await OutboxMessage.filter(dedupe_key=dedupe_key).exists():
+        return None
+    context = {"brand_name": settings.brand_name, "settings": settings, **context}
+    if customer is not None:
+        context.setdefault("unsubscribe_url", unsubscribe_url(settings, customer.id))
+    mail = render_mail(template, context)
+    try:
+        return await OutboxMessage.create(
+            kind=kind, dedupe_key=dedupe_key, to_address=to, customer=customer,
+            subject=mail.subject, text_body=mail.text, html_body=mail.html,
+            headers=_headers(settings, customer, reply_to),
+            message_id=make_msgid(domain=_mail_domain(settings)),
+            next_attempt_at=send_at or datetime.now(UTC),
+        )
+    except IntegrityError:
+        if dedupe_key:  # a concurrent worker queued the same mail first
+            return None
+        raise
+
+
+# Delivery state: claiming due rows and recording what became of them.
+
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_RETRY = timedelta(hours=6)
+STALE_CLAIM = timedelta(minutes=15)
+# A claim whose delivery never started is safe to queue again: its worker re-checks the
+# claim before it starts, so a slow but living worker cannot send it twice.
+STALE_UNSTARTED = timedelta(minutes=5)
+STALE_ERROR = "unknown: worker stopped during delivery"
+PAGE_SIZE = 50
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Back-off after ``attempts`` failed tries: 1, 2, 4 … minutes, at most six hours."""
+    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+
+
+async def claim_due(worker_id: str, now: datetime, limit: int) -> list[OutboxMessage]:
+    """Mark up to ``limit`` due rows as ``sending`` for ``worker_id`` and return them.
+
+    PostgreSQL skips rows another worker holds locked; on every database the
+    conditional update only takes rows that are still queued.
+    """
+    async with in_transaction() as connection:
+        due = OutboxMessage.filter(status=MessageStatus.QUEUED, next_attempt_at__lte=now)
+        # values_list() drops FOR UPDATE in Tortoise 1.1.9; only() keeps it.
+        rows = await (
+            due.order_by("next_attempt_at", "id").limit(limit)
+            .select_for_update(skip_locked=True).using_db(connection).only("id")
+        )
+        ids = [row.id for row in rows]
+        if not ids:
+            return []
+        await OutboxMessage.filter(id__in=ids, status=MessageStatus.QUEUED).using_db(
+            connection
+        ).update(status=MessageStatus.SENDING, claimed_by=worker_id, claimed_at=now,
+                 delivery_started_at=None)
+    claimed = OutboxMessage.filter(id__in=ids, status=MessageStatus.SENDING, claimed_by=worker_id)
+    return await claimed.order_by("id")
+
+
+async def release(messages: list[OutboxMessage]) -> None:
+    """Give claimed rows that were never attempted back to the queue (the caller knows)."""
+    await OutboxMessage.filter(
+        id__in=[m.id for m in messages], status=MessageStatus.SENDING
+    ).update(status=MessageStatus.QUEUED, claimed_by=None, claimed_at=None, delivery_started_at=None)
+
+
+async def mark_sent(message: OutboxMessage, now: datetime) -> None:
+    await OutboxMessage.filter(id=message.id).update(
+        status=MessageStatus.SENT, sent_at=now, attempts=message.attempts + 1, last_error=""
+    )
+
+
+async def mark_all_sent(messages: list[OutboxMessage], now: datetime) -> None:
+    """One write for many sent rows: far cheaper than a commit per message."""
+    if messages:
+        await OutboxMessage.filter(id__in=[m.id for m in messages]).update(
+            status=MessageStatus.SENT, sent_at=now, attempts=F("attempts") + 1, last_error=""
+        )
+
+
+async def mark_failed(message: OutboxMessage, error: str) -> None:
+    await OutboxMessage.filter(id=message.id).update(
+        status=MessageStatus.FAILED, attempts=message.attempts + 1, last_error=error[:2000]
+    )
+
+
+async def mark_for_retry(message: OutboxMessage, now: datetime, error: str) -> None:
+    """Queue again after a back-off, or fail once ``MAX_ATTEMPTS`` were used."""
+    attempts = message.attempts + 1
+    if attempts >= MAX_ATTEMPTS:
+        await mark_failed(message, f"gave up after {attempts} attempts: {error}")
+        return
+    await OutboxMessage.filter(id=message.id).update(
+        status=MessageStatus.QUEUED, attempts=attempts, last_error=error[:2000],
+        next_attempt_at=now + retry_delay(attempts), claimed_by=None, claimed_at=None,
+    )
+
+
+async def start_delivery(messages: list[OutboxMessage], worker_id: str,
+                         now: datetime) -> list[OutboxMessage]:
+    """Mark ``messages`` as being delivered, if this worker still holds them; those it does."""
+    ids = [m.id for m in messages]
+    await OutboxMessage.filter(
+        id__in=ids, status=MessageStatus.SENDING, claimed_by=worker_id, delivery_started_at=None
+    ).update(delivery_started_at=now)
+    held = set(await OutboxMessage.filter(
+        id__in=ids, status=MessageStatus.SENDING, claimed_by=worker_id, delivery_started_at=now
+    ).values_list("id", flat=True))
+    return [m for m in messages if m.id in held]
+
+
+async def recover_stale_claims(now: datetime) -> tuple[int, int]:
+    """Rows a stopped worker left in ``sending``: (queued again, failed as unknown).
+
+    Never attempted: safe to queue again. Attempted: the server may have taken the
+    message, so it is failed for a human to retry (at most once, never twice).
+    """
+    requeued = await OutboxMessage.filter(
+        status=MessageStatus.SENDING, delivery_started_at=None, claimed_at__lt=now - STALE_UNSTARTED
+    ).update(status=MessageStatus.QUEUED, claimed_by=None, claimed_at=None)
+    failed = await OutboxMessage.filter(
+        status=MessageStatus.SENDING, delivery_started_at__lt=now - STALE_CLAIM
+    ).update(status=MessageStatus.FAILED, last_error=STALE_ERROR)
+    return requeued, failed
+
+
+async def retry_failed(message_id: int, now: datetime) -> bool:
+    """An admin's retry: queue a failed message again with fresh attempts."""
+    updated = await OutboxMessage.filter(id=message_id, status=MessageStatus.FAILED).update(
+        status=MessageStatus.QUEUED, attempts=0, next_attempt_at=now,
+        claimed_by=None, claimed_at=None,
+    )
+    return updated > 0
+
+
+@dataclass(frozen=True)
+class OutboxPage:
+    messages: list[OutboxMessage]
+    page: int
+    has_next: bool
+
+
+async def list_messages(status: str | None, page: int) -> OutboxPage:
+    """Newest first, ``PAGE_SIZE`` a page, optionally only one status."""
+    query = OutboxMessage.all()
+    if status:
+        query = query.filter(status=status)
+    page = max(page, 1)
+    rows = await query.order_by("-created_at", "-id").offset((page - 1) * PAGE_SIZE).limit(
+        PAGE_SIZE + 1
+    )
+    return OutboxPage(rows[:PAGE_SIZE], page, len(rows) > PAGE_SIZE)

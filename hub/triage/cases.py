@@ -1,0 +1,81 @@
+"""Opening cases: every flagged submission becomes one, in the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from hub.catalog.models import Customer, Order, Product
+from hub.config import Settings
+from hub.feedback.models import Review, SurveyResponse
+from hub.triage.assignment import next_agent
+from hub.triage.models import Case, CaseEvent, CaseStatus
+from hub.triage.sla import due_times
+from hub.triage.webhooks import queue_case_webhook
+
+
+async def open_case(
+    settings: Settings,
+    *,
+    reasons: Sequence[str],
+    priority: str,
+    evidence: Sequence[Sequence[Any]] = (),
+    customer: Customer | None = None,
+    review: Review | None = None,
+    survey_response: SurveyResponse | None = None,
+    order: Order | None = None,
+    product: Product | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Open a case for flagged feedback, or update the open case already there.
+
+    Call it inside the transaction that stores the feedback, so that a bad
+    experience is never stored without its case. An edited review that is
+    still flagged updates its open case instead of opening a second one.
+    """
+    now = now or datetime.now(UTC)
+    existing = await _open_case_for(review, survey_response)
+    if existing is not None:
+        return await _refresh(existing, reasons, priority, evidence)
+    first_due, resolution_due = due_times(settings, priority, now)
+    case = await Case.create(
+        customer=customer, review=review, survey_response=survey_response, order=order,
+        product=product, priority=priority, reasons=list(reasons),
+        evidence=[list(span) for span in evidence],
+        first_response_due_at=first_due, resolution_due_at=resolution_due, created_at=now,
+    )
+    await CaseEvent.create(case=case, kind="created", data={"reasons": list(reasons),
+                                                            "priority": priority})
+    await _auto_assign(settings, case)
+    await queue_case_webhook(settings, "case.created", case, now)
+    return case
+
+
+async def _auto_assign(settings: Settings, case: Case) -> None:
+    agent = await next_agent(settings)
+    if agent is None:
+        return
+    case.assignee = agent
+    await case.save(update_fields=["assignee_id", "updated_at"])
+    await CaseEvent.create(case=case, kind="assigned", data={
+        "assignee_id": agent.id, "assignee": agent.display_name, "automatic": True})
+
+
+async def _open_case_for(review: Review | None, response: SurveyResponse | None) -> Case | None:
+    statuses = [CaseStatus.OPEN, CaseStatus.PENDING]
+    if review is not None:
+        return await Case.filter(review=review, status__in=statuses).first()
+    if response is not None:
+        return await Case.filter(survey_response=response, status__in=statuses).first()
+    return None
+
+
+async def _refresh(case: Case, reasons: Sequence[str], priority: str,
+                   evidence: Sequence[Sequence[Any]]) -> Case:
+    case.reasons = sorted(set(case.reasons) | set(reasons))
+    case.evidence = [list(span) for span in evidence]
+    await case.save(update_fields=["reasons", "evidence", "updated_at"])
+    await CaseEvent.create(case=case, kind="updated", body="The customer edited the feedback.",
+                           data={"reasons": list(reasons), "priority": priority})
+    return case

@@ -1,0 +1,139 @@
+"""Routes of the triage domain: the queue, the case page and its actions, the report, settings."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from hub.staff.models import Role
+from hub.staff.web import require_staff, staff
+from hub.templating import render
+from hub.triage.actions import CaseActionError, perform
+from hub.triage.canned import CannedError, delete_canned, fill, save_canned
+from hub.triage.detail import load_case
+from hub.triage.filters import Cursor, QueueFilters
+from hub.triage.models import CannedResponse
+from hub.triage.queue import load_queue
+from hub.triage.report import case_report
+from hub.triage.settings_view import settings_overview
+
+REPORT_PERIOD = timedelta(days=365)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+async def _form(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+@require_staff(Role.AGENT)
+async def case_queue(request: Request) -> Response:
+    filters = QueueFilters.parse(request.query_params)
+    after = Cursor.decode(request.query_params.get("after", ""))
+    queue = await load_queue(filters, staff(request), _now(), after)
+    return render(request, "triage/queue.html", {"queue": queue, "now": _now()}, block="results")
+
+
+async def _case_page(request: Request, case_id: int, error: CaseActionError | None = None,
+                     status_code: int = 200) -> Response:
+    view = await load_case(case_id, _now())
+    if view is None:
+        raise HTTPException(404, "There is no such case.")
+    context = {"view": view, "case": view.case, "error": error, "now": _now()}
+    return render(request, "triage/case.html", context, status_code=status_code, block="work")
+
+
+@require_staff(Role.AGENT)
+async def case_detail(request: Request) -> Response:
+    return await _case_page(request, request.path_params["case_id"])
+
+
+@require_staff(Role.AGENT)
+async def case_action(request: Request) -> Response:
+    case_id = request.path_params["case_id"]
+    try:
+        case = await perform(request.app.state.settings, case_id, staff(request),
+                             request.path_params["action"], await _form(request), _now())
+    except CaseActionError as error:
+        return await _case_page(request, case_id, error, 200 if _is_htmx(request) else 422)
+    if case is None:
+        raise HTTPException(404, "There is no such case or action.")
+    if _is_htmx(request):
+        return await _case_page(request, case_id)
+    return RedirectResponse(request.url_for("case_detail", case_id=case_id), status_code=303)
+
+
+@require_staff(Role.AGENT)
+async def reply_draft(request: Request) -> Response:
+    """The reply box filled from a canned response (htmx swaps it in)."""
+    view = await load_case(request.path_params["case_id"], _now())
+    canned_id = request.query_params.get("canned", "")
+    canned = await CannedResponse.get_or_none(id=int(canned_id)) if canned_id.isdigit() else None
+    if view is None:
+        raise HTTPException(404, "There is no such case.")
+    first_name = view.history.customer.first_name if view.history else ""
+    draft = fill(canned.body, first_name, view.case.reference) if canned else ""
+    return render(request, "triage/_reply_body.html", {"draft": draft})
+
+
+@require_staff(Role.AGENT)
+async def report_page(request: Request) -> Response:
+    report = await case_report(_now() - REPORT_PERIOD)
+    return render(request, "triage/report.html", {"report": report})
+
+
+async def _settings(request: Request, error: CannedError | None = None,
+                    status_code: int = 200) -> Response:
+    context = {"overview": settings_overview(request.app.state.settings), "error": error,
+               "canned": await CannedResponse.all().order_by("title")}
+    return render(request, "triage/settings.html", context, status_code=status_code)
+
+
+@require_staff(Role.ADMIN)
+async def settings_page(request: Request) -> Response:
+    return await _settings(request)
+
+
+@require_staff(Role.ADMIN)
+async def canned_save(request: Request) -> Response:
+    try:
+        saved = await save_canned(staff(request), await _form(request),
+                                  request.path_params.get("canned_id"))
+    except CannedError as error:
+        return await _settings(request, error, 422)
+    if saved is None:
+        raise HTTPException(404, "There is no such canned response.")
+    return RedirectResponse(request.url_for("settings_page"), status_code=303)
+
+
+@require_staff(Role.ADMIN)
+async def canned_delete(request: Request) -> Response:
+    await delete_canned(staff(request), request.path_params["canned_id"])
+    return RedirectResponse(request.url_for("settings_page"), status_code=303)
+
+
+routes: list[BaseRoute] = [
+    Route("/admin/cases", case_queue, name="case_queue"),
+    Route("/admin/cases/report", report_page, name="case_report"),
+    Route("/admin/cases/{case_id:id}", case_detail, name="case_detail"),
+    Route("/admin/cases/{case_id:id}/reply-draft", reply_draft, name="case_reply_draft"),
+    Route("/admin/cases/{case_id:id}/{action:str}", case_action, methods=["POST"],
+          name="case_action"),
+    Route("/admin/settings", settings_page, name="settings_page"),
+    Route("/admin/settings/canned", canned_save, methods=["POST"], name="canned_create"),
+    Route("/admin/settings/canned/{canned_id:id}", canned_save, methods=["POST"],
+          name="canned_update"),
+    Route("/admin/settings/canned/{canned_id:id}/delete", canned_delete, methods=["POST"],
+          name="canned_delete"),
+]

@@ -1,0 +1,53 @@
+"""Service-level targets per priority: first response and resolution."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from tortoise.expressions import Q
+
+from hub.config import Settings
+from hub.triage.models import PRIORITY_RANK, Case, CaseStatus, Priority
+
+DEFAULT_TARGETS: dict[str, tuple[timedelta, timedelta]] = {
+    Priority.URGENT: (timedelta(hours=1), timedelta(hours=8)),
+    Priority.HIGH: (timedelta(hours=4), timedelta(hours=24)),
+    Priority.NORMAL: (timedelta(hours=24), timedelta(hours=72)),
+    Priority.LOW: (timedelta(hours=72), timedelta(days=7)),
+}
+
+
+def targets(settings: Settings) -> dict[str, tuple[timedelta, timedelta]]:
+    """Targets from ``settings.extra['sla']`` (hours per priority) over the defaults."""
+    configured = dict(DEFAULT_TARGETS)
+    for priority, (first, resolve) in dict(settings.extra.get("sla", {})).items():
+        configured[priority] = (timedelta(hours=first), timedelta(hours=resolve))
+    return configured
+
+
+def due_times(settings: Settings, priority: str, start: datetime) -> tuple[datetime, datetime]:
+    first, resolve = targets(settings).get(priority, DEFAULT_TARGETS[Priority.NORMAL])
+    return start + first, start + resolve
+
+
+ACTIVE_STATUSES = (CaseStatus.OPEN.value, CaseStatus.PENDING.value)
+PRIORITY_ORDER = (Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.URGENT)
+
+
+def overdue_q(now: datetime) -> Q:
+    """Active cases past their resolution target, or past their first-response target unanswered."""
+    late = Q(resolution_due_at__lt=now) | Q(first_response_at=None, first_response_due_at__lt=now)
+    return Q(status__in=ACTIVE_STATUSES) & late
+
+
+def is_overdue(case: Case, now: datetime) -> bool:
+    if case.status not in ACTIVE_STATUSES:
+        return False
+    unanswered = case.first_response_at is None and case.first_response_due_at < now
+    return unanswered or case.resolution_due_at < now
+
+
+def raised(priority: str) -> str:
+    """One step more urgent; urgent stays urgent."""
+    rank = PRIORITY_RANK.get(Priority(priority), 1) if priority in PRIORITY_ORDER else 1
+    return PRIORITY_ORDER[min(rank + 1, len(PRIORITY_ORDER) - 1)].value

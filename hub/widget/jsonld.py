@@ -1,0 +1,41 @@
+"""schema.org `Product` markup with its `AggregateRating` and latest `Review`s, for SEO."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hub.widget.queries import Scope
+
+LATEST_REVIEWS = 5
+
+
+def _review(item: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "@type": "Review",
+        "author": {"@type": "Person", "name": item["author"]},
+        "datePublished": (item["date"] or "")[:10],
+        "name": item["title"],
+        "reviewBody": item["body"],
+        "reviewRating": {"@type": "Rating", "ratingValue": item["rating"], "bestRating": 5,
+                         "worstRating": 1},
+    }
+
+
+def product_jsonld(scope: Scope, reviews: list[dict[str, Any]]) -> dict[str, Any]:
+    """The markup for a product with published reviews (the caller answers 204 without)."""
+    document: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": scope.name,
+        "sku": scope.sku,
+        "aggregateRating": {
+            "@type": "AggregateRating", "ratingValue": scope.summary.average,
+            "reviewCount": scope.summary.count, "bestRating": 5, "worstRating": 1,
+        },
+        "review": [_review(item) for item in reviews],
+    }
+    if scope.url:
+        document["url"] = scope.url
+    if scope.image_url:
+        document["image"] = scope.image_url
+    return document

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs what the tests need and runs them. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python -m pip install -q -e ".[dev]"
+if [ ! -x /usr/bin/chromium ]; then
+  # Browser tests drive Debian's Chromium; Playwright's own browser download is not used.
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+  else
+    sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null
+  fi
+fi
+if [ -f package.json ]; then npm ci --no-audit --no-fund; fi
+python -m pytest "$@"

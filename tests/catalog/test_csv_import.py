@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hub.catalog.commands import import_group
+from hub.catalog.csv_import import ImportAborted, import_orders
+from hub.catalog.models import Customer, Order, OrderLine
+from hub.config import Settings
+
+HEADER = ("order_id,placed_at,fulfilled_at,delivered_at,currency,customer_email,customer_name,"
+          "customer_id,product_id,product_name,product_url,product_image_url,quantity,price,"
+          "referral_code\n")
+GOOD = [
+    "A1,2025-03-01T10:00:00Z,,,USD,dana@example.com,Dana Buyer,,SKU-1,Trail Tent,,,1,199.90,\n",
+    "A1,2025-03-01T10:00:00Z,,,USD,dana@example.com,Dana Buyer,,SKU-2,Camp Mug,,,2,12.50,\n",
+    "A2,2025-03-02T10:00:00Z,,,EUR,erin@example.com,Erin,,SKU-2,Camp Mug,,,1,12.50,FRIEND\n",
+]
+BAD_PRICE = "A3,2025-03-03T10:00:00Z,,,USD,finn@example.com,Finn,,SKU-1,Tent,,,1,cheap,\n"
+BAD_EMAIL = "A4,2025-03-03T10:00:00Z,,,USD,not-an-email,Gus,,SKU-1,Tent,,,1,1.00,\n"
+
+
+def write_csv(tmp_path: Path, *rows: str) -> Path:
+    path = tmp_path / "orders.csv"
+    path.write_text(HEADER + "".join(rows))
+    return path
+
+
+async def test_it_imports_orders_with_their_lines(settings: Settings, db: str,
+                                                  tmp_path: Path) -> None:
+    summary = await import_orders(settings, write_csv(tmp_path, *GOOD))
+    assert (summary.created, summary.updated, summary.skipped) == (2, 0, 0)
+    assert await OrderLine.filter(order__external_id="A1").count() == 2
+    assert (await Order.get(external_id="A2")).referral_code == "FRIEND"
+    again = await import_orders(settings, write_csv(tmp_path, *GOOD))
+    assert (again.created, again.updated) == (0, 2)
+
+
+async def test_it_reports_bad_rows_by_line_and_imports_the_rest(
+        settings: Settings, db: str, tmp_path: Path) -> None:
+    path = write_csv(tmp_path, GOOD[0], BAD_PRICE, GOOD[1], BAD_EMAIL, GOOD[2])
+    summary = await import_orders(settings, path)
+    assert [(p.line, p.reason) for p in summary.problems] == [
+        (3, "price must be a number from 0 to 9999999999.99"),
+        (5, "customer_email is not an email address"),
+    ]
+    assert (summary.created, summary.skipped) == (2, 2)
+    assert sorted(await Order.all().values_list("external_id", flat=True)) == ["A1", "A2"]
+
+
+async def test_strict_mode_stops_at_the_first_bad_row_and_stores_nothing(
+        settings: Settings, db: str, tmp_path: Path) -> None:
+    path = write_csv(tmp_path, *GOOD, BAD_PRICE)
+    with pytest.raises(ImportAborted) as raised:
+        await import_orders(settings, path, strict=True)
+    assert raised.value.problem.line == 5
+    assert not await Order.exists()
+    assert not await Customer.exists()
+
+
+@pytest.fixture
+def cli_env(settings: Settings) -> dict[str, str]:
+    return {"HUB_DATA_DIR": str(settings.data_dir), "HUB_DATABASE_URL": settings.database_url,
+            "HUB_SECRET_KEY": settings.secret_key}
+
+
+def test_the_command_prints_a_summary_and_the_bad_lines(cli_env: dict[str, str],
+                                                        tmp_path: Path) -> None:
+    path = write_csv(tmp_path, *GOOD, BAD_PRICE)
+    result = CliRunner().invoke(import_group, ["orders", str(path)], env=cli_env)
+    assert result.exit_code == 0, result.output
+    assert "Created 2, updated 0, skipped 1 orders." in result.stdout
+    assert f"{path}:5: price must be" in result.stderr
+
+
+def test_the_strict_command_fails_naming_the_file_and_line(cli_env: dict[str, str],
+                                                           tmp_path: Path) -> None:
+    path = write_csv(tmp_path, BAD_EMAIL, *GOOD)
+    result = CliRunner().invoke(import_group, ["orders", "--strict", str(path)], env=cli_env)
+    assert result.exit_code == 1
+    assert f"{path}:2: customer_email is not an email address" in result.stderr
+
+
+def test_a_file_without_the_required_columns_is_refused(cli_env: dict[str, str],
+                                                        tmp_path: Path) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_text("id,email\n1,a@example.com\n")
+    result = CliRunner().invoke(import_group, ["orders", str(path)], env=cli_env)
+    assert result.exit_code == 1
+    assert "missing columns: order_id, placed_at" in result.stderr

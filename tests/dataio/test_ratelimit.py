@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from hub.config import Settings
+from hub.dataio.ratelimit import FixedWindow, parse_limits, path_group, windows
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return settings.with_overrides(extra={"rate_limits": {"login": (2, 60), "widget": (0, 60)}})
+
+
+async def test_a_client_over_the_limit_gets_429_with_retry_after(client: httpx.AsyncClient) -> None:
+    assert [(await client.get("/login")).status_code for _ in range(2)] == [200, 200]
+    refused = await client.get("/login")
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    assert (await client.get("/healthz")).status_code == 200
+
+
+def test_only_public_paths_are_grouped_and_api_writes_are_not_limited() -> None:
+    assert path_group("GET", "/api/v1/products/x/reviews") == "api"
+    assert path_group("POST", "/api/v1/orders") is None
+    assert path_group("POST", "/r/abc") == "review"
+    assert path_group("GET", "/admin/cases") is None
+
+
+def test_the_window_resets_and_counts_each_client_on_its_own() -> None:
+    window = FixedWindow(limit=2, seconds=60)
+    assert [window.hit("203.0.113.1", 120.0 + i) for i in range(2)] == [None, None]
+    assert window.hit("203.0.113.1", 130.0) == 50.0
+    assert window.hit("203.0.113.2", 130.0) is None
+    assert window.hit("203.0.113.1", 180.0) is None
+
+
+def test_a_limit_of_zero_turns_a_group_off() -> None:
+    limits = windows({"widget": (0, 60), "login": (5, 10)})
+    assert "widget" not in limits and (limits["login"].limit, limits["login"].seconds) == (5, 10)
+
+
+def test_limits_are_read_from_text() -> None:
+    assert parse_limits("login=30/60, review=0/60") == {"login": (30, 60), "review": (0, 60)}
+    with pytest.raises(ValueError, match="'login=lots': use GROUP=REQUESTS/SECONDS"):
+        parse_limits("login=lots")

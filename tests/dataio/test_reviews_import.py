@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hub.catalog.models import Customer, Product
+from hub.config import Settings
+from hub.dataio.commands import import_group
+from hub.dataio.reviews_import import ReviewFileError, import_reviews
+from hub.feedback.models import Photo, Reply, Review
+from hub.mail.models import OutboxMessage
+from hub.triage.models import Case
+from hub.widget.models import ProductRating
+
+HERE = Path(__file__).parent
+
+
+async def _imported() -> list[Review]:
+    return await Review.all().order_by("submitted_at").prefetch_related("product", "customer")
+
+
+async def test_it_imports_a_judgeme_export_with_replies_photos_and_dates(settings: Settings,
+                                                                         db: str) -> None:
+    summary = await import_reviews(settings, HERE / "judgeme.csv", "judgeme")
+    assert [(o.line, o.action) for o in summary.outcomes] == [(2, "created"), (4, "created"),
+                                                              (5, "bad")]
+    assert summary.problems[0].reason.startswith("date 'not a date' is not a date")
+    dry, zip_broke = await _imported()
+    assert (dry.rating, dry.title, dry.display_name, dry.source) == (5, "Dry all night", "Dana Buyer",
+                                                                     "import")
+    assert dry.submitted_at.isoformat() == "2024-06-01T10:20:30+00:00"
+    assert dry.customer.email == "dana@example.com" and dry.product.external_id == "7001"
+    assert dry.import_key.startswith("judgeme:sha256:") and dry.has_photos
+    assert await Reply.filter(review=dry, is_public=True).values_list("body", flat=True) == ["Thanks Dana!"]
+    photos = await Photo.filter(review=dry).order_by("id")
+    assert [(p.source_url, p.status) for p in photos] == [
+        ("https://cdn.judge.me/a.jpg", "approved"), ("https://cdn.judge.me/b.jpg", "approved")]
+    assert (zip_broke.status, zip_broke.status_reason) == ("pending", "unpublished_at_source")
+
+
+async def test_it_imports_a_yotpo_export_with_verified_flags(settings: Settings, db: str) -> None:
+    summary = await import_reviews(settings, HERE / "yotpo.csv", "yotpo")
+    assert [(o.line, o.action) for o in summary.outcomes] == [(2, "created"), (3, "created"), (4, "bad")]
+    assert summary.problems[0].reason == "rating '9' is not a number from 1 to 5"
+    pad = await Review.get(import_key="yotpo:Y-901").prefetch_related("product")
+    assert (pad.verified_buyer, pad.product.name, pad.product.url) == (
+        True, "Sleeping Pad", "https://shop.example/pad")
+    jacket = await Review.get(import_key="yotpo:Y-902")
+    assert not jacket.verified_buyer and jacket.status == "pending"
+
+
+async def test_it_imports_an_okendo_export_and_opens_a_case_without_mailing_anyone(
+        settings: Settings, db: str) -> None:
+    summary = await import_reviews(settings, HERE / "okendo.csv", "okendo")
+    assert [(o.line, o.action) for o in summary.outcomes] == [(2, "created"), (3, "created"), (4, "bad")]
+    assert summary.problems[0].reason == "product id is empty"
+    assert await Photo.filter(review__import_key="okendo:ok-1").count() == 2
+    torch = await Review.get(import_key="okendo:ok-2")
+    assert torch.flagged and await Case.filter(review=torch).exists()
+    assert not await OutboxMessage.exists()
+    assert await Product.filter(external_id="8002", name="Head Torch").exists()
+
+
+async def test_it_imports_the_generic_format(settings: Settings, db: str) -> None:
+    summary = await import_reviews(settings, HERE / "generic.csv", "generic")
+    assert [(o.line, o.action) for o in summary.outcomes] == [(2, "created"), (3, "created"), (4, "bad")]
+    nia = await Review.get(import_key="generic:g-2")
+    assert nia.submitted_at.isoformat() == "2024-03-02T08:00:00+00:00" and not nia.verified_buyer
+    rating = await ProductRating.get(product__external_id="SKU-TENT")
+    assert (rating.count, rating.rating_sum) == (2, 9)
+    assert await Photo.get(source_url="https://old-app.example/p/1.jpg").values_list(
+        "status", flat=True) == "pending"
+
+
+@pytest.mark.parametrize("fmt", ["judgeme", "yotpo", "okendo", "generic"])
+async def test_a_second_run_changes_nothing(settings: Settings, db: str, fmt: str) -> None:
+    await import_reviews(settings, HERE / f"{fmt}.csv", fmt)
+    counts = (await Review.all().count(), await Photo.all().count(), await Reply.all().count(),
+              await Customer.all().count())
+    again = await import_reviews(settings, HERE / f"{fmt}.csv", fmt)
+    assert again.count("created") == 0 and again.count("skipped") == 2
+    assert {o.reason for o in again.outcomes if o.action == "skipped"} == {"already imported"}
+    assert counts == (await Review.all().count(), await Photo.all().count(),
+                      await Reply.all().count(), await Customer.all().count())
+
+
+async def test_a_dry_run_reports_and_stores_nothing(settings: Settings, db: str) -> None:
+    summary = await import_reviews(settings, HERE / "yotpo.csv", "yotpo", dry_run=True)
+    assert [o.action for o in summary.outcomes] == ["created", "created", "bad"]
+    assert not await Review.exists()
+    assert not await Product.exists()
+    assert not await Customer.exists()
+    assert not await Case.exists()
+
+
+async def test_a_file_without_the_format_columns_is_refused(settings: Settings, db: str) -> None:
+    with pytest.raises(ReviewFileError, match="missing columns for yotpo: Review Score"):
+        await import_reviews(settings, HERE / "judgeme.csv", "yotpo")
+
+
+@pytest.fixture
+def cli_env(settings: Settings) -> dict[str, str]:
+    return {"HUB_DATA_DIR": str(settings.data_dir), "HUB_DATABASE_URL": settings.database_url,
+            "HUB_SECRET_KEY": settings.secret_key}
+
+
+def test_the_command_reports_created_skipped_and_bad_lines(cli_env: dict[str, str]) -> None:
+    path = HERE / "generic.csv"
+    runner = CliRunner()
+    first = runner.invoke(import_group, ["reviews", str(path), "--format", "generic"], env=cli_env)
+    assert first.exit_code == 0, first.output
+    assert "Reviews: created 2, skipped 0 (already imported), 1 bad rows." in first.stdout
+    assert f"{path}:4: rating 'five' is not a number from 1 to 5" in first.stderr
+    second = runner.invoke(import_group, ["reviews", str(path), "--format", "generic"], env=cli_env)
+    assert f"{path}:2: skipped: already imported" in second.stdout
+    assert "created 0, skipped 2" in second.stdout
+
+
+def test_the_dry_run_command_says_what_would_happen(cli_env: dict[str, str]) -> None:
+    path = HERE / "okendo.csv"
+    result = CliRunner().invoke(import_group, ["reviews", str(path), "--format", "okendo",
+                                               "--dry-run"], env=cli_env)
+    assert result.exit_code == 0, result.output
+    assert f"{path}:2: would be created (published)" in result.stdout
+    assert "Dry run: would have created 2, skipped 0 (already imported), 1 bad rows. " \
+           "Nothing was stored." in result.stdout
+    again = CliRunner().invoke(import_group, ["reviews", str(path), "--format", "okendo"], env=cli_env)
+    assert "created 2" in again.stdout

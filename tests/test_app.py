@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from hub.staff.models import StaffUser
+from tests.conftest import log_in
+
+
+async def test_healthz_reports_a_working_database(client: httpx.AsyncClient) -> None:
+    response = await client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+async def test_it_shows_a_friendly_404_page(client: httpx.AsyncClient) -> None:
+    response = await client.get("/no/such/page")
+    assert response.status_code == 404
+    assert "We could not find that page" in response.text
+
+
+async def test_it_sends_security_headers(client: httpx.AsyncClient) -> None:
+    response = await client.get("/login")
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "same-origin"
+    assert response.headers["x-frame-options"] == "DENY"
+
+
+async def test_the_dashboard_shows_figures_from_the_database(
+    client: httpx.AsyncClient, alice: StaffUser
+) -> None:
+    from hub.catalog.models import Customer
+
+    await Customer.create(email="dana@example.com", name="Dana Doe")
+    await log_in(client, alice)
+    page = await client.get("/admin")
+    assert '<span class="number" id="fig-customers">1</span>' in page.text
+    assert 'id="fig-queued-mail">0<' in page.text
+
+
+@pytest.mark.parametrize("roles", ["agent", "moderator"])
+async def test_the_navigation_hides_pages_a_role_cannot_open(
+    client: httpx.AsyncClient, roles: str, password_hash: str
+) -> None:
+    user = await StaffUser.create(email="someone@example.com", roles=roles, password_hash=password_hash)
+    await log_in(client, user)
+    page = await client.get("/admin")
+    assert page.status_code == 200
+    assert ">Settings<" not in page.text and ">Audit log<" not in page.text
+
+
+async def test_the_audit_log_lists_staff_actions_for_admins(
+    client: httpx.AsyncClient, alice: StaffUser
+) -> None:
+    await log_in(client, alice)
+    page = await client.get("/admin/audit")
+    assert page.status_code == 200
+    assert "staff.login" in page.text and "alice@example.com" in page.text
+
+
+@pytest.mark.parametrize("roles", ["agent", "moderator", "agent moderator"])
+async def test_only_admins_may_read_the_audit_log(
+    client: httpx.AsyncClient, roles: str, password_hash: str
+) -> None:
+    user = await StaffUser.create(email="someone@example.com", roles=roles, password_hash=password_hash)
+    await log_in(client, user)
+    page = await client.get("/admin/audit")
+    assert page.status_code == 403
+    assert "Your role does not allow" in page.text
+
+
+async def test_admin_pages_may_not_be_framed(client: httpx.AsyncClient, alice: StaffUser) -> None:
+    await log_in(client, alice)
+    response = await client.get("/admin")
+    assert response.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]

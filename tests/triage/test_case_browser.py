@@ -1,0 +1,321 @@
+"""An agent works the newest urgent case in headless Chromium; the customer answers the follow-up.
+
+The hub runs under uvicorn in a thread on a free local port and sends mail through a
+real SMTP server in-process (aiosmtpd). The worker's jobs run on the hub's own event
+loop (as the embedded worker does), so one Tortoise context serves both.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+import uvicorn
+from aiosmtpd.controller import Controller
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from hub.app import create_app
+from hub.catalog.models import Customer, Order, OrderLine, Product
+from hub.config import Settings
+from hub.feedback.reviews import submit_review
+from hub.mail.sender import send_due
+from hub.staff.models import StaffUser
+from hub.staff.passwords import hash_password
+from hub.triage.models import Case, CaseEvent
+from hub.worker import run_once
+from tests.conftest import PASSWORD, run_sync
+from tests.mail.conftest import MailCollector, free_port, start_server
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+AGENT_EMAIL = "bob@example.com"
+CUSTOMER_EMAIL = "dana@example.net"
+REPLY = "We are so sorry, Dana. A new stove is on its way, and please do not use the old one."
+RESOLUTION_NOTE = "Replacement sent by express; the customer was told not to use the stove."
+SURVEY_LINK = re.compile(r"(https?://\S+/s/([A-Za-z0-9_-]+))")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Cases:
+    """The case under test and the two it must be told apart from."""
+
+    fire: int  # urgent, the newest
+    chargeback: int  # urgent, a day older
+    zip: int  # normal, two days older
+
+
+class Hub:
+    """uvicorn serving the hub on its own event loop, in a thread."""
+
+    def __init__(self, settings: Settings, port: int) -> None:
+        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning",
+                                http="h11", ws="none", lifespan="on")
+        self.settings = settings
+        self.base_url = f"http://127.0.0.1:{port}"
+        self.server = uvicorn.Server(config)
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        try:
+            self.loop.run_until_complete(self.server.serve())
+            self.loop.run_until_complete(self.loop.shutdown_asyncgens())
+        finally:
+            self.loop.close()
+
+    def start(self) -> None:
+        self.thread.start()
+        deadline = time.monotonic() + 15
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.05)
+
+    def call(self, work: Callable[[], Awaitable[T]], timeout: float = 20) -> T:
+        """Run ``work()`` on the hub's loop, with the hub's database connection (a worker pass)."""
+
+        async def wrapped() -> T:
+            return await work()
+
+        future = asyncio.run_coroutine_threadsafe(wrapped(), self.loop)
+        try:
+            return future.result(timeout=timeout)
+        except FutureTimeout:
+            future.cancel()
+            raise
+
+    def stop(self) -> None:
+        if self.thread.is_alive():
+            self.server.should_exit = True
+            self.thread.join(timeout=15)
+
+
+async def _review(settings: Settings, email: str, name: str, product_name: str, rating: int,
+                  title: str, body: str, days_ago: int) -> int:
+    """A bought product reviewed through the real pipeline; returns the case it opened."""
+    submitted = datetime.now(UTC) - timedelta(days=days_ago)
+    customer = await Customer.create(email=email, name=name, stage="active")
+    product = await Product.create(external_id=f"sku-{product_name.lower().replace(' ', '-')}",
+                                   name=product_name)
+    order = await Order.create(source="api", external_id=f"O-{product.id}", customer=customer,
+                               total=Decimal("89.00"), placed_at=submitted - timedelta(days=10),
+                               fulfilled_at=submitted - timedelta(days=8))
+    await OrderLine.create(order=order, product=product, quantity=1, unit_price=Decimal("89.00"))
+    result = await submit_review(settings, product=product, rating=rating, title=title, body=body,
+                                 display_name=name, customer=customer, order=order,
+                                 submitted_at=submitted)
+    assert result.case is not None, "the review should have opened a case"
+    return result.case.id
+
+
+async def _build(settings: Settings) -> Cases:
+    await StaffUser.create(email=AGENT_EMAIL, roles="agent", name="Bob Agent",
+                           password_hash=hash_password(PASSWORD))
+    zip_case = await _review(settings, "erin@example.net", "Erin Walker", "Day Pack", 2, "Meh",
+                             "The zip is stiff and the colour is duller than in the photos.", 2)
+    chargeback = await _review(settings, "finn@example.net", "Finn Hale", "Camp Lantern", 1,
+                               "Where is it", "The lantern never arrived and I will file a chargeback.", 1)
+    fire = await _review(settings, CUSTOMER_EMAIL, "Dana Buyer", "Camp Stove", 1, "Dangerous",
+                         "The stove caught fire on the second night and burned the table.", 0)
+    priorities = dict(await Case.all().values_list("id", "priority"))
+    assert priorities == {zip_case: "normal", chargeback: "urgent", fire: "urgent"}
+    return Cases(fire=fire, chargeback=chargeback, zip=zip_case)
+
+
+@dataclass(frozen=True)
+class Served:
+    hub: Hub
+    mailbox: MailCollector
+    cases: Cases
+
+
+@pytest.fixture
+def served(settings: Settings, database_url: str) -> Iterator[Served]:
+    if not database_url.startswith("sqlite://"):
+        pytest.skip("the browser test runs once, on SQLite")
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed")
+    mailbox = MailCollector()
+    smtp: Controller = start_server(mailbox, free_port())
+    port = free_port()
+    settings = settings.with_overrides(base_url=f"http://127.0.0.1:{port}", smtp_host="127.0.0.1",
+                                       smtp_port=smtp.port)
+    cases = run_sync(database_url, lambda: _build(settings))
+    hub = Hub(settings, port)
+    hub.start()
+    try:
+        yield Served(hub, mailbox, cases)
+    finally:
+        hub.stop()
+        smtp.stop()
+
+
+@pytest.fixture
+def browser(served: Served) -> Iterator[Browser]:
+    """Chromium, started after the data is written (Playwright's loop then owns this thread)."""
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def _reference(case_id: int) -> str:
+    return f"C-{case_id:06d}"
+
+
+def _watch(page: Page, problems: list[str]) -> Page:
+    """Collects console errors and every 4xx/5xx response ``page`` gets (htmx swaps included)."""
+    page.on("console", lambda message: problems.append(f"{page.url}: {message.text}")
+            if message.type == "error" else None)
+    page.on("response", lambda response: problems.append(f"{response.status} {response.url}")
+            if response.status >= 400 else None)
+    return page
+
+
+def _mail_to(mailbox: MailCollector, subject_part: str) -> list[EmailMessage]:
+    return [m for m in mailbox.received
+            if str(m["To"]) == CUSTOMER_EMAIL and subject_part in str(m["Subject"])]
+
+
+def _text(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None
+    return str(part.get_content())
+
+
+def _log_in(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/login")
+    page.get_by_label("Email").fill(AGENT_EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator(".admin-header .who")).to_contain_text("Bob Agent")
+
+
+def _open_newest_urgent(page: Page, cases: Cases) -> None:
+    page.get_by_role("navigation", name="Admin").get_by_role("link", name="Cases").click()
+    rows = page.locator("table.case-queue tbody tr.case-row")
+    expect(rows).to_have_count(3)
+    page.locator("[data-facet=priority-urgent]").click()
+    expect(page.locator("[data-facet=priority-urgent]")).to_have_attribute("aria-current", "true")
+    expect(rows).to_have_count(2)
+    # Sorted by resolution due time: the newest urgent case is due last.
+    expect(rows.first).to_have_id(f"case-{cases.chargeback}")
+    expect(rows.last).to_have_id(f"case-{cases.fire}")
+    newest = rows.last
+    expect(newest.locator("td").nth(3)).to_have_text("urgent")
+    newest.get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Case {_reference(cases.fire)}")
+    expect(page.locator("blockquote.review-body")).to_contain_text("caught fire")
+    expect(page.locator("#case-priority")).to_have_text("urgent")
+    expect(page.locator("#case-status")).to_have_text("open")
+
+
+def _reply_and_resolve(page: Page) -> None:
+    url, work = page.url, page.locator("#case-work")
+    page.get_by_label("Message (sent by mail").fill(REPLY)
+    page.get_by_role("button", name="Send reply").click()
+    reply_event = work.locator(".timeline li.event-reply")
+    expect(reply_event).to_have_count(1)
+    expect(reply_event).to_contain_text("mail sent to the customer")
+    expect(reply_event.locator(".event-body")).to_have_text(REPLY)
+    expect(work.locator(".case-state")).to_contain_text(", answered")  # first_response_at is set
+    expect(page.get_by_label("Message (sent by mail")).to_have_value("")  # a fresh form was swapped in
+
+    page.get_by_label("Resolution").select_option(label="replacement")
+    page.get_by_label("Note", exact=True).fill(RESOLUTION_NOTE)
+    page.get_by_role("button", name="Resolve", exact=True).click()
+    expect(page.locator("#case-status")).to_have_text("resolved")
+    expect(work.locator(".case-state")).to_contain_text(": replacement")
+    expect(work.get_by_role("button", name="Reopen")).to_be_visible()
+    resolved = work.locator(".timeline li.event-status")
+    expect(resolved).to_contain_text("open → resolved (replacement)")
+    expect(resolved.locator(".event-body")).to_have_text(RESOLUTION_NOTE)
+    assert page.url == url  # htmx swapped the work area; no page load
+
+
+def _answer_follow_up(page: Page, survey_url: str) -> None:
+    page.goto(survey_url)
+    expect(page.get_by_role("heading", name="Did we put it right?")).to_be_visible()
+    scale = page.get_by_role("group", name="Did we put things right?")
+    scale.get_by_role("radio", name=re.compile(r"^5\b")).check()
+    page.get_by_label("Is there anything else you would like to tell us?").fill(
+        "The new stove came in two days. Thank you for calling me.")
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.get_by_role("heading", name="Thank you for your answers")).to_be_visible()
+
+
+def test_an_agent_resolves_the_newest_urgent_case_and_the_follow_up_records_recovery(
+        served: Served, browser: Browser) -> None:
+    hub, mailbox, cases = served.hub, served.mailbox, served.cases
+    reference = _reference(cases.fire)
+    problems: list[str] = []
+
+    agent = _watch(browser.new_context().new_page(), problems)
+    _log_in(agent, hub.base_url)
+    _open_newest_urgent(agent, cases)
+    case_url = agent.url
+    _reply_and_resolve(agent)
+
+    # The worker drains the outbox: the customer gets the reply over SMTP.
+    assert hub.call(lambda: send_due(hub.settings, datetime.now(UTC))) == 1
+    [reply] = _mail_to(mailbox, reference)
+    assert str(reply["Subject"]) == f"[{reference}] Re: your feedback to Acme Outdoors"
+    assert str(reply["Reply-To"]) == hub.settings.support_email
+    assert REPLY in _text(reply) and "Bob Agent" in _text(reply)
+
+    # Three days later a worker pass sends the follow-up (due two days after resolving).
+    counts = hub.call(lambda: run_once(hub.settings, now=datetime.now(UTC) + timedelta(days=3)))
+    assert counts["case_follow_ups"] == 1, counts
+    follow_ups = _mail_to(mailbox, f"[{reference}] Did we put things right?")
+    assert len(follow_ups) == 1, [str(m["Subject"]) for m in mailbox.received]
+    assert str(follow_ups[0]["Reply-To"]) == hub.settings.support_email
+    found = SURVEY_LINK.search(_text(follow_ups[0]))
+    assert found is not None, _text(follow_ups[0])
+    survey_url = found.group(1)
+    assert survey_url.startswith(hub.base_url + "/s/")
+
+    # The customer answers in a browser of her own (no staff session).
+    customer = _watch(browser.new_context().new_page(), problems)
+    _answer_follow_up(customer, survey_url)
+
+    async def stored() -> tuple[Case, list[CaseEvent]]:
+        case = await Case.get(id=cases.fire)
+        return case, list(await CaseEvent.filter(case_id=cases.fire, kind="recovery"))
+
+    case, recovery_events = hub.call(stored)
+    assert (case.recovery_csat, case.status, case.resolution_code) == (5, "closed", "replacement")
+    assert case.recovery_comment.startswith("The new stove came in two days")
+    assert [event.data for event in recovery_events] == [{"csat": 5}]
+
+    # The agent sees the outcome on the case's timeline.
+    agent.goto(case_url)
+    expect(agent.locator("#case-status")).to_have_text("closed")
+    expect(agent.locator(".case-state")).to_contain_text("Follow-up answer: 5/5")
+    recovery = agent.locator(".timeline li.event-recovery")
+    expect(recovery).to_have_count(1)
+    expect(recovery).to_contain_text("CSAT 5/5")
+    expect(recovery.locator(".event-body")).to_have_text(
+        "The new stove came in two days. Thank you for calling me.")
+    expect(agent.locator(".timeline li.event-follow_up")).to_have_count(1)
+
+    async def others() -> dict[int, Any]:
+        return dict(await Case.filter(id__in=[cases.chargeback, cases.zip]).values_list("id", "status"))
+
+    assert hub.call(others) == {cases.chargeback: "open", cases.zip: "open"}
+    assert problems == [], problems

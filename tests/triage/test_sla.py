@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from hub.config import Settings
+from hub.mail.models import OutboxMessage
+from hub.staff.models import StaffUser
+from hub.triage.jobs import escalate_overdue_cases
+from hub.triage.models import Case, CaseEvent
+from hub.triage.sla import due_times, raised
+from tests.triage.conftest import NOW, make_case
+
+
+def test_priorities_rise_one_step_and_urgent_stays_urgent() -> None:
+    assert [raised(p) for p in ("low", "normal", "high", "urgent")] == ["normal", "high", "urgent", "urgent"]
+
+
+def test_targets_come_from_the_settings_over_the_defaults(settings: Settings) -> None:
+    custom = settings.with_overrides(extra={"sla": {"urgent": [0.5, 2]}})
+    assert due_times(custom, "urgent", NOW) == (NOW + timedelta(minutes=30), NOW + timedelta(hours=2))
+    assert due_times(settings, "low", NOW) == (NOW + timedelta(hours=72), NOW + timedelta(days=7))
+
+
+async def test_an_overdue_case_is_escalated_exactly_once_and_its_assignee_mailed(
+        settings: Settings, db: str, bob: StaffUser) -> None:
+    case = await make_case(settings, priority="normal")
+    await Case.filter(id=case.id).update(assignee_id=bob.id)
+    later = NOW + timedelta(hours=25)
+    assert await escalate_overdue_cases(settings, later) == 1
+    assert await escalate_overdue_cases(settings, later + timedelta(hours=1)) == 0
+    escalated = await Case.get(id=case.id)
+    assert escalated.priority == "high" and escalated.escalated_at == later
+    mails = await OutboxMessage.filter(kind="case_escalation")
+    assert [m.to_address for m in mails] == [bob.email]
+    assert case.reference in mails[0].subject
+    assert await CaseEvent.filter(case=case, kind="escalated").count() == 1
+
+
+async def test_an_unassigned_overdue_case_goes_to_the_team_address(settings: Settings, db: str) -> None:
+    await make_case(settings, priority="urgent")
+    assert await escalate_overdue_cases(settings, NOW + timedelta(hours=2)) == 1
+    mail = await OutboxMessage.get(kind="case_escalation")
+    assert mail.to_address == settings.support_email
+
+
+async def test_a_case_within_its_targets_is_left_alone(settings: Settings, db: str) -> None:
+    case = await make_case(settings, priority="normal")
+    await Case.filter(id=case.id).update(first_response_at=NOW)
+    assert await escalate_overdue_cases(settings, NOW + timedelta(hours=30)) == 0
