@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
-from typing import Any
+import random
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
+import asyncpg
 from tortoise import Tortoise
+from tortoise.exceptions import IntegrityError
 from tortoise.migrations.api import migrate as migrate_api
+
+T = TypeVar("T")
+# A concurrent writer that inserted the same key first, or a deadlock PostgreSQL broke by
+# rolling one side back: both are cured by running the whole transaction again.
+CONFLICTS = (IntegrityError, asyncpg.exceptions.TransactionRollbackError)
 
 MODEL_MODULES = [
     "hub.staff.models",
@@ -75,3 +85,17 @@ async def connect(database_url: str) -> None:
 
 async def disconnect() -> None:
     await Tortoise.close_connections()
+
+
+async def retry_on_conflict(transaction: Callable[[], Awaitable[T]], attempts: int = 5) -> T:
+    """Run ``transaction`` again, after a short random pause, while it loses a race.
+
+    Each attempt must be a whole transaction: it sees what the winner committed and
+    takes the update path. The last attempt's error is raised.
+    """
+    for attempt in range(1, attempts):
+        try:
+            return await transaction()
+        except CONFLICTS:
+            await asyncio.sleep(random.uniform(0, 0.02 * attempt))  # jitter, not security
+    return await transaction()

@@ -20,6 +20,7 @@ from tortoise.transactions import in_transaction
 from hub.catalog.models import Customer, Order, OrderLine, Product, WebhookReceipt
 from hub.catalog.schema import CENT, CustomerIn, InvalidOrder, LineIn, OrderIn, parse_order
 from hub.config import Settings
+from hub.db import retry_on_conflict
 from hub.invites.scheduling import schedule_invitations
 
 T = TypeVar("T")
@@ -58,15 +59,12 @@ async def ingest_order(settings: Settings, order: OrderIn) -> Outcome:
 async def ingest_orders(settings: Settings, orders: Sequence[OrderIn]) -> list[Outcome]:
     """Upsert ``orders`` in one transaction; one outcome per order, in the same order.
 
-    A concurrent writer may insert the same customer or product first; the
-    unique key then fails and the batch is simply run again.
+    A concurrent writer may insert the same customer, product or order first; the
+    unique key then fails (or PostgreSQL breaks a deadlock) and the batch is run again.
     """
     if not orders:
         return []
-    try:
-        return await _ingest_in_transaction(settings, orders)
-    except IntegrityError:
-        return await _ingest_in_transaction(settings, orders)
+    return await retry_on_conflict(lambda: _ingest_in_transaction(settings, orders))
 
 
 async def _ingest_in_transaction(settings: Settings, orders: Sequence[OrderIn]) -> list[Outcome]:
@@ -105,9 +103,12 @@ def _outcomes(orders: Sequence[OrderIn], saved: dict[OrderKey, Order], existed: 
 
 
 async def upsert_customers(incoming: Iterable[CustomerIn]) -> dict[str, Customer]:
-    """Customers by normalised email, created or brought up to date."""
+    """Customers by normalised email, created or brought up to date.
+
+    Rows are written in key order, so that concurrent batches lock them in the same order.
+    """
     wanted: dict[str, CustomerIn] = {}
-    for customer in incoming:
+    for customer in sorted(incoming, key=lambda c: c.email):
         wanted[customer.email] = _merge_customer(wanted.get(customer.email), customer)
     found = await _customers_by_email(list(wanted))
     missing = [_new_customer(c) for email, c in wanted.items() if email not in found]
@@ -147,8 +148,8 @@ async def _refresh_customer(stored: Customer, incoming: CustomerIn) -> None:
 
 
 async def upsert_products(lines: Iterable[LineIn]) -> dict[str, Product]:
-    """Products by external id, created or brought up to date."""
-    wanted = {line.product_id: line for line in lines}
+    """Products by external id, created or brought up to date, in key order."""
+    wanted = {line.product_id: line for line in sorted(lines, key=lambda ln: ln.product_id)}
     found = await _products_by_external_id(list(wanted))
     missing = [_new_product(line) for key, line in wanted.items() if key not in found]
     if missing:

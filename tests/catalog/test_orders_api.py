@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import asyncio
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -133,3 +135,20 @@ async def test_a_batch_over_a_thousand_orders_is_refused(client: httpx.AsyncClie
     response = await client.post("/api/v1/orders/batch", json={"orders": orders}, headers=auth)
     assert response.status_code == 422
     assert response.json()["errors"][0]["path"] == "orders"
+
+
+async def test_the_same_orders_sent_at_once_from_many_clients_are_stored_once(
+        client: httpx.AsyncClient, auth: dict[str, str]) -> None:
+    """Overlapping customers and products race to be inserted; every request still succeeds."""
+    def payload(number: int) -> dict[str, object]:
+        skus = [f"RACE-{(number + step) % 6}" for step in (0, 2, 3)]
+        return order_payload(id=f"R{number}", customer={"email": f"racer{number % 4}@example.com"},
+                             lines=[{"product": {"id": sku, "name": "Racer"}, "quantity": 1,
+                                     "price": "5.00"} for sku in skus])
+
+    sends = [payload(number) for number in range(12) for _ in range(3)]
+    answers = await asyncio.gather(*(client.post("/api/v1/orders", json=body, headers=auth)
+                                      for body in sends))
+    assert Counter(answer.status_code for answer in answers) == Counter({201: 12, 200: 24})
+    assert (await Order.all().count(), await Customer.all().count()) == (12, 4)
+    assert (await Product.all().count(), await OrderLine.all().count()) == (6, 36)
