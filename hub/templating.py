@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -50,10 +51,34 @@ def make_environment() -> Environment:
     return env
 
 
+PATH_CACHE_SIZE = 4096
+
+
+@dataclass
+class _PathCache:
+    """Paths already resolved for one app, valid while its routes stay the same."""
+
+    route_count: int
+    paths: dict[tuple[str, tuple[tuple[str, Any], ...]], str] = field(default_factory=dict)
+
+
 @pass_context
 def _path_for(context: dict[str, Any], name: str, /, **path_params: Any) -> str:
-    request: Request = context["request"]
-    return str(request.app.url_path_for(name, **path_params))
+    """The app's path for route ``name``, remembered per app.
+
+    Starlette tries every route in turn for each lookup, and a page such as the case
+    queue asks for a hundred links; the answer only changes if the routes do.
+    """
+    app = context["request"].app
+    route_count = len(app.router.routes)
+    cache: _PathCache | None = getattr(app.state, "path_cache", None)
+    if cache is None or cache.route_count != route_count or len(cache.paths) > PATH_CACHE_SIZE:
+        cache = app.state.path_cache = _PathCache(route_count)
+    key = (name, tuple(sorted(path_params.items())))
+    path = cache.paths.get(key)
+    if path is None:
+        path = cache.paths[key] = str(app.url_path_for(name, **path_params))
+    return path
 
 
 def _request_context(request: Request) -> dict[str, Any]:

@@ -99,7 +99,9 @@ async def reply(ctx: ActionContext) -> None:
                                "customer": customer, "agent": ctx.actor},
                       to=customer.email, customer=customer, dedupe_key=f"case-reply:{event.id}",
                       reply_to=ctx.settings.support_email)
-        await Case.filter(id=ctx.case.id, first_response_at=None).update(first_response_at=ctx.now)
+        # Answered: the next deadline is the resolution (see Case.next_breach).
+        await Case.filter(id=ctx.case.id, first_response_at=None).update(
+            first_response_at=ctx.now, breach_at=ctx.case.resolution_due_at)
 
 
 async def _set_status(ctx: ActionContext, status: str, **changes: Any) -> str:

@@ -45,5 +45,5 @@ def case_admin_url(settings: Settings, case: Case) -> str:
 
 async def escalate_overdue(settings: Settings, now: datetime) -> int:
     due = await Case.filter(overdue_q(now), escalated_at=None).order_by(
-        "resolution_due_at", "id").limit(BATCH)
+        "breach_at", "id").limit(BATCH)
     return sum([await escalate(settings, case, now) for case in due])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -24,7 +24,7 @@ MICROSECOND = timedelta(microseconds=1)
 
 @dataclass(frozen=True)
 class Cursor:
-    """Where the next page starts: after this (resolution_due_at, id)."""
+    """Where the next page starts: after this (breach_at, id)."""
 
     due: datetime
     case_id: int
@@ -40,8 +40,7 @@ class Cursor:
         return cls(EPOCH + int(micros) * MICROSECOND, int(case_id))
 
     def q(self) -> Q:
-        return Q(resolution_due_at__gt=self.due) | Q(resolution_due_at=self.due,
-                                                     id__gt=self.case_id)
+        return Q(breach_at__gt=self.due) | Q(breach_at=self.due, id__gt=self.case_id)
 
 
 @dataclass(frozen=True)
@@ -71,11 +70,17 @@ class QueueFilters:
 
     def query(self, **changes: str) -> str:
         """This filter as a query string, with ``changes`` applied (toggles clear a value)."""
-        values = {k: v for k, v in asdict(replace(self, **changes)).items() if v}
-        return urlencode(values)
+        unknown = changes.keys() - FILTER_NAMES
+        if unknown:
+            raise TypeError(f"not a queue filter: {', '.join(sorted(unknown))}")
+        values = ((name, changes.get(name, getattr(self, name))) for name in FILTER_NAMES)
+        return urlencode([(name, value) for name, value in values if value])
 
     def with_cursor(self, cursor: Cursor) -> str:
         return f"{self.query()}&after={cursor.encode()}"
+
+
+FILTER_NAMES = tuple(field.name for field in fields(QueueFilters))
 
 
 def _one_of(value: str, choices: tuple[str, ...]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -66,6 +67,9 @@ class Case(Model):
     first_response_due_at = fields.DatetimeField()
     resolution_due_at = fields.DatetimeField()
     first_response_at = fields.DatetimeField(null=True)
+    # The next SLA deadline: first-response due while unanswered (if it comes first), else
+    # resolution due. Kept by save() and by every update of the three fields it derives from.
+    breach_at = fields.DatetimeField(null=True)
     resolved_at = fields.DatetimeField(null=True)
     closed_at = fields.DatetimeField(null=True)
     resolution_code = fields.CharField(max_length=16, default="")
@@ -82,20 +86,45 @@ class Case(Model):
     class Meta:
         table = "triage_case"
         indexes = (
-            ("status", "resolution_due_at"),
-            ("assignee_id", "status", "resolution_due_at"),
+            # The queue's order and its overdue filter are ranges of these; the overdue
+            # view's per-filter counts read the first one alone, never the rows.
+            ("status", "breach_at", "priority", "assignee_id", "product_id", "reasons"),
+            ("assignee_id", "status", "breach_at"),
             ("status", "follow_up_due_at"),
             # The queue's per-filter counts read only these indexes, never the rows.
             ("status", "priority"),
             ("status", "product_id"),
             ("status", "assignee_id"),
             ("status", "reasons"),
-            ("status", "first_response_at", "first_response_due_at"),
         )
 
     @property
     def reference(self) -> str:
-        return f"C-{self.id:06d}"
+        return case_reference(self.id)
+
+    def next_breach(self) -> datetime:
+        return next_breach(self.first_response_at, self.first_response_due_at,
+                           self.resolution_due_at)
+
+    async def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save, with ``breach_at`` brought up to date from the fields it derives from."""
+        self.breach_at = self.next_breach()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "breach_at" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "breach_at"]
+        await super().save(*args, **kwargs)
+
+
+def case_reference(case_id: int) -> str:
+    return f"C-{case_id:06d}"
+
+
+def next_breach(first_response_at: datetime | None, first_response_due_at: datetime,
+                resolution_due_at: datetime) -> datetime:
+    """The deadline a case misses next: an unanswered case first owes its first response."""
+    if first_response_at is None:
+        return min(first_response_due_at, resolution_due_at)
+    return resolution_due_at
 
 
 class CaseEvent(Model):

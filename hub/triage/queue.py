@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
-from tortoise.functions import Count
+from tortoise.expressions import RawSQL
 
 from hub.catalog.models import Product
 from hub.staff.models import StaffUser
 from hub.triage.filters import PRIORITIES, STATUSES, Cursor, QueueFilters, filtered
-from hub.triage.models import Case
-from hub.triage.sla import ACTIVE_STATUSES, is_overdue
+from hub.triage.models import Case, case_reference
+from hub.triage.sla import ACTIVE_STATUSES
 
 PAGE_SIZE = 50
 
@@ -26,8 +28,28 @@ class Option:
 
 @dataclass(frozen=True)
 class QueueRow:
-    case: Case
+    """One line of the queue, read as plain values: a page is 50 of these, not 250 models."""
+
+    id: int
+    status: str
+    priority: str
+    reasons: list[str]
+    customer_email: str | None
+    order_id: str | None
+    product_name: str | None
+    assignee: str | None
+    breach_at: datetime
+    answered: bool
     overdue: bool
+
+    @property
+    def reference(self) -> str:
+        return case_reference(self.id)
+
+    @property
+    def deadline(self) -> str:
+        """Which target ``breach_at`` is: the first response, or the resolution."""
+        return "resolution" if self.answered else "first response"
 
 
 @dataclass(frozen=True)
@@ -43,63 +65,76 @@ class Queue:
 
 async def load_queue(filters: QueueFilters, viewer: StaffUser, now: datetime,
                      after: Cursor | None = None) -> Queue:
-    cases = await _page(filters, viewer.id, now, after)
-    next_cursor = None
-    if len(cases) > PAGE_SIZE:
-        cases = cases[:PAGE_SIZE]
-        next_cursor = Cursor(cases[-1].resolution_due_at, cases[-1].id)
-    return Queue(
-        filters=filters,
-        rows=[QueueRow(case, is_overdue(case, now)) for case in cases],
-        next_cursor=next_cursor,
-        facets=await facets(filters, viewer.id, now),
-        mine=await filtered(filters, viewer.id, now, skip="mine").filter(assignee_id=viewer.id).count(),
-        overdue=await _overdue_count(filters, viewer.id, now),
-        first_page=after is None,
+    # The page and the counts are independent reads: on PostgreSQL they run side by side
+    # on the pool's connections; SQLite's one connection takes them in turn.
+    rows, facet_options, mine, overdue = await asyncio.gather(
+        _page(filters, viewer.id, now, after),
+        facets(filters, viewer.id, now),
+        filtered(filters, viewer.id, now, skip="mine").filter(assignee_id=viewer.id).count(),
+        filtered(replace(filters, overdue="1"), viewer.id, now).count(),
     )
+    next_cursor = None
+    if len(rows) > PAGE_SIZE:
+        rows = rows[:PAGE_SIZE]
+        next_cursor = Cursor(rows[-1].breach_at, rows[-1].id)
+    return Queue(filters=filters, rows=rows, next_cursor=next_cursor, facets=facet_options,
+                 mine=mine, overdue=overdue, first_page=after is None)
+
+
+ROW_FIELDS = ("id", "status", "priority", "reasons", "breach_at", "first_response_at",
+              "customer__email", "order__external_id", "product__name", "assignee__name",
+              "assignee__email")
 
 
 async def _page(filters: QueueFilters, viewer_id: int, now: datetime,
-                after: Cursor | None) -> list[Case]:
-    # Ids first, from the (status, resolution_due_at) index alone; the joins then touch
-    # only one page of rows instead of steering the planner into sorting every match.
+                after: Cursor | None) -> list[QueueRow]:
+    """One page by next SLA deadline: ids from the (status, breach_at) index, then their rows."""
     query = filtered(filters, viewer_id, now)
     if after is not None:
         query = query.filter(after.q())
-    ids = await query.order_by("resolution_due_at", "id").limit(PAGE_SIZE + 1).values_list(
+    ids = await query.order_by("breach_at", "id").limit(PAGE_SIZE + 1).values_list(
         "id", flat=True)
-    cases = await Case.filter(id__in=list(ids)).select_related(
-        "customer", "product", "assignee", "order")
-    return sorted(cases, key=lambda case: (case.resolution_due_at, case.id))
+    rows = [_row(values, now) for values in await Case.filter(id__in=list(ids)).values(*ROW_FIELDS)]
+    return sorted(rows, key=lambda row: (row.breach_at, row.id))
 
 
-async def _overdue_count(filters: QueueFilters, viewer_id: int, now: datetime) -> int:
-    """Overdue = past resolution, plus (disjoint) unanswered past first response: two index counts."""
-    matching = filtered(replace(filters, overdue=""), viewer_id, now).filter(
-        status__in=ACTIVE_STATUSES)
-    late = await matching.filter(resolution_due_at__lt=now).count()
-    unanswered = await matching.filter(resolution_due_at__gte=now, first_response_at=None,
-                                       first_response_due_at__lt=now).count()
-    return late + unanswered
+def _row(values: dict[str, Any], now: datetime) -> QueueRow:
+    email = values["assignee__email"]
+    assignee = (values["assignee__name"] or email.split("@")[0]) if email else None
+    return QueueRow(
+        id=values["id"], status=values["status"], priority=values["priority"],
+        reasons=list(values["reasons"] or []), customer_email=values["customer__email"],
+        order_id=values["order__external_id"], product_name=values["product__name"],
+        assignee=assignee, breach_at=values["breach_at"],
+        answered=values["first_response_at"] is not None,
+        overdue=values["status"] in ACTIVE_STATUSES and values["breach_at"] < now,
+    )
 
 
 async def _grouped(filters: QueueFilters, viewer_id: int, now: datetime, facet: str,
                    column: str) -> list[tuple[object, int]]:
-    query = filtered(filters, viewer_id, now, skip=facet).annotate(n=Count("id"))
+    # COUNT(*), not COUNT(id): PostgreSQL can then answer from the (status, column) index alone.
+    query = filtered(filters, viewer_id, now, skip=facet).annotate(n=RawSQL("COUNT(*)"))
     rows = await query.group_by(column).values_list(column, "n")
     return [(value, int(n)) for value, n in rows]
 
 
 async def facets(filters: QueueFilters, viewer_id: int, now: datetime) -> dict[str, list[Option]]:
     """Each filter's values with how many cases each would show, the other filters applied."""
-    status = dict(await _grouped(filters, viewer_id, now, "status", "status"))
-    priority = dict(await _grouped(filters, viewer_id, now, "priority", "priority"))
+    status, priority, reason, product, assignee = await asyncio.gather(
+        _grouped(filters, viewer_id, now, "status", "status"),
+        _grouped(filters, viewer_id, now, "priority", "priority"),
+        _reason_options(filters, viewer_id, now),
+        _product_options(filters, viewer_id, now),
+        _assignee_options(filters, viewer_id, now),
+    )
+    status_counts, priority_counts = dict(status), dict(priority)
     return {
-        "status": [Option(s, s, int(status.get(s, 0))) for s in STATUSES],
-        "priority": [Option(p, p, int(priority.get(p, 0))) for p in PRIORITIES],
-        "reason": await _reason_options(filters, viewer_id, now),
-        "product": await _product_options(filters, viewer_id, now),
-        "assignee": await _assignee_options(filters, viewer_id, now),
+        "status": [Option(s, s, int(status_counts.get(s, 0))) for s in STATUSES],
+        "priority": [Option(p, p, int(priority_counts.get(p, 0))) for p in PRIORITIES],
+        "reason": reason,
+        "product": product,
+        "assignee": assignee,
     }
 
 

@@ -35,16 +35,15 @@ PRIORITY_ORDER = (Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.URGENT)
 
 
 def overdue_q(now: datetime) -> Q:
-    """Active cases past their resolution target, or past their first-response target unanswered."""
-    late = Q(resolution_due_at__lt=now) | Q(first_response_at=None, first_response_due_at__lt=now)
-    return Q(status__in=ACTIVE_STATUSES) & late
+    """Active cases past their resolution target, or past their first-response target unanswered.
+
+    Both are one range on ``breach_at``, the next deadline each case owes.
+    """
+    return Q(status__in=ACTIVE_STATUSES, breach_at__lt=now)
 
 
 def is_overdue(case: Case, now: datetime) -> bool:
-    if case.status not in ACTIVE_STATUSES:
-        return False
-    unanswered = case.first_response_at is None and case.first_response_due_at < now
-    return unanswered or case.resolution_due_at < now
+    return case.status in ACTIVE_STATUSES and case.next_breach() < now
 
 
 def raised(priority: str) -> str:

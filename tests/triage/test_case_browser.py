@@ -319,3 +319,25 @@ def test_an_agent_resolves_the_newest_urgent_case_and_the_follow_up_records_reco
 
     assert hub.call(others) == {cases.chargeback: "open", cases.zip: "open"}
     assert problems == [], problems
+
+
+def test_choosing_a_product_narrows_the_queue_in_place_and_polling_keeps_the_choice(
+        served: Served, browser: Browser) -> None:
+    problems: list[str] = []
+    agent = _watch(browser.new_context().new_page(), problems)
+    _log_in(agent, served.hub.base_url)
+    agent.goto(served.hub.base_url + "/admin/cases")
+    rows = agent.locator("table.case-queue tbody tr.case-row")
+    expect(rows).to_have_count(3)
+
+    agent.get_by_label("Product").select_option(label="Camp Stove (1)")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_have_id(f"case-{served.cases.fire}")
+    expect(agent).to_have_url(re.compile(r"/admin/cases\?.*product=\d+"))  # pushed, so it can be shared
+    # The results swapped in carry their own poll, for the chosen product.
+    expect(agent.locator("#case-results")).to_have_attribute("hx-get", re.compile(r"product=\d+"))
+    expect(agent.get_by_label("Product")).to_have_value(re.compile(r"\d+"))
+
+    agent.get_by_label("Product").select_option(label="all products")
+    expect(rows).to_have_count(3)
+    assert problems == [], problems

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -11,7 +11,7 @@ from hub.triage.filters import Cursor, QueueFilters
 from hub.triage.models import Case
 from hub.triage.queue import PAGE_SIZE, load_queue
 from tests.conftest import log_in
-from tests.triage.conftest import NOW, make_case, make_customer, make_product
+from tests.triage.conftest import NOW, make_case, make_customer, make_product, post_action
 
 
 async def _three_cases(settings: Settings, bob: StaffUser) -> list[Case]:
@@ -27,10 +27,10 @@ async def _three_cases(settings: Settings, bob: StaffUser) -> list[Case]:
 
 async def _ids(settings: Settings, bob: StaffUser, **params: str) -> list[int]:
     queue = await load_queue(QueueFilters.parse(params), bob, NOW)
-    return [row.case.id for row in queue.rows]
+    return [row.id for row in queue.rows]
 
 
-async def test_it_sorts_open_cases_by_resolution_due_time(settings: Settings, bob: StaffUser) -> None:
+async def test_it_sorts_open_cases_by_their_next_sla_deadline(settings: Settings, bob: StaffUser) -> None:
     late, soon, _ = await _three_cases(settings, bob)
     assert await _ids(settings, bob) == [late.id, soon.id]
 
@@ -83,21 +83,23 @@ async def test_it_pages_with_a_keyset_cursor(settings: Settings, bob: StaffUser)
     assert len(first.rows) == PAGE_SIZE and first.next_cursor is not None
     cursor = Cursor.decode(first.next_cursor.encode())
     second = await load_queue(QueueFilters(), bob, NOW, cursor)
-    ids = [r.case.id for r in first.rows] + [r.case.id for r in second.rows]
+    ids = [r.id for r in first.rows] + [r.id for r in second.rows]
     assert len(second.rows) == 5 and second.next_cursor is None
-    expected = await Case.all().order_by("resolution_due_at", "id").values_list("id", flat=True)
+    expected = await Case.all().order_by("breach_at", "id").values_list("id", flat=True)
     assert ids == list(expected)
 
 
 async def test_the_queue_page_shows_counts_overdue_rows_and_polls(
         client: httpx.AsyncClient, settings: Settings, bob: StaffUser) -> None:
-    await _three_cases(settings, bob)
+    late, _, _ = await _three_cases(settings, bob)
     await log_in(client, bob)
     page = await client.get("/admin/cases")
     assert page.status_code == 200
     assert 'hx-trigger="every 15s"' in page.text
     assert "open (2)" in page.text and "pending (1)" in page.text
     assert 'class="case-row overdue"' in page.text and ">overdue</strong>" in page.text
+    # The open-ended facets are selects: the tent has one open case (the other is pending).
+    assert f'<option value="{late.product_id}">Trail Tent (1)</option>' in page.text  # type: ignore[attr-defined]
 
 
 async def test_htmx_polling_gets_only_the_results_block(client: httpx.AsyncClient, settings: Settings,
@@ -116,3 +118,24 @@ async def test_only_agents_and_admins_open_the_queue(client: httpx.AsyncClient, 
     await carol.save()
     await log_in(client, carol)
     assert (await client.get("/admin/cases")).status_code == status
+
+
+async def test_an_unanswered_case_is_overdue_from_its_first_response_target_until_answered(
+        client: httpx.AsyncClient, settings: Settings, bob: StaffUser) -> None:
+    now = datetime.now(UTC)
+    # Normal priority: first response due after 24 h (passed), resolution after 72 h (not yet).
+    case = await make_case(settings, priority="normal", now=now - timedelta(hours=30))
+    assert case.breach_at == case.first_response_due_at
+    late = await load_queue(QueueFilters.parse({"overdue": "1"}), bob, now)
+    assert [(row.id, row.deadline) for row in late.rows] == [(case.id, "first response")]
+    assert late.overdue == 1
+
+    await log_in(client, bob)
+    assert (await post_action(client, case, "reply", body="Sorry, a new tent is on its way.")
+            ).status_code == 200
+    await case.refresh_from_db()
+    assert case.first_response_at is not None and case.breach_at == case.resolution_due_at
+    answered = await load_queue(QueueFilters.parse({}), bob, datetime.now(UTC))
+    assert [(row.id, row.deadline, row.overdue) for row in answered.rows] == [
+        (case.id, "resolution", False)]
+    assert answered.overdue == 0

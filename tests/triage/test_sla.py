@@ -45,5 +45,6 @@ async def test_an_unassigned_overdue_case_goes_to_the_team_address(settings: Set
 
 async def test_a_case_within_its_targets_is_left_alone(settings: Settings, db: str) -> None:
     case = await make_case(settings, priority="normal")
-    await Case.filter(id=case.id).update(first_response_at=NOW)
+    case.first_response_at = NOW
+    await case.save(update_fields=["first_response_at"])
     assert await escalate_overdue_cases(settings, NOW + timedelta(hours=30)) == 0
