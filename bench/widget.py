@@ -2,11 +2,13 @@
 
     python bench/widget.py [--duration 6] [--concurrency 50] [--rebuild]
 
-Builds (once, cached in $TMPDIR/feedback-hub-bench/) a SQLite database with 10,000
-products and 1,000,000 published reviews, serves the app with uvicorn (one process) on
-loopback, and drives it with httpx (concurrent tasks) for a fixed time per case. The
-limit is a bare Starlette endpoint in the same server returning a constant body of the
-same size; figures are printed as requests/s, p50/p99 latency and the ratio to it.
+Needs wrk (`apt-get install wrk`). Builds (once, cached in $TMPDIR/feedback-hub-bench/)
+a SQLite database with 10,000 products and 1,000,000 published reviews, serves the app
+with uvicorn (one process) pinned to one core, and drives it with wrk (one thread, 50
+connections) pinned to the other, for a fixed time per measurement. The limit is a bare
+Starlette endpoint in the same server, behind the same middleware, returning a constant
+body of the same size, measured just before and just after each case; figures are
+printed as requests/s, p50/p99 latency and the ratio to the mean of the two limits.
 """
 
 from __future__ import annotations
@@ -16,13 +18,14 @@ import asyncio
 import gzip
 import json
 import random
+import re
+import shutil
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -96,8 +99,12 @@ def build_database(path: Path) -> None:
 def ensure_database(rebuild: bool) -> Path:
     if DB_FILE.exists() and not rebuild:
         with sqlite3.connect(DB_FILE) as connection:
-            if connection.execute("SELECT COUNT(*) FROM product_rating").fetchone()[0] == PRODUCTS:
-                return DB_FILE
+            complete = connection.execute("SELECT COUNT(*) FROM product_rating").fetchone()[0] == PRODUCTS
+        if complete:
+            from hub import db as hub_db
+
+            asyncio.run(hub_db.migrate(f"sqlite://{DB_FILE}"))  # a cached file from an older schema
+            return DB_FILE
     started = time.perf_counter()
     print(f"building {DB_FILE} ({PRODUCTS:,} products, {REVIEWS:,} reviews)…")
     build_database(DB_FILE)
@@ -108,12 +115,14 @@ def ensure_database(rebuild: bool) -> Path:
 def serve(port: int, database: Path) -> None:
     """The bench app: the hub, its widget routes and a constant endpoint (the stack's limit)."""
     import uvicorn
+    from jinja2 import Environment
     from starlette.requests import Request
     from starlette.responses import Response
     from starlette.routing import Route
 
     from hub.app import create_app
     from hub.config import Settings
+    from hub.feedback.models import Review
     from hub.widget import routes as widget_routes
 
     filler = (" ".join(random.Random(1).choices(WORDS, k=40_000))).encode()
@@ -121,6 +130,14 @@ def serve(port: int, database: Path) -> None:
     async def constant(request: Request) -> Response:
         size = int(request.path_params["size"])
         return Response(filler[:size], media_type="application/json")
+
+    naive_page = Environment(autoescape=True).from_string(NAIVE_TEMPLATE)
+
+    async def naive(request: Request) -> Response:
+        """The reference: a plain ORM query and a template render, nothing precomputed."""
+        reviews = await Review.filter(product__external_id=request.path_params["sku"],
+                                      status="published").order_by("-published_at", "-id").limit(10)
+        return Response(naive_page.render(reviews=reviews), media_type="text/html")
 
     settings = Settings(data_dir=CACHE_DIR / "var", database_url=f"sqlite://{database}",
                         secret_key="bench-" + "x" * 40, env="production",
@@ -131,73 +148,124 @@ def serve(port: int, database: Path) -> None:
     if "widget_js" not in {getattr(route, "name", None) for route in app.router.routes}:
         app.router.routes.extend(widget_routes.routes)
     app.router.routes.append(Route("/bench/constant/{size:int}", constant))
+    app.router.routes.append(Route("/bench/naive/{sku:str}", naive))
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
-async def _drive(client: httpx.AsyncClient, next_request: Callable[[int], tuple[str, dict[str, str]]],
-                 duration: float, concurrency: int) -> tuple[float, list[float]]:
-    latencies: list[float] = []
-    deadline = time.perf_counter() + duration
-    counter = iter(range(10**9))
+WRK_SCRIPT = """
+local PRODUCTS = __PRODUCTS__
+local paths, headers, n = {}, {}, 0
+function init(args)
+  local first, count = tonumber(args[2]), tonumber(args[3])
+  for i = 0, count - 1 do
+    paths[i + 1] = string.gsub(args[1], "{sku}", "sku-" .. ((first + i) % PRODUCTS + 1))
+  end
+  headers["Accept-Encoding"] = "gzip"
+  if args[4] ~= nil and args[4] ~= "" then headers["If-None-Match"] = args[4] end
+end
+function request()
+  n = n % #paths + 1
+  return wrk.format("GET", paths[n], headers)
+end
+""".replace("__PRODUCTS__", str(PRODUCTS))
 
-    async def worker() -> None:
-        while time.perf_counter() < deadline:
-            path, headers = next_request(next(counter))
-            started = time.perf_counter()
-            response = await client.get(path, headers=headers)
-            assert response.status_code in (200, 304), (path, response.status_code)
-            latencies.append(time.perf_counter() - started)
 
-    started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return len(latencies) / (time.perf_counter() - started), latencies
+@dataclass(frozen=True)
+class Measured:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
 
 
-def _line(name: str, rps: float, latencies: list[float], limit: float | None) -> str:
-    p50 = statistics.median(latencies) * 1000
-    p99 = statistics.quantiles(latencies, n=100)[98] * 1000
-    ratio = f"{rps / limit:5.2f}" if limit else "  —  "
-    return f"{name:<28} {rps:8.0f} req/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  ratio {ratio}"
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    return float(number) * UNITS[unit]
+
+
+def wrk(base: str, path: str, options: argparse.Namespace, first: int = 0, count: int = 1,
+        etag: str = "") -> Measured:
+    """``path`` (with ``{sku}``: ``count`` products from ``first``) driven by wrk on its own core."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT)
+    command = ["taskset", "-c", options.client_cpu, "wrk", "-t1", f"-c{options.concurrency}",
+               f"-d{options.duration}s", "--latency", "-s", script.name, base, "--", path,
+               str(first), str(count), etag]
+    try:
+        out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    finally:
+        Path(script.name).unlink()
+    if "Non-2xx or 3xx responses" in out:
+        raise RuntimeError(f"errors while driving {path}:\n{out}")
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.MULTILINE))
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    return Measured(rps, _ms(latency["50"]), _ms(latency["99"]), total)
+
+
+def _line(name: str, measured: Measured, limit: float | None) -> str:
+    ratio = f"{measured.rps / limit:5.2f}" if limit else "  —  "
+    return (f"{name:<30} {measured.rps:8.0f} req/s  p50 {measured.p50_ms:6.2f} ms"
+            f"  p99 {measured.p99_ms:6.2f} ms  ratio {ratio}")
+
+
+NAIVE_TEMPLATE = """<section class="reviews"><h2>Reviews</h2><ol>{% for r in reviews %}
+<li><p>{{ "★" * r.rating }}</p><h3>{{ r.title }}</h3><p>{{ r.body }}</p>
+<p>{{ r.display_name }}, {{ r.published_at.strftime("%Y-%m-%d") }}</p></li>{% endfor %}</ol></section>"""
 
 PATHS = {"fragment": "/widget/products/{sku}", "summary": "/api/v1/products/{sku}/summary",
          "jsonld": "/widget/products/{sku}/jsonld"}
 
 
 GZ = {"Accept-Encoding": "gzip"}
-OFFSETS = {"fragment": 0, "summary": 3300, "jsonld": 6600}
+OFFSETS = {"fragment": 0, "summary": 3300, "jsonld": 6600, "naive": 5000}
 
 
-async def run_kind(client: httpx.AsyncClient, kind: str, duration: float, concurrency: int) -> list[str]:
-    """The limit at this body size, then the case server-cached, as a 304 and with cold SKUs."""
+def run_kind(base: str, kind: str, options: argparse.Namespace) -> list[str]:
+    """The case server-cached, as a 304 and with cold SKUs, each next to a fresh limit.
+
+    The limit (a constant body of the same size) is measured before and after each
+    case and averaged, so a slow drift of the machine moves both sides of the ratio.
+    """
     template = PATHS[kind]
-    hot = template.format(sku="sku-1")
-    sample = await client.get(hot, headers=GZ)
+    sample = httpx.get(base + template.format(sku="sku-1"), headers=GZ)
     size, tag = len(sample.text.encode()), sample.headers["etag"]
     constant = f"/bench/constant/{size}"
-    limit, lat = await _drive(client, lambda _: (constant, GZ), duration, concurrency)
-    lines = [_line(f"limit ({size} B body)", limit, lat, None)]
-    rps, lat = await _drive(client, lambda _: (hot, GZ), duration, concurrency)
-    lines.append(_line(f"{kind} server-cached", rps, lat, limit))
-    revalidate = {**GZ, "If-None-Match": tag}
-    rps, lat = await _drive(client, lambda _: (hot, revalidate), duration, concurrency)
-    lines.append(_line(f"{kind} If-None-Match 304", rps, lat, limit))
-
-    def cold(n: int) -> tuple[str, dict[str, str]]:
-        return template.format(sku=f"sku-{(n + OFFSETS[kind]) % PRODUCTS + 1}"), GZ
-
-    rps, lat = await _drive(client, cold, duration, concurrency)
-    lines.append(_line(f"{kind} uncached (cold SKUs)", rps, lat, limit))
+    cases = [(f"{kind} server-cached", {"path": template}),
+             (f"{kind} If-None-Match 304", {"path": template, "etag": tag}),
+             (f"{kind} uncached (cold SKUs)", {"path": template, "first": OFFSETS[kind],
+                                               "count": PRODUCTS})]
+    lines = []
+    for name, how in cases:
+        before = wrk(base, constant, options)
+        measured = wrk(base, options=options, **how)  # type: ignore[arg-type]
+        after = wrk(base, constant, options)
+        limit = (before.rps + after.rps) / 2
+        lines.append(_line(f"limit ({size} B body)", before, None))
+        lines.append(_line(name, measured, limit))
+        if how.get("count") and measured.requests > PRODUCTS - OFFSETS[kind]:
+            lines.append("  (more requests than cold products: some were warm)")
     return lines
 
 
-async def run_cases(base: str, duration: float, concurrency: int) -> list[str]:
-    lines: list[str] = []
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
-        for kind in PATHS:
-            lines += await run_kind(client, kind, duration, concurrency)
-        js = await client.get("/widget.js")
+def run_reference(base: str, options: argparse.Namespace) -> list[str]:
+    """The issue's yardstick: a plain ORM query plus a template render, on cold SKUs."""
+    size = len(httpx.get(base + "/bench/naive/sku-1").content)
+    before = wrk(base, f"/bench/constant/{size}", options)
+    measured = wrk(base, "/bench/naive/{sku}", options, first=OFFSETS["naive"], count=PRODUCTS)
+    after = wrk(base, f"/bench/constant/{size}", options)
+    return [_line(f"limit ({size} B body)", before, None),
+            _line("plain ORM + template (cold)", measured, (before.rps + after.rps) / 2)]
+
+
+def run_cases(base: str, options: argparse.Namespace) -> list[str]:
+    lines = run_reference(base, options)
+    for kind in PATHS:
+        lines += run_kind(base, kind, options)
+    js = httpx.get(base + "/widget.js")
     lines.append(f"widget.js: {len(js.content):,} B, {len(gzip.compress(js.content, 9)):,} B gzipped")
     return lines
 
@@ -217,10 +285,12 @@ def _wait_for(base: str, process: subprocess.Popen[bytes]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--duration", type=float, default=6.0)
+    parser.add_argument("--duration", type=int, default=6, help="seconds per measurement")
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--server-cpu", default="0", help="the core the server is pinned to")
+    parser.add_argument("--client-cpu", default="1", help="the core wrk is pinned to")
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.serve:
@@ -228,16 +298,19 @@ def main() -> None:
         return
     database = ensure_database(options.rebuild)
     base = f"http://127.0.0.1:{options.port}"
-    server = subprocess.Popen([sys.executable, __file__, "--serve", str(database),
-                               "--port", str(options.port)])
+    if not shutil.which("wrk") or not shutil.which("taskset"):
+        sys.exit("bench/widget.py drives the server with wrk on a core of its own: apt-get install wrk")
+    server = subprocess.Popen(["taskset", "-c", options.server_cpu, sys.executable, __file__,
+                               "--serve", str(database), "--port", str(options.port)])
     try:
         _wait_for(base, server)
-        lines = asyncio.run(run_cases(base, options.duration, options.concurrency))
+        lines = run_cases(base, options)
     finally:
         server.terminate()
         server.wait(timeout=15)
     print(json.dumps({"products": PRODUCTS, "reviews": REVIEWS, "concurrency": options.concurrency,
-                      "seconds_per_case": options.duration}))
+                      "seconds_per_measurement": options.duration, "server_cpu": options.server_cpu,
+                      "client_cpu": options.client_cpu}))
     print("\n".join(lines))
 
 

@@ -124,7 +124,8 @@ class Photo(Model):
 
     class Meta:
         table = "photo"
-        indexes = (("status", "created_at"), ("product_id", "status"))
+        # (review_id, status): a widget page reads the approved photos of its reviews.
+        indexes = (("status", "created_at"), ("product_id", "status"), ("review_id", "status"))
 
 
 class Reply(Model):
@@ -143,6 +144,8 @@ class Reply(Model):
 
     class Meta:
         table = "review_reply"
+        # A widget page reads the public replies of its reviews.
+        indexes = (("review_id", "is_public"),)
 
 
 class HelpfulVote(Model):

@@ -20,7 +20,6 @@ from hub.config import Settings
 from hub.feedback import photo_routes
 from hub.feedback.models import Photo, PhotoStatus, Reply, Review, ReviewStatus
 from hub.widget.aggregates import STARS, RatingSummary, group_rating
-from hub.widget.models import ProductRating
 
 MAX_LIMIT = 50
 DEFAULT_LIMIT = 10
@@ -54,29 +53,36 @@ class Scope:
         return {str(star): int(counts[star - 1]) for star in STARS}
 
 
-def _summary(row: ProductRating | None) -> RatingSummary:
-    if row is None:
+SCOPE_FIELDS = ("id", "name", "url", "image_url", "group_id", "rating__count", "rating__rating_sum",
+                "rating__histogram", "rating__photo_count", "rating__version")
+
+
+def _summary(row: dict[str, Any]) -> RatingSummary:
+    if row["rating__count"] is None:  # no ProductRating row yet
         return EMPTY
-    return RatingSummary(count=row.count, rating_sum=row.rating_sum,
-                         histogram=list(row.histogram or EMPTY.histogram),
-                         photo_count=row.photo_count, version=row.version)
+    return RatingSummary(count=row["rating__count"], rating_sum=row["rating__rating_sum"],
+                         histogram=list(row["rating__histogram"] or EMPTY.histogram),
+                         photo_count=row["rating__photo_count"], version=row["rating__version"])
 
 
 async def load_scope(sku: str) -> Scope | None:
-    """The product behind ``sku`` with its (group's) figures; None for an unknown SKU."""
+    """The product behind ``sku`` with its (group's) figures; None for an unknown SKU.
+
+    One query for a product on its own: the product joined with its `ProductRating`.
+    """
     if not plausible_external_id(sku):
         return None
-    product = await Product.get_or_none(external_id=sku)
-    if product is None:
+    row = await Product.filter(external_id=sku).first().values(*SCOPE_FIELDS)
+    if row is None:
         return None
-    group_id: int | None = product.group_id  # type: ignore[attr-defined]
+    group_id: int | None = row["group_id"]
     if group_id is None:
-        ids: tuple[int, ...] = (product.id,)
-        summary = _summary(await ProductRating.get_or_none(product_id=product.id))
+        ids: tuple[int, ...] = (row["id"],)
+        summary = _summary(row)
     else:
         ids = tuple(variant.id for variant in await Product.filter(group_id=group_id).only("id"))
         summary = await group_rating(group_id)
-    return Scope(sku, product.name, product.url, product.image_url, ids, summary)
+    return Scope(sku, row["name"], row["url"], row["image_url"], ids, summary)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,14 +203,17 @@ def _filtered(scope: Scope, query: ReviewQuery) -> Any:
     return reviews
 
 
-async def _extras(settings: Settings, ids: list[int]) -> tuple[dict[int, list[dict[str, Any]]],
-                                                                dict[int, list[dict[str, Any]]]]:
+async def _extras(settings: Settings, ids: list[int], with_photos: list[int]
+                  ) -> tuple[dict[int, list[dict[str, Any]]], dict[int, list[dict[str, Any]]]]:
+    """Approved photos (asked for only where a review has any) and public replies, by review."""
     photos: dict[int, list[dict[str, Any]]] = {review_id: [] for review_id in ids}
     replies: dict[int, list[dict[str, Any]]] = {review_id: [] for review_id in ids}
     if not ids:
         return photos, replies
-    for photo in await Photo.filter(review_id__in=ids, status=PhotoStatus.APPROVED.value).order_by("id"):
-        photos[photo.review_id].append(public_photo(settings, photo))  # type: ignore[attr-defined]
+    if with_photos:
+        for photo in await Photo.filter(review_id__in=with_photos,
+                                        status=PhotoStatus.APPROVED.value).order_by("id"):
+            photos[photo.review_id].append(public_photo(settings, photo))  # type: ignore[attr-defined]
     for reply in await Reply.filter(review_id__in=ids, is_public=True).order_by(
             "created_at", "id").values("review_id", "body", "created_at"):
         replies[reply["review_id"]].append(reply)
@@ -218,9 +227,10 @@ async def list_reviews(settings: Settings, scope: Scope, query: ReviewQuery) -> 
     offset = (query.page - 1) * query.limit
     # Plain rows, not models: a page is read-only and this path is the widget's hottest.
     rows = await _filtered(scope, query).order_by(*SORTS[query.sort]).offset(offset).limit(
-        query.limit + 1).values(*PUBLIC_FIELDS)
+        query.limit + 1).values(*PUBLIC_FIELDS, "has_photos")
     shown = rows[: query.limit]
-    photos, replies = await _extras(settings, [review["id"] for review in shown])
+    photos, replies = await _extras(settings, [review["id"] for review in shown],
+                                    [review["id"] for review in shown if review["has_photos"]])
     items = [public_review(review, photos[review["id"]], replies[review["id"]]) for review in shown]
     return ReviewPage(items, query.page, query.page + 1 if len(rows) > query.limit else None)
 
