@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -37,26 +39,28 @@ async def question_queue(request: Request) -> Response:
     return render(request, "community/admin_questions.html", context)
 
 
+async def _moderated(request: Request, moderate: Callable[..., Awaitable[Any]], item_id: str,
+                     row_template: str, name: str) -> Response:
+    """Approve or reject, then the item's row for htmx or the queue again without it."""
+    item = await moderate(staff(request), request.path_params[item_id], _action(request),
+                          datetime.now(UTC))
+    if item is None:
+        raise HTTPException(404, f"There is no such {name}.")
+    if _is_htmx(request):
+        return render(request, row_template, {name: item})
+    return _back(request)
+
+
 @require_staff("moderator")
 async def question_action(request: Request) -> Response:
-    question = await moderate_question(staff(request), request.path_params["question_id"],
-                                       _action(request), datetime.now(UTC))
-    if question is None:
-        raise HTTPException(404, "There is no such question.")
-    if _is_htmx(request):
-        return render(request, "community/_question_row.html", {"question": question})
-    return _back(request)
+    return await _moderated(request, moderate_question, "question_id",
+                            "community/_question_row.html", "question")
 
 
 @require_staff("moderator")
 async def answer_action(request: Request) -> Response:
-    answer = await moderate_answer(staff(request), request.path_params["answer_id"],
-                                   _action(request), datetime.now(UTC))
-    if answer is None:
-        raise HTTPException(404, "There is no such answer.")
-    if _is_htmx(request):
-        return render(request, "community/_answer_row.html", {"answer": answer})
-    return _back(request)
+    return await _moderated(request, moderate_answer, "answer_id", "community/_answer_row.html",
+                            "answer")
 
 
 @require_staff("moderator")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from tortoise.transactions import in_transaction
 
@@ -38,34 +39,39 @@ async def moderation_queue() -> Queue:
     return Queue(questions, answers, unanswered)
 
 
+Moderated = TypeVar("Moderated", Question, Answer)
+
+
+async def _set_status(model: type[Moderated], actor: StaffUser, item_id: int, action: str,
+                      now: datetime) -> Moderated | None:
+    """Approve or reject one question or answer and audit it; None when there is no such item."""
+    kind = model.__name__.lower()
+    async with in_transaction():
+        item = await model.get_or_none(id=item_id)
+        if item is None:
+            return None
+        item.status = ACTIONS[action]
+        if action == "approve" and item.published_at is None:
+            item.published_at = now
+        await item.save(update_fields=["status", "published_at"])
+        await audit(actor, f"{kind}.{action}", kind, item.id)
+    return item
+
+
 async def moderate_question(actor: StaffUser, question_id: int, action: str,
                             now: datetime) -> Question | None:
-    """Approve or reject one question and audit it; None when there is no such question."""
-    async with in_transaction():
-        question = await Question.get_or_none(id=question_id)
-        if question is None:
-            return None
-        question.status = ACTIONS[action]
-        if action == "approve" and question.published_at is None:
-            question.published_at = now
-        await question.save(update_fields=["status", "published_at"])
-        await audit(actor, f"question.{action}", "question", question.id)
-    await question.fetch_related("product")
+    question = await _set_status(Question, actor, question_id, action, now)
+    if question is not None:
+        await question.fetch_related("product")
     return question
 
 
 async def moderate_answer(actor: StaffUser, answer_id: int, action: str,
                           now: datetime) -> Answer | None:
-    """Approve or reject one answer and audit it; None when there is no such answer."""
-    async with in_transaction():
-        answer = await Answer.get_or_none(id=answer_id)
-        if answer is None:
-            return None
-        answer.status = ACTIONS[action]
-        if action == "approve" and answer.published_at is None:
-            answer.published_at = now
-        await answer.save(update_fields=["status", "published_at"])
-        await audit(actor, f"answer.{action}", "answer", answer.id)
+    """As for a question; publishing an answer also tells the asker and credits the answerer."""
+    answer = await _set_status(Answer, actor, answer_id, action, now)
+    if answer is None:
+        return None
     if action == "approve":
         await after_publish(answer)
     await answer.fetch_related("question__product")

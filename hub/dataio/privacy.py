@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from tortoise.expressions import Q
@@ -21,6 +20,7 @@ from hub.community.models import Answer, Question
 from hub.config import Settings
 from hub.dataio.privacy_data import customer_data
 from hub.feedback.models import Photo, Review, SurveyAnswer, SurveyResponse
+from hub.feedback.photos import delete_files
 from hub.invites.models import AccessToken, Invitation, InvitationStatus
 from hub.mail.models import OutboxMessage
 from hub.staff.accounts import audit, normalise_email
@@ -107,13 +107,6 @@ async def _community(customer: Customer) -> None:
     await Case.filter(customer_id=customer.id).update(recovery_comment="")
 
 
-def _delete_files(media_dir: Path, photos: list[Photo]) -> None:
-    for photo in photos:
-        for name in (photo.web_name, photo.thumb_name):
-            if name:
-                (media_dir / Path(name).name).unlink(missing_ok=True)
-
-
 async def erase_customer(settings: Settings, actor: StaffUser | None, customer: Customer, *,
                          delete_reviews: bool = False, channel: str = "cli",
                          now: datetime | None = None) -> ErasureReport:
@@ -133,5 +126,5 @@ async def erase_customer(settings: Settings, actor: StaffUser | None, customer: 
         report = ErasureReport(customer.id, len(review_ids), delete_reviews, len(photos), answers, messages)
         await audit(actor, "customer.erase", "customer", customer.id, channel=channel,
                     reviews=report.reviews, reviews_deleted=delete_reviews, photos=report.photos)
-    _delete_files(settings.media_dir, photos)
+    delete_files(settings.media_dir, photos)
     return report

@@ -35,7 +35,8 @@ async def photo_action(request: Request) -> Response:
     action = request.path_params["action"]
     if action not in PHOTO_ACTIONS:
         raise HTTPException(404, "Photos can be approved or rejected.")
-    photo = await moderate_photo(staff(request), request.path_params["photo_id"], action)
+    photo = await moderate_photo(request.app.state.settings, staff(request),
+                                 request.path_params["photo_id"], action)
     if photo is None:
         raise HTTPException(404, "There is no such photo.")
     if request.headers.get("HX-Request") == "true":

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import secrets
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO
@@ -175,18 +176,33 @@ async def _sync_review(review_id: int) -> None:
         await refresh_rating(int(product_id))  # type: ignore[call-overload]
 
 
-async def moderate_photo(actor: StaffUser, photo_id: int, action: str,
+async def moderate_photo(settings: Settings, actor: StaffUser, photo_id: int, action: str,
                          now: datetime | None = None) -> Photo | None:
-    """Approve or reject one photo and audit it; None when there is no such photo."""
+    """Approve or reject one photo and audit it; None when there is no such photo.
+
+    Rejecting is final: the photo's files are deleted, so that a rejected picture is not
+    left reachable at its address. A rejected photo stays rejected.
+    """
     status = PHOTO_ACTIONS[action]
     async with in_transaction():
         photo = await Photo.get_or_none(id=photo_id)
         if photo is None:
             return None
-        photo.status, photo.moderated_at = status.value, now or datetime.now(UTC)
-        await photo.save(update_fields=["status", "moderated_at"])
-        if photo.review_id is not None:  # type: ignore[attr-defined]
-            await _sync_review(photo.review_id)  # type: ignore[attr-defined]
-        await audit(actor, f"photo.{action}", "photo", photo.id)
+        if photo.status != PhotoStatus.REJECTED.value:
+            photo.status, photo.moderated_at = status.value, now or datetime.now(UTC)
+            await photo.save(update_fields=["status", "moderated_at"])
+            if photo.review_id is not None:  # type: ignore[attr-defined]
+                await _sync_review(photo.review_id)  # type: ignore[attr-defined]
+            await audit(actor, f"photo.{action}", "photo", photo.id)
+    if photo.status == PhotoStatus.REJECTED.value:
+        delete_files(settings.media_dir, [photo])
     await photo.fetch_related("product", "review")
     return photo
+
+
+def delete_files(media_dir: Path, photos: Iterable[Photo]) -> None:
+    """Remove the stored files of ``photos``; imported photos are links and have none."""
+    for photo in photos:
+        for name in (photo.web_name, photo.thumb_name):
+            if name:
+                (media_dir / Path(name).name).unlink(missing_ok=True)

@@ -236,6 +236,24 @@ async def test_rejecting_a_photo_without_javascript_goes_back_to_the_queue(
     assert photo.thumb_name not in (await client.get("/admin/photos")).text
 
 
+async def test_a_rejected_photo_is_no_longer_served_and_stays_rejected(
+        client: httpx.AsyncClient, dana: Link, login: object, carol: StaffUser) -> None:
+    photo = await _stored_photo(client, dana)
+    assert (await client.get(f"/media/{photo.web_name}")).status_code == 200
+    await login(carol)  # type: ignore[operator]
+    token = await csrf_from(client, "/admin/photos")
+    await client.post(f"/admin/photos/{photo.id}/reject", data={"csrf_token": token})
+    for name in (photo.web_name, photo.thumb_name):
+        assert (await client.get(f"/media/{name}")).status_code == 404
+    form = (await client.get(dana.path)).text  # the customer's own page says so, without a broken image
+    assert "Not shown" in form and photo.thumb_name not in form
+    # Its files are gone, so approving it later changes nothing.
+    again = await client.post(f"/admin/photos/{photo.id}/approve", data={"csrf_token": token})
+    assert again.status_code == 303
+    assert (await Photo.get()).status == "rejected" and not (await Review.get()).has_photos
+    assert not await AuditEntry.exists(action="photo.approve")
+
+
 async def test_moderating_needs_the_csrf_token(
         client: httpx.AsyncClient, dana: Link, login: object, carol: StaffUser) -> None:
     photo = await _stored_photo(client, dana)
