@@ -65,14 +65,12 @@ def _case(rng: random.Random, now: datetime, products: list[int], customers: lis
     status = rng.choice(STATUSES)
     # Half the open and pending cases still wait for their first response.
     answered = status not in ("open", "pending") or rng.random() < .5
-    case = Case(status=status, priority=rng.choice(PRIORITIES),
+    return Case(status=status, priority=rng.choice(PRIORITIES),
                 reasons=rng.choice(REASONS), product_id=rng.choice(products),
                 customer_id=rng.choice(customers), assignee_id=agent.id if rng.random() < .3 else None,
                 first_response_due_at=due - timedelta(hours=48), resolution_due_at=due,
                 first_response_at=due - timedelta(hours=60) if answered else None,
                 created_at=due - timedelta(hours=72))
-    case.breach_at = case.next_breach()  # bulk_create does not go through Case.save
-    return case
 
 
 async def _login(client: httpx.AsyncClient) -> None:

@@ -1,13 +1,19 @@
 from __future__ import annotations
 
+import asyncio
+import os
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from tortoise import Tortoise, connections
+from tortoise.backends.base import executor
 from tortoise.migrations.api import migrate as migrate_api
 
 from hub.db import connect, disconnect, migrate, tortoise_config, with_sqlite_pragmas
 from hub.triage.models import Case
+from tests.conftest import BACKENDS, _pg_admin, _pg_url
 
 
 @pytest.mark.parametrize(
@@ -37,8 +43,23 @@ CASE_ROW = ("INSERT INTO triage_case (status, priority, reasons, evidence, first
             " '2025-03-10 12:00:00+00:00', '2025-03-10 12:00:00+00:00')")
 
 
-async def test_upgrading_gives_existing_cases_their_next_sla_deadline(database_url: str) -> None:
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with no tables at all, to migrate step by step."""
+    executor.EXECUTOR_CACHE.clear()
+    if request.param == "sqlite":
+        yield f"sqlite://{tmp_path / 'empty.sqlite3'}"
+        return
+    name = f"hubempty_{os.getpid()}"
+    asyncio.run(_pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    asyncio.run(_pg_admin(f"CREATE DATABASE {name}"))
+    yield _pg_url(name)
+    asyncio.run(_pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+async def test_upgrading_gives_existing_cases_their_next_sla_deadline(empty_database_url: str) -> None:
     """Migration 0005 fills breach_at for cases stored before it, by the rule Case.next_breach uses."""
+    database_url = empty_database_url
     await migrate_api(config=tortoise_config(database_url), target="hub.0004_add_delivery_started")
     try:
         connection = connections.get("default")

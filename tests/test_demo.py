@@ -176,6 +176,8 @@ async def _check_cases() -> None:
     assert any(c.status in ("open", "pending") and c.resolution_due_at < NOW for c in cases)
     assert any(c.recovery_csat for c in cases)
     assert all(c.first_response_due_at <= c.resolution_due_at for c in cases)
+    # Written in bulk, yet every case knows its next deadline (the queue sorts and filters on it).
+    assert all(c.breach_at is not None and c.breach_at == c.next_breach() for c in cases)
 
 
 async def _check_staff() -> None:

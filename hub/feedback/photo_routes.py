@@ -7,7 +7,13 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from hub.feedback.photos import PHOTO_ACTIONS, media_path, moderate_photo, pending_photos
+from hub.feedback.photos import (
+    PHOTO_ACTIONS,
+    PhotoGone,
+    media_path,
+    moderate_photo,
+    pending_photos,
+)
 from hub.staff.web import require_staff, staff
 from hub.templating import render
 
@@ -35,8 +41,12 @@ async def photo_action(request: Request) -> Response:
     action = request.path_params["action"]
     if action not in PHOTO_ACTIONS:
         raise HTTPException(404, "Photos can be approved or rejected.")
-    photo = await moderate_photo(request.app.state.settings, staff(request),
-                                 request.path_params["photo_id"], action)
+    try:
+        photo = await moderate_photo(request.app.state.settings, staff(request),
+                                     request.path_params["photo_id"], action)
+    except PhotoGone as gone:
+        raise HTTPException(409, "This photo was rejected and its files deleted; it cannot be "
+                                 "approved.") from gone
     if photo is None:
         raise HTTPException(404, "There is no such photo.")
     if request.headers.get("HX-Request") == "true":

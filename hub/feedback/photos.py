@@ -176,26 +176,34 @@ async def _sync_review(review_id: int) -> None:
         await refresh_rating(int(product_id))  # type: ignore[call-overload]
 
 
+class PhotoGone(Exception):
+    """A rejected photo's files are deleted: it cannot be approved any more."""
+
+
 async def moderate_photo(settings: Settings, actor: StaffUser, photo_id: int, action: str,
                          now: datetime | None = None) -> Photo | None:
     """Approve or reject one photo and audit it; None when there is no such photo.
 
     Rejecting is final: the photo's files are deleted, so that a rejected picture is not
-    left reachable at its address. A rejected photo stays rejected.
+    left reachable at its address, and approving it afterwards raises `PhotoGone`.
+    Rejecting it again changes nothing.
     """
     status = PHOTO_ACTIONS[action]
     async with in_transaction():
-        photo = await Photo.get_or_none(id=photo_id)
+        photo = await Photo.filter(id=photo_id).select_for_update().first()
         if photo is None:
             return None
-        if photo.status != PhotoStatus.REJECTED.value:
+        was = photo.status
+        if was == PhotoStatus.REJECTED.value and status != PhotoStatus.REJECTED:
+            raise PhotoGone(photo_id)
+        if was != status.value:
             photo.status, photo.moderated_at = status.value, now or datetime.now(UTC)
             await photo.save(update_fields=["status", "moderated_at"])
             if photo.review_id is not None:  # type: ignore[attr-defined]
                 await _sync_review(photo.review_id)  # type: ignore[attr-defined]
             await audit(actor, f"photo.{action}", "photo", photo.id)
-    if photo.status == PhotoStatus.REJECTED.value:
-        delete_files(settings.media_dir, [photo])
+    if status == PhotoStatus.REJECTED and was != status.value:
+        delete_files(settings.media_dir, [photo])  # after the commit: a rollback keeps them
     await photo.fetch_related("product", "review")
     return photo
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -107,12 +108,29 @@ class Case(Model):
                            self.resolution_due_at)
 
     async def save(self, *args: Any, **kwargs: Any) -> None:
-        """Save, with ``breach_at`` brought up to date from the fields it derives from."""
-        self.breach_at = self.next_breach()
+        """Save, with ``breach_at`` brought up to date when a field it derives from is saved.
+
+        A save of other fields leaves ``breach_at`` alone: this copy may predate a reply
+        that another request committed, and must not move the deadline back.
+        """
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "breach_at" not in update_fields:
+        if update_fields is None:
+            self.breach_at = self.next_breach()
+        elif BREACH_SOURCES & set(update_fields):
+            self.breach_at = self.next_breach()
             kwargs["update_fields"] = [*update_fields, "breach_at"]
         await super().save(*args, **kwargs)
+
+    @classmethod
+    def bulk_create(cls, objects: Iterable[Case], *args: Any, **kwargs: Any) -> Any:
+        """As Model.bulk_create, with every case's ``breach_at`` set (bulk writes skip save)."""
+        cases = list(objects)
+        for case in cases:
+            case.breach_at = case.next_breach()
+        return super().bulk_create(cases, *args, **kwargs)
+
+
+BREACH_SOURCES = frozenset({"first_response_at", "first_response_due_at", "resolution_due_at"})
 
 
 def case_reference(case_id: int) -> str:

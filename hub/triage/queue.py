@@ -1,12 +1,13 @@
-"""The case queue: one keyset page of cases by SLA due time, and a count for every filter value."""
+"""The case queue: one keyset page of cases by next SLA deadline, and a count for every filter value."""
 
 from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Awaitable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from tortoise.expressions import RawSQL
 
@@ -17,6 +18,8 @@ from hub.triage.models import Case, case_reference
 from hub.triage.sla import ACTIVE_STATUSES
 
 PAGE_SIZE = 50
+QUERY_CONCURRENCY = 3
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -66,12 +69,16 @@ class Queue:
 async def load_queue(filters: QueueFilters, viewer: StaffUser, now: datetime,
                      after: Cursor | None = None) -> Queue:
     # The page and the counts are independent reads: on PostgreSQL they run side by side
-    # on the pool's connections; SQLite's one connection takes them in turn.
+    # on the pool's connections (at most QUERY_CONCURRENCY of them, so that one agent's
+    # queue leaves the pool to the widget and the API); SQLite's one connection takes
+    # them in turn.
+    gate = asyncio.Semaphore(QUERY_CONCURRENCY)
     rows, facet_options, mine, overdue = await asyncio.gather(
-        _page(filters, viewer.id, now, after),
-        facets(filters, viewer.id, now),
-        filtered(filters, viewer.id, now, skip="mine").filter(assignee_id=viewer.id).count(),
-        filtered(replace(filters, overdue="1"), viewer.id, now).count(),
+        _gated(gate, _page(filters, viewer.id, now, after)),
+        facets(filters, viewer.id, now, gate),
+        _gated(gate, filtered(filters, viewer.id, now, skip="mine").filter(
+            assignee_id=viewer.id).count()),
+        _gated(gate, filtered(replace(filters, overdue="1"), viewer.id, now).count()),
     )
     next_cursor = None
     if len(rows) > PAGE_SIZE:
@@ -79,6 +86,11 @@ async def load_queue(filters: QueueFilters, viewer: StaffUser, now: datetime,
         next_cursor = Cursor(rows[-1].breach_at, rows[-1].id)
     return Queue(filters=filters, rows=rows, next_cursor=next_cursor, facets=facet_options,
                  mine=mine, overdue=overdue, first_page=after is None)
+
+
+async def _gated(gate: asyncio.Semaphore, work: Awaitable[T]) -> T:
+    async with gate:
+        return await work
 
 
 ROW_FIELDS = ("id", "status", "priority", "reasons", "breach_at", "first_response_at",
@@ -119,14 +131,16 @@ async def _grouped(filters: QueueFilters, viewer_id: int, now: datetime, facet: 
     return [(value, int(n)) for value, n in rows]
 
 
-async def facets(filters: QueueFilters, viewer_id: int, now: datetime) -> dict[str, list[Option]]:
+async def facets(filters: QueueFilters, viewer_id: int, now: datetime,
+                 gate: asyncio.Semaphore | None = None) -> dict[str, list[Option]]:
     """Each filter's values with how many cases each would show, the other filters applied."""
+    gate = gate or asyncio.Semaphore(QUERY_CONCURRENCY)
     status, priority, reason, product, assignee = await asyncio.gather(
-        _grouped(filters, viewer_id, now, "status", "status"),
-        _grouped(filters, viewer_id, now, "priority", "priority"),
-        _reason_options(filters, viewer_id, now),
-        _product_options(filters, viewer_id, now),
-        _assignee_options(filters, viewer_id, now),
+        _gated(gate, _grouped(filters, viewer_id, now, "status", "status")),
+        _gated(gate, _grouped(filters, viewer_id, now, "priority", "priority")),
+        _gated(gate, _reason_options(filters, viewer_id, now)),
+        _gated(gate, _product_options(filters, viewer_id, now)),
+        _gated(gate, _assignee_options(filters, viewer_id, now)),
     )
     status_counts, priority_counts = dict(status), dict(priority)
     return {

@@ -247,11 +247,14 @@ async def test_a_rejected_photo_is_no_longer_served_and_stays_rejected(
         assert (await client.get(f"/media/{name}")).status_code == 404
     form = (await client.get(dana.path)).text  # the customer's own page says so, without a broken image
     assert "Not shown" in form and photo.thumb_name not in form
-    # Its files are gone, so approving it later changes nothing.
+    # Its files are gone, so approving it later is refused, and says why.
     again = await client.post(f"/admin/photos/{photo.id}/approve", data={"csrf_token": token})
-    assert again.status_code == 303
+    assert again.status_code == 409 and "cannot be approved" in again.text
     assert (await Photo.get()).status == "rejected" and not (await Review.get()).has_photos
     assert not await AuditEntry.exists(action="photo.approve")
+    # Rejecting it twice is harmless and audited once.
+    twice = await client.post(f"/admin/photos/{photo.id}/reject", data={"csrf_token": token})
+    assert twice.status_code == 303 and await AuditEntry.filter(action="photo.reject").count() == 1
 
 
 async def test_moderating_needs_the_csrf_token(

@@ -337,6 +337,8 @@ def test_choosing_a_product_narrows_the_queue_in_place_and_polling_keeps_the_cho
     # The results swapped in carry their own poll, for the chosen product.
     expect(agent.locator("#case-results")).to_have_attribute("hx-get", re.compile(r"product=\d+"))
     expect(agent.get_by_label("Product")).to_have_value(re.compile(r"\d+"))
+    # A search from here keeps the product chosen in place.
+    expect(agent.locator("#queue-search-filters input[name=product]")).to_have_count(1)
 
     agent.get_by_label("Product").select_option(label="all products")
     expect(rows).to_have_count(3)

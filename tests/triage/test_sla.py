@@ -48,3 +48,14 @@ async def test_a_case_within_its_targets_is_left_alone(settings: Settings, db: s
     case.first_response_at = NOW
     await case.save(update_fields=["first_response_at"])
     assert await escalate_overdue_cases(settings, NOW + timedelta(hours=30)) == 0
+
+
+async def test_saving_an_old_copy_of_a_case_keeps_the_deadline_a_reply_moved(
+        settings: Settings, db: str) -> None:
+    case = await make_case(settings, priority="normal")
+    stale = await Case.get(id=case.id)
+    await Case.filter(id=case.id).update(first_response_at=NOW, breach_at=case.resolution_due_at)
+    stale.priority = "high"  # another agent, working from a copy loaded before the reply
+    await stale.save(update_fields=["priority", "updated_at"])
+    stored = await Case.get(id=case.id)
+    assert (stored.priority, stored.breach_at) == ("high", case.resolution_due_at)
