@@ -2,7 +2,7 @@
 
 `scopes`: SKU → `Scope` (product ids and `ProductRating` figures) for `SCOPE_TTL`
 seconds, so that a burst of requests for one product, including the `If-None-Match`
-ones answered with 304, costs no query at all. A change shows up after at most
+ones answered with 304, costs no query at all, and its renewal costs one. A change shows up after at most
 `SCOPE_TTL` seconds in each web process; the browser's own `max-age=60` is longer.
 
 `bodies`: rendered responses keyed by (kind, SKU, version, query), bounded LRU. The
@@ -14,6 +14,7 @@ Both are per process and hold nothing another process needs (see DESIGN "Scale")
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -55,16 +56,34 @@ _scopes: Lru[tuple[float, Scope | None]] = Lru(SCOPE_ENTRIES)
 bodies: Lru[bytes] = Lru(BODY_ENTRIES)
 
 
+_loading: dict[str, asyncio.Future[Scope | None]] = {}
+
+
 async def scope_for(sku: str, load: Callable[[str], Awaitable[Scope | None]] = load_scope
                     ) -> Scope | None:
-    """The scope of ``sku``, read from the database at most every `SCOPE_TTL` seconds."""
+    """The scope of ``sku``, read from the database at most every `SCOPE_TTL` seconds.
+
+    When an entry expires under load, every request in flight for that SKU waits for
+    one read instead of making its own: fifty reads at once, taking turns for the GIL
+    with the database thread, held some requests for a second.
+    """
     now = time.monotonic()
     cached = _scopes.get(sku)
     if cached is not None and cached[0] > now:
         return cached[1]
-    scope = await load(sku)
-    _scopes.put(sku, (now + SCOPE_TTL, scope))
-    return scope
+    loading = _loading.get(sku)
+    if loading is None:
+        loading = _loading[sku] = asyncio.ensure_future(_reload(sku, load))
+    return await asyncio.shield(loading)
+
+
+async def _reload(sku: str, load: Callable[[str], Awaitable[Scope | None]]) -> Scope | None:
+    try:
+        scope = await load(sku)
+        _scopes.put(sku, (time.monotonic() + SCOPE_TTL, scope))
+        return scope
+    finally:
+        del _loading[sku]
 
 
 async def cached_body(key: str, build: Callable[[], Awaitable[bytes]]) -> bytes:
@@ -77,4 +96,5 @@ async def cached_body(key: str, build: Callable[[], Awaitable[bytes]]) -> bytes:
 
 def clear() -> None:
     _scopes.clear()
+    _loading.clear()
     bodies.clear()

@@ -81,9 +81,10 @@ async def widget_fragment(request: Request) -> Response:
         return problem(422, "The query is not valid.", error.errors)
     settings = request.app.state.settings
     frame = request.query_params.get("frame") == "true"
-    css_url = settings.base_url + str(request.app.url_path_for("widget_css"))
 
     async def build() -> bytes:
+        # Resolved only on a miss: url_path_for tries every route, a cost cached answers skip.
+        css_url = settings.base_url + str(request.app.url_path_for("widget_css"))
         return await render_fragment(settings, scope, query, frame=frame, css_url=css_url)
 
     return await cached_response(request, kind="fragment", scope=scope, key=f"{query.key()}:{frame}",
