@@ -2,8 +2,9 @@
 
 `scopes`: SKU → `Scope` (product ids and `ProductRating` figures) for `SCOPE_TTL`
 seconds, so that a burst of requests for one product, including the `If-None-Match`
-ones answered with 304, costs no query at all, and its renewal costs one. A change shows up after at most
-`SCOPE_TTL` seconds in each web process; the browser's own `max-age=60` is longer.
+ones answered with 304, costs no query at all, and its renewal costs one. A change
+shows up after at most `SCOPE_TTL` seconds in each web process; the browser's own
+`max-age=60` is longer.
 
 `bodies`: rendered responses keyed by (kind, SKU, version, query), bounded LRU. The
 version is part of the key, so a stale entry is never served once the scope's version
@@ -83,7 +84,7 @@ async def _reload(sku: str, load: Callable[[str], Awaitable[Scope | None]]) -> S
         _scopes.put(sku, (time.monotonic() + SCOPE_TTL, scope))
         return scope
     finally:
-        del _loading[sku]
+        _loading.pop(sku, None)  # clear() may have emptied it meanwhile
 
 
 async def cached_body(key: str, build: Callable[[], Awaitable[bytes]]) -> bytes:

@@ -63,3 +63,14 @@ async def test_a_failed_read_reaches_every_waiter_and_the_next_request_tries_aga
                                   return_exceptions=True)
     assert all(isinstance(result, ConnectionError) for result in failed) and len(attempts) == 1
     assert await cache.scope_for("sku-3", load) is not None and len(attempts) == 2
+
+
+async def test_clearing_the_cache_during_a_read_loses_nothing_but_the_entry() -> None:
+    async def load(sku: str) -> Scope | None:
+        await asyncio.sleep(0.01)
+        return _scope(sku, version=1)
+
+    pending = asyncio.ensure_future(cache.scope_for("sku-4", load))
+    await asyncio.sleep(0)
+    cache.clear()
+    assert (await pending) is not None  # the read in flight still answers its caller
