@@ -42,7 +42,12 @@ class StaffUser(Model):
 
     @property
     def display_name(self) -> str:
-        return self.name or self.email.split("@")[0]
+        return display_name(self.name, self.email)
+
+
+def display_name(name: str, email: str) -> str:
+    """How staff are shown: their name, else the local part of their address."""
+    return name or email.split("@")[0]
 
 
 class LoginFailure(Model):

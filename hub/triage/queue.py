@@ -12,10 +12,10 @@ from typing import Any, TypeVar
 from tortoise.expressions import RawSQL
 
 from hub.catalog.models import Product
-from hub.staff.models import StaffUser
+from hub.staff.models import StaffUser, display_name
 from hub.triage.filters import PRIORITIES, STATUSES, Cursor, QueueFilters, filtered
 from hub.triage.models import Case, case_reference
-from hub.triage.sla import ACTIVE_STATUSES
+from hub.triage.sla import is_late
 
 PAGE_SIZE = 50
 QUERY_CONCURRENCY = 3
@@ -112,14 +112,14 @@ async def _page(filters: QueueFilters, viewer_id: int, now: datetime,
 
 def _row(values: dict[str, Any], now: datetime) -> QueueRow:
     email = values["assignee__email"]
-    assignee = (values["assignee__name"] or email.split("@")[0]) if email else None
+    assignee = display_name(values["assignee__name"], email) if email else None
     return QueueRow(
         id=values["id"], status=values["status"], priority=values["priority"],
         reasons=list(values["reasons"] or []), customer_email=values["customer__email"],
         order_id=values["order__external_id"], product_name=values["product__name"],
         assignee=assignee, breach_at=values["breach_at"],
         answered=values["first_response_at"] is not None,
-        overdue=values["status"] in ACTIVE_STATUSES and values["breach_at"] < now,
+        overdue=is_late(values["status"], values["breach_at"], now),
     )
 
 

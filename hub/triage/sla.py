@@ -43,7 +43,12 @@ def overdue_q(now: datetime) -> Q:
 
 
 def is_overdue(case: Case, now: datetime) -> bool:
-    return case.status in ACTIVE_STATUSES and case.next_breach() < now
+    return is_late(case.status, case.next_breach(), now)
+
+
+def is_late(status: str, breach_at: datetime, now: datetime) -> bool:
+    """The rule of `overdue_q`, for one case already read."""
+    return status in ACTIVE_STATUSES and breach_at < now
 
 
 def raised(priority: str) -> str:
