@@ -1,6 +1,6 @@
 """Widget throughput: the fragment, the summary JSON and the JSON-LD against the stack's limit.
 
-    python bench/widget.py [--duration 6] [--concurrency 50] [--rebuild]
+    python bench/widget.py [--duration 6] [--concurrency 50] [--rebuild] [--only fragment …]
 
 Needs wrk (`apt-get install wrk`). Builds (once, cached in $TMPDIR/feedback-hub-bench/)
 a SQLite database with 10,000 products and 1,000,000 published reviews, serves the app
@@ -262,9 +262,11 @@ def run_reference(base: str, options: argparse.Namespace) -> list[str]:
 
 
 def run_cases(base: str, options: argparse.Namespace) -> list[str]:
-    lines = run_reference(base, options)
+    kinds = options.only or [*PATHS, "naive"]
+    lines = run_reference(base, options) if "naive" in kinds else []
     for kind in PATHS:
-        lines += run_kind(base, kind, options)
+        if kind in kinds:
+            lines += run_kind(base, kind, options)
     js = httpx.get(base + "/widget.js")
     lines.append(f"widget.js: {len(js.content):,} B, {len(gzip.compress(js.content, 9)):,} B gzipped")
     return lines
@@ -291,6 +293,8 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--server-cpu", default="0", help="the core the server is pinned to")
     parser.add_argument("--client-cpu", default="1", help="the core wrk is pinned to")
+    parser.add_argument("--only", action="append", choices=[*PATHS, "naive"],
+                        help="measure only this case (repeatable); all of them by default")
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.serve:

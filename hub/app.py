@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -111,6 +112,24 @@ def _middleware(settings: Settings) -> list[Middleware]:
     ]
 
 
+@asynccontextmanager
+async def frozen_heap() -> AsyncIterator[None]:
+    """Keep what startup loaded (routes, templates, ORM metadata) out of the collector's way.
+
+    A full collection walks every tracked object; with tens of thousands loaded at
+    startup it took about 20 ms, and a busy server ran one every few seconds, which
+    showed as 50–100 ms stalls in the widget's p99. Frozen objects are skipped; they
+    are thawed at shutdown, so a process that builds many apps (the tests) can still
+    collect them.
+    """
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
     install_log_redaction()
@@ -120,6 +139,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         async with (
             RegisterTortoise(app, config=tortoise_config(settings.database_url)),
             embedded_worker(settings),
+            frozen_heap(),
         ):
             yield
 

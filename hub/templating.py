@@ -9,6 +9,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2_fragments.starlette import Jinja2Blocks
+from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -62,14 +63,12 @@ class _PathCache:
     paths: dict[tuple[str, tuple[tuple[str, Any], ...]], str] = field(default_factory=dict)
 
 
-@pass_context
-def _path_for(context: dict[str, Any], name: str, /, **path_params: Any) -> str:
+def path_for(app: Starlette, name: str, /, **path_params: Any) -> str:
     """The app's path for route ``name``, remembered per app.
 
     Starlette tries every route in turn for each lookup, and a page such as the case
     queue asks for a hundred links; the answer only changes if the routes do.
     """
-    app = context["request"].app
     route_count = len(app.router.routes)
     cache: _PathCache | None = getattr(app.state, "path_cache", None)
     if cache is None or cache.route_count != route_count or len(cache.paths) > PATH_CACHE_SIZE:
@@ -79,6 +78,11 @@ def _path_for(context: dict[str, Any], name: str, /, **path_params: Any) -> str:
     if path is None:
         path = cache.paths[key] = str(app.url_path_for(name, **path_params))
     return path
+
+
+@pass_context
+def _path_for(context: dict[str, Any], name: str, /, **path_params: Any) -> str:
+    return path_for(context["request"].app, name, **path_params)
 
 
 def _request_context(request: Request) -> dict[str, Any]:

@@ -63,14 +63,3 @@ async def refresh_rating(product_id: int) -> ProductRating:
     await row.save(update_fields=["count", "rating_sum", "histogram", "photo_count", "version",
                                   "updated_at"])
     return row
-
-
-async def group_rating(group_id: int) -> RatingSummary:
-    """The figures of every product in a group, added up (rows stay per product)."""
-    rows = await ProductRating.filter(product__group_id=group_id)
-    histogram = [sum(row.histogram[i] for row in rows if row.histogram) for i in range(len(STARS))]
-    return RatingSummary(
-        count=sum(row.count for row in rows), rating_sum=sum(row.rating_sum for row in rows),
-        histogram=histogram, photo_count=sum(row.photo_count for row in rows),
-        version=sum(row.version for row in rows),
-    )

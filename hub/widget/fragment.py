@@ -8,7 +8,6 @@ server-side include can pass them on.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from hub.config import Settings
 from hub.templating import templates
@@ -28,7 +27,8 @@ def _link(query: ReviewQuery, frame: bool, **changes: Any) -> str:
     params = query.params(**changes)
     if frame:
         params["frame"] = "true"
-    return "?" + urlencode(params) if params else "?"
+    # Every value is a name from SORTS, a number or true/false: nothing to quote.
+    return "?" + "&".join(f"{name}={value}" for name, value in params.items())
 
 
 def _bars(scope: Scope, query: ReviewQuery, frame: bool) -> list[dict[str, Any]]:

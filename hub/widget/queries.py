@@ -7,29 +7,31 @@ figures from `ProductRating` (never counted per request).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from starlette.routing import Router
 
-from hub.catalog.models import Product, plausible_external_id
+from hub.catalog.models import plausible_external_id
 from hub.catalog.schema import FieldError
 from hub.config import Settings
 from hub.feedback import photo_routes
-from hub.feedback.models import Photo, PhotoStatus, Reply, Review, ReviewStatus
-from hub.widget.aggregates import STARS, RatingSummary, group_rating
+from hub.feedback.models import PhotoStatus, ReviewStatus
+from hub.widget.aggregates import STARS, RatingSummary
+from hub.widget.reads import fetch, json_value, marks, moment
 
 MAX_LIMIT = 50
 DEFAULT_LIMIT = 10
 MAX_PAGE = 1000
-SORTS: dict[str, tuple[str, ...]] = {
-    "newest": ("-published_at", "-id"),
-    "highest": ("-rating", "-published_at", "-id"),
-    "lowest": ("rating", "-published_at", "-id"),
-    "helpful": ("-helpful_count", "-published_at", "-id"),
-    "photos": ("-has_photos", "-published_at", "-id"),
+# ORDER BY clauses, from constants only: the query names one by its key.
+SORTS: dict[str, str] = {
+    "newest": "published_at DESC, id DESC",
+    "highest": "rating DESC, published_at DESC, id DESC",
+    "lowest": "rating ASC, published_at DESC, id DESC",
+    "helpful": "helpful_count DESC, published_at DESC, id DESC",
+    "photos": "has_photos DESC, published_at DESC, id DESC",
 }
 EMPTY = RatingSummary(count=0, rating_sum=0, histogram=[0] * len(STARS), photo_count=0, version=0)
 
@@ -53,36 +55,49 @@ class Scope:
         return {str(star): int(counts[star - 1]) for star in STARS}
 
 
-SCOPE_FIELDS = ("id", "name", "url", "image_url", "group_id", "rating__count", "rating__rating_sum",
-                "rating__histogram", "rating__photo_count", "rating__version")
+_SCOPE_COLUMNS = "rating.count, rating.rating_sum, rating.histogram, rating.photo_count, rating.version"
+_RATED = "product LEFT JOIN product_rating AS rating ON rating.product_id = product.id"
+SCOPE_SQL = (f"SELECT product.id, product.name, product.url, product.image_url, product.group_id,"  # noqa: S608
+             f" {_SCOPE_COLUMNS} FROM {_RATED} WHERE product.external_id = ?")
+GROUP_SQL = f"SELECT product.id, {_SCOPE_COLUMNS} FROM {_RATED} WHERE product.group_id = ? ORDER BY product.id"  # noqa: S608, E501
 
 
-def _summary(row: dict[str, Any]) -> RatingSummary:
-    if row["rating__count"] is None:  # no ProductRating row yet
+def _summary(figures: Sequence[Any]) -> RatingSummary:
+    """count, sum, histogram, photos and version from a row; no `ProductRating` row yet: none."""
+    count, rating_sum, histogram, photo_count, version = figures
+    if count is None:
         return EMPTY
-    return RatingSummary(count=row["rating__count"], rating_sum=row["rating__rating_sum"],
-                         histogram=list(row["rating__histogram"] or EMPTY.histogram),
-                         photo_count=row["rating__photo_count"], version=row["rating__version"])
+    return RatingSummary(count=count, rating_sum=rating_sum,
+                         histogram=list(json_value(histogram) or EMPTY.histogram),
+                         photo_count=photo_count, version=version)
+
+
+def _added(summaries: list[RatingSummary]) -> RatingSummary:
+    """The figures of a group: its products' figures added up (rows stay per product)."""
+    return RatingSummary(
+        count=sum(s.count for s in summaries), rating_sum=sum(s.rating_sum for s in summaries),
+        histogram=[sum(column) for column in zip(*(s.histogram for s in summaries), strict=True)]
+        if summaries else EMPTY.histogram,
+        photo_count=sum(s.photo_count for s in summaries), version=sum(s.version for s in summaries))
 
 
 async def load_scope(sku: str) -> Scope | None:
     """The product behind ``sku`` with its (group's) figures; None for an unknown SKU.
 
-    One query for a product on its own: the product joined with its `ProductRating`.
+    One query for a product on its own (the product joined with its `ProductRating`),
+    two for a product in a group.
     """
     if not plausible_external_id(sku):
         return None
-    row = await Product.filter(external_id=sku).first().values(*SCOPE_FIELDS)
-    if row is None:
+    rows = await fetch(SCOPE_SQL, (sku,))
+    if not rows:
         return None
-    group_id: int | None = row["group_id"]
+    product_id, name, url, image_url, group_id, *figures = rows[0]
     if group_id is None:
-        ids: tuple[int, ...] = (row["id"],)
-        summary = _summary(row)
-    else:
-        ids = tuple(variant.id for variant in await Product.filter(group_id=group_id).only("id"))
-        summary = await group_rating(group_id)
-    return Scope(sku, row["name"], row["url"], row["image_url"], ids, summary)
+        return Scope(sku, name, url, image_url, (product_id,), _summary(figures))
+    variants = await fetch(GROUP_SQL, (group_id,))
+    return Scope(sku, name, url, image_url, tuple(row[0] for row in variants),
+                 _added([_summary(row[1:]) for row in variants]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,41 +181,54 @@ def media_url(settings: Settings, name: str) -> str:
     return settings.base_url + str(_MEDIA.url_path_for("media", name=name))
 
 
-def _photo_urls(settings: Settings, photo: Photo) -> dict[str, Any]:
-    if photo.source_url:
-        return {"url": photo.source_url, "thumb_url": photo.source_url}
-    return {"url": media_url(settings, photo.web_name),
-            "thumb_url": media_url(settings, photo.thumb_name or photo.web_name)}
+PHOTO_SQL = ("SELECT review_id, id, source_url, web_name, thumb_name, width, height FROM photo"
+             " WHERE review_id IN ({ids}) AND status = ? ORDER BY id")
+REPLY_SQL = ("SELECT review_id, body, created_at FROM review_reply"
+             " WHERE review_id IN ({ids}) AND is_public = ? ORDER BY created_at, id")
+REVIEW_COLUMNS = ("id, rating, title, body, display_name, published_at, verified_buyer, source,"
+                  " helpful_count, unhelpful_count, has_photos")
 
 
-def public_photo(settings: Settings, photo: Photo) -> dict[str, Any]:
-    return {"id": photo.id, **_photo_urls(settings, photo), "width": photo.width, "height": photo.height}
+def public_photo(settings: Settings, row: Sequence[Any]) -> dict[str, Any]:
+    """An approved photo's links and size, from a `PHOTO_SQL` row (review id first)."""
+    _, photo_id, source_url, web_name, thumb_name, width, height = row
+    if source_url:
+        urls = {"url": source_url, "thumb_url": source_url}
+    else:
+        urls = {"url": media_url(settings, web_name),
+                "thumb_url": media_url(settings, thumb_name or web_name)}
+    return {"id": photo_id, **urls, "width": width, "height": height}
 
 
-PUBLIC_FIELDS = ("id", "rating", "title", "body", "display_name", "published_at", "verified_buyer",
-                 "source", "helpful_count", "unhelpful_count")
-
-
-def public_review(review: Mapping[str, Any], photos: list[dict[str, Any]],
+def public_review(row: Sequence[Any], photos: list[dict[str, Any]],
                   replies: list[dict[str, Any]]) -> dict[str, Any]:
-    """A published review as the world may see it: no customer data beyond the shown name."""
+    """A published review (a row of `REVIEW_COLUMNS`) as the world may see it.
+
+    No customer data beyond the name the customer chose to show.
+    """
+    (review_id, rating, title, body, display_name, published_at, verified_buyer, source, helpful,
+     unhelpful, _) = row
     return {
-        "id": review["id"], "rating": review["rating"], "title": review["title"],
-        "body": review["body"], "author": review["display_name"] or "Anonymous",
-        "date": _iso(review["published_at"]), "verified_buyer": review["verified_buyer"],
-        "source": review["source"], "helpful": review["helpful_count"],
-        "unhelpful": review["unhelpful_count"], "photos": photos,
-        "replies": [{"body": r["body"], "date": _iso(r["created_at"])} for r in replies],
+        "id": review_id, "rating": rating, "title": title, "body": body,
+        "author": display_name or "Anonymous", "date": _iso(moment(published_at)),
+        "verified_buyer": bool(verified_buyer), "source": source, "helpful": helpful,
+        "unhelpful": unhelpful, "photos": photos, "replies": replies,
     }
 
 
-def _filtered(scope: Scope, query: ReviewQuery) -> Any:
-    reviews = Review.filter(product_id__in=scope.product_ids, status=ReviewStatus.PUBLISHED.value)
+def _page_sql(scope: Scope, query: ReviewQuery) -> tuple[str, list[Any]]:
+    """The SELECT of one page (one row more than asked, to tell whether another follows)."""
+    params: list[Any] = [*scope.product_ids, ReviewStatus.PUBLISHED.value]
+    where = f"product_id IN ({marks(len(scope.product_ids))}) AND status = ?"
     if query.rating:
-        reviews = reviews.filter(rating=query.rating)
+        where += " AND rating = ?"
+        params.append(query.rating)
     if query.with_photos:
-        reviews = reviews.filter(has_photos=True)
-    return reviews
+        where += " AND has_photos = ?"
+        params.append(True)
+    params += [query.limit + 1, (query.page - 1) * query.limit]
+    sql = f"SELECT {REVIEW_COLUMNS} FROM review WHERE {where} ORDER BY {SORTS[query.sort]} LIMIT ? OFFSET ?"  # noqa: S608
+    return sql, params
 
 
 async def _extras(settings: Settings, ids: list[int], with_photos: list[int]
@@ -211,27 +239,28 @@ async def _extras(settings: Settings, ids: list[int], with_photos: list[int]
     if not ids:
         return photos, replies
     if with_photos:
-        for photo in await Photo.filter(review_id__in=with_photos,
-                                        status=PhotoStatus.APPROVED.value).order_by("id"):
-            photos[photo.review_id].append(public_photo(settings, photo))  # type: ignore[attr-defined]
-    for reply in await Reply.filter(review_id__in=ids, is_public=True).order_by(
-            "created_at", "id").values("review_id", "body", "created_at"):
-        replies[reply["review_id"]].append(reply)
+        for row in await fetch(PHOTO_SQL.format(ids=marks(len(with_photos))),
+                               [*with_photos, PhotoStatus.APPROVED.value]):
+            photos[row[0]].append(public_photo(settings, row))
+    for review_id, body, created_at in await fetch(REPLY_SQL.format(ids=marks(len(ids))), [*ids, True]):
+        replies[review_id].append({"body": body, "date": _iso(moment(created_at))})
     return photos, replies
 
 
-async def list_reviews(settings: Settings, scope: Scope, query: ReviewQuery) -> ReviewPage:
-    """One page of the scope's published reviews, with approved photos and public replies."""
+async def list_reviews(settings: Settings, scope: Scope, query: ReviewQuery, *,
+                       extras: bool = True) -> ReviewPage:
+    """One page of the scope's published reviews, with approved photos and public replies.
+
+    ``extras=False`` leaves photos and replies out (empty lists) and skips their reads.
+    """
     if not scope.summary.count:
         return ReviewPage([], query.page, None)
-    offset = (query.page - 1) * query.limit
-    # Plain rows, not models: a page is read-only and this path is the widget's hottest.
-    rows = await _filtered(scope, query).order_by(*SORTS[query.sort]).offset(offset).limit(
-        query.limit + 1).values(*PUBLIC_FIELDS, "has_photos")
+    rows = await fetch(*_page_sql(scope, query))
     shown = rows[: query.limit]
-    photos, replies = await _extras(settings, [review["id"] for review in shown],
-                                    [review["id"] for review in shown if review["has_photos"]])
-    items = [public_review(review, photos[review["id"]], replies[review["id"]]) for review in shown]
+    with_extras = shown if extras else []
+    photos, replies = await _extras(settings, [row[0] for row in with_extras],
+                                    [row[0] for row in with_extras if row[-1]])
+    items = [public_review(row, photos.get(row[0], []), replies.get(row[0], [])) for row in shown]
     return ReviewPage(items, query.page, query.page + 1 if len(rows) > query.limit else None)
 
 

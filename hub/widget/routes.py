@@ -15,7 +15,7 @@ from starlette.routing import BaseRoute, Route
 
 from hub.catalog.api import problem
 from hub.config import Settings
-from hub.templating import STATIC_DIR, TEMPLATE_DIR, render
+from hub.templating import STATIC_DIR, TEMPLATE_DIR, path_for, render
 from hub.widget import api
 from hub.widget.api import product_scope
 from hub.widget.demo_store import store_page
@@ -83,8 +83,7 @@ async def widget_fragment(request: Request) -> Response:
     frame = request.query_params.get("frame") == "true"
 
     async def build() -> bytes:
-        # Resolved only on a miss: url_path_for tries every route, a cost cached answers skip.
-        css_url = settings.base_url + str(request.app.url_path_for("widget_css"))
+        css_url = settings.base_url + path_for(request.app, "widget_css")
         return await render_fragment(settings, scope, query, frame=frame, css_url=css_url)
 
     return await cached_response(request, kind="fragment", scope=scope, key=f"{query.key()}:{frame}",
@@ -98,7 +97,8 @@ async def widget_jsonld(request: Request) -> Response:
     settings = request.app.state.settings
 
     async def build() -> bytes:
-        page = await list_reviews(settings, scope, ReviewQuery(limit=LATEST_REVIEWS))
+        # The markup names no photos or replies: their reads are skipped.
+        page = await list_reviews(settings, scope, ReviewQuery(limit=LATEST_REVIEWS), extras=False)
         return json.dumps(product_jsonld(scope, page.items), ensure_ascii=False).encode()
 
     return await cached_response(request, kind="jsonld", scope=scope, key="", build=build,

@@ -7,8 +7,9 @@ from hub.config import Settings
 from hub.feedback import moderation, reviews
 from hub.feedback.models import Photo
 from hub.staff.models import StaffUser
-from hub.widget.aggregates import group_rating, refresh_rating
+from hub.widget.aggregates import refresh_rating
 from hub.widget.models import ProductRating
+from hub.widget.queries import load_scope
 from tests.feedback.conftest import ReviewMaker
 
 
@@ -69,7 +70,10 @@ async def test_it_adds_up_the_products_of_a_group(
     await product.save()
     await make_review(rating=5)
     await make_review(product=sibling, rating=3)
-    summary = await group_rating(group.id)
+    scope = await load_scope(product.external_id)
+    assert scope is not None
+    assert set(scope.product_ids) == {product.id, sibling.id}
+    summary = scope.summary
     assert (summary.count, summary.rating_sum, summary.histogram) == (2, 8, [0, 0, 1, 0, 1])
     assert summary.average == 4.0
     assert await ProductRating.filter(product_id__in=[product.id, sibling.id]).count() == 2
