@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import gc
+
 import httpx
 import pytest
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from hub.app import create_app
+from hub.app import COLLECTOR_THRESHOLDS, create_app
 from hub.config import Settings
 from hub.staff.models import StaffUser
 from hub.templating import templates
@@ -96,3 +98,13 @@ def test_remembered_paths_differ_by_parameter_and_follow_new_routes(settings: Se
     app.router.routes.append(Route("/added/{n:int}", PlainTextResponse, name="added"))
     added = templates.env.from_string("{{ path_for('added', n=7) }}")
     assert added.render(request=request) == "/added/7"
+
+
+async def test_the_collector_is_tuned_while_serving_and_restored_after(settings: Settings, db: str) -> None:
+    before = gc.get_threshold()
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        assert gc.get_threshold() == COLLECTOR_THRESHOLDS
+        assert gc.get_freeze_count() > 0
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0

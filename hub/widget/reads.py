@@ -35,6 +35,10 @@ from tortoise.connection import get_connection
 # Readers never wait for a writer in WAL mode; this bounds a stall of the event loop in
 # the rare cases that still take a lock (a database not in WAL mode, WAL recovery).
 BUSY_TIMEOUT_S = 0.25
+# Pages read through a memory map instead of a read() into SQLite's own cache: a page
+# of ten reviews touches a dozen scattered pages (about 20 % faster here). Address
+# space only; the pages themselves are the operating system's file cache.
+MMAP_BYTES = 1 << 30
 CONNECTION = "default"
 
 
@@ -55,6 +59,7 @@ def _reader(client: SqliteClient) -> sqlite3.Connection:
         connection = sqlite3.connect(client.filename, timeout=BUSY_TIMEOUT_S, isolation_level=None,
                                      check_same_thread=False)
         connection.execute("PRAGMA query_only = ON")
+        connection.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         _readers.by_client[client] = connection
         weakref.finalize(client, connection.close)
     return connection
