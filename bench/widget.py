@@ -44,7 +44,7 @@ BATCH = 50_000
 
 def _review_rows(start: int, count: int, now: datetime) -> list[tuple[object, ...]]:
     rng = random.Random(start)
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for number in range(start, start + count):
         when = (now - timedelta(minutes=number % 500_000)).isoformat()
         body = " ".join(rng.choices(WORDS, k=rng.randint(12, 40)))
@@ -187,12 +187,12 @@ def _ms(text: str) -> float:
 
 
 def wrk(base: str, path: str, options: argparse.Namespace, first: int = 0, count: int = 1,
-        etag: str = "") -> Measured:
+        etag: str = "", seconds: int | None = None) -> Measured:
     """``path`` (with ``{sku}``: ``count`` products from ``first``) driven by wrk on its own core."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT)
     command = ["taskset", "-c", options.client_cpu, "wrk", "-t1", f"-c{options.concurrency}",
-               f"-d{options.duration}s", "--latency", "-s", script.name, base, "--", path,
+               f"-d{seconds or options.duration}s", "--latency", "-s", script.name, base, "--", path,
                str(first), str(count), etag]
     try:
         out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -224,7 +224,7 @@ GZ = {"Accept-Encoding": "gzip"}
 OFFSETS = {"fragment": 0, "summary": 3300, "jsonld": 6600, "naive": 5000}
 
 
-def _revisits(measured: Measured) -> str:
+def _cold(measured: Measured) -> bool:
     """Whether requests past the 10,000th, which come back to products asked for before, were cold.
 
     They are if the scope cached for each product had expired (`SCOPE_TTL`) and its
@@ -232,37 +232,42 @@ def _revisits(measured: Measured) -> str:
     """
     from hub.widget.cache import BODY_ENTRIES, SCOPE_TTL
 
-    back_after = PRODUCTS / measured.rps
-    cold = back_after > SCOPE_TTL and PRODUCTS > BODY_ENTRIES
-    return (f"  ({measured.requests:,} requests for {PRODUCTS:,} products: each came back after"
-            f" {back_after:.1f} s, {'still cold' if cold else 'some warm'};"
-            f" scopes are kept {SCOPE_TTL:.0f} s, the last {BODY_ENTRIES:,} bodies)")
+    return measured.requests <= PRODUCTS or (PRODUCTS / measured.rps > SCOPE_TTL and PRODUCTS > BODY_ENTRIES)
 
 
-def run_kind(base: str, kind: str, options: argparse.Namespace) -> list[str]:
+def run_kind(server: BenchServer, kind: str, options: argparse.Namespace) -> list[str]:
     """The case server-cached, as a 304 and with cold SKUs, each next to a fresh limit.
 
     The limit (a constant body of the same size) is measured before and after each
     case and averaged, so a slow drift of the machine moves both sides of the ratio.
+    An uncached case fast enough to come back to a product while its scope is still
+    cached is measured again on a fresh server, for fewer seconds than it takes to ask
+    for every product once.
     """
-    template = PATHS[kind]
+    template, base = PATHS[kind], server.base
     sample = httpx.get(base + template.format(sku="sku-1"), headers=GZ)
     size, tag = len(sample.text.encode()), sample.headers["etag"]
     constant = f"/bench/constant/{size}"
-    cases = [(f"{kind} server-cached", {"path": template}),
-             (f"{kind} If-None-Match 304", {"path": template, "etag": tag}),
-             (f"{kind} uncached (cold SKUs)", {"path": template, "first": OFFSETS[kind],
-                                               "count": PRODUCTS})]
+    cold = {"path": template, "first": OFFSETS[kind], "count": PRODUCTS}
+    cases: list[tuple[str, dict[str, object]]] = [
+        (f"{kind} server-cached", {"path": template}),
+        (f"{kind} If-None-Match 304", {"path": template, "etag": tag}),
+        (f"{kind} uncached (cold SKUs)", cold)]
     lines = []
     for name, how in cases:
         before = wrk(base, constant, options)
         measured = wrk(base, options=options, **how)  # type: ignore[arg-type]
         after = wrk(base, constant, options)
-        limit = (before.rps + after.rps) / 2
+        if how is cold and not _cold(measured):
+            seconds = max(1, int(0.9 * PRODUCTS / measured.rps))
+            lines.append(f"  ({measured.requests:,} requests came back to products within their"
+                         f" cached scope: measured again on a fresh server for {seconds} s)")
+            server.restart()
+            before = wrk(base, constant, options, seconds=seconds)
+            measured = wrk(base, options=options, seconds=seconds, **how)  # type: ignore[arg-type]
+            after = wrk(base, constant, options, seconds=seconds)
         lines.append(_line(f"limit ({size} B body)", before, None))
-        lines.append(_line(name, measured, limit))
-        if how.get("count") and measured.requests > PRODUCTS:
-            lines.append(_revisits(measured))
+        lines.append(_line(name, measured, (before.rps + after.rps) / 2))
     return lines
 
 
@@ -276,28 +281,48 @@ def run_reference(base: str, options: argparse.Namespace) -> list[str]:
             _line("plain ORM + template (cold)", measured, (before.rps + after.rps) / 2)]
 
 
-def run_cases(base: str, options: argparse.Namespace) -> list[str]:
+def run_cases(server: BenchServer, options: argparse.Namespace) -> list[str]:
     kinds = options.only or [*PATHS, "naive"]
-    lines = run_reference(base, options) if "naive" in kinds else []
+    lines = run_reference(server.base, options) if "naive" in kinds else []
     for kind in PATHS:
         if kind in kinds:
-            lines += run_kind(base, kind, options)
-    js = httpx.get(base + "/widget.js")
+            lines += run_kind(server, kind, options)
+    js = httpx.get(server.base + "/widget.js")
     lines.append(f"widget.js: {len(js.content):,} B, {len(gzip.compress(js.content, 9)):,} B gzipped")
     return lines
 
 
-def _wait_for(base: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("the bench server exited")
-        try:
-            httpx.get(base + "/healthz", timeout=1)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    raise RuntimeError("the bench server did not start")
+class BenchServer:
+    """The bench app in its own process, pinned to the server's core."""
+
+    def __init__(self, database: Path, options: argparse.Namespace) -> None:
+        self.database, self.options = database, options
+        self.base = f"http://127.0.0.1:{options.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(["taskset", "-c", self.options.server_cpu, sys.executable, __file__,
+                                         "--serve", str(self.database), "--port", str(self.options.port)])
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("the bench server exited")
+            try:
+                httpx.get(self.base + "/healthz", timeout=1)
+                return
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise RuntimeError("the bench server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=15)
+            self.process = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
 
 
 def main() -> None:
@@ -316,17 +341,14 @@ def main() -> None:
         serve(options.port, options.serve)
         return
     database = ensure_database(options.rebuild)
-    base = f"http://127.0.0.1:{options.port}"
     if not shutil.which("wrk") or not shutil.which("taskset"):
         sys.exit("bench/widget.py drives the server with wrk on a core of its own: apt-get install wrk")
-    server = subprocess.Popen(["taskset", "-c", options.server_cpu, sys.executable, __file__,
-                               "--serve", str(database), "--port", str(options.port)])
+    server = BenchServer(database, options)
     try:
-        _wait_for(base, server)
-        lines = run_cases(base, options)
+        server.start()
+        lines = run_cases(server, options)
     finally:
-        server.terminate()
-        server.wait(timeout=15)
+        server.stop()
     print(json.dumps({"products": PRODUCTS, "reviews": REVIEWS, "concurrency": options.concurrency,
                       "seconds_per_measurement": options.duration, "server_cpu": options.server_cpu,
                       "client_cpu": options.client_cpu}))
