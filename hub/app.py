@@ -6,6 +6,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -117,6 +118,17 @@ def _middleware(settings: Settings) -> list[Middleware]:
 COLLECTOR_THRESHOLDS = (50_000, 20, 100)
 
 
+@dataclass
+class _Serving:
+    """How many apps of this process are serving, and the collector's settings before the first."""
+
+    apps: int = 0
+    thresholds: tuple[int, int, int] = (0, 0, 0)
+
+
+_serving = _Serving()
+
+
 @asynccontextmanager
 async def tuned_collector() -> AsyncIterator[None]:
     """Keep the garbage collector off the request path while the app serves.
@@ -125,18 +137,23 @@ async def tuned_collector() -> AsyncIterator[None]:
     collections no longer walk it: they took about 20 ms and a busy server ran one
     every few seconds, which showed as 50–100 ms stalls in the widget's p99. Young
     objects are collected less often (`COLLECTOR_THRESHOLDS`); on cold widget pages
-    this served 10–25 % more requests a second (docs/benchmarks.md). Both are undone
-    at shutdown, so a process that builds many apps (the tests) still collects them.
+    this served 10–25 % more requests a second (docs/benchmarks.md). The collector is
+    process-wide: the first app to start tunes it, the last to stop restores it, so a
+    process that builds many apps (the tests) still collects them afterwards.
     """
-    thresholds = gc.get_threshold()
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*COLLECTOR_THRESHOLDS)
+    if _serving.apps == 0:
+        _serving.thresholds = gc.get_threshold()
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(*COLLECTOR_THRESHOLDS)
+    _serving.apps += 1
     try:
         yield
     finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
+        _serving.apps -= 1
+        if _serving.apps == 0:
+            gc.set_threshold(*_serving.thresholds)
+            gc.unfreeze()
 
 
 def create_app(settings: Settings | None = None) -> Starlette:

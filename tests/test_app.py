@@ -100,11 +100,16 @@ def test_remembered_paths_differ_by_parameter_and_follow_new_routes(settings: Se
     assert added.render(request=request) == "/added/7"
 
 
-async def test_the_collector_is_tuned_while_serving_and_restored_after(settings: Settings, db: str) -> None:
+async def test_the_collector_is_tuned_while_serving_and_restored_by_the_last_app(
+        settings: Settings, db: str) -> None:
     before = gc.get_threshold()
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
+    first, second = create_app(settings), create_app(settings)
+    async with first.router.lifespan_context(first):
         assert gc.get_threshold() == COLLECTOR_THRESHOLDS
         assert gc.get_freeze_count() > 0
+        async with second.router.lifespan_context(second):
+            assert gc.get_threshold() == COLLECTOR_THRESHOLDS
+        assert gc.get_threshold() == COLLECTOR_THRESHOLDS, "the first app is still serving"
+        assert gc.get_freeze_count() > 0, "the second app thawed the first one's heap"
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0

@@ -11,8 +11,9 @@ So the statements here are written once, with `?` placeholders, and run:
   module's own that may only read (`PRAGMA query_only`). The hub runs SQLite in WAL
   mode, where a reader never waits for a writer, and an indexed read of ten rows costs
   less than the hop to a thread would;
-- on PostgreSQL (and inside a transaction on either database), through the ORM's own
-  connection, which on asyncpg prepares each statement once per connection.
+- on PostgreSQL, inside a transaction, on a SQLite file not in WAL mode, and when a
+  SQLite read meets a lock, through the ORM's own connection (on asyncpg each
+  statement is prepared once per connection).
 
 Rows come back as tuples in the order of the SELECT. Values are as the driver gives
 them: on SQLite, booleans are 0/1, datetimes ISO text and JSON text (see `moment`,
@@ -26,41 +27,50 @@ import sqlite3
 import threading
 import weakref
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
+from urllib.parse import quote
 
 from tortoise.backends.sqlite.client import SqliteClient
 from tortoise.connection import get_connection
 
-# Readers never wait for a writer in WAL mode; this bounds a stall of the event loop in
-# the rare cases that still take a lock (a database not in WAL mode, WAL recovery).
-BUSY_TIMEOUT_S = 0.25
+# Readers never wait for a writer in WAL mode. Where one still meets a lock (WAL
+# recovery), it waits this long at most, then the read goes through the ORM's thread.
+BUSY_TIMEOUT_S = 0.05
 # Pages read through a memory map instead of a read() into SQLite's own cache: a page
 # of ten reviews touches a dozen scattered pages (about 20 % faster here). Address
 # space only; the pages themselves are the operating system's file cache.
 MMAP_BYTES = 1 << 30
 CONNECTION = "default"
+_WAITING = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+# One reader per Tortoise client, closed when the client goes; None where the file is
+# not in WAL mode (there a reader would wait for writers on the event loop's thread).
+_readers: weakref.WeakKeyDictionary[SqliteClient, sqlite3.Connection | None] = weakref.WeakKeyDictionary()
+# The app runs on one thread; a test's client may call from another.
+_reading = threading.Lock()
 
 
-class _Readers(threading.local):
-    """One read connection per SQLite client and thread, closed with the client."""
+def _open(filename: str) -> sqlite3.Connection | None:
+    """A read-only connection to an existing database in WAL mode, else None."""
+    try:
+        connection = sqlite3.connect(f"file:{quote(filename)}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_S,
+                                     isolation_level=None, check_same_thread=False)
+    except sqlite3.OperationalError:  # no such file: the ORM's own error is clearer
+        return None
+    if str(connection.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+        connection.close()
+        return None
+    connection.execute("PRAGMA query_only = ON")
+    connection.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+    return connection
 
-    def __init__(self) -> None:
-        self.by_client: weakref.WeakKeyDictionary[SqliteClient, sqlite3.Connection] = (
-            weakref.WeakKeyDictionary())
 
-
-_readers = _Readers()
-
-
-def _reader(client: SqliteClient) -> sqlite3.Connection:
-    connection = _readers.by_client.get(client)
-    if connection is None:
-        connection = sqlite3.connect(client.filename, timeout=BUSY_TIMEOUT_S, isolation_level=None,
-                                     check_same_thread=False)
-        connection.execute("PRAGMA query_only = ON")
-        connection.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
-        _readers.by_client[client] = connection
+def _reader(client: SqliteClient) -> sqlite3.Connection | None:
+    if client in _readers:
+        return _readers[client]
+    connection = _readers[client] = _open(client.filename)
+    if connection is not None:
         weakref.finalize(client, connection.close)
     return connection
 
@@ -78,7 +88,14 @@ async def fetch(sql: str, params: Sequence[Any]) -> list[Sequence[Any]]:
     """The rows of ``sql`` (written with ``?`` placeholders) on the hub's database."""
     client = get_connection(CONNECTION)
     if type(client) is SqliteClient and client.filename != ":memory:":
-        return _reader(client).execute(sql, params).fetchall()
+        reader = _reader(client)
+        if reader is not None:
+            try:
+                with _reading:
+                    return reader.execute(sql, params).fetchall()
+            except sqlite3.OperationalError as error:
+                if getattr(error, "sqlite_errorcode", None) not in _WAITING:
+                    raise
     if client.capabilities.dialect == "postgres":
         sql = _POSTGRES_SQL.get(sql) or _POSTGRES_SQL.setdefault(sql, _numbered(sql))
     _, rows = await client.execute_query(sql, list(params))
@@ -87,10 +104,11 @@ async def fetch(sql: str, params: Sequence[Any]) -> list[Sequence[Any]]:
 
 
 def moment(value: datetime | str | None) -> datetime | None:
-    """A datetime column's value as a datetime (SQLite hands back ISO text)."""
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(value)
+    """A datetime column's value in UTC, as the ORM gives it (SQLite hands back ISO text)."""
+    if value is None:
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def json_value(value: Any) -> Any:
