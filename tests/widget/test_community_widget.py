@@ -6,19 +6,16 @@ server on a second port (the servers of test_widget_browser), so every request i
 
 from __future__ import annotations
 
-import http.server
 import sqlite3
-import threading
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO
 
-import httpx
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from hub.advocacy.models import Award
 from hub.catalog.models import Customer, Product
@@ -26,18 +23,8 @@ from hub.community.models import Answer, Question
 from hub.config import Settings
 from hub.feedback.models import Photo, Review
 from hub.feedback.photos import PhotoUpload, prepare_photo, store_photos
-from tests.conftest import run_sync
-from tests.widget.test_widget_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    HOST,
-    _axe,
-    _demo_shop,
-    _free_port,
-    _start_hub,
-    _StorePage,
-    _webp,
-)
+from tests.widget.servers import chromium, hub_and_store
+from tests.widget.test_widget_browser import HOST, _axe, demo_shop
 
 pytestmark = pytest.mark.browser
 
@@ -73,7 +60,7 @@ async def _photo(settings: Settings, review: Review, owner: Customer, *, approve
 
 async def _community(settings: Settings, store: str) -> tuple[int, int]:
     """The demo shop plus a Q&A thread, three photos (one featurable) and two answerers."""
-    await _demo_shop(settings)
+    await demo_shop(settings)
     now = datetime.now(UTC)
     await Product.filter(external_id="tent-2p").update(url=f"{store}/demo/store/tent-2p")
     tent = await Product.get(external_id="tent-2p")
@@ -101,35 +88,15 @@ async def _community(settings: Settings, store: str) -> tuple[int, int]:
 
 @pytest.fixture
 def served(settings: Settings, database_url: str) -> Iterator[Community]:
-    if not database_url.startswith("sqlite://"):
-        pytest.skip("the browser tests run once, on SQLite")
-    hub_port, store_port = _free_port(), _free_port()
-    hub, store = f"http://127.0.0.1:{hub_port}", f"http://127.0.0.1:{store_port}"
-    settings = settings.with_overrides(base_url=hub, store_origins=(store,))
-    settings.media_dir.mkdir(parents=True, exist_ok=True)
-    for name in ("tent.webp", "tent-t.webp"):
-        _webp(settings.media_dir / name)
-    photo_review, buyer_answer = run_sync(database_url, lambda: _community(settings, store))
-    server, thread = _start_hub(settings, hub_port)
-    html = httpx.get(f"{hub}/demo/store/tent-2p").content
-    handler = type("StorePage", (_StorePage,), {"html": html})
-    static = http.server.ThreadingHTTPServer(("127.0.0.1", store_port), handler)
-    threading.Thread(target=static.serve_forever, daemon=True).start()
-    yield Community(hub, store, database_url, photo_review, buyer_answer)
-    static.shutdown()
-    static.server_close()
-    server.should_exit = True
-    thread.join(timeout=15)
+    with hub_and_store(settings, database_url, _community) as sites:
+        photo_review, buyer_answer = sites.seeded
+        yield Community(sites.hub, sites.store, database_url, photo_review, buyer_answer)
 
 
 @pytest.fixture
 def browser(served: Community) -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: apt-get install chromium")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def _rows(database_url: str, sql: str, *args: object) -> list[tuple[object, ...]]:

@@ -1,43 +1,32 @@
 """The widget on a store page from another origin, in headless Chromium; axe-core on three pages.
 
-The hub runs under uvicorn on one port; the demo store page it renders is served by a
-tiny static server on a second port, so every widget request is cross-origin (CORS).
+The hub and the demo store page run on two ports (`tests.widget.servers`), so every
+widget request is cross-origin (CORS).
 """
 
 from __future__ import annotations
 
-import http.server
-import socket
 import sqlite3
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from io import BytesIO
 from pathlib import Path
 
-import httpx
 import pytest
-import uvicorn
-from PIL import Image
-from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Route, expect
 
-from hub.app import create_app
 from hub.catalog.models import Customer, Order, Product
 from hub.config import Settings
 from hub.staff.models import StaffUser
 from hub.staff.passwords import hash_password
-from tests.conftest import PASSWORD, run_sync
+from tests.conftest import PASSWORD
 from tests.feedback.test_review_form import make_link
-from tests.widget.conftest import add_photo, add_review, with_widget_routes
+from tests.widget.conftest import add_photo, add_review
+from tests.widget.servers import chromium, hub_and_store
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 RATINGS = (5, 4, 5, 3, 5, 2, 4, 5, 1, 4, 5, 3, 4)  # 13 reviews: ten on the first page
 HOST = "[data-feedback-hub=reviews]"
@@ -45,19 +34,7 @@ SLIDE = "[data-feedback-hub=carousel] [aria-roledescription=slide]"
 SHADOW = f"document.querySelector('{HOST}').shadowRoot"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _webp(path: Path) -> None:
-    out = BytesIO()
-    Image.new("RGB", (400, 300), "olive").save(out, "WEBP")
-    path.write_bytes(out.getvalue())
-
-
-async def _demo_shop(settings: Settings) -> tuple[str, int, int]:
+async def demo_shop(settings: Settings) -> tuple[str, int, int]:
     """A demo shop: a tent with 13 reviews (one with a photo), a mug, a demo order, an agent."""
     tent = await Product.create(external_id="tent-2p", name="Trail Tent")
     await Product.create(external_id="mug", name="Camp Mug")
@@ -71,19 +48,6 @@ async def _demo_shop(settings: Settings) -> tuple[str, int, int]:
     return link.path, tent.id, reviews[0].id
 
 
-class _StorePage(http.server.BaseHTTPRequestHandler):
-    html = b""
-
-    def do_GET(self) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.end_headers()
-        self.wfile.write(self.html)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @dataclass
 class Served:
     hub: str
@@ -93,52 +57,20 @@ class Served:
     database_url: str
 
 
-def _start_hub(settings: Settings, port: int) -> tuple[uvicorn.Server, threading.Thread]:
-    config = uvicorn.Config(with_widget_routes(create_app(settings)), host="127.0.0.1", port=port,
-                            log_level="warning", http="h11", ws="none", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the hub did not start")
-        time.sleep(0.05)
-    return server, thread
-
-
 @pytest.fixture
 def served(settings: Settings, database_url: str) -> Iterator[Served]:
-    if not database_url.startswith("sqlite://"):
-        pytest.skip("the browser tests run once, on SQLite")
-    hub_port, store_port = _free_port(), _free_port()
-    hub = f"http://127.0.0.1:{hub_port}"
-    settings = settings.with_overrides(base_url=hub, store_origins=(f"http://127.0.0.1:{store_port}",))
-    settings.media_dir.mkdir(parents=True, exist_ok=True)
-    for name in ("tent.webp", "tent-t.webp"):
-        _webp(settings.media_dir / name)
-    review_path, _, first_review = run_sync(database_url, lambda: _demo_shop(settings))
-    server, thread = _start_hub(settings, hub_port)
-    html = httpx.get(f"{hub}/demo/store/tent-2p").content
-    handler = type("StorePage", (_StorePage,), {"html": html})
-    store = http.server.ThreadingHTTPServer(("127.0.0.1", store_port), handler)
-    threading.Thread(target=store.serve_forever, daemon=True).start()
-    yield Served(hub, f"http://127.0.0.1:{store_port}", review_path, first_review, database_url)
-    store.shutdown()
-    store.server_close()
-    server.should_exit = True
-    thread.join(timeout=15)
+    async def seed(settings: Settings, store: str) -> tuple[str, int, int]:
+        return await demo_shop(settings)
+
+    with hub_and_store(settings, database_url, seed) as sites:
+        review_path, _, first_review = sites.seeded
+        yield Served(sites.hub, sites.store, review_path, first_review, database_url)
 
 
 @pytest.fixture
 def browser(served: Served) -> Iterator[Browser]:
-    """Chromium, started after the data is written (Playwright's loop then owns this thread)."""
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: apt-get install chromium")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def _store_page(browser: Browser, served: Served) -> Page:
