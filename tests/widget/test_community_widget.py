@@ -1,7 +1,7 @@
 """The Q&A tab, the gallery and the contributors list on a store page from another origin.
 
 Headless Chromium; the hub runs under uvicorn, the demo store page is served by a static
-server on a second port (the servers of test_widget_browser), so every request is CORS.
+server on a second port (`tests.widget.servers`), so every request is CORS.
 """
 
 from __future__ import annotations
