@@ -59,8 +59,8 @@ def _report(file: Path, summary: ReviewImportSummary) -> None:
             click.echo(f"{file}:{outcome.line}: {would}skipped: {outcome.reason}")
         elif summary.dry_run:
             click.echo(f"{file}:{outcome.line}: would be created ({outcome.reason})")
-    counts = (f"created {summary.count('created')}, skipped {summary.count('skipped')} "
-              f"(already imported), {len(summary.problems)} bad rows")
+    counts = (f"created {summary.count('created')}, skipped {summary.count('skipped')}, "
+              f"{len(summary.problems)} bad rows")
     if summary.dry_run:
         click.echo(f"Dry run: would have {counts}. Nothing was stored.")
     else:

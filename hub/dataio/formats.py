@@ -25,6 +25,10 @@ class SourceFormat:
     name: str
     columns: Mapping[str, tuple[str, ...]]
     required: tuple[str, ...] = ("rating", "product_id")
+    # The export writes text HTML-escaped (`&amp;`, `&#x27;`): unescape it on import.
+    html_escaped: bool = False
+    # Values of the `kind` column for reviews of the store rather than of a product.
+    store_kinds: frozenset[str] = frozenset()
 
     def column_for(self, field: str, header: Sequence[str]) -> str | None:
         """The first of ``field``'s column names that ``header`` holds."""
@@ -52,25 +56,32 @@ JUDGEME = SourceFormat("judgeme", {
     "photo_urls": ("picture_urls",),
 })
 
+# From a real export (2026): "Review Creation Date", "Reviewer Display Name",
+# "Reviewer Email", "Review Status" (Published), "Order ID" (no verified column),
+# "Comment Public", "Review Type" (product_review or site_review), text HTML-escaped.
+# The lower-case names are the older export's (2015).
 YOTPO = SourceFormat("yotpo", {
     "external_id": ("Review ID", "review_id"),
-    "product_id": ("Product ID", "product_id", "Product SKU"),
+    "product_id": ("Product ID", "product_id", "Product SKU", "sku"),
     "product_name": ("Product Title", "product_title"),
     "product_url": ("Product URL", "product_url"),
     "rating": ("Review Score", "review_score"),
     "title": ("Review Title", "review_title"),
     "body": ("Review Content", "review_content"),
-    "reviewer_name": ("Display Name", "User Name", "display_name"),
-    "reviewer_email": ("Email", "User Email", "email"),
-    "created_at": ("Date", "Review Creation Date", "date"),
+    "reviewer_name": ("Reviewer Display Name", "Display Name", "User Name", "display_name"),
+    "reviewer_email": ("Reviewer Email", "Email", "User Email", "email"),
+    "created_at": ("Review Creation Date", "Date", "date"),
     "verified": ("Verified Purchase", "Is Verified Buyer", "verified_purchase"),
-    "published": ("Published", "published"),
+    "order_id": ("Order ID", "order_id"),
+    "published": ("Review Status", "Published", "published"),
     "reply": ("Comment Content", "comment_content"),
+    "reply_public": ("Comment Public", "comment_public"),
     "photo_urls": ("Published Image URLs", "Images", "Image URLs", "published_image_url"),
-})
+    "kind": ("Review Type",),
+}, html_escaped=True, store_kinds=frozenset({"site_review"}))
 
 OKENDO = SourceFormat("okendo", {
-    "external_id": ("reviewId", "id"),
+    "external_id": ("reviewId", "externalId", "hash", "id"),
     "product_id": ("productId", "sku", "handle"),
     "product_name": ("productName", "productTitle", "handle"),
     "product_url": ("productUrl",),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import html
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -53,6 +54,7 @@ class ImportedReview:
     published: bool | None
     reply: str
     photo_urls: list[str]
+    reply_public: bool = True
 
 
 @dataclass(frozen=True)
@@ -114,15 +116,27 @@ def import_key(fmt: SourceFormat, external_id: str, product_id: str, email: str,
     return f"{fmt.name}:sha256:{hashlib.sha256(identity.encode()).hexdigest()[:40]}"
 
 
+TEXT_FIELDS = ("product_name", "title", "body", "reviewer_name", "reply")
+
+
+class StoreReview(ValueError):
+    """A row about the store itself: the hub keeps reviews of products."""
+
+
 def _cells(fmt: SourceFormat, row: dict[str, str]) -> dict[str, str]:
     header = list(row)
-    return {name: row[column].strip() if (column := fmt.column_for(name, header)) else ""
-            for name in fmt.columns}
+    cells = {name: row[column].strip() if (column := fmt.column_for(name, header)) else ""
+             for name in (*fmt.columns, "order_id", "reply_public", "kind")}
+    if fmt.html_escaped:
+        cells.update({name: html.unescape(cells[name]) for name in TEXT_FIELDS})
+    return cells
 
 
 def parse_row(fmt: SourceFormat, line: int, row: dict[str, str]) -> ImportedReview:
     """One row as a review to import; `ValueError` names what is wrong with it."""
     cell = _cells(fmt, row)
+    if cell["kind"] in fmt.store_kinds:
+        raise StoreReview("a review of the store, not of a product")
     if not cell["product_id"]:
         raise ValueError("product id is empty")
     submitted_at = parse_date(cell["created_at"]) if cell["created_at"] else None
@@ -137,9 +151,12 @@ def parse_row(fmt: SourceFormat, line: int, row: dict[str, str]) -> ImportedRevi
         product_id=cell["product_id"][:64], product_name=cell["product_name"] or cell["product_id"],
         product_url=cell["product_url"][:1000], rating=parse_rating(cell["rating"]),
         title=cell["title"], body=cell["body"], reviewer_name=cell["reviewer_name"],
-        reviewer_email=email, submitted_at=submitted_at, verified=truthy(cell["verified"]),
+        reviewer_email=email, submitted_at=submitted_at,
+        # An export without a verified column names the order of a verified purchase.
+        verified=truthy(cell["verified"]) or bool(cell["order_id"]),
         published=truthy(cell["published"]) if cell["published"] else None,
         reply=cell["reply"], photo_urls=photo_urls(cell["photo_urls"]),
+        reply_public=truthy(cell["reply_public"]) if cell["reply_public"] else True,
     )
 
 
@@ -161,7 +178,7 @@ async def _customer(item: ImportedReview) -> Customer | None:
 async def _add_extras(review: Review, item: ImportedReview, customer: Customer | None) -> None:
     """The public reply, the photo links and the state the source gave the review."""
     if item.reply:
-        await Reply.create(review=review, body=item.reply, is_public=True)
+        await Reply.create(review=review, body=item.reply, is_public=item.reply_public)
     status = PhotoStatus.APPROVED if item.published else PhotoStatus.PENDING
     for url in item.photo_urls:
         await Photo.create(review=review, customer=customer, product_id=review.product_id,  # type: ignore[attr-defined]
@@ -194,6 +211,8 @@ async def _import_row(settings: Settings, fmt: SourceFormat, line: int,
         item = parse_row(fmt, line, row)
         async with in_transaction():
             return await import_one(settings, item)
+    except StoreReview as error:
+        return RowOutcome(line, "skipped", str(error))
     except SubmissionError as error:
         return RowOutcome(line, "bad", f"{error.field.replace('_', ' ')} {error.reason}")
     except ValueError as error:

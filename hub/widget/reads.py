@@ -37,10 +37,6 @@ from tortoise.connection import get_connection
 # Readers never wait for a writer in WAL mode. Where one still meets a lock (WAL
 # recovery), it waits this long at most, then the read goes through the ORM's thread.
 BUSY_TIMEOUT_S = 0.05
-# Pages read through a memory map instead of a read() into SQLite's own cache: a page
-# of ten reviews touches a dozen scattered pages (about 20 % faster here). Address
-# space only; the pages themselves are the operating system's file cache.
-MMAP_BYTES = 1 << 30
 CONNECTION = "default"
 _WAITING = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
@@ -62,7 +58,6 @@ def _open(filename: str) -> sqlite3.Connection | None:
         connection.close()
         return None
     connection.execute("PRAGMA query_only = ON")
-    connection.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
     return connection
 
 

@@ -51,6 +51,29 @@ async def test_it_imports_a_yotpo_export_with_verified_flags(settings: Settings,
     assert not jacket.verified_buyer and jacket.status == "pending"
 
 
+async def test_it_imports_a_current_yotpo_export(settings: Settings, db: str) -> None:
+    """Columns as Yotpo exports them today: text HTML-escaped, no verified column but an
+    order id, a status word, replies that may be private, and reviews of the store."""
+    summary = await import_reviews(settings, HERE / "yotpo-2026.csv", "yotpo")
+    assert [(o.line, o.action, o.reason) for o in summary.outcomes] == [
+        (2, "created", "published"), (3, "skipped", "a review of the store, not of a product"),
+        (4, "created", "pending")]
+    jacket = await Review.get(import_key="yotpo:480001").prefetch_related("product", "customer")
+    assert (jacket.title, jacket.body) == ("Tom's favourite", "Warm & light, packs small.")
+    assert (jacket.display_name, jacket.customer.email, jacket.verified_buyer) == (
+        "Tom R.", "tom@example.com", True)
+    assert jacket.submitted_at.isoformat() == "2026-01-29T18:23:38+00:00"
+    assert (jacket.product.external_id, jacket.product.name) == ("7001", "Down Jacket")
+    assert await Photo.filter(review=jacket, status="approved").count() == 2
+    assert await Reply.filter(review=jacket, is_public=True).values_list("body", flat=True) == [
+        "Thanks Tom & happy trails!"]
+    seams = await Review.get(import_key="yotpo:480003")
+    assert (seams.status, seams.status_reason, seams.verified_buyer) == (
+        "pending", "unpublished_at_source", False)
+    assert await Reply.filter(review=seams).values_list("is_public", flat=True) == [False]
+    assert not await Review.exists(title="Quick shipping")
+
+
 async def test_it_imports_an_okendo_export_and_opens_a_case_without_mailing_anyone(
         settings: Settings, db: str) -> None:
     summary = await import_reviews(settings, HERE / "okendo.csv", "okendo")
@@ -111,7 +134,7 @@ def test_the_command_reports_created_skipped_and_bad_lines(cli_env: dict[str, st
     runner = CliRunner()
     first = runner.invoke(import_group, ["reviews", str(path), "--format", "generic"], env=cli_env)
     assert first.exit_code == 0, first.output
-    assert "Reviews: created 2, skipped 0 (already imported), 1 bad rows." in first.stdout
+    assert "Reviews: created 2, skipped 0, 1 bad rows." in first.stdout
     assert f"{path}:4: rating 'five' is not a number from 1 to 5" in first.stderr
     second = runner.invoke(import_group, ["reviews", str(path), "--format", "generic"], env=cli_env)
     assert f"{path}:2: skipped: already imported" in second.stdout
@@ -124,7 +147,7 @@ def test_the_dry_run_command_says_what_would_happen(cli_env: dict[str, str]) -> 
                                                "--dry-run"], env=cli_env)
     assert result.exit_code == 0, result.output
     assert f"{path}:2: would be created (published)" in result.stdout
-    assert "Dry run: would have created 2, skipped 0 (already imported), 1 bad rows. " \
+    assert "Dry run: would have created 2, skipped 0, 1 bad rows. " \
            "Nothing was stored." in result.stdout
     again = CliRunner().invoke(import_group, ["reviews", str(path), "--format", "okendo"], env=cli_env)
     assert "created 2" in again.stdout
