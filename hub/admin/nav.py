@@ -23,6 +23,7 @@ NAV = (
     NavItem("review_moderation", "Reviews", ("moderator",)),
     NavItem("photo_moderation", "Photos", ("moderator",)),
     NavItem("question_moderation", "Questions", ("moderator",)),
+    NavItem("contributor_list", "Contributors", ("moderator",)),
     NavItem("survey_list", "Surveys", ("moderator",)),
     NavItem("advocates", "Advocates", ("moderator",)),
     NavItem("movement", "Movement"),

@@ -1,4 +1,8 @@
-"""/admin/questions: moderators approve or reject questions and answers, and answer as the brand."""
+"""/admin/questions: moderators approve or reject questions and answers, and answer as the brand.
+
+/admin/contributors: moderators see the public contributor profiles and take down one
+whose name should not be shown.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from starlette.routing import BaseRoute, Route
 
 from hub.community.answers import answer_as_brand
 from hub.community.moderation import ACTIONS, moderate_answer, moderate_question, moderation_queue
+from hub.community.profiles import profile_page, withdraw_profile
 from hub.feedback.normalise import SubmissionError
 from hub.staff.web import require_staff, staff
 from hub.templating import render
@@ -78,7 +83,35 @@ async def brand_answer(request: Request) -> Response:
     return _back(request)
 
 
+def _page_number(request: Request) -> int:
+    raw = request.query_params.get("page", "1")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
+
+
+@require_staff("moderator")
+async def contributor_list(request: Request) -> Response:
+    page = _page_number(request)
+    rows, more = await profile_page(page)
+    context = {"rows": rows, "page": page, "more": more,
+               "withdrawn": request.query_params.get("withdrawn", "")}
+    return render(request, "community/admin_contributors.html", context)
+
+
+@require_staff("moderator")
+async def contributor_withdraw(request: Request) -> Response:
+    customer = await withdraw_profile(staff(request), request.path_params["customer_id"])
+    if customer is None:
+        raise HTTPException(404, "There is no public profile for this customer.")
+    if _is_htmx(request):
+        return render(request, "community/_contributor_withdrawn.html", {"customer": customer})
+    path = request.app.url_path_for("contributor_list")
+    return RedirectResponse(f"{path}?withdrawn={customer.id}", status_code=303)
+
+
 routes: list[BaseRoute] = [
+    Route("/admin/contributors", contributor_list, methods=["GET"], name="contributor_list"),
+    Route("/admin/contributors/{customer_id:id}/withdraw", contributor_withdraw, methods=["POST"],
+          name="contributor_withdraw"),
     Route("/admin/questions", question_queue, methods=["GET"], name="question_moderation"),
     Route("/admin/questions/{question_id:id}/answer", brand_answer, methods=["POST"],
           name="question_brand_answer"),

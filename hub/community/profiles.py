@@ -12,6 +12,7 @@ from typing import Any
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from tortoise.functions import Count, Sum
+from tortoise.transactions import in_transaction
 
 from hub.advocacy.models import Award
 from hub.catalog.models import Customer
@@ -19,6 +20,8 @@ from hub.community.models import Answer
 from hub.config import Settings
 from hub.feedback.models import Review, ReviewStatus
 from hub.feedback.normalise import SubmissionError, clean_name
+from hub.staff.accounts import audit
+from hub.staff.models import StaffUser
 from hub.urls import external_url
 
 PUBLISHED = ReviewStatus.PUBLISHED.value
@@ -124,6 +127,45 @@ async def top_contributors(limit: int) -> list[tuple[Customer, Tally, list[str]]
     for customer_id, badge in badges:
         by_customer.setdefault(int(customer_id), []).append(str(badge))
     return [(customer, counts[customer.id], by_customer.get(customer.id, [])) for customer in top]
+
+
+ADMIN_PAGE = 50
+
+
+@dataclass(slots=True)
+class ProfileRow:
+    customer: Customer
+    tally: Tally
+    badges: list[str]
+
+
+async def profile_page(page: int) -> tuple[list[ProfileRow], bool]:
+    """Public profiles for moderators, newest opt-in first; and whether more follow."""
+    customers = await (public_customers().order_by("-profile_opt_in_at", "-id")
+                       .offset((page - 1) * ADMIN_PAGE).limit(ADMIN_PAGE + 1))
+    shown = customers[:ADMIN_PAGE]
+    counts = await tallies([customer.id for customer in shown])
+    badges: dict[int, list[str]] = {}
+    for customer_id, badge in await Award.filter(customer_id__in=[c.id for c in shown]).order_by(
+            "created_at").values_list("customer_id", "badge"):
+        badges.setdefault(int(customer_id), []).append(str(badge))
+    rows = [ProfileRow(customer, counts[customer.id], badges.get(customer.id, [])) for customer in shown]
+    return rows, len(customers) > ADMIN_PAGE
+
+
+async def withdraw_profile(actor: StaffUser, customer_id: int) -> Customer | None:
+    """Take a public profile down (an abusive or impersonating name): the profile and its
+    name are gone everywhere at once; the customer may opt in again with another name.
+    None when there is no such public profile."""
+    async with in_transaction():
+        customer = await public_customers().select_for_update().get_or_none(id=customer_id)
+        if customer is None:
+            return None
+        shown_name = customer.profile_name
+        customer.profile_opt_in_at, customer.profile_name = None, ""
+        await customer.save(update_fields=["profile_opt_in_at", "profile_name", "updated_at"])
+        await audit(actor, "profile.withdraw", "customer", customer.id, name=shown_name)
+    return customer
 
 
 def contributor_json(settings: Settings, customer: Customer, tally: Tally,
