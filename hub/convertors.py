@@ -23,3 +23,14 @@ class IdConvertor(Convertor[int]):
 
 
 register_url_convertor("id", IdConvertor())
+
+
+def whole_number(raw: str) -> int | None:
+    """A query parameter as a whole number from 1 to `MAX_ID`, else None.
+
+    Not ``str.isdigit`` alone: it accepts "²", which ``int`` refuses, and a 30-digit page
+    number would overflow the database's integers.
+    """
+    if raw.isascii() and raw.isdigit() and 0 < int(raw) <= MAX_ID:
+        return int(raw)
+    return None

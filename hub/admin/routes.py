@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from hub.admin.audit import PAGE_SIZE, audit_page
 from hub.admin.dashboard import load_dashboard
+from hub.convertors import whole_number
 from hub.staff.web import require_staff
 from hub.templating import render
 
@@ -20,7 +21,7 @@ async def dashboard(request: Request) -> Response:
 @require_staff("admin")
 async def audit_log(request: Request) -> Response:
     before = request.query_params.get("before", "")
-    entries = await audit_page(int(before) if before.isdigit() else None)
+    entries = await audit_page(whole_number(before))
     more = len(entries) == PAGE_SIZE
     return render(request, "admin/audit.html", {"entries": entries, "more": more})
 

@@ -18,6 +18,7 @@ from starlette.routing import BaseRoute, Route
 from hub.community.answers import answer_as_brand
 from hub.community.moderation import ACTIONS, moderate_answer, moderate_question, moderation_queue
 from hub.community.profiles import profile_page, withdraw_profile
+from hub.convertors import whole_number
 from hub.feedback.normalise import SubmissionError
 from hub.staff.web import require_staff, staff
 from hub.templating import render
@@ -83,17 +84,12 @@ async def brand_answer(request: Request) -> Response:
     return _back(request)
 
 
-def _page_number(request: Request) -> int:
-    raw = request.query_params.get("page", "1")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
-
-
 @require_staff("moderator")
 async def contributor_list(request: Request) -> Response:
-    page = _page_number(request)
+    page = whole_number(request.query_params.get("page", "")) or 1
     rows, more = await profile_page(page)
     context = {"rows": rows, "page": page, "more": more,
-               "withdrawn": request.query_params.get("withdrawn", "")}
+               "withdrawn": whole_number(request.query_params.get("withdrawn", ""))}
     return render(request, "community/admin_contributors.html", context)
 
 

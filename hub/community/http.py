@@ -8,6 +8,7 @@ from starlette.responses import JSONResponse, Response
 
 from hub.catalog.api import problem
 from hub.catalog.schema import FieldError
+from hub.convertors import whole_number
 from hub.widget.http import cors_headers, fragment_policy, preflight_headers
 
 # Opting out, a new answer or a moderation shows at once: browsers revalidate every time.
@@ -38,5 +39,4 @@ def preflight(request: Request) -> Response:
 
 
 def limit_param(params: QueryParams, default: int) -> int:
-    raw = params.get("limit", "")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else default
+    return whole_number(params.get("limit", "")) or default

@@ -155,16 +155,16 @@ async def profile_page(page: int) -> tuple[list[ProfileRow], bool]:
 
 async def withdraw_profile(actor: StaffUser, customer_id: int) -> Customer | None:
     """Take a public profile down (an abusive or impersonating name): the profile and its
-    name are gone everywhere at once; the customer may opt in again with another name.
+    name are gone everywhere at once, and the audit log keeps who did it, not the name
+    (a customer's data, which erasure must not miss). The customer may opt in again.
     None when there is no such public profile."""
     async with in_transaction():
         customer = await public_customers().select_for_update().get_or_none(id=customer_id)
         if customer is None:
             return None
-        shown_name = customer.profile_name
         customer.profile_opt_in_at, customer.profile_name = None, ""
         await customer.save(update_fields=["profile_opt_in_at", "profile_name", "updated_at"])
-        await audit(actor, "profile.withdraw", "customer", customer.id, name=shown_name)
+        await audit(actor, "profile.withdraw", "customer", customer.id)
     return customer
 
 

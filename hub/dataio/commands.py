@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -59,7 +60,9 @@ def _report(file: Path, summary: ReviewImportSummary) -> None:
             click.echo(f"{file}:{outcome.line}: {would}skipped: {outcome.reason}")
         elif summary.dry_run:
             click.echo(f"{file}:{outcome.line}: would be created ({outcome.reason})")
-    counts = (f"created {summary.count('created')}, skipped {summary.count('skipped')}, "
+    reasons = Counter(outcome.reason for outcome in summary.outcomes if outcome.action == "skipped")
+    why = f" ({', '.join(f'{n} {reason}' for reason, n in sorted(reasons.items()))})" if reasons else ""
+    counts = (f"created {summary.count('created')}, skipped {summary.count('skipped')}{why}, "
               f"{len(summary.problems)} bad rows")
     if summary.dry_run:
         click.echo(f"Dry run: would have {counts}. Nothing was stored.")

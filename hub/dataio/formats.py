@@ -25,8 +25,9 @@ class SourceFormat:
     name: str
     columns: Mapping[str, tuple[str, ...]]
     required: tuple[str, ...] = ("rating", "product_id")
-    # The export writes text HTML-escaped (`&amp;`, `&#x27;`): unescape it on import.
-    html_escaped: bool = False
+    # A file with this column writes its text HTML-escaped (`&amp;`, `&#x27;`), to be
+    # unescaped on import; other files' text is taken as it is.
+    escaped_if_column: str | None = None
     # Values of the `kind` column for reviews of the store rather than of a product.
     store_kinds: frozenset[str] = frozenset()
 
@@ -78,10 +79,10 @@ YOTPO = SourceFormat("yotpo", {
     "reply_public": ("Comment Public", "comment_public"),
     "photo_urls": ("Published Image URLs", "Images", "Image URLs", "published_image_url"),
     "kind": ("Review Type",),
-}, html_escaped=True, store_kinds=frozenset({"site_review"}))
+}, escaped_if_column="Review Type", store_kinds=frozenset({"site_review"}))
 
 OKENDO = SourceFormat("okendo", {
-    "external_id": ("reviewId", "externalId", "hash", "id"),
+    "external_id": ("reviewId", "id", "externalId", "hash"),
     "product_id": ("productId", "sku", "handle"),
     "product_name": ("productName", "productTitle", "handle"),
     "product_url": ("productUrl",),

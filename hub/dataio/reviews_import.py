@@ -116,7 +116,8 @@ def import_key(fmt: SourceFormat, external_id: str, product_id: str, email: str,
     return f"{fmt.name}:sha256:{hashlib.sha256(identity.encode()).hexdigest()[:40]}"
 
 
-TEXT_FIELDS = ("product_name", "title", "body", "reviewer_name", "reply")
+# Review text and names go through the pipeline, which reads them as HTML; these don't.
+ESCAPED_FIELDS = ("product_name", "reply")
 
 
 class StoreReview(ValueError):
@@ -127,8 +128,10 @@ def _cells(fmt: SourceFormat, row: dict[str, str]) -> dict[str, str]:
     header = list(row)
     cells = {name: row[column].strip() if (column := fmt.column_for(name, header)) else ""
              for name in (*fmt.columns, "order_id", "reply_public", "kind")}
-    if fmt.html_escaped:
-        cells.update({name: html.unescape(cells[name]) for name in TEXT_FIELDS})
+    if fmt.escaped_if_column in header:
+        cells.update({name: html.unescape(cells[name]).strip() for name in ESCAPED_FIELDS})
+    if fmt.column_for("verified", header) is None and cells["order_id"]:
+        cells["verified"] = "true"  # no verified column: the order proves the purchase
     return cells
 
 
@@ -151,9 +154,7 @@ def parse_row(fmt: SourceFormat, line: int, row: dict[str, str]) -> ImportedRevi
         product_id=cell["product_id"][:64], product_name=cell["product_name"] or cell["product_id"],
         product_url=cell["product_url"][:1000], rating=parse_rating(cell["rating"]),
         title=cell["title"], body=cell["body"], reviewer_name=cell["reviewer_name"],
-        reviewer_email=email, submitted_at=submitted_at,
-        # An export without a verified column names the order of a verified purchase.
-        verified=truthy(cell["verified"]) or bool(cell["order_id"]),
+        reviewer_email=email, submitted_at=submitted_at, verified=truthy(cell["verified"]),
         published=truthy(cell["published"]) if cell["published"] else None,
         reply=cell["reply"], photo_urls=photo_urls(cell["photo_urls"]),
         reply_public=truthy(cell["reply_public"]) if cell["reply_public"] else True,

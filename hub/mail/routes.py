@@ -10,6 +10,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from hub.catalog.models import Customer
+from hub.convertors import whole_number
 from hub.mail import outbox, preferences
 from hub.mail.models import MessageStatus, OutboxMessage
 from hub.staff.web import csrf_protect, require_staff
@@ -63,8 +64,7 @@ async def save_preferences(request: Request) -> Response:
 
 
 def _page_number(request: Request) -> int:
-    raw = request.query_params.get("page", "1")
-    return int(raw) if raw.isdigit() else 1
+    return whole_number(request.query_params.get("page", "")) or 1
 
 
 @require_staff("admin")

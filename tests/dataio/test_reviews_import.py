@@ -74,6 +74,25 @@ async def test_it_imports_a_current_yotpo_export(settings: Settings, db: str) ->
     assert not await Review.exists(title="Quick shipping")
 
 
+async def test_an_order_id_proves_a_purchase_only_where_no_column_says_otherwise(
+        settings: Settings, db: str, tmp_path: Path) -> None:
+    file = tmp_path / "yotpo.csv"
+    file.write_text("Review ID,Review Score,Review Content,Date,Product ID,Verified Purchase,Order ID\n"
+                    "Y-1,5,Good,2024-05-10,SKU-PAD,false,5001\n", encoding="utf-8")
+    await import_reviews(settings, file, "yotpo")
+    assert not (await Review.get(import_key="yotpo:Y-1")).verified_buyer
+
+
+async def test_only_the_current_yotpo_export_has_its_replies_unescaped(
+        settings: Settings, db: str, tmp_path: Path) -> None:
+    file = tmp_path / "yotpo.csv"
+    file.write_text("Review ID,Review Score,Review Content,Date,Product ID,Comment Content\n"
+                    "Y-1,5,Good,2024-05-10,SKU-PAD,Fish &notebook &amp; pen\n", encoding="utf-8")
+    await import_reviews(settings, file, "yotpo")
+    assert await Reply.filter(review__import_key="yotpo:Y-1").values_list("body", flat=True) == [
+        "Fish &notebook &amp; pen"]
+
+
 async def test_it_imports_an_okendo_export_and_opens_a_case_without_mailing_anyone(
         settings: Settings, db: str) -> None:
     summary = await import_reviews(settings, HERE / "okendo.csv", "okendo")
@@ -138,7 +157,16 @@ def test_the_command_reports_created_skipped_and_bad_lines(cli_env: dict[str, st
     assert f"{path}:4: rating 'five' is not a number from 1 to 5" in first.stderr
     second = runner.invoke(import_group, ["reviews", str(path), "--format", "generic"], env=cli_env)
     assert f"{path}:2: skipped: already imported" in second.stdout
-    assert "created 0, skipped 2" in second.stdout
+    assert "created 0, skipped 2 (2 already imported), 1 bad rows." in second.stdout
+
+
+def test_the_command_says_why_rows_were_skipped(cli_env: dict[str, str]) -> None:
+    path = HERE / "yotpo-2026.csv"
+    result = CliRunner().invoke(import_group, ["reviews", str(path), "--format", "yotpo", "--dry-run"],
+                                env=cli_env)
+    assert result.exit_code == 0, result.output
+    assert f"{path}:3: would be skipped: a review of the store, not of a product" in result.stdout
+    assert "would have created 2, skipped 1 (1 a review of the store, not of a product)" in result.stdout
 
 
 def test_the_dry_run_command_says_what_would_happen(cli_env: dict[str, str]) -> None:
