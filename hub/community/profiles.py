@@ -122,11 +122,17 @@ async def top_contributors(limit: int) -> list[tuple[Customer, Tally, list[str]]
     ranked = sorted(customers, key=lambda c: (-counts[c.id].total, c.profile_name, c.id))
     wanted = max(1, min(limit, MAX_CONTRIBUTORS))
     top = [customer for customer in ranked if counts[customer.id].total][:wanted]
-    badges = await Award.filter(customer_id__in=[c.id for c in top]).values_list("customer_id", "badge")
-    by_customer: dict[int, list[str]] = {}
-    for customer_id, badge in badges:
-        by_customer.setdefault(int(customer_id), []).append(str(badge))
-    return [(customer, counts[customer.id], by_customer.get(customer.id, [])) for customer in top]
+    badges = await _badges([customer.id for customer in top])
+    return [(customer, counts[customer.id], badges.get(customer.id, [])) for customer in top]
+
+
+async def _badges(customer_ids: list[int]) -> dict[int, list[str]]:
+    """Each customer's badges, oldest first."""
+    found: dict[int, list[str]] = {}
+    for customer_id, badge in await Award.filter(customer_id__in=customer_ids).order_by(
+            "created_at", "id").values_list("customer_id", "badge"):
+        found.setdefault(int(customer_id), []).append(str(badge))
+    return found
 
 
 ADMIN_PAGE = 50
@@ -144,11 +150,8 @@ async def profile_page(page: int) -> tuple[list[ProfileRow], bool]:
     customers = await (public_customers().order_by("-profile_opt_in_at", "-id")
                        .offset((page - 1) * ADMIN_PAGE).limit(ADMIN_PAGE + 1))
     shown = customers[:ADMIN_PAGE]
-    counts = await tallies([customer.id for customer in shown])
-    badges: dict[int, list[str]] = {}
-    for customer_id, badge in await Award.filter(customer_id__in=[c.id for c in shown]).order_by(
-            "created_at").values_list("customer_id", "badge"):
-        badges.setdefault(int(customer_id), []).append(str(badge))
+    ids = [customer.id for customer in shown]
+    counts, badges = await tallies(ids), await _badges(ids)
     rows = [ProfileRow(customer, counts[customer.id], badges.get(customer.id, [])) for customer in shown]
     return rows, len(customers) > ADMIN_PAGE
 

@@ -98,13 +98,14 @@ OKENDO = SourceFormat("okendo", {
     "photo_urls": ("media", "imageUrls", "media.urls"),
 })
 
-GENERIC = SourceFormat("generic", {
-    field: (field,) for field in (
-        "external_id", "product_id", "product_name", "product_url", "rating", "title", "body",
-        "reviewer_name", "reviewer_email", "created_at", "verified", "published", "reply",
-        "photo_urls",
-    )
-})
+# The fields of an imported review: the generic format's columns.
+REVIEW_FIELDS = ("external_id", "product_id", "product_name", "product_url", "rating", "title", "body",
+                 "reviewer_name", "reviewer_email", "created_at", "verified", "published", "reply",
+                 "photo_urls")
+# Read where a source's export has them, to derive the fields above or skip a row.
+FIELDS = (*REVIEW_FIELDS, "order_id", "reply_public", "kind")
+
+GENERIC = SourceFormat("generic", {field: (field,) for field in REVIEW_FIELDS})
 
 FORMATS: dict[str, SourceFormat] = {f.name: f for f in (JUDGEME, YOTPO, OKENDO, GENERIC)}
 

@@ -20,7 +20,7 @@ from tortoise.transactions import in_transaction
 
 from hub.catalog.models import Customer, Product
 from hub.config import Settings
-from hub.dataio.formats import FORMATS, SourceFormat, parse_date, parse_rating, photo_urls, truthy
+from hub.dataio.formats import FIELDS, FORMATS, SourceFormat, parse_date, parse_rating, photo_urls, truthy
 from hub.feedback.models import Photo, PhotoStatus, Reply, Review, ReviewSource, ReviewStatus
 from hub.feedback.reviews import SubmissionError, submit_review
 from hub.widget.aggregates import refresh_rating
@@ -127,7 +127,7 @@ class StoreReview(ValueError):
 def _cells(fmt: SourceFormat, row: dict[str, str]) -> dict[str, str]:
     header = list(row)
     cells = {name: row[column].strip() if (column := fmt.column_for(name, header)) else ""
-             for name in (*fmt.columns, "order_id", "reply_public", "kind")}
+             for name in FIELDS}
     if fmt.escaped_if_column in header:
         cells.update({name: html.unescape(cells[name]).strip() for name in ESCAPED_FIELDS})
     if fmt.column_for("verified", header) is None and cells["order_id"]:
