@@ -32,6 +32,7 @@ from hub.dataio.ratelimit import RateLimitMiddleware
 from hub.db import tortoise_config
 from hub.feedback import photo_routes, survey_routes
 from hub.feedback import routes as feedback_routes
+from hub.files import private_database, private_dir
 from hub.invites import routes as invites_routes
 from hub.logredact import install as install_log_redaction
 from hub.logredact import redact_path
@@ -162,6 +163,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        private_dir(settings.data_dir)
+        private_database(settings.database_url)
         async with (
             RegisterTortoise(app, config=tortoise_config(settings.database_url)),
             embedded_worker(settings),

@@ -15,6 +15,7 @@ import click
 
 from hub import db
 from hub.config import Settings, SettingsError, load_settings
+from hub.files import private_dir, write_private
 
 T = TypeVar("T")
 DEMO_ADMIN = "admin@example.com"
@@ -55,7 +56,7 @@ def migrate() -> None:
 
 
 def _migrate(settings: Settings) -> None:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.data_dir)
     asyncio.run(db.migrate(settings.database_url))
 
 
@@ -64,8 +65,7 @@ def _demo_password(settings: Settings) -> str:
     if path.exists():
         return path.read_text().strip()
     password = secrets.token_urlsafe(12)
-    path.touch(mode=0o600)
-    path.write_text(password)
+    write_private(path, password.encode())
     return password
 
 

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from hub.files import private_dir, write_private
+
 
 class SettingsError(ValueError):
     """A HUB_* variable holds a value the hub cannot use."""
@@ -201,11 +203,9 @@ def _stored_secret_key(data_dir: Path) -> str:
     path = data_dir / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
     key = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
+    write_private(path, key.encode(), exclusive=True)
     return key
 
 

@@ -13,6 +13,8 @@ from tortoise import Tortoise
 from tortoise.exceptions import IntegrityError
 from tortoise.migrations.api import migrate as migrate_api
 
+from hub.files import private_database
+
 T = TypeVar("T")
 # A concurrent writer that inserted the same key first, or a deadlock PostgreSQL broke by
 # rolling one side back: both are cured by running the whole transaction again.
@@ -72,6 +74,7 @@ def is_postgres(database_url: str) -> bool:
 
 async def migrate(database_url: str) -> None:
     """Apply every migration in `migrations/` that the database has not seen."""
+    private_database(database_url)
     try:
         await migrate_api(config=tortoise_config(database_url))
     finally:
@@ -80,6 +83,7 @@ async def migrate(database_url: str) -> None:
 
 async def connect(database_url: str) -> None:
     """Open the ORM for a process that is not the web app (worker, CLI, scripts)."""
+    private_database(database_url)
     await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
 
 

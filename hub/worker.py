@@ -21,6 +21,7 @@ from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime
 
 from hub.config import Settings
+from hub.files import private_dir
 
 log = logging.getLogger("hub.worker")
 
@@ -101,6 +102,7 @@ async def run_once(settings: Settings, now: datetime | None = None,
 
 async def run_forever(settings: Settings, stop: asyncio.Event) -> None:
     """Pass after pass until ``stop`` is set; the message in hand is finished first."""
+    private_dir(settings.data_dir)
     log.info("worker %s started", WORKER_ID)
     while not stop.is_set():
         await run_once(settings, stop=stop)

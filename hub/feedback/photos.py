@@ -23,6 +23,7 @@ from tortoise.transactions import in_transaction
 
 from hub.config import Settings
 from hub.feedback.models import Photo, PhotoStatus, Review
+from hub.files import private_dir, write_private
 from hub.staff.accounts import audit
 from hub.staff.models import StaffUser
 from hub.widget.aggregates import refresh_rating
@@ -118,12 +119,12 @@ async def prepare_photos(uploads: list[PhotoUpload]) -> list[PreparedPhoto]:
 
 def _write(media_dir: Path, data: bytes) -> str:
     name = secrets.token_urlsafe(16) + ".webp"
-    (media_dir / name).write_bytes(data)
+    write_private(media_dir / name, data)
     return name
 
 
 def _write_files(media_dir: Path, prepared: PreparedPhoto) -> tuple[str, str]:
-    media_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(media_dir)
     return _write(media_dir, prepared.web), _write(media_dir, prepared.thumb)
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from aiosmtplib import SMTP, SMTPException, SMTPResponseException
 
 from hub.config import Settings
+from hub.files import private_dir, write_private
 from hub.mail import outbox
 from hub.mail.models import OutboxMessage
 
@@ -230,9 +231,9 @@ async def _write_eml(settings: Settings, message: OutboxMessage) -> Outcome:
 
 
 def _write_atomically(path: Path, payload: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     partial = path.with_suffix(".partial")
-    partial.write_bytes(payload)
+    write_private(partial, payload)
     partial.replace(path)
 
 
