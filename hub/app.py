@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
@@ -37,7 +36,7 @@ from hub.invites import routes as invites_routes
 from hub.logredact import install as install_log_redaction
 from hub.logredact import redact_path
 from hub.mail import routes as mail_routes
-from hub.middleware import SecurityHeadersMiddleware
+from hub.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from hub.staff import routes as staff_routes
 from hub.templating import STATIC_DIR, render
 from hub.triage import routes as triage_routes
@@ -46,7 +45,16 @@ from hub.worker import embedded_worker
 
 log = logging.getLogger("hub")
 
-MAX_BODY_BYTES = 60 * 1024 * 1024  # five photos of 10 MB and the form around them
+MEGABYTE = 1024 * 1024
+UPLOAD_BODY_BYTES = 60 * MEGABYTE  # five photos of 10 MB and the form around them
+DATA_BODY_BYTES = 5 * MEGABYTE  # a batch of 1,000 orders; a store's largest order webhook
+FORM_BODY_BYTES = MEGABYTE  # every other form: login, admin, answers, preferences
+BODY_LIMITS = (
+    ("/r/", UPLOAD_BODY_BYTES),  # the review form, with its photos
+    ("/share/", UPLOAD_BODY_BYTES),  # photos added later through a share link
+    ("/api/", DATA_BODY_BYTES),
+    ("/webhooks/", DATA_BODY_BYTES),
+)
 
 
 def all_routes() -> list[BaseRoute]:
@@ -101,7 +109,7 @@ def _middleware(settings: Settings) -> list[Middleware]:
         Middleware(MetricsMiddleware),
         Middleware(SecurityHeadersMiddleware, hsts=settings.https),
         Middleware(RateLimitMiddleware, limits=settings.extra.get("rate_limits")),
-        Middleware(RequestBodyLimitMiddleware, max_body_size=MAX_BODY_BYTES),
+        Middleware(BodyLimitMiddleware, groups=BODY_LIMITS, default=FORM_BODY_BYTES),
         Middleware(GZipMiddleware, minimum_size=800),
         Middleware(
             SessionMiddleware,

@@ -1,8 +1,11 @@
-"""Security headers on every response."""
+"""Security headers on every response; body size limits by route group."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from starlette.datastructures import MutableHeaders
+from starlette.middleware.body_limit import RequestBodyLimitResponder
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -34,7 +37,7 @@ class SecurityHeadersMiddleware:
         self.app = app
         self.headers = dict(DEFAULT_HEADERS)
         if hsts:
-            self.headers["Strict-Transport-Security"] = "max-age=31536000"
+            self.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
 
     def _apply(self, headers: MutableHeaders) -> None:
         # A route that chose its own policy (the embeddable fragments) decides framing
@@ -58,3 +61,27 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class BodyLimitMiddleware:
+    """Refuses a request body past the limit of its route group with a 413, before reading it.
+
+    ``groups`` pairs a path prefix with its limit in bytes; the first prefix that matches
+    decides, and every other path gets ``default``. A body is counted as it arrives, so a
+    missing or false ``Content-Length`` does not get past the limit.
+    """
+
+    def __init__(self, app: ASGIApp, groups: Sequence[tuple[str, int]], default: int) -> None:
+        self.app = app
+        self.groups = tuple(groups)
+        self.default = default
+
+    def limit_for(self, path: str) -> int:
+        return next((limit for prefix, limit in self.groups if path.startswith(prefix)), self.default)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        responder = RequestBodyLimitResponder(self.app, self.limit_for(scope["path"]))
+        await responder(scope, receive, send)
