@@ -170,3 +170,42 @@ async def test_a_webhook_order_without_an_email_is_skipped_not_retried(send_shop
     assert response.status_code == 200
     assert response.json()["status"] == "skipped"
     assert not await Order.exists()
+
+
+async def _every_row() -> dict[str, list[dict[str, Any]]]:
+    """What the hub holds, table by table, apart from the delivery receipts themselves."""
+    from tortoise import Tortoise
+
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for name, model in Tortoise.apps["hub"].items():
+        if model is not WebhookReceipt:
+            rows[name] = sorted(await model.all().values(), key=lambda row: str(row.get("id")))
+    return rows
+
+
+def _fulfilled_shopify_order() -> dict[str, Any]:
+    shipped = (datetime.now(UTC) - timedelta(hours=2)).replace(microsecond=0).isoformat()
+    return shopify_order(fulfillment_status="fulfilled",
+                         fulfillments=[{"id": 1, "status": "success", "created_at": shipped}])
+
+
+@pytest.mark.parametrize("topic", ["orders/create", "orders/fulfilled", "orders/updated"])
+async def test_a_shopify_body_replayed_under_a_new_delivery_id_changes_nothing(
+        send_shopify: Send, topic: str) -> None:
+    body = _fulfilled_shopify_order()
+    assert (await send_shopify(body, topic=topic, webhook_id="first")).status_code == 200
+    before = await _every_row()
+    assert before["Order"] and before["OrderLine"] and before["Invitation"]
+    replay = await send_shopify(body, topic=topic, webhook_id="replayed-under-a-new-id")
+    assert replay.status_code == 200
+    assert await _every_row() == before
+
+
+async def test_a_woocommerce_body_replayed_under_a_new_delivery_id_changes_nothing(
+        send_woocommerce: Send) -> None:
+    body = woocommerce_order(status="completed", date_completed_gmt="2025-05-02T10:00:00")
+    assert (await send_woocommerce(body, delivery="d-1")).status_code == 200
+    before = await _every_row()
+    assert before["Order"] and before["Customer"]
+    assert (await send_woocommerce(body, delivery="d-2")).status_code == 200
+    assert await _every_row() == before
