@@ -2,6 +2,8 @@
 # Installs what the tests need and runs them. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/venv.sh
+. scripts/venv.sh
 python -m pip install -q -e ".[dev]"
 if [ ! -x /usr/bin/chromium ]; then
   # Browser tests drive Debian's Chromium; Playwright's own browser download is not used.
