@@ -5,6 +5,8 @@ from __future__ import annotations
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hub.invites.links import is_link_page
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -25,6 +27,10 @@ DEFAULT_HEADERS = {
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+
+
+# A link page's URL holds the customer's token: no cache keeps the page, no Referer carries it.
+LINK_PAGE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
 class SecurityHeadersMiddleware:
@@ -55,6 +61,8 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 self._apply(MutableHeaders(scope=message))
+                if is_link_page(scope.get("route")):  # the router's choice, errors included
+                    MutableHeaders(scope=message).update(LINK_PAGE_HEADERS)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

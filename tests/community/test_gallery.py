@@ -13,6 +13,7 @@ from hub.community.share import photo_share_link
 from hub.config import Settings
 from hub.feedback.models import Photo, Review
 from tests.community.conftest import NOW, STORE
+from tests.conftest import csrf_from
 
 
 def _png() -> bytes:
@@ -69,7 +70,8 @@ async def share_path(settings: Settings, tent: Product) -> str:
 
 async def test_a_customer_shares_a_photo_without_a_review(client: httpx.AsyncClient, share_path: str) -> None:
     assert "may show this photo" in (await client.get(share_path)).text
-    sent = await client.post(share_path, data={"consent": "yes"},
+    token = await csrf_from(client, share_path)
+    sent = await client.post(share_path, data={"consent": "yes", "csrf_token": token},
                              files={"photo": ("tent.png", _png(), "image/png")})
     assert sent.status_code == 200 and "once it has been checked" in sent.text
     photo = await Photo.get()
@@ -79,12 +81,15 @@ async def test_a_customer_shares_a_photo_without_a_review(client: httpx.AsyncCli
 
 
 async def test_sharing_a_photo_asks_for_explicit_consent(client: httpx.AsyncClient, share_path: str) -> None:
-    sent = await client.post(share_path, files={"photo": ("tent.png", _png(), "image/png")})
+    token = await csrf_from(client, share_path)
+    sent = await client.post(share_path, data={"csrf_token": token},
+                             files={"photo": ("tent.png", _png(), "image/png")})
     assert sent.status_code == 400 and 'id="consent-error"' in sent.text
     assert not await Photo.exists()
 
 
 async def test_a_file_that_is_not_an_image_is_refused(client: httpx.AsyncClient, share_path: str) -> None:
-    sent = await client.post(share_path, data={"consent": "yes"},
+    token = await csrf_from(client, share_path)
+    sent = await client.post(share_path, data={"consent": "yes", "csrf_token": token},
                              files={"photo": ("tent.png", b"not an image", "image/png")})
     assert sent.status_code == 400 and "is not a JPEG, PNG or WebP image" in sent.text
