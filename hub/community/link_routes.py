@@ -13,7 +13,7 @@ from starlette.routing import BaseRoute, Route
 
 from hub.community.answers import AnswerVisit, answer_as_buyer, open_answer_link
 from hub.community.profiles import customer_for_profile_token, save_profile
-from hub.community.share import ShareVisit, open_share_link, share_photo
+from hub.community.share import LINK_FULL, ShareVisit, open_share_link, share_photo
 from hub.feedback.normalise import SubmissionError
 from hub.feedback.photos import ACCEPT_ATTRIBUTE, PhotoRejected, PhotoUpload
 from hub.invites.links import LinkError
@@ -57,7 +57,7 @@ async def _share_visit(request: Request) -> ShareVisit:
 
 
 def _share_context(visit: ShareVisit, errors: dict[str, str] | None = None) -> dict[str, Any]:
-    return {"visit": visit, "errors": errors or {}, "accept": ACCEPT_ATTRIBUTE}
+    return {"visit": visit, "errors": errors or {}, "accept": ACCEPT_ATTRIBUTE, "full": LINK_FULL}
 
 
 async def share_form(request: Request) -> Response:

@@ -32,7 +32,8 @@ def _link_routes() -> list[tuple[str, str, str]]:
     for route in all_routes():
         if is_link_page(route):
             assert isinstance(route, Route)
-            path = route.url_path_for(route.name, token="made-up-token")
+            params = {name: "made-up-token" if name == "token" else "1" for name in route.param_convertors}
+            path = route.url_path_for(route.name, **params)
             methods = sorted(set(route.methods or ()) - {"HEAD"})
             found += [(route.name, method, str(path)) for method in methods]
     return found
