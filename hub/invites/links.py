@@ -108,6 +108,15 @@ def review_url(settings: Settings, raw: str, product_id: int | None = None,
     return external_url(settings, "review_form", query=query, token=raw)
 
 
+async def reissue_review_link(settings: Settings, order: Order, now: datetime | None = None) -> str:
+    """A fresh review link for ``order``: stored mail holds only masked links, so a resend needs one."""
+    invitation = await Invitation.get_or_none(order_id=order.id)
+    customer = await Customer.get(id=order.customer_id)
+    raw = await issue_token(LinkPurpose.REVIEW.value, customer=customer, order=order, invitation=invitation,
+                            ttl=settings.invite_expiry, now=now)
+    return review_url(settings, raw)
+
+
 @dataclass(frozen=True)
 class ReviewVisit:
     """What a valid review link opens: the order and exactly its products."""
