@@ -56,7 +56,7 @@ async def naive(settings: Settings) -> int:
         mail = build_message(settings, message, datetime.now(UTC))
         await aiosmtplib.send(mail, hostname=settings.smtp_host, port=settings.smtp_port,
                               start_tls=False)
-        await outbox.mark_sent(message, datetime.now(UTC))
+        await outbox.mark_sent(settings, message, datetime.now(UTC))
         sent += 1
     return sent
 

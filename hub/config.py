@@ -114,7 +114,7 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
     "HUB_PROFANITY_ACTION": ("hold", "`hold` for moderation or `mask` and publish."),
     "HUB_METRICS_TOKEN": ("(none)", "Bearer token that may read /metrics from afar."),
     "HUB_RATE_LIMITS": (
-        "api=300/60,widget=600/60,review=60/60,survey=60/60,unsubscribe=30/60,login=30/60",
+        "api=300/60,widget=600/60,review=60/60,survey=60/60,unsubscribe=30/60,login=30/60,upload=30/600",
         "Requests per client address per window, by group; `GROUP=0/60` turns a group off.",
     ),
     "HUB_EMBEDDED_WORKER": (

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import re
 
-TOKEN_PATH = re.compile(r"^(/(?:r|s|u|a|answer|share|profile)/)[^/?\s]+")
+from hub.invites.links import mask_path_token
 
 
 def redact_path(path: str) -> str:
-    return TOKEN_PATH.sub(r"\1…", path)
+    """The link service knows which paths hold a token (every route with ``{token}``)."""
+    return mask_path_token(path, "…")
 
 
 class RedactTokens(logging.Filter):

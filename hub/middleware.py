@@ -8,6 +8,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.middleware.body_limit import RequestBodyLimitResponder
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hub.invites.links import is_link_page
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -28,6 +30,10 @@ DEFAULT_HEADERS = {
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+
+
+# A link page's URL holds the customer's token: no cache keeps the page, no Referer carries it.
+LINK_PAGE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
 class SecurityHeadersMiddleware:
@@ -58,6 +64,8 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 self._apply(MutableHeaders(scope=message))
+                if is_link_page(scope.get("route")):  # the router's choice, errors included
+                    MutableHeaders(scope=message).update(LINK_PAGE_HEADERS)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

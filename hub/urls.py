@@ -6,7 +6,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
-from starlette.routing import Router
+from starlette.routing import BaseRoute, Router
 
 from hub.config import Settings
 
@@ -16,6 +16,11 @@ def _router() -> Router:
     from hub.app import all_routes
 
     return Router(routes=all_routes())
+
+
+def route_table() -> list[BaseRoute]:
+    """Every route of the hub, as the app serves them."""
+    return _router().routes
 
 
 def path_for(name: str, **path_params: Any) -> str:

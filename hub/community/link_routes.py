@@ -13,20 +13,14 @@ from starlette.routing import BaseRoute, Route
 
 from hub.community.answers import AnswerVisit, answer_as_buyer, open_answer_link
 from hub.community.profiles import customer_for_profile_token, save_profile
-from hub.community.share import ShareVisit, open_share_link, share_photo
+from hub.community.share import LINK_FULL, ShareVisit, open_share_link, share_photo
 from hub.feedback.normalise import SubmissionError
 from hub.feedback.photos import ACCEPT_ATTRIBUTE, PhotoRejected, PhotoUpload
 from hub.invites.links import LinkError
+from hub.staff.web import check_csrf, csrf_protect
 from hub.templating import render
 
 GONE = "This link has expired or is not valid any more."
-PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
-
-
-def _page(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
-    response = render(request, name, context, status_code=status_code)
-    response.headers.update(PRIVATE)
-    return response
 
 
 async def _answer_visit(request: Request) -> AnswerVisit:
@@ -38,9 +32,10 @@ async def _answer_visit(request: Request) -> AnswerVisit:
 
 async def answer_form(request: Request) -> Response:
     visit = await _answer_visit(request)
-    return _page(request, "community/answer_form.html", {"visit": visit, "errors": {}, "body": ""})
+    return render(request, "community/answer_form.html", {"visit": visit, "errors": {}, "body": ""})
 
 
+@csrf_protect
 async def answer_submit(request: Request) -> Response:
     visit = await _answer_visit(request)
     form = await request.form()
@@ -50,8 +45,8 @@ async def answer_submit(request: Request) -> Response:
                                        honeypot=str(form.get("website", "")), now=datetime.now(UTC))
     except SubmissionError as error:
         context = {"visit": visit, "errors": {error.field: error.reason}, "body": body}
-        return _page(request, "community/answer_form.html", context, status_code=400)
-    return _page(request, "community/answer_thanks.html", {"visit": visit, "answer": answer})
+        return render(request, "community/answer_form.html", context, status_code=400)
+    return render(request, "community/answer_thanks.html", {"visit": visit, "answer": answer})
 
 
 async def _share_visit(request: Request) -> ShareVisit:
@@ -62,11 +57,11 @@ async def _share_visit(request: Request) -> ShareVisit:
 
 
 def _share_context(visit: ShareVisit, errors: dict[str, str] | None = None) -> dict[str, Any]:
-    return {"visit": visit, "errors": errors or {}, "accept": ACCEPT_ATTRIBUTE}
+    return {"visit": visit, "errors": errors or {}, "accept": ACCEPT_ATTRIBUTE, "full": LINK_FULL}
 
 
 async def share_form(request: Request) -> Response:
-    return _page(request, "community/share_form.html", _share_context(await _share_visit(request)))
+    return render(request, "community/share_form.html", _share_context(await _share_visit(request)))
 
 
 async def _upload(value: object) -> PhotoUpload | None:
@@ -76,8 +71,9 @@ async def _upload(value: object) -> PhotoUpload | None:
 
 
 async def share_submit(request: Request) -> Response:
-    visit = await _share_visit(request)
-    async with request.form(max_files=1) as form:
+    async with request.form(max_files=1) as form:  # parsed with its own limit, then checked
+        await check_csrf(request)
+        visit = await _share_visit(request)
         product, consent = str(form.get("product", "")), form.get("consent") == "yes"
         upload = await _upload(form.get("photo"))
     errors: dict[str, str] = {}
@@ -90,8 +86,8 @@ async def share_submit(request: Request) -> Response:
     except PhotoRejected as error:
         errors = {"photo": str(error)}
     if errors:
-        return _page(request, "community/share_form.html", _share_context(visit, errors), 400)
-    return _page(request, "community/share_thanks.html", {"visit": visit})
+        return render(request, "community/share_form.html", _share_context(visit, errors), status_code=400)
+    return render(request, "community/share_thanks.html", {"visit": visit})
 
 
 async def _profile_customer(request: Request) -> Any:
@@ -104,9 +100,10 @@ async def _profile_customer(request: Request) -> Any:
 async def profile_settings(request: Request) -> Response:
     customer = await _profile_customer(request)
     context = {"customer": customer, "errors": {}, "saved": False}
-    return _page(request, "community/profile_settings.html", context)
+    return render(request, "community/profile_settings.html", context)
 
 
+@csrf_protect
 async def profile_save(request: Request) -> Response:
     customer = await _profile_customer(request)
     form = await request.form()
@@ -115,9 +112,9 @@ async def profile_save(request: Request) -> Response:
                            name=str(form.get("display_name", "")), now=datetime.now(UTC))
     except SubmissionError as error:
         context = {"customer": customer, "errors": {error.field: error.reason}, "saved": False}
-        return _page(request, "community/profile_settings.html", context, 400)
+        return render(request, "community/profile_settings.html", context, status_code=400)
     context = {"customer": customer, "errors": {}, "saved": True}
-    return _page(request, "community/profile_settings.html", context)
+    return render(request, "community/profile_settings.html", context)
 
 
 routes: list[BaseRoute] = [

@@ -1,7 +1,8 @@
 """Sharing a photo without a review: the signed link of the thank-you mail.
 
 The photo goes through the review photo checks (`prepare_photos`), waits for a moderator
-like any review photo, and carries the time the customer allowed featuring it.
+like any review photo, and carries the time the customer allowed featuring it. One link
+takes at most `PHOTOS_PER_LINK` photos, so that it cannot flood the moderators or the disk.
 """
 
 from __future__ import annotations
@@ -17,17 +18,25 @@ from hub.feedback.models import Photo, PhotoStatus
 from hub.feedback.normalise import SubmissionError
 from hub.feedback.photos import PhotoUpload, _write_files, prepare_photos
 from hub.invites.links import LinkUnknown, issue_token, resolve_token
-from hub.invites.models import LinkPurpose
+from hub.invites.models import AccessToken, LinkPurpose
 from hub.mail.outbox import enqueue
 from hub.urls import external_url
 
 LINK_TTL = timedelta(days=90)
+PHOTOS_PER_LINK = 6
+LINK_FULL = (f"This link has taken its {PHOTOS_PER_LINK} photos, the most one link accepts. "
+             "Thank you for them!")
 
 
 @dataclass(frozen=True, slots=True)
 class ShareVisit:
     customer: Customer
     products: list[Product]
+    token: AccessToken
+
+    @property
+    def photos_left(self) -> int:
+        return max(PHOTOS_PER_LINK - self.token.uploads, 0)
 
 
 async def photo_share_link(settings: Settings, customer: Customer, order: Order) -> str:
@@ -43,7 +52,7 @@ async def open_share_link(raw: str, now: datetime) -> ShareVisit:
     if customer is None or token.order_id is None:
         raise LinkUnknown
     products = await Product.filter(order_lines__order_id=token.order_id).order_by("name", "id")
-    return ShareVisit(customer, products)
+    return ShareVisit(customer, products, token)
 
 
 def _chosen(visit: ShareVisit, product_id: int | None) -> Product:
@@ -55,13 +64,20 @@ def _chosen(visit: ShareVisit, product_id: int | None) -> Product:
 
 async def share_photo(settings: Settings, visit: ShareVisit, *, product_id: int | None,
                       upload: PhotoUpload | None, consent: bool, now: datetime) -> Photo:
-    """Check, store and queue one photo for moderation (`SubmissionError`, `PhotoRejected`)."""
+    """Check, store and queue one photo for moderation (`SubmissionError`, `PhotoRejected`).
+
+    The link's count is taken after the photo passed its checks: a refused file costs nothing.
+    """
     product = _chosen(visit, product_id)
     if upload is None or not upload.data:
         raise SubmissionError("photo", "choose a photo to share")
     if not consent:
         raise SubmissionError("consent", "tick the box to let us show your photo")
+    if not visit.photos_left:
+        raise SubmissionError("photo", LINK_FULL)
     prepared = (await prepare_photos([upload]))[0]
+    if not await visit.token.take_upload(PHOTOS_PER_LINK):  # another upload took the last one
+        raise SubmissionError("photo", LINK_FULL)
     web_name, thumb_name = await anyio.to_thread.run_sync(_write_files, settings.media_dir, prepared)
     approved = settings.auto_approve_photos
     return await Photo.create(

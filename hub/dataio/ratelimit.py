@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from starlette.datastructures import Headers
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -28,8 +29,19 @@ GROUPS: tuple[tuple[str, str, bool], ...] = (
 )
 DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "api": (300, 60), "widget": (600, 60), "review": (60, 60), "survey": (60, 60),
-    "unsubscribe": (30, 60), "login": (30, 60),
+    "unsubscribe": (30, 60), "login": (30, 60), "upload": (30, 600),
 }
+# Posts that can carry files (multipart) form their own group wherever they go, staff pages aside:
+# each may hold 60 MB of photos for the checks, the disk and the moderators.
+UPLOAD_GROUP = "upload"
+STAFF_PREFIX = "/admin"
+
+
+def upload_group(scope: Scope) -> str | None:
+    if scope.get("method") != "POST" or scope.get("path", "").startswith(STAFF_PREFIX):
+        return None
+    content_type = Headers(scope=scope).get("content-type", "").strip().lower()
+    return UPLOAD_GROUP if content_type.startswith("multipart/") else None
 
 
 def path_group(method: str, path: str) -> str | None:
@@ -96,7 +108,7 @@ class RateLimitMiddleware:
         self.clock = clock
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        group = path_group(scope.get("method", ""), scope.get("path", "")) \
+        group = (upload_group(scope) or path_group(scope.get("method", ""), scope.get("path", ""))) \
             if scope["type"] == "http" else None
         window = self.windows.get(group or "")
         if group and window:

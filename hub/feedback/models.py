@@ -122,10 +122,17 @@ class Photo(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     moderated_at = fields.DatetimeField(null=True)
 
+    @property
+    def is_public(self) -> bool:
+        """Anyone may see it: a moderator approved it (pending and rejected photos stay private)."""
+        return self.status == PhotoStatus.APPROVED.value
+
     class Meta:
         table = "photo"
-        # (review_id, status): a widget page reads the approved photos of its reviews.
-        indexes = (("status", "created_at"), ("product_id", "status"), ("review_id", "status"))
+        # (review_id, status): a widget page reads the approved photos of its reviews;
+        # web_name and thumb_name: /media/ looks up the photo a file belongs to.
+        indexes = (("status", "created_at"), ("product_id", "status"), ("review_id", "status"),
+                   ("web_name",), ("thumb_name",))
 
 
 class Reply(Model):

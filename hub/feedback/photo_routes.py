@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
@@ -12,22 +14,42 @@ from hub.feedback.photos import (
     PhotoGone,
     media_path,
     moderate_photo,
+    own_media_path,
     pending_photos,
+    public_media_path,
 )
 from hub.staff.web import require_staff, staff
 from hub.templating import render
 
 # Names are random and a file never changes under its name.
 MEDIA_HEADERS = {"Cache-Control": "public, max-age=31536000, immutable"}
+STAFF_MEDIA_HEADERS = {"Cache-Control": "private, no-store"}
 MEDIA_TYPES = {"webp": "image/webp", "jpg": "image/jpeg"}
 
 
-async def media(request: Request) -> Response:
-    name = request.path_params["name"]
-    path = media_path(request.app.state.settings, name)
+def photo_file(path: Path | None, headers: dict[str, str] | None = None) -> Response:
     if path is None:
         raise HTTPException(404, "There is no such photo.")
-    return FileResponse(path, media_type=MEDIA_TYPES[path.suffix[1:]], headers=MEDIA_HEADERS)
+    return FileResponse(path, media_type=MEDIA_TYPES[path.suffix[1:]], headers=headers)
+
+
+async def media(request: Request) -> Response:
+    """Approved photos, for anyone: the widget, the gallery, the store's pages."""
+    path = await public_media_path(request.app.state.settings, request.path_params["name"])
+    return photo_file(path, MEDIA_HEADERS)
+
+
+async def review_media(request: Request) -> Response:
+    """The customer's own photos on the review form, before a moderator saw them too."""
+    params = request.path_params
+    return photo_file(await own_media_path(request.app.state.settings, params["token"], params["name"]))
+
+
+@require_staff("moderator")
+async def staff_media(request: Request) -> Response:
+    """Any stored photo, pending ones included, for the moderators' queue."""
+    path = media_path(request.app.state.settings, request.path_params["name"])
+    return photo_file(path, STAFF_MEDIA_HEADERS)
 
 
 @require_staff("moderator")
@@ -56,7 +78,9 @@ async def photo_action(request: Request) -> Response:
 
 routes: list[BaseRoute] = [
     Route("/media/{name:str}", media, methods=["GET", "HEAD"], name="media"),
+    Route("/r/{token}/photos/{name:str}", review_media, methods=["GET", "HEAD"], name="review_media"),
     Route("/admin/photos", photo_queue, methods=["GET"], name="photo_moderation"),
+    Route("/admin/photos/media/{name:str}", staff_media, methods=["GET", "HEAD"], name="staff_media"),
     Route("/admin/photos/{photo_id:id}/{action:str}", photo_action, methods=["POST"],
           name="photo_action"),
 ]

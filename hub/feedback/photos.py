@@ -19,11 +19,15 @@ from pathlib import Path
 
 import anyio.to_thread
 from PIL import Image, ImageOps, UnidentifiedImageError
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from hub.config import Settings
 from hub.feedback.models import Photo, PhotoStatus, Review
 from hub.files import private_dir, write_private
+from hub.invites.links import LinkError, resolve_token
+from hub.invites.models import LinkPurpose
 from hub.staff.accounts import audit
 from hub.staff.models import StaffUser
 from hub.widget.aggregates import refresh_rating
@@ -161,6 +165,30 @@ def media_path(settings: Settings, name: str) -> Path | None:
         return None
     path = settings.media_dir / name
     return path if path.is_file() else None
+
+
+def _named(name: str) -> QuerySet[Photo]:
+    return Photo.filter(Q(web_name=name) | Q(thumb_name=name))
+
+
+async def public_media_path(settings: Settings, name: str) -> Path | None:
+    """The file of an approved photo: a pending or rejected one is nobody's to see but the staff's."""
+    path = media_path(settings, name)
+    photo = await _named(name).first() if path is not None else None
+    return path if photo is not None and photo.is_public else None
+
+
+async def own_media_path(settings: Settings, raw_token: str, name: str) -> Path | None:
+    """A photo the customer added through review link `raw_token`, pending too (not rejected)."""
+    path = media_path(settings, name)
+    try:
+        token = await resolve_token(raw_token, LinkPurpose.REVIEW.value)
+    except LinkError:
+        return None
+    if path is None or token.order_id is None:
+        return None
+    mine = _named(name).filter(review__order_id=token.order_id).exclude(status=PhotoStatus.REJECTED.value)
+    return path if await mine.exists() else None
 
 
 async def pending_photos() -> list[Photo]:

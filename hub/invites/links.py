@@ -1,22 +1,32 @@
 """Signed links: a random token in the URL, only its SHA-256 hash in the database.
 
 ``issue_token`` and ``resolve_token`` serve every purpose (reviews, surveys,
-answers, photos); the rest of this module is the review link.
+answers, photos). A *link page* is any route whose path carries a ``{token}``
+(random or signed): ``is_link_page`` and ``mask_link_tokens`` are the one place
+that knows what a token looks like in a URL. The rest of this module is the review link.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache, lru_cache
+
+from starlette.routing import Route
 
 from hub.catalog.models import Customer, Order, Product
 from hub.config import Settings
 from hub.invites.models import AccessToken, Invitation, LinkPurpose
-from hub.urls import external_url
+from hub.urls import external_url, route_table
 
 MAX_TOKEN_LENGTH = 128
+LINK_PARAM = "token"
+MASK = "••••••"
+# What may follow the token in a URL: the rest of the path, the query, the end of an attribute.
+_URL_SEGMENT = r"[^/?#&\s\"'<>]+"
 
 
 class LinkError(Exception):
@@ -61,11 +71,50 @@ async def resolve_token(raw: str, purpose: str, *, now: datetime | None = None) 
     return token
 
 
+def is_link_page(route: object) -> bool:
+    """A customer link page: a route whose path carries a link token (``/r/{token}``…)."""
+    return isinstance(route, Route) and LINK_PARAM in route.param_convertors
+
+
+@cache
+def _before_token() -> str:
+    """A pattern for what precedes the token in the path of every link page."""
+    marker = "{" + LINK_PARAM + "}"
+    paths = [route.path_format for route in route_table() if isinstance(route, Route) and is_link_page(route)]
+    prefixes = {path.split(marker, 1)[0] for path in paths}
+    escaped = (re.sub(r"\\\{\w+\\\}", "[^/?#]+", re.escape(prefix)) for prefix in prefixes)
+    return "|".join(sorted(escaped, key=len, reverse=True))
+
+
+@lru_cache(maxsize=8)
+def _token_pattern(anchor: str) -> re.Pattern[str]:
+    return re.compile(f"({anchor}(?:{_before_token()})){_URL_SEGMENT}")
+
+
+def mask_link_tokens(text: str, base_url: str, mask: str = MASK) -> str:
+    """``text`` with the token of every link to a link page under ``base_url`` replaced by ``mask``."""
+    return _token_pattern(re.escape(base_url)).sub(lambda found: found.group(1) + mask, text)
+
+
+def mask_path_token(path: str, mask: str = MASK) -> str:
+    """A request path with the token of a link page replaced by ``mask``."""
+    return _token_pattern("^").sub(lambda found: found.group(1) + mask, path)
+
+
 def review_url(settings: Settings, raw: str, product_id: int | None = None,
                rating: int | None = None) -> str:
     """The review form; with a product and rating, that star arrives chosen."""
     query = {"product": product_id, "rating": rating} if product_id and rating else None
     return external_url(settings, "review_form", query=query, token=raw)
+
+
+async def reissue_review_link(settings: Settings, order: Order, now: datetime | None = None) -> str:
+    """A fresh review link for ``order``: stored mail holds only masked links, so a resend needs one."""
+    invitation = await Invitation.get_or_none(order_id=order.id)
+    customer = await Customer.get(id=order.customer_id)
+    raw = await issue_token(LinkPurpose.REVIEW.value, customer=customer, order=order, invitation=invitation,
+                            ttl=settings.invite_expiry, now=now)
+    return review_url(settings, raw)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from tortoise import fields
+from tortoise.expressions import F
 from tortoise.models import Model
 
 from hub.catalog.models import Customer, Order
@@ -77,9 +78,16 @@ class AccessToken(Model):
     # What the link opens when it is not an invitation: a survey, a question, a case.
     subject_type = fields.CharField(max_length=16, default="")
     subject_id = fields.IntField(null=True)
+    # Photos accepted through this link (a share link takes a bounded number).
+    uploads = fields.SmallIntField(default=0, db_default=0)  # rows made before it count none
     expires_at = fields.DatetimeField()
     used_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+
+    async def take_upload(self, limit: int) -> bool:
+        """Count one more photo through this link, unless ``limit`` were taken (one conditional update)."""
+        taken = await AccessToken.filter(id=self.id, uploads__lt=limit).update(uploads=F("uploads") + 1)
+        return taken > 0
 
     class Meta:
         table = "access_token"

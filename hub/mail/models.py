@@ -8,6 +8,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from hub.catalog.models import Customer
+from hub.invites.links import mask_link_tokens
 
 
 class MessageStatus(StrEnum):
@@ -42,6 +43,17 @@ class OutboxMessage(Model):
     delivery_started_at = fields.DatetimeField(null=True)
     sent_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+
+    def mask_links(self, base_url: str) -> None:
+        """Mask the token of every hub link in the bodies and headers, in place (idempotent).
+
+        A sent message keeps only this copy, and the admin sees nothing else: a stored
+        mail opens no link. An admin who must resend one makes a new link.
+        """
+        self.text_body = mask_link_tokens(self.text_body, base_url)
+        self.html_body = mask_link_tokens(self.html_body, base_url)
+        headers = self.headers or {}
+        self.headers = {name: mask_link_tokens(value, base_url) for name, value in headers.items()}
 
     class Meta:
         table = "outbox_message"

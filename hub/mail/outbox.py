@@ -157,18 +157,21 @@ async def release(messages: list[OutboxMessage]) -> None:
     ).update(status=MessageStatus.QUEUED, claimed_by=None, claimed_at=None, delivery_started_at=None)
 
 
-async def mark_sent(message: OutboxMessage, now: datetime) -> None:
-    await OutboxMessage.filter(id=message.id).update(
-        status=MessageStatus.SENT, sent_at=now, attempts=message.attempts + 1, last_error=""
-    )
+async def mark_sent(settings: Settings, message: OutboxMessage, now: datetime) -> None:
+    await mark_all_sent(settings, [message], now)
 
 
-async def mark_all_sent(messages: list[OutboxMessage], now: datetime) -> None:
-    """One write for many sent rows: far cheaper than a commit per message."""
-    if messages:
-        await OutboxMessage.filter(id__in=[m.id for m in messages]).update(
-            status=MessageStatus.SENT, sent_at=now, attempts=F("attempts") + 1, last_error=""
-        )
+async def mark_all_sent(settings: Settings, messages: list[OutboxMessage], now: datetime) -> None:
+    """Record sent rows, each keeping only a masked copy of its links; one commit for all."""
+    if not messages:
+        return
+    async with in_transaction():  # far cheaper than a commit per message
+        for message in messages:
+            message.mask_links(settings.base_url)
+            await OutboxMessage.filter(id=message.id).update(
+                status=MessageStatus.SENT, sent_at=now, attempts=F("attempts") + 1, last_error="",
+                text_body=message.text_body, html_body=message.html_body, headers=message.headers,
+            )
 
 
 async def mark_failed(message: OutboxMessage, error: str) -> None:

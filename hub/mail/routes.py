@@ -82,6 +82,7 @@ async def outbox_message(request: Request) -> Response:
     message = await OutboxMessage.get_or_none(id=request.path_params["message_id"])
     if message is None:
         raise HTTPException(404)
+    message.mask_links(request.app.state.settings.base_url)  # shown, never saved: unsent mail stays live
     return render(request, "mail/message.html", {"message": message})
 
 

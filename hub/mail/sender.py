@@ -157,9 +157,9 @@ def _refused(error: SMTPResponseException) -> Outcome:
     return Outcome("failed" if error.code >= 500 else "retry", _reply_text(error))
 
 
-async def record(message: OutboxMessage, outcome: Outcome, now: datetime) -> None:
+async def record(settings: Settings, message: OutboxMessage, outcome: Outcome, now: datetime) -> None:
     if outcome.status == "sent":
-        await outbox.mark_sent(message, datetime.now(UTC))
+        await outbox.mark_sent(settings, message, datetime.now(UTC))
     elif outcome.status == "retry":
         await outbox.mark_for_retry(message, now, outcome.error)
     else:
@@ -200,9 +200,9 @@ async def _send_group(settings: Settings, lane: SmtpLane, group: list[OutboxMess
             if outcome.status == "sent":
                 delivered.append(message)
             else:
-                await record(message, outcome, now)
+                await record(settings, message, outcome, now)
     finally:
-        await outbox.mark_all_sent(delivered, datetime.now(UTC))
+        await outbox.mark_all_sent(settings, delivered, datetime.now(UTC))
     return len(delivered)
 
 
@@ -221,6 +221,8 @@ def _eml_name(message: OutboxMessage) -> str:
 
 
 async def _write_eml(settings: Settings, message: OutboxMessage) -> Outcome:
+    """The file is the sent mail, so it holds the masked copy: it opens no link."""
+    message.mask_links(settings.base_url)
     try:
         payload = build_message(settings, message, datetime.now(UTC)).as_bytes()
     except (BadAddressError, ValueError) as error:
@@ -245,7 +247,7 @@ async def _write_files(settings: Settings, batch: list[OutboxMessage], now: date
             await outbox.release(batch[index:])
             break
         outcome = await _write_eml(settings, message)
-        await record(message, outcome, now)
+        await record(settings, message, outcome, now)
         sent += outcome.status == "sent"
     return sent
 

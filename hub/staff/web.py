@@ -34,11 +34,15 @@ async def check_csrf(request: Request) -> None:
         return
     expected = request.session.get("csrf", "")
     sent = request.headers.get(CSRF_HEADER, "")
+    form = None
     if not sent and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
     ):
-        sent = str((await request.form()).get(CSRF_FIELD, ""))
+        form = await request.form()
+        sent = str(form.get(CSRF_FIELD, ""))
     if not expected or not hmac.compare_digest(str(expected), sent):
+        if form is not None:  # a refused post's uploads are not kept in temporary files
+            await form.close()
         raise HTTPException(403, "The form has expired or did not come from this site. "
                                  "Reload the page and try again.")
 

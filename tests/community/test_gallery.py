@@ -13,6 +13,7 @@ from hub.community.share import photo_share_link
 from hub.config import Settings
 from hub.feedback.models import Photo, Review
 from tests.community.conftest import NOW, STORE
+from tests.conftest import csrf_from
 
 
 def _png() -> bytes:
@@ -69,7 +70,8 @@ async def share_path(settings: Settings, tent: Product) -> str:
 
 async def test_a_customer_shares_a_photo_without_a_review(client: httpx.AsyncClient, share_path: str) -> None:
     assert "may show this photo" in (await client.get(share_path)).text
-    sent = await client.post(share_path, data={"consent": "yes"},
+    token = await csrf_from(client, share_path)
+    sent = await client.post(share_path, data={"consent": "yes", "csrf_token": token},
                              files={"photo": ("tent.png", _png(), "image/png")})
     assert sent.status_code == 200 and "once it has been checked" in sent.text
     photo = await Photo.get()
@@ -79,12 +81,50 @@ async def test_a_customer_shares_a_photo_without_a_review(client: httpx.AsyncCli
 
 
 async def test_sharing_a_photo_asks_for_explicit_consent(client: httpx.AsyncClient, share_path: str) -> None:
-    sent = await client.post(share_path, files={"photo": ("tent.png", _png(), "image/png")})
+    token = await csrf_from(client, share_path)
+    sent = await client.post(share_path, data={"csrf_token": token},
+                             files={"photo": ("tent.png", _png(), "image/png")})
     assert sent.status_code == 400 and 'id="consent-error"' in sent.text
     assert not await Photo.exists()
 
 
 async def test_a_file_that_is_not_an_image_is_refused(client: httpx.AsyncClient, share_path: str) -> None:
-    sent = await client.post(share_path, data={"consent": "yes"},
+    token = await csrf_from(client, share_path)
+    sent = await client.post(share_path, data={"consent": "yes", "csrf_token": token},
                              files={"photo": ("tent.png", b"not an image", "image/png")})
     assert sent.status_code == 400 and "is not a JPEG, PNG or WebP image" in sent.text
+
+
+async def test_a_share_link_takes_six_photos_and_refuses_the_seventh_with_a_reason(
+        client: httpx.AsyncClient, share_path: str) -> None:
+    token = await csrf_from(client, share_path)
+
+    async def share() -> httpx.Response:
+        return await client.post(share_path, data={"consent": "yes", "csrf_token": token},
+                                 files={"photo": ("tent.png", _png(), "image/png")})
+
+    for _ in range(6):
+        assert (await share()).status_code == 200
+    seventh = await share()
+    assert seventh.status_code == 400 and "the most one link accepts" in seventh.text
+    assert await Photo.all().count() == 6
+    page = await client.get(share_path)
+    assert "the most one link accepts" in page.text and 'type="file"' not in page.text
+
+
+async def test_a_photo_the_checks_refuse_does_not_count_against_the_link(
+        client: httpx.AsyncClient, share_path: str) -> None:
+    token = await csrf_from(client, share_path)
+    refused = await client.post(share_path, data={"consent": "yes", "csrf_token": token},
+                                files={"photo": ("tent.png", b"not an image", "image/png")})
+    assert refused.status_code == 400
+    assert "takes 6 more photos" in (await client.get(share_path)).text
+
+
+async def test_a_share_without_the_csrf_token_stores_nothing(
+        client: httpx.AsyncClient, share_path: str, settings: Settings) -> None:
+    assert (await client.get(share_path)).status_code == 200
+    sent = await client.post(share_path, data={"consent": "yes"},
+                             files={"photo": ("tent.png", _png(), "image/png")})
+    assert sent.status_code == 403 and not await Photo.exists()
+    assert not settings.media_dir.exists() or not any(settings.media_dir.iterdir())

@@ -12,6 +12,7 @@ from hub.community.profiles import profile_settings_url
 from hub.config import Settings
 from hub.feedback.models import Review
 from tests.community.conftest import NOW
+from tests.conftest import csrf_from
 
 
 @pytest.fixture
@@ -38,7 +39,9 @@ async def test_without_opt_in_there_is_no_profile(client: httpx.AsyncClient, fay
 async def test_a_customer_opts_in_and_out_through_the_signed_link(
         client: httpx.AsyncClient, settings: Settings, fay: Customer) -> None:
     path = _settings_path(settings, fay)
-    saved = await client.post(path, data={"opt_in": "yes", "display_name": "Fay the Hiker"})
+    token = await csrf_from(client, path)
+    saved = await client.post(path, data={"opt_in": "yes", "display_name": "Fay the Hiker",
+                                          "csrf_token": token})
     assert "your profile is public" in saved.text
     page = await client.get(f"/contributors/{fay.id}")
     assert page.status_code == 200 and "Fay the Hiker" in page.text and "helpful answerer" in page.text
@@ -46,7 +49,7 @@ async def test_a_customer_opts_in_and_out_through_the_signed_link(
     assert listed[0] | {"url": ""} == {"id": fay.id, "name": "Fay the Hiker", "badges": ["helpful_answerer"],
                                       "reviews": 1, "answers": 1, "helpful_votes": 5, "url": ""}
 
-    await client.post(path, data={"display_name": "Fay the Hiker"})
+    await client.post(path, data={"display_name": "Fay the Hiker", "csrf_token": token})
     assert (await client.get(f"/contributors/{fay.id}")).status_code == 404
     assert (await client.get("/api/v1/contributors")).json()["items"] == []
     assert "Fay the Hiker" not in (await client.get("/widget/contributors")).text
@@ -54,7 +57,9 @@ async def test_a_customer_opts_in_and_out_through_the_signed_link(
 
 async def test_opting_in_needs_a_display_name(
         client: httpx.AsyncClient, settings: Settings, fay: Customer) -> None:
-    saved = await client.post(_settings_path(settings, fay), data={"opt_in": "yes", "display_name": " "})
+    path = _settings_path(settings, fay)
+    token = await csrf_from(client, path)
+    saved = await client.post(path, data={"opt_in": "yes", "display_name": " ", "csrf_token": token})
     assert saved.status_code == 400 and 'id="display_name-error"' in saved.text
     await fay.refresh_from_db()
     assert fay.profile_opt_in_at is None

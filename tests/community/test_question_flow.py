@@ -13,6 +13,7 @@ from hub.community.models import Answer, AnswerRequest, Question
 from hub.config import Settings
 from hub.mail.sender import send_due
 from tests.community.conftest import NOW, STORE, BuyerMaker
+from tests.conftest import csrf_from
 from tests.mail.conftest import MailCollector
 
 
@@ -61,8 +62,9 @@ async def test_a_question_is_answered_by_a_past_buyer_and_the_asker_hears_of_it(
 
     answer_page = await client.get(_answer_path(mailbox.received[0]))
     assert "Does it fit two adults" in answer_page.text
-    sent = await client.post(_answer_path(mailbox.received[0]),
-                             data={"body": "Yes, two of us with 50 l packs fit, just about."})
+    token = await csrf_from(client, _answer_path(mailbox.received[0]))
+    sent = await client.post(_answer_path(mailbox.received[0]), data={
+        "body": "Yes, two of us with 50 l packs fit, just about.", "csrf_token": token})
     assert "It is published" in sent.text
     answer = await Answer.get()
     assert answer.verified_buyer and answer.status == "published"

@@ -4,12 +4,13 @@ import httpx
 import pytest
 
 from hub.config import Settings
-from hub.dataio.ratelimit import FixedWindow, parse_limits, path_group, windows
+from hub.dataio.ratelimit import FixedWindow, parse_limits, path_group, upload_group, windows
 
 
 @pytest.fixture
-def settings(settings: Settings) -> Settings:
-    return settings.with_overrides(extra={"rate_limits": {"login": (2, 60), "widget": (0, 60)}})
+def settings(settings: Settings, request: pytest.FixtureRequest) -> Settings:
+    limits = getattr(request, "param", {"login": (2, 60), "widget": (0, 60)})
+    return settings.with_overrides(extra={"rate_limits": limits})
 
 
 async def test_a_client_over_the_limit_gets_429_with_retry_after(client: httpx.AsyncClient) -> None:
@@ -44,3 +45,27 @@ def test_limits_are_read_from_text() -> None:
     assert parse_limits("login=30/60, review=0/60") == {"login": (30, 60), "review": (0, 60)}
     with pytest.raises(ValueError, match="'login=lots': use GROUP=REQUESTS/SECONDS"):
         parse_limits("login=lots")
+
+
+def _post(path: str, content_type: str, method: str = "POST") -> dict[str, object]:
+    return {"type": "http", "method": method, "path": path,
+            "headers": [(b"content-type", content_type.encode())]}
+
+
+def test_every_post_that_can_carry_files_counts_as_an_upload_except_on_staff_pages() -> None:
+    multipart = "multipart/form-data; boundary=x"
+    assert upload_group(_post("/share/abc", multipart)) == "upload"
+    assert upload_group(_post("/r/abc", "Multipart/Form-Data; boundary=x")) == "upload"
+    assert upload_group(_post("/r/abc", "application/x-www-form-urlencoded")) is None
+    assert upload_group(_post("/share/abc", multipart, method="GET")) is None
+    assert upload_group(_post("/admin/import", multipart)) is None
+
+
+@pytest.mark.parametrize("settings", [{"upload": (2, 600)}], indirect=True)
+async def test_a_client_over_the_upload_limit_gets_429_before_anything_is_stored(
+        client: httpx.AsyncClient) -> None:
+    files = {"photo": ("a.png", b"x", "image/png")}
+    answers = [await client.post(f"/share/link-{n}", files=files) for n in range(3)]
+    assert [a.status_code for a in answers[:2]] == [403, 403]  # counted, then refused for CSRF
+    assert answers[2].status_code == 429 and int(answers[2].headers["retry-after"]) >= 1
+    assert (await client.get("/share/link-0")).status_code == 404, "reading the page is not an upload"

@@ -176,6 +176,7 @@ async def _stored_photo(client: httpx.AsyncClient, dana: Link) -> Photo:
 
 async def test_media_is_served_with_long_cache_headers(client: httpx.AsyncClient, dana: Link) -> None:
     photo = await _stored_photo(client, dana)
+    await Photo.filter(id=photo.id).update(status="approved")
     answer = await client.get(f"/media/{photo.thumb_name}")
     assert answer.status_code == 200 and answer.headers["content-type"] == "image/webp"
     assert answer.headers["cache-control"] == "public, max-age=31536000, immutable"
@@ -239,12 +240,13 @@ async def test_rejecting_a_photo_without_javascript_goes_back_to_the_queue(
 async def test_a_rejected_photo_is_no_longer_served_and_stays_rejected(
         client: httpx.AsyncClient, dana: Link, login: object, carol: StaffUser) -> None:
     photo = await _stored_photo(client, dana)
-    assert (await client.get(f"/media/{photo.web_name}")).status_code == 200
     await login(carol)  # type: ignore[operator]
+    assert (await client.get(f"/admin/photos/media/{photo.web_name}")).status_code == 200
     token = await csrf_from(client, "/admin/photos")
     await client.post(f"/admin/photos/{photo.id}/reject", data={"csrf_token": token})
     for name in (photo.web_name, photo.thumb_name):
         assert (await client.get(f"/media/{name}")).status_code == 404
+        assert (await client.get(f"/admin/photos/media/{name}")).status_code == 404
     form = (await client.get(dana.path)).text  # the customer's own page says so, without a broken image
     assert "Not shown" in form and photo.thumb_name not in form
     # Its files are gone, so approving it later is refused, and says why.
