@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from hub.web.safe_urls import url_refusal
+
 
 class SettingsError(ValueError):
     """A HUB_* variable holds a value the hub cannot use."""
@@ -148,8 +150,7 @@ def _boolean(name: str, value: str) -> bool:
 
 
 def _url(name: str, value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if url_refusal(value):
         raise SettingsError(f"{name}={value!r} is not valid: use an http:// or https:// URL")
     return value.rstrip("/")
 
