@@ -15,16 +15,26 @@ HEADER = "external_id,product_id,product_name,product_url,rating,title,body,crea
 GOOD = "g-1,SKU-TENT,Trail Tent,https://shop.example/tent,5,Solid,Dry all night.,2024-03-01,https://cdn.example/1.jpg\n"
 
 
-@pytest.mark.parametrize(("product_url", "photo_urls", "reason"), [
-    ("javascript:alert(1)", "", f"product url 'javascript:alert(1)' {REASON}"),
-    ("/products/tent", "", f"product url '/products/tent' {REASON}"),
-    ("https://shop.example/tent", "https://cdn.example/2.jpg vbscript:msgbox(1)",
-     f"photo url 'vbscript:msgbox(1)' {REASON}"),
-    ("https://shop.example/tent", "https://cdn.example/2.jpg;//evil.example/x.jpg",
-     f"photo url '//evil.example/x.jpg' {REASON}"),
-])
+@pytest.mark.parametrize(
+    ("product_url", "photo_urls", "reason"),
+    [
+        ("javascript:alert(1)", "", f"product url 'javascript:alert(1)' {REASON}"),
+        ("/products/tent", "", f"product url '/products/tent' {REASON}"),
+        (
+            "https://shop.example/tent",
+            "https://cdn.example/2.jpg vbscript:msgbox(1)",
+            f"photo url 'vbscript:msgbox(1)' {REASON}",
+        ),
+        (
+            "https://shop.example/tent",
+            "https://cdn.example/2.jpg;//evil.example/x.jpg",
+            f"photo url '//evil.example/x.jpg' {REASON}",
+        ),
+    ],
+)
 async def test_a_row_with_a_bad_link_is_refused_by_line_and_field(
-        settings: Settings, db: str, tmp_path: Path, product_url: str, photo_urls: str, reason: str) -> None:
+    settings: Settings, db: str, tmp_path: Path, product_url: str, photo_urls: str, reason: str
+) -> None:
     file = tmp_path / "reviews.csv"
     bad = f"g-2,SKU-MUG,Camp Mug,{product_url},4,Fine,Keeps tea hot.,2024-03-02,{photo_urls}\n"
     file.write_text(HEADER + GOOD + bad, encoding="utf-8")

@@ -57,27 +57,54 @@ class OldRows:
 async def old_rows(db: str) -> OldRows:
     """A tent whose links run script, a published review with markup in it, an imported photo
     with a script link beside a good one, both featured in the gallery, and a public reply."""
-    tent = await Product.create(external_id="tent-2p", name="Trail Tent </script><b>", url=SCRIPT_LINK,
-                                image_url="data:image/svg+xml,<svg onload=alert(3)>")
-    review = await Review.create(product=tent, rating=5, title=TITLE, body=BODY, display_name=NAME,
-                                 status="published", submitted_at=NOW, published_at=NOW, has_photos=True)
+    tent = await Product.create(
+        external_id="tent-2p",
+        name="Trail Tent </script><b>",
+        url=SCRIPT_LINK,
+        image_url="data:image/svg+xml,<svg onload=alert(3)>",
+    )
+    review = await Review.create(
+        product=tent,
+        rating=5,
+        title=TITLE,
+        body=BODY,
+        display_name=NAME,
+        status="published",
+        submitted_at=NOW,
+        published_at=NOW,
+        has_photos=True,
+    )
     for link in (SCRIPT_LINK, GOOD_PHOTO):
-        await Photo.create(review=review, product=tent, status="approved", source_url=link,
-                           feature_consent_at=NOW)
+        await Photo.create(
+            review=review, product=tent, status="approved", source_url=link, feature_consent_at=NOW
+        )
     await Reply.create(review=review, body="</script><svg onload=alert(5)>", is_public=True)
     await refresh_rating(tent.id)
     return OldRows(tent, review)
 
 
-@pytest.mark.parametrize("link", [SCRIPT_LINK, "data:text/html,x", "vbscript:x", "//evil.example", "/tent",
-                                  "https://", "http://[::1", "https://shop.example/a b", ""])
+@pytest.mark.parametrize(
+    "link",
+    [
+        SCRIPT_LINK,
+        "data:text/html,x",
+        "vbscript:x",
+        "//evil.example",
+        "/tent",
+        "https://",
+        "http://[::1",
+        "https://shop.example/a b",
+        "",
+    ],
+)
 def test_a_link_that_is_not_http_is_refused_and_rendered_as_nothing(link: str) -> None:
     assert url_refusal(link) is not None
     assert http_url(link) == ""
 
 
-async def test_the_jsonld_holds_no_markup_and_no_script_link(client: httpx.AsyncClient,
-                                                              old_rows: OldRows) -> None:
+async def test_the_jsonld_holds_no_markup_and_no_script_link(
+    client: httpx.AsyncClient, old_rows: OldRows
+) -> None:
     response = await client.get("/widget/products/tent-2p/jsonld")
     assert response.status_code == 200
     assert not re.search(r"[<>]", response.text) and "javascript:" not in response.text
@@ -89,9 +116,13 @@ async def test_the_jsonld_holds_no_markup_and_no_script_link(client: httpx.Async
 
 
 async def test_the_widget_fragment_and_the_json_api_leave_the_script_links_out(
-        client: httpx.AsyncClient, old_rows: OldRows) -> None:
-    for path in ("/widget/products/tent-2p", "/widget/products/tent-2p?frame=true",
-                 "/api/v1/products/tent-2p/reviews"):
+    client: httpx.AsyncClient, old_rows: OldRows
+) -> None:
+    for path in (
+        "/widget/products/tent-2p",
+        "/widget/products/tent-2p?frame=true",
+        "/api/v1/products/tent-2p/reviews",
+    ):
         text = (await client.get(path)).text
         assert "javascript:" not in text and "data:image/svg" not in text
         assert "<svg" not in text and "<script>" not in text and "<img src=x" not in text
@@ -101,7 +132,8 @@ async def test_the_widget_fragment_and_the_json_api_leave_the_script_links_out(
 
 
 async def test_the_gallery_leaves_out_the_script_links_of_a_photo_and_its_product(
-        client: httpx.AsyncClient, old_rows: OldRows) -> None:
+    client: httpx.AsyncClient, old_rows: OldRows
+) -> None:
     items = (await client.get("/api/v1/gallery?product=tent-2p")).json()["items"]
     assert [item["url"] for item in items] == [GOOD_PHOTO]
     assert items[0]["product"]["url"] == "" and items[0]["review"]["url"] is None
@@ -109,11 +141,11 @@ async def test_the_gallery_leaves_out_the_script_links_of_a_photo_and_its_produc
     assert GOOD_PHOTO in page and "javascript:" not in page
 
 
-async def test_the_case_page_links_no_script_photo(client: httpx.AsyncClient, settings: Settings,
-                                                   bob: StaffUser, old_rows: OldRows) -> None:
+async def test_the_case_page_links_no_script_photo(
+    client: httpx.AsyncClient, settings: Settings, bob: StaffUser, old_rows: OldRows
+) -> None:
     case = await make_case(settings, product=old_rows.tent)
-    await Photo.create(review=case.review, product=old_rows.tent, status="pending",  # type: ignore[arg-type]
-                       source_url=SCRIPT_LINK)
+    await Photo.create(review=case.review, product=old_rows.tent, status="pending", source_url=SCRIPT_LINK)
     await log_in(client, bob)
     page = await client.get(f"/admin/cases/{case.id}")
     assert page.status_code == 200
@@ -130,9 +162,17 @@ async def test_the_review_form_shows_no_script_image(client: httpx.AsyncClient, 
 async def test_the_review_request_mail_shows_no_script_image(settings: Settings, old_rows: OldRows) -> None:
     shipped = NOW - timedelta(days=2)
     line = LineIn("tent-2p", "Trail Tent", 1, Decimal("199.90"))  # no link: the stored ones stay
-    await ingest_order(settings, OrderIn(source="api", external_id="1001", placed_at=shipped,
-                                         customer=CustomerIn("dana@example.com", "Dana Buyer"),
-                                         lines=(line,), fulfilled_at=shipped))
+    await ingest_order(
+        settings,
+        OrderIn(
+            source="api",
+            external_id="1001",
+            placed_at=shipped,
+            customer=CustomerIn("dana@example.com", "Dana Buyer"),
+            lines=(line,),
+            fulfilled_at=shipped,
+        ),
+    )
     assert await send_due_invitations(settings, shipped + settings.invite_delay) == 1
     message = await OutboxMessage.get()
     assert "Trail Tent" in message.html_body

@@ -26,7 +26,8 @@ TAG = re.compile(r"<[a-zA-Z/!?]")
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 async def test_a_store_form_review_keeps_no_tag_in_any_text_it_stores(
-        client: httpx.AsyncClient, shop: Shop, api_key: KeyMaker, payload: str) -> None:
+    client: httpx.AsyncClient, shop: Shop, api_key: KeyMaker, payload: str
+) -> None:
     body = review_body(title=payload, display_name=payload, body=f"Warm and dry. {payload}")
     response = await client.post("/api/v1/reviews", json=body, headers=bearer(await api_key("reviews:write")))
     assert response.status_code == 201, response.text
