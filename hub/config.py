@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from hub.files import private_dir, write_private
+from hub.web.safe_urls import url_refusal
 
 
 class SettingsError(ValueError):
@@ -150,8 +151,7 @@ def _boolean(name: str, value: str) -> bool:
 
 
 def _url(name: str, value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if url_refusal(value):
         raise SettingsError(f"{name}={value!r} is not valid: use an http:// or https:// URL")
     return value.rstrip("/")
 

@@ -80,10 +80,14 @@
     return text.replace(/\{(\w)\}/g, function (_, k) { return values[k]; });
   }
 
+  // Links come from the hub's JSON, which sends http(s) ones only; this holds if it ever did not.
+  var WEB_LINK = /^https?:\/\/[^\s]/i;
+
   function h(tag, attrs, kids) {
     var el = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) {
       if (k === "text") el.textContent = attrs[k];
+      else if ((k === "href" || k === "src") && !WEB_LINK.test(String(attrs[k]))) return;
       else if (k === "on") Object.keys(attrs.on).forEach(function (e) { el.addEventListener(e, attrs.on[e]); });
       else if (attrs[k] !== null && attrs[k] !== undefined) el.setAttribute(k, attrs[k]);
     });
@@ -185,7 +189,7 @@
       var photos = state.review.photos, photo = photos[state.index];
       var label = fill(t.photo, { i: state.index + 1, n: photos.length });
       state.el.setAttribute("aria-label", label);
-      state.el.querySelector("img").src = photo.url;
+      state.el.querySelector("img").src = WEB_LINK.test(photo.url) ? photo.url : "";
       state.el.querySelector("img").alt = label + ", " + state.review.author;
       state.el.querySelector("p").textContent = label;
     }

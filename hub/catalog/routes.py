@@ -64,8 +64,12 @@ async def _webhook(request: Request, source: OrderSource, delivery_id: str | Non
         log.warning("%s order skipped: %s", source.value, [e.path for e in error.errors])
         return JSONResponse({"status": "skipped",
                              "errors": [e.as_dict() for e in error.errors]})
+    if order.notes:
+        log.warning("%s order taken without its bad links: %s", source.value,
+                    [note.path for note in order.notes])
     outcome = await ingest_webhook(request.app.state.settings, source.value, delivery_id, order)
-    return JSONResponse(outcome.as_dict() if outcome else {"status": "duplicate"})
+    body = outcome.as_dict() if outcome else {"status": "duplicate"}
+    return JSONResponse({**body, "notes": [note.as_dict() for note in order.notes]} if order.notes else body)
 
 
 async def shopify_webhook(request: Request) -> Response:

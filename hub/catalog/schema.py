@@ -13,9 +13,12 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from hub.web.safe_urls import url_refusal
+
 MAX_LINES = 500
 MAX_QUANTITY = 1_000_000
 MAX_PRICE = Decimal("9999999999.99")
+MAX_URL = 1000  # Product.url and Product.image_url
 CENT = Decimal("0.01")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")
@@ -66,6 +69,8 @@ class OrderIn:
     delivered_at: datetime | None = None
     cancelled_at: datetime | None = None
     referral_code: str | None = None
+    # What was dropped rather than refused (a webhook's bad link), to report back.
+    notes: tuple[FieldError, ...] = ()
 
     @property
     def key(self) -> tuple[str, str]:
@@ -84,6 +89,9 @@ class _Reader:
     """Reads fields of one mapping, collecting errors instead of stopping at the first."""
 
     errors: list[FieldError] = field(default_factory=list)
+    # Store webhooks: a bad link is dropped with a note rather than the whole order refused.
+    lenient_urls: bool = False
+    notes: list[FieldError] = field(default_factory=list)
 
     def fail(self, path: str, reason: str) -> None:
         self.errors.append(FieldError(path, reason))
@@ -110,6 +118,18 @@ class _Reader:
             self.fail(path, f"must be at most {max_length} characters")
             return ""
         return value.strip()
+
+    def url(self, data: Mapping[str, Any], key: str, path: str) -> str:
+        """An optional http(s) link; another one is refused, or dropped with a note if lenient."""
+        value = self.text(data, key, path, max_length=MAX_URL)
+        reason = url_refusal(value) if value else None
+        if reason is None:
+            return value
+        if self.lenient_urls:
+            self.notes.append(FieldError(path, f"{reason}; not stored"))
+        else:
+            self.fail(path, reason)
+        return ""
 
     def moment(self, data: Mapping[str, Any], key: str, path: str, *, required: bool = False
                ) -> datetime | None:
@@ -168,9 +188,8 @@ def _line(reader: _Reader, data: Mapping[str, Any], path: str) -> LineIn:
     return LineIn(
         product_id=reader.text(product, "id", f"{path}/product/id", required=True, max_length=64),
         product_name=reader.text(product, "name", f"{path}/product/name", required=True),
-        product_url=reader.text(product, "url", f"{path}/product/url", max_length=1000),
-        product_image_url=reader.text(product, "image_url", f"{path}/product/image_url",
-                                      max_length=1000),
+        product_url=reader.url(product, "url", f"{path}/product/url"),
+        product_image_url=reader.url(product, "image_url", f"{path}/product/image_url"),
         quantity=reader.quantity(data, "quantity", f"{path}/quantity"),
         price=reader.money(data, "price", f"{path}/price"),
     )
@@ -209,9 +228,13 @@ def _currency(reader: _Reader, data: Mapping[str, Any]) -> str:
     return currency
 
 
-def parse_order(data: Any, source: str) -> OrderIn:
-    """The order in ``data``, or ``InvalidOrder`` naming each bad field and why."""
-    reader = _Reader()
+def parse_order(data: Any, source: str, *, lenient_urls: bool = False) -> OrderIn:
+    """The order in ``data``, or ``InvalidOrder`` naming each bad field and why.
+
+    With ``lenient_urls`` (store webhooks) a link that is not http(s) is left empty and
+    named in ``OrderIn.notes`` instead.
+    """
+    reader = _Reader(lenient_urls=lenient_urls)
     data = reader.mapping(data, "/")
     order = OrderIn(
         source=source,
@@ -226,6 +249,7 @@ def parse_order(data: Any, source: str) -> OrderIn:
         referral_code=reader.text(data, "referral_code", "referral_code", max_length=64) or None,
         total=reader.money(data, "total", "total") if data.get("total") is not None else None,
         lines=_lines(reader, data.get("lines")),
+        notes=tuple(reader.notes),
     )
     if reader.errors:
         raise InvalidOrder(reader.errors)

@@ -93,7 +93,7 @@ def _referral_code(payload: Mapping[str, Any]) -> str | None:
 def to_order(payload: Any, topic: str) -> OrderIn:
     """Shopify's order JSON as an ``OrderIn``; ``InvalidOrder`` names Shopify's gaps."""
     if not isinstance(payload, Mapping):
-        return parse_order(payload, OrderSource.SHOPIFY.value)
+        return parse_order(payload, OrderSource.SHOPIFY.value, lenient_urls=True)
     items = [item for item in payload.get("line_items") or [] if _product_id(item)]
     return parse_order({
         "id": _text(payload.get("id")),
@@ -106,4 +106,4 @@ def to_order(payload: Any, topic: str) -> OrderIn:
         "referral_code": _referral_code(payload),
         "total": payload.get("total_price"),
         "lines": [_line(item) for item in items],
-    }, OrderSource.SHOPIFY.value)
+    }, OrderSource.SHOPIFY.value, lenient_urls=True)

@@ -71,7 +71,7 @@ def _referral_code(payload: Mapping[str, Any]) -> str | None:
 def to_order(payload: Any) -> OrderIn:
     """WooCommerce's order JSON (REST API v3 shape) as an ``OrderIn``."""
     if not isinstance(payload, Mapping):
-        return parse_order(payload, OrderSource.WOOCOMMERCE.value)
+        return parse_order(payload, OrderSource.WOOCOMMERCE.value, lenient_urls=True)
     return parse_order({
         "id": _text(payload.get("id")),
         "customer": _customer(payload),
@@ -82,4 +82,4 @@ def to_order(payload: Any) -> OrderIn:
         "referral_code": _referral_code(payload),
         "total": payload.get("total"),
         "lines": [_line(item) for item in payload.get("line_items") or []],
-    }, OrderSource.WOOCOMMERCE.value)
+    }, OrderSource.WOOCOMMERCE.value, lenient_urls=True)

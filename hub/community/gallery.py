@@ -13,6 +13,7 @@ from tortoise.expressions import Q
 from hub.community.answers import public_name
 from hub.config import Settings
 from hub.feedback.models import Photo, PhotoStatus, ReviewStatus
+from hub.web.safe_urls import http_url
 from hub.widget.queries import media_url
 
 MAX_PHOTOS = 60
@@ -27,20 +28,25 @@ def gallery_query(product_ids: list[int] | None) -> Any:
 
 def _image_urls(settings: Settings, photo: Photo) -> tuple[str, str]:
     if not photo.web_name:
-        return photo.source_url, photo.source_url
+        link = http_url(photo.source_url)
+        return link, link
     return media_url(settings, photo.web_name), media_url(settings, photo.thumb_name or photo.web_name)
 
 
-def photo_json(settings: Settings, photo: Photo) -> dict[str, Any]:
+def photo_json(settings: Settings, photo: Photo) -> dict[str, Any] | None:
+    """The photo as the gallery shows it; None for an imported photo whose link is not http(s)."""
     url, thumb = _image_urls(settings, photo)
+    if not url:
+        return None
     product, review = photo.product, photo.review
+    product_url = http_url(product.url) if product else ""
     return {
         "id": photo.id, "url": url, "thumb_url": thumb, "width": photo.width, "height": photo.height,
         "author": public_name(photo.customer) if photo.customer else "A customer",
-        "product": {"sku": product.external_id, "name": product.name, "url": product.url}
+        "product": {"sku": product.external_id, "name": product.name, "url": product_url}
         if product else None,
         "review": {"id": review.id, "rating": review.rating, "title": review.title,
-                   "url": f"{product.url}#review-{review.id}" if product and product.url else None}
+                   "url": f"{product_url}#review-{review.id}" if product_url else None}
         if review else None,
     }
 
@@ -50,4 +56,4 @@ async def gallery(settings: Settings, product_ids: list[int] | None,
     """Newest featured photos first; `product_ids` None for the whole shop."""
     photos = await (gallery_query(product_ids).order_by("-created_at", "-id")
                     .limit(max(1, min(limit, MAX_PHOTOS))).prefetch_related("product", "review", "customer"))
-    return [photo_json(settings, photo) for photo in photos]
+    return [shown for photo in photos if (shown := photo_json(settings, photo))]

@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from hub.web.safe_urls import url_refusal
+
 TRUE_WORDS = frozenset({"1", "true", "yes", "y", "t", "verified", "ok", "published", "approved"})
 PHOTO_SEPARATOR = re.compile(r"[\s,;|]+")
 DATE_FORMATS = (
@@ -114,9 +116,17 @@ def truthy(value: str) -> bool:
     return value.strip().lower() in TRUE_WORDS
 
 
+def web_link(name: str, value: str) -> str:
+    """``value`` when empty or an http(s) URL; `ValueError` naming the field otherwise."""
+    if value and (reason := url_refusal(value)):
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        raise ValueError(f"{name} {shown!r} {reason}")
+    return value
+
+
 def photo_urls(value: str) -> list[str]:
-    """The http(s) links of a cell that lists photos, in order, without repeats."""
-    links = [part for part in PHOTO_SEPARATOR.split(value) if part.startswith(("http://", "https://"))]
+    """The links of a cell that lists photos, in order, without repeats; each must be http(s)."""
+    links = [web_link("photo url", part) for part in PHOTO_SEPARATOR.split(value) if part]
     return list(dict.fromkeys(links))
 
 

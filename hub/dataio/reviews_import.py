@@ -20,7 +20,16 @@ from tortoise.transactions import in_transaction
 
 from hub.catalog.models import Customer, Product
 from hub.config import Settings
-from hub.dataio.formats import FIELDS, FORMATS, SourceFormat, parse_date, parse_rating, photo_urls, truthy
+from hub.dataio.formats import (
+    FIELDS,
+    FORMATS,
+    SourceFormat,
+    parse_date,
+    parse_rating,
+    photo_urls,
+    truthy,
+    web_link,
+)
 from hub.feedback.models import Photo, PhotoStatus, Reply, Review, ReviewSource, ReviewStatus
 from hub.feedback.reviews import SubmissionError, submit_review
 from hub.widget.aggregates import refresh_rating
@@ -152,7 +161,7 @@ def parse_row(fmt: SourceFormat, line: int, row: dict[str, str]) -> ImportedRevi
         line=line, key=import_key(fmt, cell["external_id"], cell["product_id"], email,
                                   submitted_at, cell["body"]),
         product_id=cell["product_id"][:64], product_name=cell["product_name"] or cell["product_id"],
-        product_url=cell["product_url"][:1000], rating=parse_rating(cell["rating"]),
+        product_url=web_link("product url", cell["product_url"])[:1000], rating=parse_rating(cell["rating"]),
         title=cell["title"], body=cell["body"], reviewer_name=cell["reviewer_name"],
         reviewer_email=email, submitted_at=submitted_at, verified=truthy(cell["verified"]),
         published=truthy(cell["published"]) if cell["published"] else None,

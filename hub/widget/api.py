@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -13,6 +10,7 @@ from starlette.routing import BaseRoute, Route
 from hub.catalog.api import BadBody, invalid_body, json_body, problem, require_scope
 from hub.catalog.schema import FieldError
 from hub.feedback.models import ReviewStatus
+from hub.web.safe_json import html_safe_json
 from hub.widget.cache import scope_for
 from hub.widget.feed import export_lines, feed_page, parse_feed_query
 from hub.widget.http import cached_response, cors_headers, may_post_from, preflight_headers
@@ -21,10 +19,6 @@ from hub.widget.queries import QueryError, Scope, list_reviews, parse_query, sum
 from hub.widget.votes import VoteError, cast_vote
 
 JSON = "application/json"
-
-
-def dumps(document: Any) -> bytes:
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 async def product_scope(request: Request) -> Scope:
@@ -37,7 +31,7 @@ async def product_scope(request: Request) -> Scope:
 async def reviews_json(request: Request, scope: Scope, params: dict[str, str]) -> bytes:
     query = parse_query(params)
     page = await list_reviews(request.app.state.settings, scope, query)
-    return dumps({"sku": scope.sku, "page": page.page, "limit": query.limit, "sort": query.sort,
+    return html_safe_json({"sku": scope.sku, "page": page.page, "limit": query.limit, "sort": query.sort,
                   "next_page": page.next_page, "items": page.items})
 
 
@@ -56,7 +50,7 @@ async def product_summary(request: Request) -> Response:
     scope = await product_scope(request)
 
     async def build() -> bytes:
-        return dumps(summary_json(scope))
+        return html_safe_json(summary_json(scope))
 
     return await cached_response(request, kind="summary", scope=scope, key="", media_type=JSON,
                                  build=build)

@@ -1,9 +1,13 @@
-"""schema.org `Product` markup with its `AggregateRating` and latest `Review`s, for SEO."""
+"""schema.org `Product` markup with its `AggregateRating` and latest `Review`s, for SEO.
+
+Stores inline it in a ``<script>``: the route serialises it with `html_safe_json`.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from hub.web.safe_urls import http_url
 from hub.widget.queries import Scope
 
 LATEST_REVIEWS = 5
@@ -34,8 +38,8 @@ def product_jsonld(scope: Scope, reviews: list[dict[str, Any]]) -> dict[str, Any
         },
         "review": [_review(item) for item in reviews],
     }
-    if scope.url:
-        document["url"] = scope.url
-    if scope.image_url:
-        document["image"] = scope.image_url
+    if url := http_url(scope.url):
+        document["url"] = url
+    if image := http_url(scope.image_url):
+        document["image"] = image
     return document

@@ -19,6 +19,7 @@ from hub.catalog.schema import FieldError
 from hub.config import Settings
 from hub.feedback import photo_routes
 from hub.feedback.models import PhotoStatus, ReviewStatus
+from hub.web.safe_urls import http_url
 from hub.widget.aggregates import STARS, RatingSummary
 from hub.widget.reads import fetch, json_value, marks, moment
 
@@ -189,11 +190,16 @@ REVIEW_COLUMNS = ("id, rating, title, body, display_name, published_at, verified
                   " helpful_count, unhelpful_count, has_photos")
 
 
-def public_photo(settings: Settings, row: Sequence[Any]) -> dict[str, Any]:
-    """An approved photo's links and size, from a `PHOTO_SQL` row (review id first)."""
+def public_photo(settings: Settings, row: Sequence[Any]) -> dict[str, Any] | None:
+    """An approved photo's links and size, from a `PHOTO_SQL` row (review id first).
+
+    None for an imported photo whose link is not an http(s) URL (a row stored before the rule).
+    """
     _, photo_id, source_url, web_name, thumb_name, width, height = row
     if source_url:
-        urls = {"url": source_url, "thumb_url": source_url}
+        if not (link := http_url(source_url)):
+            return None
+        urls = {"url": link, "thumb_url": link}
     else:
         urls = {"url": media_url(settings, web_name),
                 "thumb_url": media_url(settings, thumb_name or web_name)}
@@ -241,7 +247,8 @@ async def _extras(settings: Settings, ids: list[int], with_photos: list[int]
     if with_photos:
         for row in await fetch(PHOTO_SQL.format(ids=marks(len(with_photos))),
                                [*with_photos, PhotoStatus.APPROVED.value]):
-            photos[row[0]].append(public_photo(settings, row))
+            if photo := public_photo(settings, row):
+                photos[row[0]].append(photo)
     for review_id, body, created_at in await fetch(REPLY_SQL.format(ids=marks(len(ids))), [*ids, True]):
         replies[review_id].append({"body": body, "date": _iso(moment(created_at))})
     return photos, replies

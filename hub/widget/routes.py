@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -16,6 +15,7 @@ from starlette.routing import BaseRoute, Route
 from hub.catalog.api import problem
 from hub.config import Settings
 from hub.templating import STATIC_DIR, TEMPLATE_DIR, path_for, render
+from hub.web.safe_json import html_safe_json
 from hub.widget import api
 from hub.widget.api import product_scope
 from hub.widget.demo_store import store_page
@@ -99,7 +99,7 @@ async def widget_jsonld(request: Request) -> Response:
     async def build() -> bytes:
         # The markup names no photos or replies: their reads are skipped.
         page = await list_reviews(settings, scope, ReviewQuery(limit=LATEST_REVIEWS), extras=False)
-        return json.dumps(product_jsonld(scope, page.items), ensure_ascii=False).encode()
+        return html_safe_json(product_jsonld(scope, page.items))
 
     return await cached_response(request, kind="jsonld", scope=scope, key="", build=build,
                                  media_type="application/ld+json")

@@ -26,6 +26,10 @@ CLEAN = "Pitched it in five minutes and it stayed dry through a night of heavy r
 @pytest.mark.parametrize(("raw", "clean"), [
     ("<p>Great <b>tent</b></p><script>alert(1)</script>", "Great tent"),
     ("Fish &amp; chips &lt;3", "Fish & chips <3"),
+    ("Love it &lt;/script&gt;&lt;svg onload=alert(1)&gt;", "Love it"),
+    ("a &amp;lt;b&amp;gt; b", "a &lt;b&gt; b"),
+    ("<\u200bscript>alert(1)<\u200b/script>ok", "ok"),
+    ("x <<b>i>y", "x < i>y"),
     ("bell\x07 and\x00 null\u200b", "bell and null"),
     ("\u201cbest\u201d it\u2019s", "\"best\" it's"),
     ("  lots   of\t spaces \n\n\n\n next  ", "lots of spaces\n\nnext"),

@@ -82,10 +82,11 @@ class Sites(Generic[T]):
 
 
 @contextmanager
-def hub_and_store(settings: Settings, database_url: str,
-                  seed: Callable[[Settings, str], Awaitable[T]]) -> Iterator[Sites[T]]:
+def hub_and_store(settings: Settings, database_url: str, seed: Callable[[Settings, str], Awaitable[T]],
+                  store_page: Callable[[str], bytes] | None = None) -> Iterator[Sites[T]]:
     """The hub with ``seed``'s data (given the settings and the store's origin), and the
-    demo store page as a store would serve it, each on a port of its own.
+    demo store page as a store would serve it (or ``store_page(hub)``, built once the hub
+    answers), each on a port of its own.
 
     The browser tests run once, on SQLite: what they check lives in the page, not in
     the database.
@@ -100,7 +101,8 @@ def hub_and_store(settings: Settings, database_url: str,
         webp(settings.media_dir / name)
     seeded = run_sync(database_url, lambda: seed(settings, store))
     server, thread = _start_hub(settings, hub_port)
-    handler = type("StorePage", (_StorePage,), {"html": httpx.get(hub + STORE_PATH).content})
+    html = store_page(hub) if store_page else httpx.get(hub + STORE_PATH).content
+    handler = type("StorePage", (_StorePage,), {"html": html})
     static = http.server.ThreadingHTTPServer(("127.0.0.1", store_port), handler)
     threading.Thread(target=static.serve_forever, daemon=True).start()
     try:
