@@ -40,6 +40,7 @@ from hub.middleware import SecurityHeadersMiddleware
 from hub.staff import routes as staff_routes
 from hub.templating import STATIC_DIR, render
 from hub.triage import routes as triage_routes
+from hub.web.errors import InvalidInput, invalid_input_problem
 from hub.widget import routes as widget_routes
 from hub.worker import embedded_worker
 
@@ -84,6 +85,15 @@ async def http_error(request: Request, exc: Exception) -> Response:
         )
     context = {"status": exc.status_code, "detail": exc.detail}
     return render(request, "errors/error.html", context, status_code=exc.status_code)
+
+
+async def invalid_input(request: Request, exc: Exception) -> Response:
+    """A bad request value that no route turned into its form again: a 4xx naming the fields."""
+    assert isinstance(exc, InvalidInput)
+    if _wants_json(request):
+        return invalid_input_problem(exc)
+    context = {"status": exc.status, "detail": exc.title, "errors": exc.errors}
+    return render(request, "errors/error.html", context, status_code=exc.status)
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
@@ -172,7 +182,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=all_routes(),
         middleware=_middleware(settings),
-        exception_handlers={HTTPException: http_error, 500: server_error},
+        exception_handlers={HTTPException: http_error, InvalidInput: invalid_input, 500: server_error},
         lifespan=lifespan,
     )
     app.state.settings = settings

@@ -38,7 +38,8 @@ async def check_csrf(request: Request) -> None:
         ("application/x-www-form-urlencoded", "multipart/form-data")
     ):
         sent = str((await request.form()).get(CSRF_FIELD, ""))
-    if not expected or not hmac.compare_digest(str(expected), sent):
+    # Bytes: compare_digest refuses str with non-ASCII characters, which a client may send.
+    if not expected or not hmac.compare_digest(str(expected).encode(), sent.encode()):
         raise HTTPException(403, "The form has expired or did not come from this site. "
                                  "Reload the page and try again.")
 
