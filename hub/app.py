@@ -33,8 +33,8 @@ from hub.db import tortoise_config
 from hub.feedback import photo_routes, survey_routes
 from hub.feedback import routes as feedback_routes
 from hub.invites import routes as invites_routes
+from hub.logredact import describe, redact_path, redacted_traceback
 from hub.logredact import install as install_log_redaction
-from hub.logredact import redact_path
 from hub.mail import routes as mail_routes
 from hub.middleware import SecurityHeadersMiddleware
 from hub.staff import routes as staff_routes
@@ -97,8 +97,9 @@ async def invalid_input(request: Request, exc: Exception) -> Response:
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
-    log.exception("unhandled error on %s %s", request.method, redact_path(request.url.path),
-                  exc_info=exc)
+    # The frames and the error's type, never its message: it may quote request or customer text.
+    log.error("unhandled error on %s %s: %s\n%s", request.method, redact_path(request.url.path),
+              describe(exc), redacted_traceback(exc))
     if _wants_json(request):
         return JSONResponse({"title": "Internal Server Error", "status": 500}, status_code=500,
                             media_type="application/problem+json")

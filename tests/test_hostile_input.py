@@ -118,6 +118,8 @@ class Shop:
     tokens: dict[str, str] = field(default_factory=dict)
     api_key: str = ""
     csrf: str = ""
+    # Fields whose names hold an id (a survey's q<id>, the review form's rating-<product id>).
+    field_names: tuple[str, ...] = ()
 
 
 def _token_of(url: str) -> str:
@@ -162,7 +164,9 @@ async def build_shop(settings: Settings, alice: StaffUser) -> Shop:
                             context={"name": "Dana"}, to=dana.email, customer=dana)
     await ReferralCode.create(customer=dana, code="DANA-1")
     _key, raw_key = await create_api_key("hostile", list(SCOPES))
-    shop = Shop(api_key=raw_key)
+    per_product = ("rating", "title", "body", "name_style", "consent", "photos", "website")
+    shop = Shop(api_key=raw_key,
+                field_names=(f"q{prompt.id}", *(f"{name}-{tent.id}" for name in per_product)))
     shop.path_values.update(
         sku="tent-2p", review_id=str(review.id), case_id=str(case.id), survey_id=str(survey.id),
         question_id=str(question.id), answer_id=str(answer.id), photo_id=str(photo.id),
@@ -294,12 +298,14 @@ async def attack_json(attack: Attack, endpoint: Endpoint, url: str) -> None:
 async def attack_endpoint(attack: Attack, endpoint: Endpoint) -> None:
     for name in PATH_PARAM.findall(endpoint.path):
         for value in HOSTILE:
-            await attack.send(endpoint, fill_path(attack.shop, endpoint, (name, value)), f"{name}={value!r:.20}")
+            url = fill_path(attack.shop, endpoint, (name, value))
+            await attack.send(endpoint, url, f"{name}={value!r:.20}")
     url = fill_path(attack.shop, endpoint)
-    every = (*COMMON_NAMES, *names_of_package(endpoint.module))
+    every = (*COMMON_NAMES, *attack.shop.field_names, *names_of_package(endpoint.module))
     for value in HOSTILE:
         await attack.form(endpoint, url, dict.fromkeys(every, value), f"every field={value!r:.20}")
-    for name in names_read_by(endpoint.module):
+    link_fields = attack.shop.field_names if "{token" in endpoint.path else ()
+    for name in (*names_read_by(endpoint.module), *link_fields):
         for value in SHARP:
             await attack.form(endpoint, url, {name: value}, f"{name}={value!r:.20}")
     if endpoint.method == "POST":

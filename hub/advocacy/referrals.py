@@ -71,7 +71,8 @@ async def attribute_referral(order: Order) -> Referral | None:
     if not order.referral_code:
         return None
     existing = await Referral.get_or_none(order_id=order.id)
-    code = await ReferralCode.get_or_none(code=order.referral_code.strip().upper())
+    wanted = order.referral_code.strip().upper()  # a store's discount code may be no referral code
+    code = await ReferralCode.get_or_none(code=wanted) if fits(ReferralCode, "code", wanted) else None
     if existing or code is None:
         return existing
     outcome = await _outcome(order, code)

@@ -16,6 +16,7 @@ from hub.staff.accounts import audit
 from hub.staff.models import Role, StaffUser
 from hub.triage.models import Case, CaseEvent, CaseStatus, Priority, Resolution
 from hub.triage.webhooks import queue_case_webhook
+from hub.web.params import has_control_characters
 
 MAX_TEXT = 20_000
 DEFAULT_FOLLOW_UP_DAYS = 2
@@ -51,6 +52,8 @@ def _text(form: Mapping[str, str], field: str) -> str:
         raise CaseActionError(field, "write something first")
     if len(text) > MAX_TEXT:
         raise CaseActionError(field, f"keep it under {MAX_TEXT} characters")
+    if has_control_characters(text):
+        raise CaseActionError(field, "must not hold control characters")
     return text
 
 

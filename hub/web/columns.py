@@ -40,5 +40,8 @@ def cut(model: type[Model], name: str, value: str, notes: list[FieldError], path
 
 
 def fits(model: type[Model], name: str, value: str) -> bool:
-    """Whether ``model.name`` could hold ``value``: a longer one names no row, so a lookup can stop."""
-    return len(value) <= column_length(model, name)
+    """Whether ``model.name`` could hold ``value``; one it could not names no row, so a lookup can stop.
+
+    Too long for the column, or holding a NUL byte (PostgreSQL stores none in text).
+    """
+    return len(value) <= column_length(model, name) and "\x00" not in value

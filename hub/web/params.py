@@ -140,6 +140,11 @@ def moment(raw: object, field: str, *, default: datetime | None = None, required
     return _in_years(parsed.astimezone(UTC), parsed.year, field)
 
 
+def has_control_characters(value: str) -> bool:
+    """NUL (which PostgreSQL refuses in text) or another control character but tab and line ends."""
+    return CONTROL.search(value) is not None
+
+
 def text(raw: object, field: str, *, max_length: int = MAX_TEXT, default: str = "",
          required: bool = False, strip: bool = True) -> str:
     """Text of at most ``max_length`` characters, with no NUL or other control character."""
@@ -150,7 +155,7 @@ def text(raw: object, field: str, *, max_length: int = MAX_TEXT, default: str = 
     if not isinstance(raw, str):
         raise InvalidInput.one(field, "must be text")
     value = raw.strip() if strip else raw
-    if CONTROL.search(value):
+    if has_control_characters(value):
         raise InvalidInput.one(field, "must not hold control characters")
     if len(value) > max_length:
         raise InvalidInput.one(field, f"must be at most {max_length} characters")
