@@ -15,6 +15,7 @@ the requests reach the code behind the checks.
 from __future__ import annotations
 
 import copy
+import importlib
 import inspect
 import json
 import re
@@ -102,6 +103,18 @@ def names_read_by(module: str) -> tuple[str, ...]:
     """The parameter names the module (and the package's other modules) read from a mapping."""
     source = inspect.getsource(__import__(module, fromlist=["_"]))
     return tuple(dict.fromkeys(GET_NAME.findall(source)))
+
+
+def actions_of_package(module: str) -> tuple[str, ...]:
+    """Every value of the package's ``ACTIONS`` and ``*_ACTIONS`` constants: what ``{action}`` takes."""
+    package = HUB / Path(*module.split(".")[1:-1])
+    found: list[str] = []
+    for path in sorted(package.glob("*.py")):
+        loaded = importlib.import_module(".".join([*module.split(".")[:-1], path.stem]))
+        for name, value in vars(loaded).items():
+            if name.endswith("ACTIONS") and isinstance(value, dict | tuple | set | frozenset):
+                found.extend(str(action) for action in value)
+    return tuple(dict.fromkeys(found))
 
 
 def names_of_package(module: str) -> tuple[str, ...]:
@@ -300,7 +313,14 @@ async def attack_endpoint(attack: Attack, endpoint: Endpoint) -> None:
         for value in HOSTILE:
             url = fill_path(attack.shop, endpoint, (name, value))
             await attack.send(endpoint, url, f"{name}={value!r:.20}")
-    url = fill_path(attack.shop, endpoint)
+    if "{action" not in endpoint.path:
+        await attack_fields(attack, endpoint, fill_path(attack.shop, endpoint))
+        return
+    for action in actions_of_package(endpoint.module):
+        await attack_fields(attack, endpoint, fill_path(attack.shop, endpoint, ("action", action)))
+
+
+async def attack_fields(attack: Attack, endpoint: Endpoint, url: str) -> None:
     every = (*COMMON_NAMES, *attack.shop.field_names, *names_of_package(endpoint.module))
     for value in HOSTILE:
         await attack.form(endpoint, url, dict.fromkeys(every, value), f"every field={value!r:.20}")
