@@ -33,13 +33,14 @@ from hub.feedback import photo_routes, survey_routes
 from hub.feedback import routes as feedback_routes
 from hub.files import private_database, private_dir
 from hub.invites import routes as invites_routes
+from hub.logredact import describe, redact_path, redacted_traceback
 from hub.logredact import install as install_log_redaction
-from hub.logredact import redact_path
 from hub.mail import routes as mail_routes
 from hub.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from hub.staff import routes as staff_routes
 from hub.templating import STATIC_DIR, render
 from hub.triage import routes as triage_routes
+from hub.web.errors import InvalidInput, invalid_input_problem
 from hub.widget import routes as widget_routes
 from hub.worker import embedded_worker
 
@@ -95,9 +96,19 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return render(request, "errors/error.html", context, status_code=exc.status_code)
 
 
+async def invalid_input(request: Request, exc: Exception) -> Response:
+    """A bad request value that no route turned into its form again: a 4xx naming the fields."""
+    assert isinstance(exc, InvalidInput)
+    if _wants_json(request):
+        return invalid_input_problem(exc)
+    context = {"status": exc.status, "detail": exc.title, "errors": exc.errors}
+    return render(request, "errors/error.html", context, status_code=exc.status)
+
+
 async def server_error(request: Request, exc: Exception) -> Response:
-    log.exception("unhandled error on %s %s", request.method, redact_path(request.url.path),
-                  exc_info=exc)
+    # The frames and the error's type, never its message: it may quote request or customer text.
+    log.error("unhandled error on %s %s: %s\n%s", request.method, redact_path(request.url.path),
+              describe(exc), redacted_traceback(exc))
     if _wants_json(request):
         return JSONResponse({"title": "Internal Server Error", "status": 500}, status_code=500,
                             media_type="application/problem+json")
@@ -183,7 +194,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=all_routes(),
         middleware=_middleware(settings),
-        exception_handlers={HTTPException: http_error, 500: server_error},
+        exception_handlers={HTTPException: http_error, InvalidInput: invalid_input, 500: server_error},
         lifespan=lifespan,
     )
     app.state.settings = settings

@@ -16,6 +16,7 @@ import click
 from hub import db
 from hub.config import Settings, SettingsError, load_settings
 from hub.files import private_dir, write_private
+from hub.logredact import install as install_log_redaction
 
 T = TypeVar("T")
 DEMO_ADMIN = "admin@example.com"
@@ -45,6 +46,7 @@ def run_with_db(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
 def main() -> None:
     """Feedback Hub: reviews, surveys, triage and advocates for an online brand."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    install_log_redaction()  # the worker and the commands log tracebacks without customer text
 
 
 @main.command()

@@ -16,16 +16,19 @@ import secrets
 import signal
 import socket
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from hub.config import Settings
 from hub.files import private_dir
+from hub.logredact import describe, redacted_traceback
 
 log = logging.getLogger("hub.worker")
 
 Job = Callable[..., Awaitable[int]]
+Row = TypeVar("Row")
 
 # Order matters: jobs that put mail into the outbox run before the sender drains it.
 JOBS: dict[str, str] = {
@@ -42,6 +45,28 @@ JOBS: dict[str, str] = {
     "mail": "hub.mail.sender:send_due",
 }
 PAUSE_SECONDS = 5.0
+
+
+async def each_row(job: str, rows: Iterable[Row], work: Callable[[Row], Awaitable[int]]) -> int:
+    """Run ``work`` on each row of a batch and add up what it did; a row that fails is skipped.
+
+    The skip is logged with the row's id and the error's type and place, never its message
+    or the row's text (a database error quotes the values it refused), and the rest of the
+    batch goes on. A job that claims rows leaves the claim to time out, so the row is tried
+    again later.
+    """
+    done = 0
+    for row in rows:
+        try:
+            done += await work(row)
+        except Exception as error:
+            log.warning("worker: %s skipped %s: %s", job, _row_id(row), describe(error))
+    return done
+
+
+def _row_id(row: object) -> str:
+    row_id = getattr(row, "id", row)
+    return f"{type(row).__name__.lower()} {row_id}" if row_id is not row else f"row {row_id}"
 
 
 def make_worker_id() -> str:
@@ -94,8 +119,8 @@ async def run_once(settings: Settings, now: datetime | None = None,
             continue
         try:
             counts[name] = await _run_job(name, job, settings, now or datetime.now(UTC), stop)
-        except Exception:
-            log.exception("worker: job %s failed", name)
+        except Exception as error:
+            log.error("worker: job %s failed: %s\n%s", name, describe(error), redacted_traceback(error))
             counts[name] = 0
     return counts
 

@@ -1,16 +1,21 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime
 
 import pytest
 from click.testing import CliRunner
+from tortoise import connections
 
 from hub import db as hub_db
+from hub.catalog.ingest import ingest_order
 from hub.cli import main
 from hub.config import Settings
+from hub.invites.jobs import send_due_invitations
 from hub.mail.models import OutboxMessage
 from hub.worker import JOBS, embedded_worker, run_forever, run_once
+from tests.invites.conftest import SHIPPED, dana_order
 from tests.mail.conftest import queue_message
 
 
@@ -89,3 +94,29 @@ def test_the_worker_command_names_a_bad_setting() -> None:
     result = CliRunner().invoke(main, ["worker", "--once"], env={"HUB_SMTP_TLS": "maybe"})
     assert result.exit_code == 1
     assert "HUB_SMTP_TLS='maybe' is not valid" in result.output
+
+
+async def test_a_bad_row_is_skipped_with_its_reason_and_the_rest_of_the_batch_goes_on(
+        settings: Settings, db: str, caplog: pytest.LogCaptureFixture) -> None:
+    if not settings.database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL's columns cannot hold the bad row; SQLite kept it from before the checks")
+    await ingest_order(settings, dana_order("1001"))
+    await ingest_order(settings, dana_order("1002", email="erin@example.com"))
+    too_long = "erin.o.the.very.long." * 14 + "@example.com"  # 306 characters, past to_address
+    await connections.get("default").execute_query(
+        "UPDATE customer SET email = ? WHERE email = ?", [too_long, "erin@example.com"])
+    with caplog.at_level(logging.WARNING):
+        sent = await send_due_invitations(settings, SHIPPED + settings.invite_delay)
+    assert sent == 1
+    assert [m.to_address for m in await OutboxMessage.all()] == ["dana@example.com"]
+    assert "worker: invitation skipped row" in caplog.text and "ValidationError (to_address)" in caplog.text
+    assert "erin" not in caplog.text
+
+
+async def test_a_subject_too_long_for_its_column_is_cut_and_the_mail_queued(
+        settings: Settings, db: str) -> None:
+    long_brand = settings.with_overrides(brand_name="Acme " * 60)
+    await ingest_order(long_brand, dana_order("1001"))
+    assert await send_due_invitations(long_brand, SHIPPED + long_brand.invite_delay) == 1
+    message = await OutboxMessage.get()
+    assert len(message.subject) == 255 and message.subject.startswith("Dana, how was your order from Acme")

@@ -8,9 +8,9 @@ from starlette.routing import Route
 
 from hub.admin.audit import PAGE_SIZE, audit_page
 from hub.admin.dashboard import load_dashboard
-from hub.convertors import whole_number
 from hub.staff.web import require_staff
 from hub.templating import render
+from hub.web.params import identifier
 
 
 @require_staff()
@@ -20,8 +20,7 @@ async def dashboard(request: Request) -> Response:
 
 @require_staff("admin")
 async def audit_log(request: Request) -> Response:
-    before = request.query_params.get("before", "")
-    entries = await audit_page(whole_number(before))
+    entries = await audit_page(identifier(request.query_params.get("before"), "before"))
     more = len(entries) == PAGE_SIZE
     return render(request, "admin/audit.html", {"entries": entries, "more": more})
 

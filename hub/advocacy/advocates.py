@@ -12,6 +12,7 @@ from hub.advocacy.models import Award
 from hub.advocacy.movement import STAGES
 from hub.catalog.models import Customer
 from hub.feedback.models import Review
+from hub.web.params import choice, flag, whole
 
 PAGE_SIZE = 100
 DEFAULT_STAGES = ("advocate", "loyal")
@@ -25,12 +26,10 @@ class CandidateFilters:
 
     @classmethod
     def parse(cls, params: Mapping[str, str]) -> CandidateFilters:
-        stage = params.get("stage", "")
-        score = params.get("min_score", "")
         return cls(
-            stage=stage if stage in STAGES else "",
-            min_score=max(0, min(int(score), 100)) if score.isdigit() else 0,
-            has_photos=params.get("has_photos", "") in ("1", "on", "true"),
+            stage=choice(params.get("stage"), "stage", STAGES) or "",
+            min_score=whole(params.get("min_score"), "min_score", high=100) or 0,
+            has_photos=flag(params.get("has_photos"), "has_photos"),
         )
 
 

@@ -6,23 +6,17 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 
 from hub.advocacy.retention import Period
-from hub.catalog.schema import FieldError
+from hub.web.errors import FieldError, InvalidInput
+from hub.web.params import day
 
-
-class BadParams(ValueError):
-    def __init__(self, errors: list[FieldError]) -> None:
-        super().__init__("; ".join(f"{e.path}: {e.reason}" for e in errors))
-        self.errors = errors
+BadParams = InvalidInput
 
 
 def _day(params: Mapping[str, str], name: str, default: date) -> tuple[date, FieldError | None]:
-    raw = params.get(name, "").strip()
-    if not raw:
-        return default, None
     try:
-        return date.fromisoformat(raw), None
-    except ValueError:
-        return default, FieldError(name, "must be a date as YYYY-MM-DD")
+        return day(params.get(name), name, default=default) or default, None
+    except InvalidInput as error:
+        return default, error.errors[0]
 
 
 def period_from(params: Mapping[str, str], today: date, default_days: int,

@@ -21,15 +21,12 @@ from hub.mail.outbox import enqueue
 from hub.staff.accounts import audit
 from hub.staff.models import StaffUser
 from hub.urls import external_url
+from hub.web.errors import InvalidInput
 
 MAX_POINTS = 10_000
 
 
-class RecognitionError(ValueError):
-    def __init__(self, field_name: str, reason: str) -> None:
-        super().__init__(f"{field_name}: {reason}")
-        self.field = field_name
-        self.reason = reason
+RecognitionError = InvalidInput  # the one (field, reason) error; the page reads .field and .reason
 
 
 @dataclass
@@ -40,11 +37,11 @@ class RecognitionResult:
 
 def check_request(customer_ids: list[int], badge: str, points: int) -> None:
     if not customer_ids:
-        raise RecognitionError("customers", "pick at least one customer")
+        raise RecognitionError.one("customers", "pick at least one customer")
     if badge not in BADGES:
-        raise RecognitionError("badge", "pick one of the badges")
+        raise RecognitionError.one("badge", "pick one of the badges")
     if not 0 <= points <= MAX_POINTS:
-        raise RecognitionError("points", f"must be between 0 and {MAX_POINTS}")
+        raise RecognitionError.one("points", f"must be between 0 and {MAX_POINTS}")
 
 
 async def recognise(settings: Settings, customer_ids: list[int], badge: str, points: int,

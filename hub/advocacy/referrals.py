@@ -14,6 +14,7 @@ from hub.advocacy.facts import as_decimal
 from hub.advocacy.models import PointsEntry, Referral, ReferralCode
 from hub.advocacy.sql import fetch, month_of
 from hub.catalog.models import Customer, Order
+from hub.web.columns import fits
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 REFERRAL_POINTS = 50
@@ -47,6 +48,8 @@ async def record_visit(code: str) -> bool:
     """Count a visit of ``/ref/<code>``; False when there is no such code."""
     from tortoise.expressions import F
 
+    if not fits(ReferralCode, "code", code):
+        return False
     return await ReferralCode.filter(code=code).update(visits=F("visits") + 1) > 0
 
 
@@ -68,7 +71,8 @@ async def attribute_referral(order: Order) -> Referral | None:
     if not order.referral_code:
         return None
     existing = await Referral.get_or_none(order_id=order.id)
-    code = await ReferralCode.get_or_none(code=order.referral_code.strip().upper())
+    wanted = order.referral_code.strip().upper()  # a store's discount code may be no referral code
+    code = await ReferralCode.get_or_none(code=wanted) if fits(ReferralCode, "code", wanted) else None
     if existing or code is None:
         return existing
     outcome = await _outcome(order, code)

@@ -23,6 +23,7 @@ from hub.catalog.api import problem, require_scope
 from hub.staff.models import Role
 from hub.staff.web import require_staff, staff
 from hub.templating import render
+from hub.web.params import identifiers, text, whole
 
 MOVEMENT_DAYS = 90
 RETENTION_DAYS = 365
@@ -67,11 +68,11 @@ async def advocates(request: Request) -> Response:
 @require_staff(Role.MODERATOR)
 async def advocates_recognise(request: Request) -> Response:
     form = await request.form()
-    ids = [int(v) for v in form.getlist("customer") if isinstance(v, str) and v.isdigit()]
-    points = str(form.get("points", "0"))
     try:
-        result = await recognise(request.app.state.settings, ids, str(form.get("badge", "")),
-                                 int(points) if points.isdigit() else -1, staff(request),
+        ids = identifiers(form.getlist("customer"), "customers")
+        points = whole(form.get("points"), "points", default=0) or 0
+        badge = text(form.get("badge"), "badge", max_length=64)
+        result = await recognise(request.app.state.settings, ids, badge, points, staff(request),
                                  datetime.now(UTC))
     except RecognitionError as error:
         return await _advocates(request, error, status_code=422)

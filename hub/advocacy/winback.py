@@ -14,6 +14,7 @@ from hub.advocacy.models import Stage, WinBack
 from hub.catalog.models import Customer, MailKind, Order
 from hub.config import Settings
 from hub.mail.outbox import enqueue
+from hub.worker import each_row
 
 QUIET_PERIOD = timedelta(days=180)
 WIN_WINDOW = timedelta(days=30)
@@ -46,10 +47,11 @@ async def send_win_back(settings: Settings, customer: Customer, now: datetime) -
 
 async def send_win_backs(settings: Settings, now: datetime) -> int:
     """Worker job: queue the win-back mail of every customer due one."""
-    sent = 0
-    for customer in await due_customers(now):
-        sent += await send_win_back(settings, customer, now)
-    return sent
+
+    async def send(customer: Customer) -> int:
+        return int(await send_win_back(settings, customer, now))
+
+    return await each_row("win_backs", await due_customers(now), send)
 
 
 async def attribute_win_backs(settings: Settings, now: datetime) -> int:

@@ -12,12 +12,11 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from hub.catalog.schema import FieldError
 from hub.staff.apikeys import find_api_key
 from hub.staff.models import ApiKey
+from hub.web.errors import FieldError, problem
 
 Endpoint = Callable[[Request], Awaitable[Response]]
-PROBLEM = "application/problem+json"
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="feedback-hub"'}
 
 
@@ -46,13 +45,6 @@ def require_scope(scope: str) -> Callable[[Endpoint], Endpoint]:
         return wrapper
 
     return decorate
-
-
-def problem(status: int, title: str, errors: list[FieldError] | None = None) -> JSONResponse:
-    body: dict[str, Any] = {"title": title, "status": status}
-    if errors is not None:
-        body["errors"] = [error.as_dict() for error in errors]
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 
 class BadBody(ValueError):

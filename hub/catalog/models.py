@@ -111,7 +111,8 @@ class Order(Model):
     delivered_at = fields.DatetimeField(null=True)
     cancelled_at = fields.DatetimeField(null=True)
     refunded_at = fields.DatetimeField(null=True)
-    referral_code = fields.CharField(max_length=64, null=True, db_index=True)
+    # Shopify discount codes run to 255 characters.
+    referral_code = fields.CharField(max_length=255, null=True, db_index=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

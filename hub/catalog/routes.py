@@ -10,6 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
+from tortoise.exceptions import IntegrityError, ValidationError
 
 from hub.catalog import shopify, woocommerce
 from hub.catalog.api import BadBody, invalid_body, json_body, parse_json, problem, require_scope
@@ -65,11 +66,18 @@ async def _webhook(request: Request, source: OrderSource, delivery_id: str | Non
         return JSONResponse({"status": "skipped",
                              "errors": [e.as_dict() for e in error.errors]})
     if order.notes:
-        log.warning("%s order taken without its bad links: %s", source.value,
-                    [note.path for note in order.notes])
-    outcome = await ingest_webhook(request.app.state.settings, source.value, delivery_id, order)
-    body = outcome.as_dict() if outcome else {"status": "duplicate"}
-    return JSONResponse({**body, "notes": [note.as_dict() for note in order.notes]} if order.notes else body)
+        log.warning("%s order %s stored cut: %s", source.value, order.external_id,
+                    [str(note) for note in order.notes])
+    try:
+        outcome = await ingest_webhook(request.app.state.settings, source.value, delivery_id, order)
+    except (ValidationError, IntegrityError) as error:
+        # A row the database refused is not cured by a retry: answer 2xx with the reason.
+        log.warning("%s order %s skipped: %s", source.value, order.external_id, type(error).__name__)
+        return JSONResponse({"status": "skipped", "errors": [{"path": "", "reason": "not storable"}]})
+    body: dict[str, Any] = outcome.as_dict() if outcome else {"status": "duplicate"}
+    if order.notes:
+        body["notes"] = [note.as_dict() for note in order.notes]
+    return JSONResponse(body)
 
 
 async def shopify_webhook(request: Request) -> Response:

@@ -7,36 +7,30 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
+from tortoise.models import Model
+
+from hub.catalog.models import Customer, Order, Product
+from hub.web import params
+from hub.web.columns import column_length, cut
+from hub.web.errors import FieldError, InvalidInput
 from hub.web.safe_urls import url_refusal
 
 MAX_LINES = 500
 MAX_QUANTITY = 1_000_000
 MAX_PRICE = Decimal("9999999999.99")
-MAX_URL = 1000  # Product.url and Product.image_url
 CENT = Decimal("0.01")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")
+T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class FieldError:
-    path: str
-    reason: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {"path": self.path, "reason": self.reason}
-
-
-class InvalidOrder(ValueError):
-    def __init__(self, errors: list[FieldError]) -> None:
-        super().__init__("; ".join(f"{e.path}: {e.reason}" for e in errors))
-        self.errors = errors
+InvalidOrder = InvalidInput  # the one (field, reason) error type, under the name ingest reads
 
 
 @dataclass(frozen=True)
@@ -69,7 +63,7 @@ class OrderIn:
     delivered_at: datetime | None = None
     cancelled_at: datetime | None = None
     referral_code: str | None = None
-    # What was dropped rather than refused (a webhook's bad link), to report back.
+    # What was cut, left out or dropped (webhooks only): path and what happened.
     notes: tuple[FieldError, ...] = ()
 
     @property
@@ -86,11 +80,15 @@ def normalise_email(raw: str) -> str:
 
 @dataclass
 class _Reader:
-    """Reads fields of one mapping, collecting errors instead of stopping at the first."""
+    """Reads fields of one mapping, collecting errors instead of stopping at the first.
 
+    With ``cut`` (a store's webhook, which must not be refused for a long name) text
+    that only names something is cut to its column and the cut noted; ids, addresses
+    and links are never cut: a cut one would name another row or page.
+    """
+
+    cut: bool = False
     errors: list[FieldError] = field(default_factory=list)
-    # Store webhooks: a bad link is dropped with a note rather than the whole order refused.
-    lenient_urls: bool = False
     notes: list[FieldError] = field(default_factory=list)
 
     def fail(self, path: str, reason: str) -> None:
@@ -102,30 +100,35 @@ class _Reader:
         self.fail(path, "must be an object")
         return {}
 
-    def text(self, data: Mapping[str, Any], key: str, path: str, *, required: bool = False,
-             max_length: int = 255) -> str:
+    def _read(self, parse: Callable[..., T | None], value: Any, path: str, fallback: T, **options: Any) -> T:
+        try:
+            found = parse(value, path, **options)
+        except InvalidInput as error:
+            self.errors.extend(error.errors)
+            return fallback
+        return fallback if found is None else found
+
+    def text(self, data: Mapping[str, Any], key: str, path: str, column: tuple[type[Model], str], *,
+             required: bool = False, cuttable: bool = False) -> str:
         value = data.get(key)
         if isinstance(value, int | Decimal) and not isinstance(value, bool):
             value = str(value)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.fail(path, "is required")
-            return ""
-        if not isinstance(value, str):
-            self.fail(path, "must be a string")
-            return ""
-        if len(value.strip()) > max_length:
-            self.fail(path, f"must be at most {max_length} characters")
-            return ""
-        return value.strip()
+        if self.cut and cuttable and isinstance(value, str):
+            value = cut(*column, value.strip(), self.notes, path)
+        length = column_length(*column)
+        return self._read(params.text, value, path, "", max_length=length, required=required)
 
-    def url(self, data: Mapping[str, Any], key: str, path: str) -> str:
-        """An optional http(s) link; another one is refused, or dropped with a note if lenient."""
-        value = self.text(data, key, path, max_length=MAX_URL)
-        reason = url_refusal(value) if value else None
+    def link(self, data: Mapping[str, Any], key: str, path: str, column: tuple[type[Model], str]) -> str:
+        """An optional http(s) link; from a webhook, a bad or too long one is left out with a note."""
+        value, length = data.get(key), column_length(*column)
+        if self.cut and isinstance(value, str) and len(value.strip()) > length:
+            self.notes.append(FieldError(path, f"was left out: longer than {length} characters"))
+            return ""
+        text = self.text(data, key, path, column)
+        reason = url_refusal(text) if text else None
         if reason is None:
-            return value
-        if self.lenient_urls:
+            return text
+        if self.cut:
             self.notes.append(FieldError(path, f"{reason}; not stored"))
         else:
             self.fail(path, reason)
@@ -133,17 +136,7 @@ class _Reader:
 
     def moment(self, data: Mapping[str, Any], key: str, path: str, *, required: bool = False
                ) -> datetime | None:
-        value = data.get(key)
-        if value is None or value == "":
-            if required:
-                self.fail(path, "is required")
-            return None
-        try:
-            parsed = datetime.fromisoformat(str(value).strip())
-        except ValueError:
-            self.fail(path, "must be an ISO 8601 date and time, e.g. 2025-03-01T12:00:00Z")
-            return None
-        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+        return self._read(params.moment, data.get(key), path, None, required=required)
 
     def money(self, data: Mapping[str, Any], key: str, path: str) -> Decimal:
         value = data.get(key)
@@ -162,34 +155,27 @@ class _Reader:
         return amount.quantize(CENT)
 
     def quantity(self, data: Mapping[str, Any], key: str, path: str) -> int:
-        value = data.get(key, 1)
-        if isinstance(value, str) and value.strip().isdigit():
-            value = int(value)
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(path, "must be a whole number")
-            return 0
-        if not 1 <= value <= MAX_QUANTITY:
-            self.fail(path, f"must be from 1 to {MAX_QUANTITY}")
-        return value
+        return self._read(params.whole, data.get(key), path, 0, low=1, high=MAX_QUANTITY, default=1)
 
 
 def _customer(reader: _Reader, data: Mapping[str, Any]) -> CustomerIn:
-    email = normalise_email(reader.text(data, "email", "customer/email", required=True,
-                                        max_length=254))
+    email = normalise_email(reader.text(data, "email", "customer/email", (Customer, "email"), required=True))
     if email and not EMAIL_PATTERN.match(email):
         reader.fail("customer/email", "is not an email address")
-    name = reader.text(data, "name", "customer/name", max_length=200)
-    external_id = reader.text(data, "id", "customer/id", max_length=64) or None
+    name = reader.text(data, "name", "customer/name", (Customer, "name"), cuttable=True)
+    external_id = reader.text(data, "id", "customer/id", (Customer, "external_id")) or None
     return CustomerIn(email=email, name=name, external_id=external_id)
 
 
 def _line(reader: _Reader, data: Mapping[str, Any], path: str) -> LineIn:
     product = reader.mapping(data.get("product"), f"{path}/product")
     return LineIn(
-        product_id=reader.text(product, "id", f"{path}/product/id", required=True, max_length=64),
-        product_name=reader.text(product, "name", f"{path}/product/name", required=True),
-        product_url=reader.url(product, "url", f"{path}/product/url"),
-        product_image_url=reader.url(product, "image_url", f"{path}/product/image_url"),
+        product_id=reader.text(product, "id", f"{path}/product/id", (Product, "external_id"), required=True),
+        product_name=reader.text(product, "name", f"{path}/product/name", (Product, "name"), required=True,
+                                 cuttable=True),
+        product_url=reader.link(product, "url", f"{path}/product/url", (Product, "url")),
+        product_image_url=reader.link(product, "image_url", f"{path}/product/image_url",
+                                      (Product, "image_url")),
         quantity=reader.quantity(data, "quantity", f"{path}/quantity"),
         price=reader.money(data, "price", f"{path}/price"),
     )
@@ -222,23 +208,23 @@ def merge_lines(lines: list[LineIn]) -> tuple[LineIn, ...]:
 
 
 def _currency(reader: _Reader, data: Mapping[str, Any]) -> str:
-    currency = reader.text(data, "currency", "currency", max_length=3).upper() or "USD"
+    currency = reader.text(data, "currency", "currency", (Order, "currency")).upper() or "USD"
     if not CURRENCY_PATTERN.match(currency):
         reader.fail("currency", "must be a three-letter ISO 4217 code, e.g. USD")
     return currency
 
 
-def parse_order(data: Any, source: str, *, lenient_urls: bool = False) -> OrderIn:
+def parse_order(data: Any, source: str, *, cut: bool = False) -> OrderIn:
     """The order in ``data``, or ``InvalidOrder`` naming each bad field and why.
 
-    With ``lenient_urls`` (store webhooks) a link that is not http(s) is left empty and
-    named in ``OrderIn.notes`` instead.
+    With ``cut`` (webhooks), names too long for their columns are cut and the order's
+    ``notes`` say which.
     """
-    reader = _Reader(lenient_urls=lenient_urls)
+    reader = _Reader(cut=cut)
     data = reader.mapping(data, "/")
     order = OrderIn(
         source=source,
-        external_id=reader.text(data, "id", "id", required=True, max_length=64),
+        external_id=reader.text(data, "id", "id", (Order, "external_id"), required=True),
         customer=_customer(reader, reader.mapping(data.get("customer"), "customer")),
         currency=_currency(reader, data),
         placed_at=reader.moment(data, "placed_at", "placed_at", required=True)
@@ -246,7 +232,8 @@ def parse_order(data: Any, source: str, *, lenient_urls: bool = False) -> OrderI
         fulfilled_at=reader.moment(data, "fulfilled_at", "fulfilled_at"),
         delivered_at=reader.moment(data, "delivered_at", "delivered_at"),
         cancelled_at=reader.moment(data, "cancelled_at", "cancelled_at"),
-        referral_code=reader.text(data, "referral_code", "referral_code", max_length=64) or None,
+        referral_code=reader.text(data, "referral_code", "referral_code", (Order, "referral_code"),
+                                  cuttable=True) or None,
         total=reader.money(data, "total", "total") if data.get("total") is not None else None,
         lines=_lines(reader, data.get("lines")),
         notes=tuple(reader.notes),

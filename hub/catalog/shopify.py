@@ -6,7 +6,7 @@ import base64
 import hashlib
 import hmac
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from hub.catalog.models import OrderSource
@@ -31,9 +31,19 @@ def _text(value: Any) -> str | None:
     return None if value is None or value == "" else str(value)
 
 
+def as_object(value: Any) -> Mapping[str, Any]:
+    """A store's JSON object, or an empty one where it sent another shape: its fields go missing."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def as_objects(value: Any) -> list[Mapping[str, Any]]:
+    """The objects of a store's JSON list; anything else in it (or no list) is left out."""
+    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
+
+
 def _customer(payload: Mapping[str, Any]) -> dict[str, Any]:
-    customer = payload.get("customer") or {}
-    address = payload.get("billing_address") or payload.get("shipping_address") or {}
+    customer = as_object(payload.get("customer"))
+    address = as_object(payload.get("billing_address")) or as_object(payload.get("shipping_address"))
     first = customer.get("first_name") or address.get("first_name") or ""
     last = customer.get("last_name") or address.get("last_name") or ""
     email = payload.get("email") or payload.get("contact_email") or customer.get("email")
@@ -58,7 +68,7 @@ def _line(item: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _shipped(payload: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    return [f for f in payload.get("fulfillments") or [] if f.get("status") == "success"]
+    return [f for f in as_objects(payload.get("fulfillments")) if f.get("status") == "success"]
 
 
 def _fulfilled_at(payload: Mapping[str, Any], topic: str) -> str | None:
@@ -79,22 +89,23 @@ def _latest(times: list[Any]) -> str | None:
     parsed = []
     for text in times:
         try:
-            parsed.append((datetime.fromisoformat(str(text)), str(text)))
+            moment = datetime.fromisoformat(str(text))
         except ValueError:
             continue
+        parsed.append((moment if moment.tzinfo else moment.replace(tzinfo=UTC), str(text)))
     return max(parsed)[1] if parsed else None
 
 
 def _referral_code(payload: Mapping[str, Any]) -> str | None:
-    codes = [d.get("code") for d in payload.get("discount_codes") or [] if d.get("code")]
+    codes = [d.get("code") for d in as_objects(payload.get("discount_codes")) if d.get("code")]
     return codes[0] if codes else None
 
 
 def to_order(payload: Any, topic: str) -> OrderIn:
     """Shopify's order JSON as an ``OrderIn``; ``InvalidOrder`` names Shopify's gaps."""
     if not isinstance(payload, Mapping):
-        return parse_order(payload, OrderSource.SHOPIFY.value, lenient_urls=True)
-    items = [item for item in payload.get("line_items") or [] if _product_id(item)]
+        return parse_order(payload, OrderSource.SHOPIFY.value, cut=True)
+    items = [item for item in as_objects(payload.get("line_items")) if _product_id(item)]
     return parse_order({
         "id": _text(payload.get("id")),
         "customer": _customer(payload),
@@ -106,4 +117,4 @@ def to_order(payload: Any, topic: str) -> OrderIn:
         "referral_code": _referral_code(payload),
         "total": payload.get("total_price"),
         "lines": [_line(item) for item in items],
-    }, OrderSource.SHOPIFY.value, lenient_urls=True)
+    }, OrderSource.SHOPIFY.value, cut=True)

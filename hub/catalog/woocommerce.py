@@ -9,7 +9,7 @@ from typing import Any
 
 from hub.catalog.models import OrderSource
 from hub.catalog.schema import CENT, OrderIn, parse_order
-from hub.catalog.shopify import signature_matches
+from hub.catalog.shopify import as_object, as_objects, signature_matches
 
 ORDER_TOPICS = frozenset({"order.created", "order.updated"})
 CANCELLED_STATUSES = frozenset({"cancelled", "refunded", "failed"})
@@ -27,18 +27,18 @@ def _text(value: Any) -> str | None:
 
 
 def _customer(payload: Mapping[str, Any]) -> dict[str, Any]:
-    billing = payload.get("billing") or {}
+    billing = as_object(payload.get("billing"))
     name = f"{billing.get('first_name') or ''} {billing.get('last_name') or ''}".strip()
     return {"email": billing.get("email"), "name": name, "id": _text(payload.get("customer_id"))}
 
 
 def _line(item: Mapping[str, Any]) -> dict[str, Any]:
-    image = item.get("image") or {}
+    image = as_object(item.get("image"))
     product: dict[str, Any] = {
         "id": _text(item.get("product_id")) or _text(item.get("sku")),
         "name": html.unescape(str(item.get("name") or "")),
     }
-    if isinstance(image, Mapping) and image.get("src"):
+    if image.get("src"):
         product["image_url"] = image["src"]
     return {"product": product, "quantity": item.get("quantity"), "price": _price(item)}
 
@@ -58,20 +58,20 @@ def _fulfilled_at(payload: Mapping[str, Any]) -> str | None:
 
 
 def _cancelled_at(payload: Mapping[str, Any]) -> str | None:
-    if payload.get("status") not in CANCELLED_STATUSES:
+    if str(payload.get("status")) not in CANCELLED_STATUSES:
         return None
     return payload.get("date_modified_gmt") or payload.get("date_created_gmt")
 
 
 def _referral_code(payload: Mapping[str, Any]) -> str | None:
-    codes = [c.get("code") for c in payload.get("coupon_lines") or [] if c.get("code")]
+    codes = [c.get("code") for c in as_objects(payload.get("coupon_lines")) if c.get("code")]
     return codes[0] if codes else None
 
 
 def to_order(payload: Any) -> OrderIn:
     """WooCommerce's order JSON (REST API v3 shape) as an ``OrderIn``."""
     if not isinstance(payload, Mapping):
-        return parse_order(payload, OrderSource.WOOCOMMERCE.value, lenient_urls=True)
+        return parse_order(payload, OrderSource.WOOCOMMERCE.value, cut=True)
     return parse_order({
         "id": _text(payload.get("id")),
         "customer": _customer(payload),
@@ -81,5 +81,5 @@ def to_order(payload: Any) -> OrderIn:
         "cancelled_at": _cancelled_at(payload),
         "referral_code": _referral_code(payload),
         "total": payload.get("total"),
-        "lines": [_line(item) for item in payload.get("line_items") or []],
-    }, OrderSource.WOOCOMMERCE.value, lenient_urls=True)
+        "lines": [_line(item) for item in as_objects(payload.get("line_items"))],
+    }, OrderSource.WOOCOMMERCE.value, cut=True)

@@ -18,10 +18,10 @@ from starlette.routing import BaseRoute, Route
 from hub.community.answers import answer_as_brand
 from hub.community.moderation import ACTIONS, moderate_answer, moderate_question, moderation_queue
 from hub.community.profiles import profile_page, withdraw_profile
-from hub.convertors import whole_number
 from hub.feedback.normalise import SubmissionError
 from hub.staff.web import require_staff, staff
 from hub.templating import render
+from hub.web.params import identifier, whole
 
 
 def _is_htmx(request: Request) -> bool:
@@ -86,10 +86,10 @@ async def brand_answer(request: Request) -> Response:
 
 @require_staff("moderator")
 async def contributor_list(request: Request) -> Response:
-    page = whole_number(request.query_params.get("page", "")) or 1
+    page = whole(request.query_params.get("page"), "page", low=1, default=1) or 1
     rows, more = await profile_page(page)
     context = {"rows": rows, "page": page, "more": more,
-               "withdrawn": whole_number(request.query_params.get("withdrawn", ""))}
+               "withdrawn": identifier(request.query_params.get("withdrawn"), "withdrawn")}
     return render(request, "community/admin_contributors.html", context)
 
 

@@ -8,7 +8,7 @@ from starlette.responses import JSONResponse, Response
 
 from hub.catalog.api import problem
 from hub.catalog.schema import FieldError
-from hub.convertors import whole_number
+from hub.web.params import whole
 from hub.widget.http import cors_headers, fragment_policy, preflight_headers
 
 # Opting out, a new answer or a moderation shows at once: browsers revalidate every time.
@@ -38,5 +38,5 @@ def preflight(request: Request) -> Response:
     return Response(status_code=204, headers=preflight_headers(request, "GET, POST, OPTIONS"))
 
 
-def limit_param(params: QueryParams, default: int) -> int:
-    return whole_number(params.get("limit", "")) or default
+def limit_param(params: QueryParams, default: int, high: int = 100) -> int:
+    return whole(params.get("limit"), "limit", low=1, high=high, default=default) or default

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import cast
 
 from hub.community.asking import ask_buyers_of, claim_question, notify_asker
 from hub.community.models import Question
 from hub.config import Settings
 from hub.feedback.models import ReviewStatus
+from hub.worker import each_row
 
 PUBLISHED = ReviewStatus.PUBLISHED.value
 BATCH = 50
@@ -19,20 +21,23 @@ async def ask_buyers(settings: Settings, now: datetime) -> int:
     """Mail up to five past buyers for each newly published question; returns mails queued."""
     ids = await (Question.filter(status=PUBLISHED, buyers_asked_at=None, published_at__gte=now - NEW_FOR)
                  .order_by("published_at", "id").limit(BATCH).values_list("id", flat=True))
-    queued = 0
-    for question_id in ids:
-        if await claim_question(int(question_id), now):  # type: ignore[call-overload]
-            question = await Question.get(id=question_id)
-            queued += await ask_buyers_of(settings, question, now)
-    return queued
+
+    async def ask(question_id: int) -> int:
+        if not await claim_question(question_id, now):
+            return 0
+        return await ask_buyers_of(settings, await Question.get(id=question_id), now)
+
+    return await each_row("ask_buyers", cast(list[int], ids), ask)
 
 
 async def notify_askers(settings: Settings, now: datetime) -> int:
     """Mail each asker once, when the first answer to their question is published."""
     ids = await (Question.filter(status=PUBLISHED, asker_notified_at=None, answers__status=PUBLISHED)
                  .distinct().limit(BATCH).values_list("id", flat=True))
-    sent = 0
-    for question_id in ids:
-        if await Question.filter(id=question_id, asker_notified_at=None).update(asker_notified_at=now):
-            sent += await notify_asker(settings, await Question.get(id=question_id))
-    return sent
+
+    async def notify(question_id: int) -> int:
+        if not await Question.filter(id=question_id, asker_notified_at=None).update(asker_notified_at=now):
+            return 0
+        return int(await notify_asker(settings, await Question.get(id=question_id)))
+
+    return await each_row("notify_askers", cast(list[int], ids), notify)

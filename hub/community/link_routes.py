@@ -19,6 +19,7 @@ from hub.feedback.photos import ACCEPT_ATTRIBUTE, PhotoRejected, PhotoUpload
 from hub.invites.links import LinkError
 from hub.staff.web import check_csrf, csrf_protect
 from hub.templating import render
+from hub.web.params import identifier
 
 GONE = "This link has expired or is not valid any more."
 
@@ -79,7 +80,7 @@ async def share_submit(request: Request) -> Response:
     errors: dict[str, str] = {}
     try:
         await share_photo(request.app.state.settings, visit,
-                          product_id=int(product) if product.isdigit() else None,
+                          product_id=identifier(product, "product"),
                           upload=upload, consent=consent, now=datetime.now(UTC))
     except SubmissionError as error:
         errors = {error.field: error.reason}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hub.catalog.models import OrderLine, Product, ProductGroup, plausible_external_id
+from hub.web.columns import fits
 
 
 async def product_for(sku: str) -> Product | None:
@@ -20,7 +21,7 @@ async def variant_ids(product: Product) -> list[int]:
 
 
 async def group_ids(key: str) -> list[int] | None:
-    group = await ProductGroup.get_or_none(key=key)
+    group = await ProductGroup.get_or_none(key=key) if fits(ProductGroup, "key", key) else None
     if group is None:
         return None
     ids = await Product.filter(group_id=group.id).values_list("id", flat=True)

@@ -26,6 +26,7 @@ from hub.mail.models import OutboxMessage
 from hub.staff.accounts import audit, normalise_email
 from hub.staff.models import StaffUser
 from hub.triage.models import Case
+from hub.web.columns import fits
 from hub.widget.aggregates import refresh_rating
 
 FORMER_CUSTOMER = "Former customer"
@@ -44,7 +45,8 @@ class ErasureReport:
 
 
 async def find_customer(email: str) -> Customer | None:
-    return await Customer.get_or_none(email=normalise_email(email))
+    email = normalise_email(email)
+    return await Customer.get_or_none(email=email) if fits(Customer, "email", email) else None
 
 
 async def export_customer(actor: StaffUser | None, customer: Customer, channel: str) -> dict[str, Any]:

@@ -28,6 +28,8 @@ from hub.feedback.reviews import edit_review, submit_review
 from hub.feedback.thanks import queue_review_thanks
 from hub.invites.links import ReviewVisit
 from hub.invites.models import Invitation, InvitationStatus
+from hub.web.errors import InvalidInput
+from hub.web.params import whole
 
 EDIT_WINDOW = timedelta(days=30)
 NAME_STYLES = ("initial", "first", "anonymous")
@@ -79,7 +81,11 @@ def field_name(name: str, product_id: int) -> str:
 
 
 def _rating(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() and 1 <= int(raw) <= 5 else None
+    """The stars, or None (the form asks for them again) for anything but 1 to 5."""
+    try:
+        return whole(raw, "rating", low=1, high=5)
+    except InvalidInput:
+        return None
 
 
 def parse_entry(values: Mapping[str, str], product_id: int,

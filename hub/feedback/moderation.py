@@ -14,6 +14,7 @@ from hub.mail.outbox import enqueue
 from hub.staff.accounts import audit
 from hub.staff.models import StaffUser
 from hub.triage.models import Case
+from hub.web.params import has_control_characters
 from hub.widget.aggregates import refresh_rating
 
 PAGE_SIZE = 50
@@ -129,6 +130,8 @@ def _reply_text(body: str) -> str:
         raise ModerationError("body", "write the reply first")
     if len(text) > REPLY_LIMIT:
         raise ModerationError("body", f"is longer than {REPLY_LIMIT} characters")
+    if has_control_characters(text):
+        raise ModerationError("body", "must not hold control characters")
     return text
 
 

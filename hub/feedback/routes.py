@@ -15,24 +15,23 @@ from hub.feedback.models import ReviewStatus
 from hub.feedback.moderation import ModerationError, ReviewFilter
 from hub.staff.web import require_staff, staff
 from hub.templating import render
+from hub.web.params import choice, identifier, identifiers, whole
 
 YES_NO = {"yes": True, "no": False}
 
 
-def _number(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
+def _yes_no(params: QueryParams, name: str) -> bool | None:
+    return YES_NO.get(choice(params.get(name), name, YES_NO) or "")
 
 
 def parse_filter(params: QueryParams) -> ReviewFilter:
-    status = params.get("status", "")
-    rating = _number(params.get("rating"))
     return ReviewFilter(
-        status=status if status in {s.value for s in ReviewStatus} else "",
-        rating=rating if rating in range(1, 6) else None,
-        flagged=YES_NO.get(params.get("flagged", "")),
-        product_id=_number(params.get("product")),
-        has_photos=YES_NO.get(params.get("photos", "")),
-        page=_number(params.get("page")) or 1,
+        status=choice(params.get("status"), "status", [s.value for s in ReviewStatus]) or "",
+        rating=whole(params.get("rating"), "rating", low=1, high=5),
+        flagged=_yes_no(params, "flagged"),
+        product_id=identifier(params.get("product"), "product"),
+        has_photos=_yes_no(params, "photos"),
+        page=whole(params.get("page"), "page", low=1, default=1) or 1,
     )
 
 
@@ -97,7 +96,7 @@ async def review_action(request: Request) -> Response:
 @require_staff("moderator")
 async def review_bulk(request: Request) -> Response:
     form = await request.form()
-    ids = [int(str(raw)) for raw in form.getlist("ids") if str(raw).isdigit()]
+    ids = identifiers(form.getlist("ids"), "ids")
     if not ids:
         raise HTTPException(400, "Tick at least one review.")
     try:

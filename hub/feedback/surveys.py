@@ -22,6 +22,8 @@ from hub.staff.models import StaffUser
 from hub.triage.cases import open_case
 from hub.triage.models import Case
 from hub.urls import external_url
+from hub.web.errors import InvalidInput
+from hub.web.params import text, whole
 
 POST_PURCHASE, RECOVERY, CUSTOM = "post_purchase", "recovery", "custom"
 PURPOSES = (POST_PURCHASE, RECOVERY, CUSTOM)
@@ -157,16 +159,21 @@ def parse_answers(questions: list[SurveyQuestion], form: Mapping[str, str]) -> P
 
 
 def _answer(question: SurveyQuestion, raw: str) -> tuple[Answer | None, str]:
+    name = f"q{question.id}"
     if question.kind in SCALES:
         scale = SCALES[question.kind]
-        if not raw.isdigit() or int(raw) not in scale:
+        try:
+            return Answer(number=whole(raw, name, low=scale[0], high=scale[-1], required=True)), ""
+        except InvalidInput:
             return None, f"Choose a number from {scale[0]} to {scale[-1]}."
-        return Answer(number=int(raw)), ""
     if question.kind == QuestionKind.CHOICE:
         return (Answer(choice=raw), "") if raw in question.choices else (None, "Choose one of the options.")
     if len(raw) > MAX_TEXT:
         return None, f"Please keep it under {MAX_TEXT} characters."
-    return Answer(text=raw), ""
+    try:
+        return Answer(text=text(raw, name, max_length=MAX_TEXT)), ""
+    except InvalidInput:
+        return None, "Please leave out control characters."
 
 
 def _first(questions: list[SurveyQuestion], answers: dict[int, Answer], kind: str) -> int | None:

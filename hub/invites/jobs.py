@@ -24,6 +24,7 @@ from hub.invites.links import issue_token, review_url
 from hub.invites.models import Invitation, InvitationStatus, LinkPurpose
 from hub.invites.scheduling import may_invite, next_free_slot, products_to_ask_about
 from hub.mail.outbox import enqueue
+from hub.worker import each_row
 
 log = logging.getLogger(__name__)
 
@@ -60,24 +61,21 @@ def _claimable(now: datetime) -> Q:
 async def _run(settings: Settings, now: datetime, due: Q, step: Step) -> int:
     ids = await (Invitation.filter(due, _claimable(now)).order_by("send_at")
                  .limit(BATCH_SIZE).values_list("id", flat=True))
-    handled = 0
-    for invitation_id in cast(list[int], ids):
+
+    async def claim_and_handle(invitation_id: int) -> int:
         claimed = await Invitation.filter(due, _claimable(now), id=invitation_id).update(
             claimed_by=WORKER_ID, claimed_at=now)
         if not claimed:
-            continue  # another worker took it
-        handled += await _handle(settings, invitation_id, now, step)
-    return handled
+            return 0  # another worker took it
+        return await _handle(settings, invitation_id, now, step)
+
+    return await each_row("invitation", cast(list[int], ids), claim_and_handle)
 
 
 async def _handle(settings: Settings, invitation_id: int, now: datetime, step: Step) -> int:
     """Run ``step``; on failure the claim stays and times out, so it is tried again later."""
     invitation = await Invitation.get(id=invitation_id).prefetch_related("order", "customer")
-    try:
-        await step(settings, invitation, now)
-    except Exception:
-        log.exception("invitation %s failed; it will be retried", invitation_id)
-        return 0
+    await step(settings, invitation, now)
     return 1
 
 

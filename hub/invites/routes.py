@@ -36,6 +36,8 @@ from hub.feedback.photos import ACCEPT_ATTRIBUTE, MAX_PHOTO_BYTES, MAX_PHOTOS, P
 from hub.invites.links import LinkExpired, LinkUnknown, ReviewVisit, open_review_link
 from hub.staff.web import csrf_protect
 from hub.templating import render
+from hub.web.errors import InvalidInput
+from hub.web.params import identifier, whole
 
 RATINGS = range(1, 6)
 SECTION_TEMPLATE = "invites/_review_product.html"
@@ -50,16 +52,18 @@ async def _visit(token: str) -> ReviewVisit:
         raise HTTPException(410, "This review link has expired.") from None
 
 
-def _number(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() else None
-
-
 def _chosen(request: Request) -> tuple[int | None, int | None]:
-    """The product and star picked in the mail, when the query names them correctly."""
-    product, rating = request.query_params.get("product", ""), request.query_params.get("rating", "")
-    if not (product.isdigit() and rating.isdigit() and int(rating) in RATINGS):
+    """The product and star picked in the mail, when the query names them correctly.
+
+    A mangled mail link still opens the form, with nothing chosen.
+    """
+    params = request.query_params
+    try:
+        product = identifier(params.get("product"), "product")
+        rating = whole(params.get("rating"), "rating", low=RATINGS.start, high=RATINGS.stop - 1)
+    except InvalidInput:
         return None, None
-    return int(product), int(rating)
+    return (product, rating) if product and rating else (None, None)
 
 
 def _htmx(request: Request) -> bool:
@@ -94,11 +98,11 @@ async def _page(request: Request, token: str, visit: ReviewVisit, *, status: int
 async def review_form(request: Request) -> Response:
     token = request.path_params["token"]
     visit = await _visit(token)
-    return await _page(request, token, visit, saved=_number(request.query_params.get("saved", "")))
+    return await _page(request, token, visit, saved=identifier(request.query_params.get("saved"), "saved"))
 
 
 def _product(visit: ReviewVisit, form: FormData) -> Product:
-    product = product_of(visit, _number(str(form.get("product_id", ""))) or 0)
+    product = product_of(visit, identifier(form.get("product_id"), "product_id") or 0)
     if product is None:
         raise HTTPException(404, "This product is not part of the order.")
     return product

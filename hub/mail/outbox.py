@@ -17,6 +17,7 @@ from hub.config import Settings
 from hub.mail.models import MessageStatus, OutboxMessage
 from hub.templating import templates
 from hub.urls import external_url
+from hub.web.columns import cut
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ async def enqueue(
     try:
         return await OutboxMessage.create(
             kind=kind, dedupe_key=dedupe_key, to_address=to, customer=customer,
-            subject=mail.subject, text_body=mail.text, html_body=mail.html,
+            subject=cut(OutboxMessage, "subject", mail.subject, []), text_body=mail.text, html_body=mail.html,
             headers=_headers(settings, customer, reply_to),
             message_id=make_msgid(domain=_mail_domain(settings)),
             next_attempt_at=send_at or datetime.now(UTC),

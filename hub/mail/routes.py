@@ -10,11 +10,11 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from hub.catalog.models import Customer
-from hub.convertors import whole_number
 from hub.mail import outbox, preferences
 from hub.mail.models import MessageStatus, OutboxMessage
 from hub.staff.web import csrf_protect, require_staff
 from hub.templating import render
+from hub.web.params import choice, whole
 
 KIND_LABELS = {
     "review_requests": ("Review requests", "A request to rate what you bought, and one reminder."),
@@ -64,14 +64,12 @@ async def save_preferences(request: Request) -> Response:
 
 
 def _page_number(request: Request) -> int:
-    return whole_number(request.query_params.get("page", "")) or 1
+    return whole(request.query_params.get("page"), "page", low=1, default=1) or 1
 
 
 @require_staff("admin")
 async def outbox_list(request: Request) -> Response:
-    status = request.query_params.get("status", "")
-    if status not in {s.value for s in MessageStatus}:
-        status = ""
+    status = choice(request.query_params.get("status"), "status", [s.value for s in MessageStatus]) or ""
     page = await outbox.list_messages(status or None, _page_number(request))
     context = {"page": page, "status": status, "statuses": [s.value for s in MessageStatus]}
     return render(request, "mail/outbox.html", context, block="messages")

@@ -8,6 +8,7 @@ from typing import Any
 
 from hub.staff.models import AuditEntry, LoginFailure, Role, StaffUser
 from hub.staff.passwords import hash_password, password_problem, verify_password
+from hub.web.columns import column_length
 
 FREE_ATTEMPTS = 5
 BASE_LOCK = timedelta(seconds=30)
@@ -80,7 +81,7 @@ async def log_in(email: str, password: str, ip: str, now: datetime | None = None
     """Check a login; repeated failures per email and per address lock it for a growing time."""
     now = now or datetime.now(UTC)
     email = normalise_email(email)
-    keys = [f"email:{email}", f"ip:{ip}"]
+    keys = [key[: column_length(LoginFailure, "key")] for key in (f"email:{email}", f"ip:{ip}")]
     if locked := await _locked_for(keys, now):
         return LoginResult(None, locked)
     user = await StaffUser.get_or_none(email=email, is_active=True)

@@ -9,8 +9,10 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from hub.staff import accounts
+from hub.staff.models import StaffUser
 from hub.staff.web import check_csrf, current_staff, require_staff, staff, start_session
 from hub.templating import render
+from hub.web.columns import fits
 
 
 def _safe_next(target: str | None) -> str:
@@ -33,8 +35,11 @@ async def login_submit(request: Request) -> Response:
     await check_csrf(request)
     form = await request.form()
     email, password = str(form.get("email", "")), str(form.get("password", ""))
-    result = await accounts.log_in(email, password, _client_ip(request))
     context = {"email": email, "next": str(form.get("next", ""))}
+    if not fits(StaffUser, "email", email):  # no account has it; its lockout key would not fit
+        context["error"] = "That email and password do not match an active account."
+        return render(request, "staff/login.html", context, status_code=422)
+    result = await accounts.log_in(email, password, _client_ip(request))
     if result.locked_for:
         minutes = math.ceil(result.locked_for.total_seconds() / 60)
         context["error"] = f"Too many failed attempts. Try again in {minutes} min."

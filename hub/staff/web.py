@@ -40,7 +40,8 @@ async def check_csrf(request: Request) -> None:
     ):
         form = await request.form()
         sent = str(form.get(CSRF_FIELD, ""))
-    if not expected or not hmac.compare_digest(str(expected), sent):
+    # Bytes: compare_digest refuses str with non-ASCII characters, which a client may send.
+    if not expected or not hmac.compare_digest(str(expected).encode(), sent.encode()):
         if form is not None:  # a refused post's uploads are not kept in temporary files
             await form.close()
         raise HTTPException(403, "The form has expired or did not come from this site. "

@@ -16,6 +16,8 @@ from hub.staff.accounts import audit
 from hub.staff.models import Role, StaffUser
 from hub.triage.models import Case, CaseEvent, CaseStatus, Priority, Resolution
 from hub.triage.webhooks import queue_case_webhook
+from hub.web.errors import InvalidInput
+from hub.web.params import has_control_characters, identifier
 
 MAX_TEXT = 20_000
 DEFAULT_FOLLOW_UP_DAYS = 2
@@ -51,6 +53,8 @@ def _text(form: Mapping[str, str], field: str) -> str:
         raise CaseActionError(field, "write something first")
     if len(text) > MAX_TEXT:
         raise CaseActionError(field, f"keep it under {MAX_TEXT} characters")
+    if has_control_characters(text):
+        raise CaseActionError(field, "must not hold control characters")
     return text
 
 
@@ -59,7 +63,11 @@ async def _agent(value: str, actor: StaffUser) -> StaffUser | None:
         return actor
     if not value:
         return None
-    user = await StaffUser.get_or_none(id=int(value), is_active=True) if value.isdigit() else None
+    try:
+        agent_id = identifier(value, "assignee", required=True)
+    except InvalidInput:
+        raise CaseActionError("assignee", "choose an active agent") from None
+    user = await StaffUser.get_or_none(id=agent_id, is_active=True)
     if user is None or not user.has_role(Role.AGENT):
         raise CaseActionError("assignee", "choose an active agent")
     return user

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from hub.staff.accounts import audit
 from hub.staff.models import StaffUser
 from hub.triage.models import CannedResponse
+from hub.web.params import has_control_characters
 
 MAX_TITLE = 120
 MAX_BODY = 20_000
@@ -25,6 +26,9 @@ def _clean(form: Mapping[str, str]) -> tuple[str, str]:
         raise CannedError("title", f"give it a title of at most {MAX_TITLE} characters")
     if not body or len(body) > MAX_BODY:
         raise CannedError("body", f"write the reply (at most {MAX_BODY} characters)")
+    for name, value in (("title", title), ("body", body)):
+        if has_control_characters(value):
+            raise CannedError(name, "must not hold control characters")
     return title, body
 
 

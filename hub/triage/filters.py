@@ -12,8 +12,12 @@ from urllib.parse import urlencode
 from tortoise.expressions import Q, RawSQL
 from tortoise.queryset import QuerySet
 
+from hub.catalog.models import Order
 from hub.triage.models import Case, CaseStatus, Priority
 from hub.triage.sla import overdue_q
+from hub.web.columns import fits
+from hub.web.errors import InvalidInput
+from hub.web.params import choice, identifier, text, whole
 
 STATUSES = tuple(status.value for status in CaseStatus)
 PRIORITIES = tuple(priority.value for priority in reversed(Priority))
@@ -35,9 +39,11 @@ class Cursor:
     @classmethod
     def decode(cls, text: str) -> Cursor | None:
         micros, _, case_id = text.partition(".")
-        if not (micros.lstrip("-").isdigit() and case_id.isdigit()):
+        try:
+            offset = whole(micros, "after", low=-(2**53), high=2**53, required=True) or 0
+            return cls(EPOCH + offset * MICROSECOND, identifier(case_id, "after", required=True) or 0)
+        except (InvalidInput, OverflowError):
             return None
-        return cls(EPOCH + int(micros) * MICROSECOND, int(case_id))
 
     def q(self) -> Q:
         return Q(breach_at__gt=self.due) | Q(breach_at=self.due, id__gt=self.case_id)
@@ -56,16 +62,16 @@ class QueueFilters:
 
     @classmethod
     def parse(cls, params: Mapping[str, str]) -> QueueFilters:
-        status = params.get("status", CaseStatus.OPEN.value)
+        assignee = params.get("assignee")
         return cls(
-            status=status if status in STATUSES else CaseStatus.OPEN.value,
-            priority=_one_of(params.get("priority", ""), PRIORITIES),
+            status=choice(params.get("status"), "status", STATUSES, default=CaseStatus.OPEN.value) or "",
+            priority=choice(params.get("priority"), "priority", PRIORITIES) or "",
             reason=_matching(params.get("reason", ""), REASON_PATTERN),
-            product=_digits(params.get("product", "")),
-            assignee="none" if params.get("assignee") == "none" else _digits(params.get("assignee", "")),
+            product=_id_text(params.get("product"), "product"),
+            assignee="none" if assignee == "none" else _id_text(assignee, "assignee"),
             mine="1" if params.get("mine") else "",
             overdue="1" if params.get("overdue") else "",
-            q=params.get("q", "").strip()[:254],
+            q=text(params.get("q"), "q", max_length=254),
         )
 
     def query(self, **changes: str) -> str:
@@ -83,16 +89,13 @@ class QueueFilters:
 FILTER_NAMES = tuple(field.name for field in fields(QueueFilters))
 
 
-def _one_of(value: str, choices: tuple[str, ...]) -> str:
-    return value if value in choices else ""
-
-
 def _matching(value: str, pattern: re.Pattern[str]) -> str:
     return value if pattern.fullmatch(value) else ""
 
 
-def _digits(value: str) -> str:
-    return value if value.isdigit() and len(value) < 10 else ""
+def _id_text(value: str | None, name: str) -> str:
+    number = identifier(value, name)
+    return str(number) if number else ""
 
 
 def _reason_sql(reason: str) -> RawSQL:
@@ -113,6 +116,8 @@ def _assignee(query: QuerySet[Case], f: QueueFilters, _viewer: int, _now: dateti
 
 
 def _search(query: QuerySet[Case], f: QueueFilters, _viewer: int, _now: datetime) -> QuerySet[Case]:
+    if not fits(Order, "external_id", f.q):  # a longer term is no order number
+        return query.filter(customer__email__icontains=f.q)
     return query.filter(Q(customer__email__icontains=f.q) | Q(order__external_id=f.q))
 
 

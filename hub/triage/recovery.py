@@ -15,6 +15,7 @@ from hub.invites.models import LinkPurpose
 from hub.mail.outbox import enqueue
 from hub.triage.models import Case, CaseEvent, CaseStatus
 from hub.urls import external_url
+from hub.worker import each_row
 
 SURVEY_TTL = timedelta(days=30)
 REVIEW_TTL = timedelta(days=30)
@@ -79,7 +80,11 @@ async def send_follow_up(settings: Settings, case: Case, now: datetime) -> bool:
 async def send_due_follow_ups(settings: Settings, now: datetime) -> int:
     due = await Case.filter(status=CaseStatus.RESOLVED.value, follow_up_due_at__lte=now,
                             follow_up_sent_at=None).order_by("follow_up_due_at", "id").limit(BATCH)
-    return sum([await send_follow_up(settings, case, now) for case in due])
+
+    async def follow_up(case: Case) -> int:
+        return int(await send_follow_up(settings, case, now))
+
+    return await each_row("case_follow_ups", due, follow_up)
 
 
 async def record_recovery(case_id: int, csat: int, comment: str) -> Case:

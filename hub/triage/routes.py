@@ -20,6 +20,7 @@ from hub.triage.models import CannedResponse
 from hub.triage.queue import load_queue
 from hub.triage.report import case_report
 from hub.triage.settings_view import settings_overview
+from hub.web.params import identifier
 
 REPORT_PERIOD = timedelta(days=365)
 
@@ -78,8 +79,8 @@ async def case_action(request: Request) -> Response:
 async def reply_draft(request: Request) -> Response:
     """The reply box filled from a canned response (htmx swaps it in)."""
     view = await load_case(request.path_params["case_id"], _now())
-    canned_id = request.query_params.get("canned", "")
-    canned = await CannedResponse.get_or_none(id=int(canned_id)) if canned_id.isdigit() else None
+    canned_id = identifier(request.query_params.get("canned"), "canned")
+    canned = await CannedResponse.get_or_none(id=canned_id) if canned_id else None
     if view is None:
         raise HTTPException(404, "There is no such case.")
     first_name = view.history.customer.first_name if view.history else ""

@@ -13,8 +13,10 @@ from datetime import datetime
 from typing import Any
 
 from hub.catalog.models import plausible_external_id
-from hub.catalog.schema import FieldError
 from hub.feedback.models import Review, ReviewStatus
+from hub.web.errors import FieldError, InvalidInput
+from hub.web.params import moment as parse_moment
+from hub.web.params import whole
 from hub.widget.queries import QueryError
 
 FEED_LIMIT = 100
@@ -32,26 +34,20 @@ class FeedQuery:
 
 
 def _since(raw: str, errors: list[FieldError]) -> datetime | None:
-    if not raw:
-        return None
     try:
-        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        errors.append(FieldError("since", "must be an ISO 8601 date-time, e.g. 2025-01-31T00:00:00Z"))
+        return parse_moment(raw, "since", zone_required=True)
+    except InvalidInput as error:
+        errors.extend(error.errors)
         return None
-    if moment.tzinfo is None:
-        errors.append(FieldError("since", "must carry a time zone, e.g. Z or +02:00"))
-        return None
-    return moment
 
 
 def _number(raw: str, name: str, high: int, default: int, errors: list[FieldError]) -> int:
-    if not raw:
+    try:
+        found = whole(raw, name, high=high, default=default)
+        return default if found is None else found
+    except InvalidInput as error:
+        errors.extend(error.errors)
         return default
-    if not raw.isdigit() or int(raw) > high:
-        errors.append(FieldError(name, f"must be a whole number from 0 to {high}"))
-        return default
-    return int(raw)
 
 
 def parse_feed_query(params: Mapping[str, str]) -> FeedQuery:

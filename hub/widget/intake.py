@@ -13,19 +13,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from hub.catalog.models import Order, Product, plausible_external_id
-from hub.catalog.schema import EMAIL_PATTERN, FieldError
+from hub.catalog.schema import EMAIL_PATTERN
 from hub.config import Settings
 from hub.feedback.models import ReviewSource
 from hub.feedback.reviews import SubmissionError, SubmissionResult, submit_review
+from hub.web.errors import FieldError, InvalidInput
 
 TEXT_FIELDS = ("title", "body", "display_name")
 OPTIONAL_TEXT = ("order_id", "email", "locale")
 
 
-class InvalidReview(ValueError):
-    def __init__(self, errors: list[FieldError], status: int = 422) -> None:
-        super().__init__("; ".join(f"{e.path}: {e.reason}" for e in errors))
-        self.errors, self.status = errors, status
+InvalidReview = InvalidInput
 
 
 @dataclass(frozen=True, slots=True)

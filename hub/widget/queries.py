@@ -15,10 +15,11 @@ from typing import Any
 from starlette.routing import Router
 
 from hub.catalog.models import plausible_external_id
-from hub.catalog.schema import FieldError
 from hub.config import Settings
 from hub.feedback import photo_routes
 from hub.feedback.models import PhotoStatus, ReviewStatus
+from hub.web.errors import FieldError, InvalidInput
+from hub.web.params import whole
 from hub.web.safe_urls import http_url
 from hub.widget.aggregates import STARS, RatingSummary
 from hub.widget.reads import fetch, json_value, marks, moment
@@ -122,21 +123,16 @@ class ReviewQuery:
                 if value is not None and value != getattr(defaults, name)}
 
 
-class QueryError(ValueError):
-    def __init__(self, errors: list[FieldError]) -> None:
-        super().__init__("; ".join(f"{e.path}: {e.reason}" for e in errors))
-        self.errors = errors
+QueryError = InvalidInput
 
 
 def _whole(params: Mapping[str, str], name: str, low: int, high: int, default: int | None,
            errors: list[FieldError]) -> int | None:
-    raw = params.get(name, "")
-    if raw == "":
+    try:
+        return whole(params.get(name), name, low=low, high=high, default=default)
+    except InvalidInput as error:
+        errors.extend(error.errors)
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        errors.append(FieldError(name, f"must be a whole number from {low} to {high}"))
-        return default
-    return int(raw)
 
 
 def _flag(params: Mapping[str, str], name: str, errors: list[FieldError]) -> bool:
