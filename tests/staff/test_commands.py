@@ -32,7 +32,7 @@ def test_createuser_names_the_field_of_a_bad_password(cli_env: dict[str, str], s
     result = CliRunner().invoke(main, ["createuser", "--email", "e@example.com", "--role", "agent",
                                        "--password-stdin"], input="short\n", env=cli_env)
     assert result.exit_code == 1
-    assert "password use at least 10 characters" in result.output
+    assert "password use at least 12 characters" in result.output
     assert not run_sync(settings.database_url, lambda: StaffUser.exists(email="e@example.com"))
 
 
