@@ -71,7 +71,7 @@ async def two_factor_disable(request: Request) -> Response:
                                 await _code(request))
     except twofactor.TwoFactorError as error:
         return await _page(request, 422, error=error)
-    return RedirectResponse(request.url_for("two_factor_setup"), status_code=303)
+    return RedirectResponse(request.app.url_path_for("two_factor_setup"), status_code=303)
 
 
 routes = [

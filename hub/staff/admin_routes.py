@@ -56,7 +56,7 @@ async def staff_invite(request: Request) -> Response:
 async def staff_policy_update(request: Request) -> Response:
     required = (await request.form()).get("require_two_factor") == "on"
     await set_two_factor_required(staff(request), required)
-    return RedirectResponse(request.url_for("staff_list"), status_code=303)
+    return RedirectResponse(request.app.url_path_for("staff_list"), status_code=303)
 
 
 async def _member(request: Request) -> StaffUser:
@@ -97,7 +97,7 @@ async def staff_session_end(request: Request) -> Response:
         raise HTTPException(404, "There is no such session.") from None
     if request.headers.get("HX-Request") == "true":
         return render(request, "staff/_session_row.html", {"member": user, "session": session})
-    return RedirectResponse(request.url_for("staff_detail", user_id=user.id), status_code=303)
+    return RedirectResponse(request.app.url_path_for("staff_detail", user_id=user.id), status_code=303)
 
 
 async def _key_list(request: Request, status_code: int = 200, **context: Any) -> Response:
@@ -132,7 +132,7 @@ async def api_key_revoke(request: Request) -> Response:
     await apikeys.revoke_api_key(staff(request), key)
     if request.headers.get("HX-Request") == "true":
         return render(request, "staff/_api_key_row.html", {"key": key})
-    return RedirectResponse(request.url_for("api_key_list"), status_code=303)
+    return RedirectResponse(request.app.url_path_for("api_key_list"), status_code=303)
 
 
 routes = [

@@ -77,13 +77,13 @@ async def login_submit(request: Request) -> Response:
         return render(request, "staff/login.html", context, status_code=400)
     if result.user.has_two_factor:
         hold_for_second_factor(request, result.user, context["next"])
-        return RedirectResponse(request.url_for("two_factor_login"), status_code=303)
+        return RedirectResponse(request.app.url_path_for("two_factor_login"), status_code=303)
     return await _signed_in(request, result.user, "password", context["next"])
 
 
 async def two_factor_login(request: Request) -> Response:
     if await pending_staff(request) is None:
-        return RedirectResponse(request.url_for("login"), status_code=303)
+        return RedirectResponse(request.app.url_path_for("login"), status_code=303)
     return render(request, "staff/two_factor_login.html", {})
 
 
@@ -91,7 +91,7 @@ async def two_factor_submit(request: Request) -> Response:
     await check_csrf(request)
     user = await pending_staff(request)
     if user is None:
-        return RedirectResponse(request.url_for("login"), status_code=303)
+        return RedirectResponse(request.app.url_path_for("login"), status_code=303)
     code = (await _form(request)).get("code", "")
     secret_key = request.app.state.settings.secret_key
     method, locked = await twofactor.check_second_factor(user, secret_key, code, client_ip(request))
@@ -143,7 +143,7 @@ async def _set_password(request: Request, link: onboarding.StaffLink, user: acco
         return response
     except LinkError:
         raise HTTPException(404, "This link was already used.", headers=LINK_PAGE_HEADERS) from None
-    return RedirectResponse(f"{request.url_for('login')}?joined=1", status_code=303)
+    return RedirectResponse(f"{request.app.url_path_for('login')}?joined=1", status_code=303)
 
 
 routes = [
