@@ -25,10 +25,10 @@ async def _page(request: Request, status_code: int = 200, **context: Any) -> Res
     if user.has_two_factor:
         context["codes_left"] = await twofactor.recovery_codes_left(user)
     else:
-        context["enrolment"] = await twofactor.start_enrolment(user, settings.secret_key,
-                                                               settings.brand_name)
-    response = render(request, "staff/two_factor_setup.html", {"user": user, **context},
-                      status_code=status_code)
+        context["enrolment"] = await twofactor.start_enrolment(user, settings.secret_key, settings.brand_name)
+    response = render(
+        request, "staff/two_factor_setup.html", {"user": user, **context}, status_code=status_code
+    )
     response.headers.update(NO_STORE)
     return response
 
@@ -67,8 +67,7 @@ async def recovery_codes_replace(request: Request) -> Response:
 async def two_factor_disable(request: Request) -> Response:
     user, secret_key = staff(request), request.app.state.settings.secret_key
     try:
-        await twofactor.disable(user, user, await two_factor_required(), secret_key,
-                                await _code(request))
+        await twofactor.disable(user, user, await two_factor_required(), secret_key, await _code(request))
     except twofactor.TwoFactorError as error:
         return await _page(request, 422, error=error)
     return RedirectResponse(request.app.url_path_for("two_factor_setup"), status_code=303)
@@ -77,7 +76,11 @@ async def two_factor_disable(request: Request) -> Response:
 routes = [
     Route("/account/two-factor", two_factor_setup, methods=["GET"], name="two_factor_setup"),
     Route("/account/two-factor", two_factor_enable, methods=["POST"], name="two_factor_enable"),
-    Route("/account/two-factor/recovery-codes", recovery_codes_replace, methods=["POST"],
-          name="recovery_codes_replace"),
+    Route(
+        "/account/two-factor/recovery-codes",
+        recovery_codes_replace,
+        methods=["POST"],
+        name="recovery_codes_replace",
+    ),
     Route("/account/two-factor/off", two_factor_disable, methods=["POST"], name="two_factor_disable"),
 ]

@@ -71,8 +71,9 @@ async def create_staff(email: str, password: str, roles: list[str] | str, name: 
 async def create_invited(email: str, roles: list[str] | str, name: str = "") -> StaffUser:
     """A staff user without a password yet: they choose one from the invite link."""
     email, role_text, name = await _new_staff(email, roles, name)
-    return await StaffUser.create(email=email, name=name, password_hash="", roles=role_text,
-                                  invited_at=datetime.now(UTC))
+    return await StaffUser.create(
+        email=email, name=name, password_hash="", roles=role_text, invited_at=datetime.now(UTC)
+    )
 
 
 async def check_password(email: str, password: str, ip: str, now: datetime | None = None) -> LoginResult:
@@ -146,8 +147,9 @@ async def reactivate(actor: StaffUser | None, user: StaffUser) -> None:
     await audit(actor, "staff.reactivated", "staff", user.id)
 
 
-async def audit(actor: StaffUser | None, action: str, target_type: str = "",
-                target_id: object = "", **detail: Any) -> AuditEntry:
+async def audit(
+    actor: StaffUser | None, action: str, target_type: str = "", target_id: object = "", **detail: Any
+) -> AuditEntry:
     return await AuditEntry.create(
         actor=actor,
         actor_label=actor.email if actor else "system",

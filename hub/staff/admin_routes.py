@@ -45,8 +45,13 @@ async def staff_list(request: Request) -> Response:
 async def staff_invite(request: Request) -> Response:
     form = await request.form()
     try:
-        user, _url = await invite_staff(request.app.state.settings, staff(request), _text(form, "email"),
-                                        _roles(form), _text(form, "name"))
+        user, _url = await invite_staff(
+            request.app.state.settings,
+            staff(request),
+            _text(form, "email"),
+            _roles(form),
+            _text(form, "name"),
+        )
     except AccountError as error:
         return await _staff_list(request, 422, error=error, form=form)
     return await _staff_list(request, notice=f"Invitation mailed to {user.email}.")
@@ -81,8 +86,9 @@ async def staff_detail(request: Request) -> Response:
 async def staff_action(request: Request) -> Response:
     user, form = await _member(request), await request.form()
     try:
-        outcome = await manage.run_action(request.app.state.settings, staff(request), user,
-                                          request.path_params["action"], _roles(form))
+        outcome = await manage.run_action(
+            request.app.state.settings, staff(request), user, request.path_params["action"], _roles(form)
+        )
     except AccountError as error:
         return await _detail(request, user, 422, error=error)
     return await _detail(request, user, notice=outcome.message)
@@ -140,8 +146,12 @@ routes = [
     Route("/admin/staff/invite", staff_invite, methods=["POST"], name="staff_invite"),
     Route("/admin/staff/policy", staff_policy_update, methods=["POST"], name="staff_policy_update"),
     Route("/admin/staff/{user_id:id}", staff_detail, methods=["GET"], name="staff_detail"),
-    Route("/admin/staff/{user_id:id}/sessions/{session_id:id}/end", staff_session_end,
-          methods=["POST"], name="staff_session_end"),
+    Route(
+        "/admin/staff/{user_id:id}/sessions/{session_id:id}/end",
+        staff_session_end,
+        methods=["POST"],
+        name="staff_session_end",
+    ),
     Route("/admin/staff/{user_id:id}/{action:str}", staff_action, methods=["POST"], name="staff_action"),
     Route("/admin/api-keys", api_key_list, methods=["GET"], name="api_key_list"),
     Route("/admin/api-keys", api_key_create, methods=["POST"], name="api_key_create"),

@@ -25,8 +25,9 @@ def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-async def create_api_key(name: str, scopes: list[str], created_by: StaffUser | None = None
-                         ) -> tuple[ApiKey, str]:
+async def create_api_key(
+    name: str, scopes: list[str], created_by: StaffUser | None = None
+) -> tuple[ApiKey, str]:
     """Make a key; the raw key is returned once and never stored. Audited."""
     unknown = [scope for scope in scopes if scope not in SCOPES]
     if unknown or not scopes:
@@ -37,10 +38,16 @@ async def create_api_key(name: str, scopes: list[str], created_by: StaffUser | N
         raise AccountError("name", "use at most 120 characters")
     prefix = secrets.token_hex(4)
     raw = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
-    key = await ApiKey.create(name=name.strip(), prefix=prefix, key_hash=_digest(raw),
-                              scopes=sorted(set(scopes)), created_by=created_by)
-    await audit(created_by, "apikey.created", "apikey", key.id, name=key.name, prefix=prefix,
-                scopes=key.scopes)
+    key = await ApiKey.create(
+        name=name.strip(),
+        prefix=prefix,
+        key_hash=_digest(raw),
+        scopes=sorted(set(scopes)),
+        created_by=created_by,
+    )
+    await audit(
+        created_by, "apikey.created", "apikey", key.id, name=key.name, prefix=prefix, scopes=key.scopes
+    )
     return key, raw
 
 
@@ -69,7 +76,7 @@ async def list_api_keys(include_revoked: bool = True) -> list[ApiKey]:
 
 
 async def api_key_by_id(key_id: int) -> ApiKey | None:
-    return await ApiKey.get_or_none(id=key_id)
+    return await ApiKey.get_or_none(id=key_id).select_related("created_by")
 
 
 async def api_key_by_prefix(prefix: str) -> ApiKey:
@@ -81,9 +88,9 @@ async def api_key_by_prefix(prefix: str) -> ApiKey:
 
 async def revoke_api_key(actor: StaffUser | None, key: ApiKey) -> bool:
     """Stop ``key`` working at once; False when it was already revoked. Audited."""
-    updated = await ApiKey.filter(id=key.id, revoked_at=None).update(revoked_at=datetime.now(UTC))
-    if not updated:
+    now = datetime.now(UTC)
+    if not await ApiKey.filter(id=key.id, revoked_at=None).update(revoked_at=now):
         return False
-    await key.refresh_from_db()
+    key.revoked_at = now
     await audit(actor, "apikey.revoked", "apikey", key.id, name=key.name, prefix=key.prefix)
     return True

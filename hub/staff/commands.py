@@ -37,8 +37,9 @@ def staff() -> None:
 
 @staff.command("invite")
 @click.argument("email")
-@click.option("--role", "roles", required=True, multiple=True, type=ROLE_CHOICE,
-              help="Repeat for several roles.")
+@click.option(
+    "--role", "roles", required=True, multiple=True, type=ROLE_CHOICE, help="Repeat for several roles."
+)
 @click.option("--name", default="")
 @click.option("--print-link", is_flag=True, help="Also print the link (it is mailed in any case).")
 def staff_invite(email: str, roles: tuple[str, ...], name: str, print_link: bool) -> None:
@@ -58,9 +59,11 @@ def staff_list() -> None:
 
     for row in _run(lambda _settings: staff_rows()):
         user = row.user
-        click.echo(f"{user.id}\t{user.email}\t{user.roles}\t{user.status}\t"
-                   f"2fa={'on' if user.has_two_factor else 'off'}\tsessions={row.sessions}\t"
-                   f"last login {_when(user.last_login_at)}")
+        click.echo(
+            f"{user.id}\t{user.email}\t{user.roles}\t{user.status}\t"
+            f"2fa={'on' if user.has_two_factor else 'off'}\tsessions={row.sessions}\t"
+            f"last login {_when(user.last_login_at)}"
+        )
 
 
 def _act(email: str, action: str, roles: list[str] | None = None) -> str:
@@ -77,8 +80,14 @@ def _act(email: str, action: str, roles: list[str] | None = None) -> str:
 
 @staff.command("role")
 @click.argument("email")
-@click.option("--role", "roles", required=True, multiple=True, type=ROLE_CHOICE,
-              help="The roles EMAIL should hold from now on; repeat for several.")
+@click.option(
+    "--role",
+    "roles",
+    required=True,
+    multiple=True,
+    type=ROLE_CHOICE,
+    help="The roles EMAIL should hold from now on; repeat for several.",
+)
 def staff_role(email: str, roles: tuple[str, ...]) -> None:
     """Set the roles of EMAIL."""
     click.echo(_act(email, "roles", list(roles)))
@@ -114,8 +123,10 @@ def staff_sessions(email: str) -> None:
 
     async def work(_settings: Settings) -> list[str]:
         sessions = await open_sessions(await staff_by_email(email))
-        return [f"{s.id}\tsince {_when(s.created_at)}\tseen {_when(s.last_seen_at)}\t{s.ip}\t"
-                f"{s.user_agent}" for s in sessions]
+        return [
+            f"{s.id}\tsince {_when(s.created_at)}\tseen {_when(s.last_seen_at)}\t{s.ip}\t{s.user_agent}"
+            for s in sessions
+        ]
 
     lines = _run(work)
     click.echo("\n".join(lines) if lines else "No open sessions.")
@@ -167,8 +178,10 @@ def apikey_list() -> None:
 
     for key in _run(lambda _settings: list_api_keys()):
         state = f"revoked {_when(key.revoked_at)}" if key.revoked_at else "live"
-        click.echo(f"{key.prefix}\t{key.name}\t{','.join(key.scopes)}\tcreated {_when(key.created_at)}\t"
-                   f"last used {_when(key.last_used_at)}\t{state}")
+        click.echo(
+            f"{key.prefix}\t{key.name}\t{','.join(key.scopes)}\tcreated {_when(key.created_at)}\t"
+            f"last used {_when(key.last_used_at)}\t{state}"
+        )
 
 
 @apikey.command("revoke")

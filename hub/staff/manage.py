@@ -63,8 +63,7 @@ async def _resend(settings: Settings, actor: StaffUser | None, user: StaffUser, 
     return Outcome(f"A new invitation was mailed to {user.email}.", url)
 
 
-async def _two_factor_off(_s: Settings, actor: StaffUser | None, user: StaffUser, _r: list[str]
-                          ) -> Outcome:
+async def _two_factor_off(_s: Settings, actor: StaffUser | None, user: StaffUser, _r: list[str]) -> Outcome:
     if actor is None or not user.has_two_factor:
         raise AccountError("user", "has no two-factor sign-in to turn off")
     await twofactor.disable(actor, user, await two_factor_required())
@@ -88,8 +87,9 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-async def run_action(settings: Settings, actor: StaffUser | None, user: StaffUser, action: str,
-                     roles: list[str] | None = None) -> Outcome:
+async def run_action(
+    settings: Settings, actor: StaffUser | None, user: StaffUser, action: str, roles: list[str] | None = None
+) -> Outcome:
     """Do ``action`` (a key of ``ACTIONS``) to ``user``; ``AccountError`` says why not."""
     handler = ACTIONS.get(action)
     if handler is None:
@@ -107,5 +107,4 @@ async def end_one_session(actor: StaffUser | None, user: StaffUser, session_id: 
     return session
 
 
-__all__ = ["ACTIONS", "Outcome", "StaffRow", "end_one_session", "open_sessions", "run_action",
-           "staff_rows"]
+__all__ = ["ACTIONS", "Outcome", "StaffRow", "end_one_session", "open_sessions", "run_action", "staff_rows"]

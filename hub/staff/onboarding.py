@@ -37,26 +37,34 @@ STAFF_LINKS = [INVITE.purpose.value, RESET.purpose.value]
 
 
 async def _drop_links(user: StaffUser) -> None:
-    await AccessToken.filter(subject_type=SUBJECT_TYPE, subject_id=user.id,
-                             purpose__in=STAFF_LINKS).delete()
+    await AccessToken.filter(subject_type=SUBJECT_TYPE, subject_id=user.id, purpose__in=STAFF_LINKS).delete()
 
 
-async def _mail_link(settings: Settings, link: StaffLink, user: StaffUser,
-                     actor: StaffUser | None) -> str:
+async def _mail_link(settings: Settings, link: StaffLink, user: StaffUser, actor: StaffUser | None) -> str:
     """Replace the user's earlier links with a new one, queue its mail; the URL, once."""
     await _drop_links(user)
-    raw = await issue_token(link.purpose.value, customer=None, subject_type=SUBJECT_TYPE,
-                            subject_id=user.id, ttl=link.lifetime)
+    raw = await issue_token(
+        link.purpose.value, customer=None, subject_type=SUBJECT_TYPE, subject_id=user.id, ttl=link.lifetime
+    )
     url = external_url(settings, link.route, token=raw)
-    await enqueue(settings, kind=link.template, template=link.template, to=user.email, context={
-        "name": user.display_name, "inviter": actor.display_name if actor else settings.brand_name,
-        "url": url, "hours": int(link.lifetime.total_seconds() // 3600),
-    })
+    await enqueue(
+        settings,
+        kind=link.template,
+        template=link.template,
+        to=user.email,
+        context={
+            "name": user.display_name,
+            "inviter": actor.display_name if actor else settings.brand_name,
+            "url": url,
+            "hours": int(link.lifetime.total_seconds() // 3600),
+        },
+    )
     return url
 
 
-async def invite_staff(settings: Settings, actor: StaffUser | None, email: str,
-                       roles: list[str] | str, name: str = "") -> tuple[StaffUser, str]:
+async def invite_staff(
+    settings: Settings, actor: StaffUser | None, email: str, roles: list[str] | str, name: str = ""
+) -> tuple[StaffUser, str]:
     """Create an account without a password and mail its invite link. Audited."""
     user = await create_invited(email, roles, name)
     url = await _mail_link(settings, INVITE, user, actor)
@@ -99,8 +107,9 @@ async def open_staff_link(link: StaffLink, raw: str, now: datetime | None = None
     return (await _open(link, raw, now))[1]
 
 
-async def set_password_from_link(link: StaffLink, raw: str, password: str, confirm: str,
-                                 now: datetime | None = None) -> StaffUser:
+async def set_password_from_link(
+    link: StaffLink, raw: str, password: str, confirm: str, now: datetime | None = None
+) -> StaffUser:
     """Set the password the link's user chose; the link then stops working. Audited."""
     now = now or datetime.now(UTC)
     token, user = await _open(link, raw, now)
@@ -116,5 +125,13 @@ async def set_password_from_link(link: StaffLink, raw: str, password: str, confi
     return user
 
 
-__all__ = ["INVITE", "RESET", "LinkError", "StaffLink", "invite_staff", "open_staff_link",
-           "reset_password", "set_password_from_link"]
+__all__ = [
+    "INVITE",
+    "RESET",
+    "LinkError",
+    "StaffLink",
+    "invite_staff",
+    "open_staff_link",
+    "reset_password",
+    "set_password_from_link",
+]

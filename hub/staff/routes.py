@@ -49,9 +49,10 @@ async def _form(request: Request) -> dict[str, str]:
 async def login_page(request: Request) -> Response:
     if await current_staff(request):
         return RedirectResponse(_safe_next(request.query_params.get("next")), status_code=303)
-    context = {"next": request.query_params.get("next", ""),
-               "notice": "Your password is set. Log in with it." if "joined" in request.query_params
-               else ""}
+    context = {
+        "next": request.query_params.get("next", ""),
+        "notice": "Your password is set. Log in with it." if "joined" in request.query_params else "",
+    }
     return render(request, "staff/login.html", context)
 
 
@@ -97,8 +98,9 @@ async def two_factor_submit(request: Request) -> Response:
     method, locked = await twofactor.check_second_factor(user, secret_key, code, client_ip(request))
     if method is None:
         error = _locked_message(locked) if locked else "That code is not right. Try the next one."
-        return render(request, "staff/two_factor_login.html", {"error": error},
-                      status_code=429 if locked else 400)
+        return render(
+            request, "staff/two_factor_login.html", {"error": error}, status_code=429 if locked else 400
+        )
     return await _signed_in(request, user, method, request.session.get("next", ""))
 
 
@@ -120,8 +122,11 @@ async def password_link(request: Request) -> Response:
     try:
         user = await onboarding.open_staff_link(link, request.path_params["token"])
     except LinkError:
-        raise HTTPException(404, "This link has expired or was already used. Ask an admin "
-                                 "for a new one.", headers=LINK_PAGE_HEADERS) from None
+        raise HTTPException(
+            404,
+            "This link has expired or was already used. Ask an admin for a new one.",
+            headers=LINK_PAGE_HEADERS,
+        ) from None
     if request.method == "GET":
         response = render(request, "staff/set_password.html", {"user": user, "link": link})
         response.headers.update(LINK_PAGE_HEADERS)
@@ -129,16 +134,17 @@ async def password_link(request: Request) -> Response:
     return await _set_password(request, link, user)
 
 
-async def _set_password(request: Request, link: onboarding.StaffLink, user: accounts.StaffUser
-                        ) -> Response:
+async def _set_password(request: Request, link: onboarding.StaffLink, user: accounts.StaffUser) -> Response:
     await check_csrf(request)
     form = await _form(request)
     try:
-        await onboarding.set_password_from_link(link, request.path_params["token"],
-                                                form.get("password", ""), form.get("confirm", ""))
+        await onboarding.set_password_from_link(
+            link, request.path_params["token"], form.get("password", ""), form.get("confirm", "")
+        )
     except accounts.AccountError as error:
-        response = render(request, "staff/set_password.html",
-                          {"user": user, "link": link, "error": error}, status_code=422)
+        response = render(
+            request, "staff/set_password.html", {"user": user, "link": link, "error": error}, status_code=422
+        )
         response.headers.update(LINK_PAGE_HEADERS)
         return response
     except LinkError:

@@ -29,13 +29,18 @@ def agent_summary(user_agent: str) -> str:
     return printable[:USER_AGENT_LENGTH]
 
 
-async def open_session(user: StaffUser, ip: str, user_agent: str, needs_two_factor: bool = False,
-                       now: datetime | None = None) -> str:
+async def open_session(
+    user: StaffUser, ip: str, user_agent: str, needs_two_factor: bool = False, now: datetime | None = None
+) -> str:
     """A new session for ``user``; the raw key (for the cookie) is returned once."""
     key = secrets.token_urlsafe(32)
     await StaffSession.create(
-        key_hash=_hash(key), user=user, last_seen_at=now or datetime.now(UTC), ip=ip[:64],
-        user_agent=agent_summary(user_agent), needs_two_factor=needs_two_factor,
+        key_hash=_hash(key),
+        user=user,
+        last_seen_at=now or datetime.now(UTC),
+        ip=ip[:64],
+        user_agent=agent_summary(user_agent),
+        needs_two_factor=needs_two_factor,
     )
     return key
 
@@ -77,8 +82,9 @@ async def end_user_sessions(user: StaffUser, reason: str, now: datetime | None =
 async def open_sessions(user: StaffUser, now: datetime | None = None) -> list[StaffSession]:
     """The sessions of ``user`` that would still let them in, most recent first."""
     recent = (now or datetime.now(UTC)) - IDLE_LIMIT
-    return await StaffSession.filter(user_id=user.id, ended_at=None, last_seen_at__gt=recent
-                                     ).order_by("-last_seen_at")
+    return await StaffSession.filter(user_id=user.id, ended_at=None, last_seen_at__gt=recent).order_by(
+        "-last_seen_at"
+    )
 
 
 async def user_session(user_id: int, session_id: int) -> StaffSession | None:

@@ -39,8 +39,9 @@ class TwoFactorError(ValueError):
 
 
 def _fernet(secret_key: str) -> Fernet:
-    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-                   info=b"feedback-hub totp secret").derive(secret_key.encode())
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"feedback-hub totp secret").derive(
+        secret_key.encode()
+    )
     return Fernet(base64.urlsafe_b64encode(derived))
 
 
@@ -119,8 +120,9 @@ async def new_recovery_codes(user: StaffUser) -> list[str]:
     return codes
 
 
-async def confirm_enrolment(user: StaffUser, secret_key: str, code: str,
-                            now: datetime | None = None) -> list[str]:
+async def confirm_enrolment(
+    user: StaffUser, secret_key: str, code: str, now: datetime | None = None
+) -> list[str]:
     """Turn two-factor sign-in on with a first valid code; the recovery codes, once."""
     now = now or datetime.now(UTC)
     if user.has_two_factor:
@@ -134,14 +136,15 @@ async def confirm_enrolment(user: StaffUser, secret_key: str, code: str,
 
 
 async def _use_recovery_code(user: StaffUser, code: str, now: datetime) -> bool:
-    updated = await RecoveryCode.filter(
-        user_id=user.id, code_hash=_code_hash(code), used_at=None
-    ).update(used_at=now)
+    updated = await RecoveryCode.filter(user_id=user.id, code_hash=_code_hash(code), used_at=None).update(
+        used_at=now
+    )
     return updated == 1
 
 
-async def verify_second_factor(user: StaffUser, secret_key: str, code: str,
-                               now: datetime | None = None) -> str | None:
+async def verify_second_factor(
+    user: StaffUser, secret_key: str, code: str, now: datetime | None = None
+) -> str | None:
     """``"totp"`` or ``"recovery"`` for a code that signs ``user`` in, else None."""
     now = now or datetime.now(UTC)
     if not user.has_two_factor or not code.strip() or len(code) > 64:
@@ -164,8 +167,9 @@ async def turn_off(user: StaffUser) -> None:
     await RecoveryCode.filter(user_id=user.id).delete()
 
 
-async def check_second_factor(user: StaffUser, secret_key: str, code: str, ip: str,
-                              now: datetime | None = None) -> tuple[str | None, timedelta | None]:
+async def check_second_factor(
+    user: StaffUser, secret_key: str, code: str, ip: str, now: datetime | None = None
+) -> tuple[str | None, timedelta | None]:
     """The second sign-in step: (method, None) on success, else (None, lock time or None).
 
     A wrong code counts against the same (account, address) pair as a wrong password.
@@ -177,8 +181,7 @@ async def check_second_factor(user: StaffUser, secret_key: str, code: str, ip: s
     if method is None:
         return None, await lockout.record_failure(user.email, ip, now)
     if method == "recovery":
-        await audit(user, "staff.recovery_code_used", "staff", user.id,
-                    left=await recovery_codes_left(user))
+        await audit(user, "staff.recovery_code_used", "staff", user.id, left=await recovery_codes_left(user))
     return method, None
 
 
@@ -201,8 +204,9 @@ async def replace_recovery_codes(user: StaffUser, secret_key: str, code: str) ->
     return codes
 
 
-async def disable(actor: StaffUser, user: StaffUser, required: bool, secret_key: str = "",
-                  code: str | None = None) -> None:
+async def disable(
+    actor: StaffUser, user: StaffUser, required: bool, secret_key: str = "", code: str | None = None
+) -> None:
     """Turn two-factor off: the user with a current code, or an admin (``code`` None)."""
     if code is not None:
         if required:

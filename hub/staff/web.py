@@ -48,8 +48,9 @@ async def check_csrf(request: Request) -> None:
     ):
         sent = str((await request.form()).get(CSRF_FIELD, ""))
     if not expected or not hmac.compare_digest(str(expected), sent):
-        raise HTTPException(403, "The form has expired or did not come from this site. "
-                                 "Reload the page and try again.")
+        raise HTTPException(
+            403, "The form has expired or did not come from this site. Reload the page and try again."
+        )
 
 
 def csrf_protect(endpoint: Endpoint) -> Endpoint:
@@ -67,8 +68,9 @@ def client_ip(request: Request) -> str:
 
 async def start_session(request: Request, user: StaffUser, needs_two_factor: bool = False) -> None:
     """A fresh session on sign-in: nothing from before it survives (no fixation)."""
-    key = await open_session(user, client_ip(request), request.headers.get("user-agent", ""),
-                             needs_two_factor)
+    key = await open_session(
+        user, client_ip(request), request.headers.get("user-agent", ""), needs_two_factor
+    )
     request.session.clear()
     request.session.update(sid=key, csrf=secrets.token_urlsafe(32))
 
@@ -76,8 +78,9 @@ async def start_session(request: Request, user: StaffUser, needs_two_factor: boo
 def hold_for_second_factor(request: Request, user: StaffUser, next_path: str) -> None:
     """Remember, in the cookie only, whose password passed; no session exists yet."""
     request.session.clear()
-    request.session.update(pending=user.id, pending_at=int(time.time()), next=next_path,
-                           csrf=secrets.token_urlsafe(32))
+    request.session.update(
+        pending=user.id, pending_at=int(time.time()), next=next_path, csrf=secrets.token_urlsafe(32)
+    )
 
 
 async def pending_staff(request: Request) -> StaffUser | None:

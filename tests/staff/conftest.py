@@ -25,14 +25,18 @@ async def client_from(app: Starlette, client: httpx.AsyncClient) -> AsyncIterato
 
         async def make(ip: str, user_agent: str = "pytest-browser") -> httpx.AsyncClient:
             transport = httpx.ASGITransport(app=app, client=(ip, 50_000))
-            return await stack.enter_async_context(httpx.AsyncClient(
-                transport=transport, base_url="http://testserver", headers={"User-Agent": user_agent}))
+            return await stack.enter_async_context(
+                httpx.AsyncClient(
+                    transport=transport, base_url="http://testserver", headers={"User-Agent": user_agent}
+                )
+            )
 
         yield make
 
 
-async def post_login(client: httpx.AsyncClient, email: str, password: str = PASSWORD,
-                     token: str | None = None) -> httpx.Response:
+async def post_login(
+    client: httpx.AsyncClient, email: str, password: str = PASSWORD, token: str | None = None
+) -> httpx.Response:
     token = token or await csrf_from(client, "/login")
     return await client.post("/login", data={"email": email, "password": password, "csrf_token": token})
 

@@ -12,8 +12,9 @@ from tests.staff.conftest import ClientFrom, post_login
 
 async def _fail(client: httpx.AsyncClient, email: str, times: int) -> list[int]:
     token = await csrf_from(client, "/login")
-    return [(await post_login(client, email, "not the password at all", token)).status_code
-            for _ in range(times)]
+    return [
+        (await post_login(client, email, "not the password at all", token)).status_code for _ in range(times)
+    ]
 
 
 async def test_failures_from_many_addresses_do_not_lock_the_admin_out(
@@ -44,8 +45,10 @@ async def test_an_address_spraying_many_accounts_is_locked_for_all_of_them(
 ) -> None:
     sprayer = await client_from("203.0.113.20")
     token = await csrf_from(sprayer, "/login")
-    statuses = [(await post_login(sprayer, f"guess{n}@example.com", "Summer2026!", token)).status_code
-                for n in range(ADDRESS_LIMIT)]
+    statuses = [
+        (await post_login(sprayer, f"guess{n}@example.com", "Summer2026!", token)).status_code
+        for n in range(ADDRESS_LIMIT)
+    ]
     assert statuses[-1] == 429 and set(statuses[:-1]) == {400}
     assert (await post_login(sprayer, bob.email, token=token)).status_code == 429
     elsewhere = await client_from("198.51.100.8")

@@ -66,7 +66,13 @@ async def test_it_ends_the_session_on_logout_so_its_old_cookie_opens_nothing(
 
 async def test_it_ignores_an_offsite_next_parameter(client: httpx.AsyncClient, alice: StaffUser) -> None:
     token = await csrf_from(client, "/login")
-    response = await client.post("/login", data={
-        "email": alice.email, "password": PASSWORD, "csrf_token": token,
-        "next": "//evil.example/steal"})
+    response = await client.post(
+        "/login",
+        data={
+            "email": alice.email,
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "//evil.example/steal",
+        },
+    )
     assert response.headers["location"] == "/admin"

@@ -138,8 +138,9 @@ async def test_two_factor_cannot_be_turned_off_by_its_owner_while_required(
     secret, _codes = await enrol(client)
     await _require_two_factor(client)
     token = await csrf_from(client, "/account/two-factor")
-    response = await client.post("/account/two-factor/off",
-                                 data={"code": code_for(secret, 1), "csrf_token": token})
+    response = await client.post(
+        "/account/two-factor/off", data={"code": code_for(secret, 1), "csrf_token": token}
+    )
     assert response.status_code == 422 and "requires two-factor" in response.text
     assert (await fresh(alice)).has_two_factor
 
@@ -150,8 +151,9 @@ async def test_its_owner_turns_two_factor_off_with_a_current_code(
     await log_in(client, alice)
     secret, _codes = await enrol(client)
     token = await csrf_from(client, "/account/two-factor")
-    response = await client.post("/account/two-factor/off",
-                                 data={"code": code_for(secret, 1), "csrf_token": token})
+    response = await client.post(
+        "/account/two-factor/off", data={"code": code_for(secret, 1), "csrf_token": token}
+    )
     assert response.status_code == 303
     assert not (await fresh(alice)).has_two_factor
     assert not await RecoveryCode.filter(user_id=alice.id).exists()
