@@ -35,6 +35,7 @@ NAV = (
     NavItem("staff_list", "Staff", ("admin",)),
     NavItem("api_key_list", "API keys", ("admin",)),
     NavItem("audit_log", "Audit log", ("admin",)),
+    NavItem("two_factor_setup", "Two-factor sign-in"),
 )
 
 

@@ -63,7 +63,9 @@ class Enrolment:
 
 def _enrolment(user: StaffUser, secret: str, issuer: str) -> Enrolment:
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=issuer)
-    svg = segno.make(uri, error="m").svg_inline(scale=4, title="Scan with your authenticator app")
+    svg = segno.make(uri, error="m").svg_inline(
+        scale=4, light="#fff", title="Scan with your authenticator app"
+    )
     return Enrolment(secret=secret, uri=uri, qr_svg=svg)
 
 
