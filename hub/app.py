@@ -37,6 +37,8 @@ from hub.logredact import describe, redact_path, redacted_traceback
 from hub.logredact import install as install_log_redaction
 from hub.mail import routes as mail_routes
 from hub.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from hub.staff import account_routes as staff_account_routes
+from hub.staff import admin_routes as staff_admin_routes
 from hub.staff import routes as staff_routes
 from hub.templating import STATIC_DIR, render
 from hub.triage import routes as triage_routes
@@ -64,6 +66,8 @@ def all_routes() -> list[BaseRoute]:
         Route("/healthz", health.healthz, name="healthz"),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
         *staff_routes.routes,
+        *staff_account_routes.routes,
+        *staff_admin_routes.routes,
         *admin_routes.routes,
         *catalog_routes.routes,
         *invites_routes.routes,

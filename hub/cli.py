@@ -1,4 +1,4 @@
-"""The feedback-hub command: serve, worker, migrate, demo, createuser, apikey, import, export."""
+"""The feedback-hub command: serve, worker, migrate, demo, createuser, staff, apikey, import, export."""
 
 from __future__ import annotations
 
@@ -160,28 +160,6 @@ def createuser(email: str, roles: tuple[str, ...], name: str, password_stdin: bo
     click.echo(f"Created {user.email} ({user.roles}).")
 
 
-@main.group()
-def apikey() -> None:
-    """Manage API keys."""
-
-
-@apikey.command("create")
-@click.option("--name", required=True, help="What the key is for, e.g. 'Shopify bridge'.")
-@click.option("--scope", "scopes", required=True, multiple=True, help="Repeat for several scopes.")
-def apikey_create(name: str, scopes: tuple[str, ...]) -> None:
-    """Create an API key and print it once."""
-    from hub.staff.accounts import AccountError
-    from hub.staff.apikeys import create_api_key
-
-    settings = settings_or_exit()
-    try:
-        _key, raw = run_with_db(settings, lambda: create_api_key(name, list(scopes)))
-    except AccountError as error:
-        raise click.ClickException(f"{error.field}: {error.reason}") from None
-    click.echo("Store this key now; it will not be shown again:")
-    click.echo(raw)
-
-
 def _add_domain_commands() -> None:
     from hub.advocacy.commands import commands as advocacy_commands
     from hub.catalog.commands import commands as catalog_commands
@@ -189,9 +167,10 @@ def _add_domain_commands() -> None:
     from hub.feedback.commands import commands as feedback_commands
     from hub.invites.commands import commands as invites_commands
     from hub.mail.commands import commands as mail_commands
+    from hub.staff.commands import commands as staff_commands
 
     for command in (*catalog_commands, *invites_commands, *mail_commands, *feedback_commands,
-                    *advocacy_commands, *dataio_commands):
+                    *advocacy_commands, *dataio_commands, *staff_commands):
         main.add_command(command)
 
 

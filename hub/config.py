@@ -87,7 +87,9 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
     ),
     "HUB_SECRET_KEY": (
         "generated once into {HUB_DATA_DIR}/secret_key (mode 0600)",
-        "Signs sessions, CSRF tokens and links. Required when HUB_ENV=production.",
+        "Signs sessions, CSRF tokens and links; encrypts two-factor secrets (after a change, staff "
+        "sign in with a recovery code or an admin turns their two-factor off). Required when "
+        "HUB_ENV=production.",
     ),
     "HUB_ENV": ("development", "`development`, `production` or `test`."),
     "HUB_BASE_URL": ("http://127.0.0.1:8000", "Public URL of the hub, used in mail links."),

@@ -42,6 +42,7 @@ JOBS: dict[str, str] = {
     "win_back_wins": "hub.advocacy.jobs:attribute_win_backs",
     "ask_buyers": "hub.community.jobs:ask_buyers",
     "notify_askers": "hub.community.jobs:notify_askers",
+    "staff_sign_ins": "hub.staff.jobs:prune_sign_in_records",
     "mail": "hub.mail.sender:send_due",
 }
 PAUSE_SECONDS = 5.0

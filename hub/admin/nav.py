@@ -32,7 +32,10 @@ NAV = (
     NavItem("exports", "Exports", ("admin",)),
     NavItem("privacy", "Privacy", ("admin",)),
     NavItem("settings_page", "Settings", ("admin",)),
+    NavItem("staff_list", "Staff", ("admin",)),
+    NavItem("api_key_list", "API keys", ("admin",)),
     NavItem("audit_log", "Audit log", ("admin",)),
+    NavItem("two_factor_setup", "Two-factor sign-in"),
 )
 
 

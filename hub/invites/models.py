@@ -55,6 +55,9 @@ class LinkPurpose(StrEnum):
     SURVEY = "survey"
     ANSWER = "answer"
     PHOTO = "photo"
+    # Staff links (hub.staff.onboarding): subject_type "staff", subject_id the user.
+    STAFF_INVITE = "staff_invite"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 (a link purpose, not a password)
 
 
 class AccessToken(Model):

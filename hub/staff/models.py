@@ -23,8 +23,12 @@ class StaffUser(Model):
     # Space-separated roles, so that one person can be moderator and agent.
     roles = fields.CharField(max_length=64, default=Role.AGENT.value)
     is_active = fields.BooleanField(default=True)
-    # Bumped on logout and password change: every older session stops working.
-    session_version = fields.IntField(default=1)
+    # The TOTP secret, encrypted (hub.staff.twofactor); set while enrolling, live once confirmed.
+    totp_secret = fields.CharField(max_length=255, default="")
+    two_factor_since = fields.DatetimeField(null=True)
+    # The last TOTP time step accepted, so that a code cannot be used twice.
+    totp_last_step = fields.BigIntField(default=0)
+    invited_at = fields.DatetimeField(null=True)
     last_login_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -44,14 +48,83 @@ class StaffUser(Model):
     def display_name(self) -> str:
         return display_name(self.name, self.email)
 
+    @property
+    def has_password(self) -> bool:
+        """False for an invited user who has not chosen one, and after a reset."""
+        return bool(self.password_hash)
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.two_factor_since is not None
+
+    @property
+    def status(self) -> str:
+        if not self.is_active:
+            return "deactivated"
+        return "active" if self.has_password else "invited" if self.invited_at else "no password"
+
 
 def display_name(name: str, email: str) -> str:
     """How staff are shown: their name, else the local part of their address."""
     return name or email.split("@")[0]
 
 
+class StaffSession(Model):
+    """One signed-in browser: the cookie holds a random key, this row only its hash.
+
+    Checked on every staff request (one lookup on the unique ``key_hash``); a session
+    with ``ended_at`` set, or idle too long, lets nobody in.
+    """
+
+    id = fields.IntField(primary_key=True)
+    key_hash = fields.CharField(max_length=64, unique=True)
+    user: fields.ForeignKeyRelation[StaffUser] = fields.ForeignKeyField(
+        "hub.StaffUser", related_name="sessions", on_delete=fields.CASCADE
+    )
+    user_id: int
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_seen_at = fields.DatetimeField()
+    ip = fields.CharField(max_length=64, default="")
+    user_agent = fields.CharField(max_length=120, default="")
+    # Set when two-factor sign-in is required and the user has not enrolled yet.
+    needs_two_factor = fields.BooleanField(default=False)
+    ended_at = fields.DatetimeField(null=True)
+    end_reason = fields.CharField(max_length=32, default="")
+
+    class Meta:
+        table = "staff_session"
+        indexes = (("user_id", "ended_at"),)
+
+
+class RecoveryCode(Model):
+    """A single-use second factor for a lost phone, stored as its SHA-256 hash."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[StaffUser] = fields.ForeignKeyField(
+        "hub.StaffUser", related_name="recovery_codes", on_delete=fields.CASCADE
+    )
+    user_id: int
+    code_hash = fields.CharField(max_length=64)
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "staff_recovery_code"
+        unique_together = (("user_id", "code_hash"),)
+
+
+class StaffPolicy(Model):
+    """The admin's rules for staff accounts: one row, edited in /admin/staff, audited."""
+
+    id = fields.IntField(primary_key=True)
+    require_two_factor = fields.BooleanField(default=False)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "staff_policy"
+
+
 class LoginFailure(Model):
-    """Failed logins per email address, known or not, to slow down guessing."""
+    """Failed sign-ins per (account, address) pair and per address (hub.staff.lockout)."""
 
     id = fields.IntField(primary_key=True)
     key = fields.CharField(max_length=254, unique=True)
