@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
-TOKEN_PATH = re.compile(r"^(/(?:r|s|u|a|answer|share|profile)/)[^/?\s]+")
+TOKEN_PATH = re.compile(r"^(/(?:r|s|u|a|q|answer|share|profile)/)[^/?\s]+")
 
 
 def redact_path(path: str) -> str:

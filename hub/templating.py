@@ -13,6 +13,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 
+from hub.mail.plain import defanged, inert
+
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 HTMX_FILE = "htmx-2.0.11.min.js"
@@ -47,7 +49,7 @@ def make_environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(ago=_ago, when=_when, stars=_stars)
+    env.filters.update(ago=_ago, when=_when, stars=_stars, defanged=defanged, inert=inert)
     env.globals["htmx_file"] = HTMX_FILE
     return env
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 import time
 from collections import deque
 from datetime import datetime, timedelta
 
 from tortoise.expressions import Q
 
+from hub.feedback import contacts
 from hub.feedback.models import Review, ReviewRevision
 
 MAX_LINKS = 2
@@ -26,16 +26,8 @@ PER_LINK = 20
 # Short texts ("Love it!") are repeated honestly; only longer ones count as duplicates.
 DUPLICATE_MIN_LENGTH = 40
 
-_LINK = re.compile(
-    r"(?:https?://|www\.)\S+"
-    r"|(?<![@\w.])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|info|biz|ru|cn|xyz|top|io|co|shop|site)"
-    r"(?![\w.])",
-    re.IGNORECASE,
-)
-
-
 def count_links(text: str) -> int:
-    return len(_LINK.findall(text))
+    return contacts.count_links(text)
 
 
 def too_many_links(text: str) -> bool:

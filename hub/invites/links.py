@@ -1,7 +1,8 @@
 """Signed links: a random token in the URL, only its SHA-256 hash in the database.
 
 ``issue_token`` and ``resolve_token`` serve every purpose (reviews, surveys,
-answers, photos); the rest of this module is the review link.
+answers, photos, confirming an address), ``use_token`` the single-use ones; the
+rest of this module is the review link.
 """
 
 from __future__ import annotations
@@ -58,6 +59,18 @@ async def resolve_token(raw: str, purpose: str, *, now: datetime | None = None) 
         raise LinkUnknown
     if token.expires_at <= (now or datetime.now(UTC)):
         raise LinkExpired
+    return token
+
+
+async def use_token(raw: str, purpose: str, *, now: datetime | None = None) -> AccessToken:
+    """``resolve_token`` for a single-use link, marked used: a second use is ``LinkUnknown``."""
+    now = now or datetime.now(UTC)
+    token = await resolve_token(raw, purpose, now=now)
+    if token.used_at is not None:
+        raise LinkUnknown
+    if not await AccessToken.filter(id=token.id, used_at=None).update(used_at=now):
+        raise LinkUnknown  # another request used it first
+    token.used_at = now
     return token
 
 

@@ -54,6 +54,7 @@ class LinkPurpose(StrEnum):
     SURVEY = "survey"
     ANSWER = "answer"
     PHOTO = "photo"
+    CONFIRM_ASKER = "confirm_asker"
 
 
 class AccessToken(Model):
