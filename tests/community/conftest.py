@@ -104,5 +104,5 @@ def link_in(message: object, prefix: str) -> str:
     return found.group(1)
 
 
-def mails_to(mailbox: MailCollector, address: str) -> list[EmailMessage]:
-    return [message for message in mailbox.received if str(message["To"]) == address]
+def mails_to(collector: MailCollector, address: str) -> list[EmailMessage]:
+    return [message for message in collector.received if str(message["To"]) == address]
