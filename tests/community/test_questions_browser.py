@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -71,7 +72,8 @@ def served(settings: Settings, database_url: str) -> Iterator[Served]:
     async def tent() -> None:
         product = await Product.create(external_id="tent-2p", name="Two-person tent")
         fay = await Customer.create(email="fay@example.net", name="Fay Buyer")
-        order = await Order.create(source="api", external_id="o-fay", customer=fay)
+        order = await Order.create(source="api", external_id="o-fay", customer=fay,
+                                   placed_at=datetime.now(UTC))
         await OrderLine.create(order=order, product=product)
 
     run_sync(database_url, tent)
