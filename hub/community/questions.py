@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from hub.catalog.models import Customer, Product
+from hub.catalog.models import Order, Product
 from hub.community import screening
 from hub.community.confirming import ask_to_confirm
 from hub.community.models import Answer, Question
@@ -36,7 +36,7 @@ async def _duplicate(product: Product, email: str, body: str) -> bool:
 
 async def known_asker(email: str) -> bool:
     """A customer of the shop: someone with this address placed an order that stands."""
-    return await Customer.filter(email=email, erased_at=None, orders__cancelled_at=None).exists()
+    return await Order.filter(customer__email=email, customer__erased_at=None, cancelled_at=None).exists()
 
 
 async def ask_question(settings: Settings, product: Product, entry: QuestionIn,

@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 import httpx
 import pytest
 
-from hub.catalog.models import Product
+from hub.catalog.models import Customer, Order, Product
 from hub.community.jobs import ask_buyers, notify_askers
 from hub.community.models import Question
 from hub.config import Settings
@@ -304,3 +304,15 @@ async def test_question_mails_quote_stranger_text_as_plain_text_that_is_no_link(
     assert "has an answer" in str(told["Subject"])
     _assert_plain(told)
     assert "eve-deals[.]example" in mail_part(told, "plain")
+
+
+async def test_an_address_with_no_order_that_stands_is_a_strangers(
+    client: httpx.AsyncClient, tent: Product, make_buyer: BuyerMaker
+) -> None:
+    await Customer.create(email="newsletter@example.org", name="Only Subscribed")
+    cancelled = await make_buyer("cancelled@example.org", "Changed Mind")
+    await Order.filter(customer_id=cancelled.id).update(cancelled_at=datetime.now(UTC))
+    for email in ("newsletter@example.org", "cancelled@example.org"):
+        asked = await _ask(client, email, "Is it warm enough for spring nights?")
+        assert asked.json()["status"] == "pending"
+    assert set(await Question.all().values_list("status_reason", flat=True)) == {"unknown_asker"}
