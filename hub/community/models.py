@@ -10,9 +10,7 @@ from hub.staff.models import StaffUser
 
 # Why a question waits for a moderator: hold codes (`screening.hold_reasons`) and the pipeline's.
 HOLD_LABELS = {
-    "link": "it holds a link",
-    "email": "it holds an e-mail address",
-    "phone": "it holds a phone number",
+    "contact_details": "it holds a link, an e-mail address or a phone number",
     "unknown_asker": "the asker is not a known customer",
     "profanity": "it holds profanity",
     "auto_publish_off": "automatic publishing is off",

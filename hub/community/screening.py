@@ -16,7 +16,7 @@ import re
 
 from hub.config import Settings
 from hub.dataio.ratelimit import keyed_limits
-from hub.feedback import contacts
+from hub.feedback.contact_details import has_contact_details
 from hub.feedback.models import ReviewStatus
 from hub.feedback.normalise import CleanText, SubmissionError, clean_name, clean_text, limited
 from hub.feedback.pipeline import Decision, decide
@@ -28,6 +28,7 @@ MIN_LENGTH = 5
 NEUTRAL_RATING = 3
 EMAIL_LIMIT = 254
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+CONTACT_DETAILS = "contact_details"
 UNKNOWN_ASKER = "unknown_asker"
 REASON_LENGTH = 32  # Question.status_reason
 
@@ -74,7 +75,7 @@ def allow_asking(settings: Settings, email: str, product_id: int) -> None:
 
 def hold_reasons(body: str, name: str, *, known_asker: bool) -> list[str]:
     """Why a question waits for a moderator, whatever the pipeline says: contacts, a stranger."""
-    reasons = list(contacts.kinds(f"{name}\n{body}"))
+    reasons = [CONTACT_DETAILS] if has_contact_details(f"{name}\n{body}") else []
     return reasons if known_asker else [*reasons, UNKNOWN_ASKER]
 
 

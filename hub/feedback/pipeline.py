@@ -16,21 +16,16 @@ case beside publishing (see `hub.feedback.reviews`).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from hub.config import Settings
 from hub.feedback import profanity, spam
+from hub.feedback.contact_details import mask_personal_data
 from hub.feedback.models import ReviewStatus
 from hub.feedback.normalise import CleanText, SubmissionError, clean_submission
 from hub.feedback.sentiment import Assessment, assess
 
-EMAIL_MASK = "[email removed]"
-PHONE_MASK = "[phone removed]"
-_EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.IGNORECASE)
-_PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ().-]{5,}\d(?!\w)")
-_DATE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}")
 SPAM_REASONS = ("honeypot", "links", "duplicate")
 
 __all__ = ["Decision", "SubmissionError", "mask_personal_data", "moderate", "screen"]
@@ -51,19 +46,6 @@ class Decision:
     @property
     def opens_case(self) -> bool:
         return self.assessment.flagged and self.status is not ReviewStatus.SPAM
-
-
-def _phone(match: re.Match[str]) -> str:
-    found = match.group(0)
-    digits = sum(char.isdigit() for char in found)
-    groups = re.findall(r"\d+", found)
-    looks_like_phone = 7 <= digits <= 15 and max(map(len, groups)) >= 3
-    return PHONE_MASK if looks_like_phone and not _DATE.fullmatch(found.strip()) else found
-
-
-def mask_personal_data(text: str) -> str:
-    """Email addresses and phone numbers replaced by a marker."""
-    return _PHONE.sub(_phone, _EMAIL.sub(EMAIL_MASK, text))
 
 
 def _spam_reasons(text: CleanText, honeypot: str, duplicate: bool) -> list[str]:

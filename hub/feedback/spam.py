@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from tortoise.expressions import Q
 
-from hub.feedback import contacts
+from hub.feedback.contact_details import count_links
 from hub.feedback.models import Review, ReviewRevision
 
 MAX_LINKS = 2
@@ -25,10 +25,6 @@ PER_IP = 10
 PER_LINK = 20
 # Short texts ("Love it!") are repeated honestly; only longer ones count as duplicates.
 DUPLICATE_MIN_LENGTH = 40
-
-def count_links(text: str) -> int:
-    return contacts.count_links(text)
-
 
 def too_many_links(text: str) -> bool:
     return count_links(text) > MAX_LINKS

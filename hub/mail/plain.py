@@ -4,7 +4,8 @@ Questions, answers and names reach a customer's inbox in the brand's name, so no
 them may be a link or look like one; the links the hub adds itself are the only clickable
 ones. Two Jinja filters, one per part of a mail:
 
-- ``defanged`` (text part): each link and address the detector finds is written
+- ``defanged`` (text part): each word in which the hub's one detector
+  (`hub.feedback.contact_details`) finds a link or an e-mail address is written
   ``example[.]com``, ``name[at]example[.]com``, ``https[:]//…``, as security teams write
   indicators, so a client's auto-linker has nothing to take.
 - ``inert`` (HTML part): the same text HTML-escaped, and every ``.``, ``@``, ``:`` and
@@ -19,10 +20,12 @@ import re
 
 from markupsafe import Markup
 
-from hub.feedback.contacts import PHONE, find
+from hub.feedback.contact_details import EMAIL, count_links
 
 _DEFANG = {".": "[.]", "@": "[at]", "://": "[:]//"}
 _DEFANG_PATTERN = re.compile(r"://|[.@]")
+_SPACES = re.compile(r"(\s+)")
+_TRAILING = ".,;:!?)]}'\""
 _BREAKS = re.compile(r"([.@:/])")
 _SPAN = Markup("<span>{}</span>")
 
@@ -31,19 +34,17 @@ def _defang_one(match: re.Match[str]) -> str:
     return _DEFANG[match.group()]
 
 
+def _defang_word(word: str) -> str:
+    core = word.rstrip(_TRAILING)  # "… at example.com." keeps its full stop
+    if not core or not (count_links(core) or EMAIL.search(core)):
+        return word
+    return _DEFANG_PATTERN.sub(_defang_one, core) + word[len(core) :]
+
+
 def defanged(value: object) -> str:
     """The text with every link and e-mail address it holds written so it cannot be followed."""
-    text = "" if value is None else str(value)
-    pieces, done = [], 0
-    for contact in find(text):
-        if contact.kind == PHONE or contact.start < done:
-            continue
-        pieces += [
-            text[done : contact.start],
-            _DEFANG_PATTERN.sub(_defang_one, text[contact.start : contact.end]),
-        ]
-        done = contact.end
-    return "".join([*pieces, text[done:]])
+    words = _SPACES.split("" if value is None else str(value))  # word, spaces, word … word
+    return "".join(piece if index % 2 else _defang_word(piece) for index, piece in enumerate(words))
 
 
 def inert(value: object) -> Markup:

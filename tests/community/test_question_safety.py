@@ -64,13 +64,13 @@ async def buyers(make_buyer: BuyerMaker) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    ("name", "body", "reason", "label"),
+    ("name", "body"),
     [
-        ("", "Is it the same as the one on www.other-shop.com?", "link", "it holds a link"),
-        ("", "Is it like https://evil.example/tent or not?", "link", "it holds a link"),
-        ("", "Write to me at fay.b@example.org about the size?", "email", "it holds an e-mail address"),
-        ("", "Ring me on 020 7946 0958 about the size?", "phone", "it holds a phone number"),
-        ("deals.example.com", "Is it warm enough for spring nights?", "link", "it holds a link"),
+        ("", "Is it the same as the one on www.other-shop.com?"),
+        ("", "Is it like https://evil.example/tent or not?"),
+        ("", "Write to me at fay.b@example.org about the size?"),
+        ("", "Ring me on 020 7946 0958 about the size?"),
+        ("deals.example.com", "Is it warm enough for spring nights?"),
     ],
     ids=["www", "url", "email", "phone", "link-in-name"],
 )
@@ -84,13 +84,11 @@ async def test_a_question_with_a_link_an_address_or_a_phone_is_held_even_from_a_
     carol: StaffUser,
     name: str,
     body: str,
-    reason: str,
-    label: str,
 ) -> None:
     await make_buyer("fay@example.net", "Fay Buyer")
     asked = await _ask(client, "fay@example.net", body, name)
     assert asked.status_code == 201 and asked.json()["status"] == "pending"
-    assert (await Question.get()).status_reason == reason
+    assert (await Question.get()).status_reason == "contact_details"
     assert "Is it" not in (await client.get(FORM)).text, "a held question is not on the page"
 
     await _run_worker(smtp_settings)
@@ -98,7 +96,7 @@ async def test_a_question_with_a_link_an_address_or_a_phone_is_held_even_from_a_
 
     await login(carol)
     queue = await client.get("/admin/questions")
-    assert f"Held because {label}." in queue.text
+    assert "Held because it holds a link, an e-mail address or a phone number." in queue.text
 
 
 async def test_a_strangers_question_waits_for_a_moderator_with_the_reason_shown(

@@ -35,7 +35,7 @@ async def test_it_refuses_questions_posted_from_other_sites(client: httpx.AsyncC
     ({}, "Is it warm enough for spring nights?", "published", "clean"),
     ({"website": "http://spam.example"}, "Cheap watches here, please buy", "spam", "honeypot"),
     ({}, "Is this arsehole of a tent waterproof?", "pending", "profanity"),
-    ({}, "Call me on +44 20 7946 0958 about it?", "pending", "phone"),
+    ({}, "Call me on +44 20 7946 0958 about it?", "pending", "contact_details"),
 ], ids=["clean", "honeypot", "profanity", "phone"])
 async def test_it_moderates_a_question_from_a_customer_through_the_pipeline(
         client: httpx.AsyncClient, tent: Product, make_buyer: BuyerMaker, extra: dict[str, str], body: str,

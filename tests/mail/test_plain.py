@@ -51,6 +51,7 @@ def test_the_html_part_is_escaped_text_in_which_no_mark_shares_a_text_node(text:
         ("www.evil.example", "www[.]evil[.]example"),
         ("Mail eve@evil.example", "Mail eve[at]evil[.]example"),
         ("Fine. Really fine.", "Fine. Really fine."),
+        ("Cheaper (at cheap-pills.shop), really.", "Cheaper (at cheap-pills[.]shop), really."),
     ],
 )
 def test_the_text_part_defangs_links_and_addresses_only(text: str, shown: str) -> None:
@@ -60,3 +61,9 @@ def test_the_text_part_defangs_links_and_addresses_only(text: str, shown: str) -
 def test_plain_text_without_links_reads_the_same_in_html() -> None:
     assert str(inert("Tom & Jerry's tent")) == str(escape("Tom & Jerry's tent"))
     assert defanged(None) == "" and str(inert("")) == ""
+
+
+def test_a_long_hostile_text_is_read_in_one_pass() -> None:
+    text = "a-" * 50_000 + " www.evil.example"
+    assert defanged(text).endswith(" www[.]evil[.]example")
+    assert str(inert(text)).endswith("www[<span>.</span>]evil[<span>.</span>]example")
