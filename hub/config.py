@@ -117,8 +117,10 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
     "HUB_PROFANITY_ACTION": ("hold", "`hold` for moderation or `mask` and publish."),
     "HUB_METRICS_TOKEN": ("(none)", "Bearer token that may read /metrics from afar."),
     "HUB_RATE_LIMITS": (
-        "api=300/60,widget=600/60,review=60/60,survey=60/60,unsubscribe=30/60,login=30/60,upload=30/600",
-        "Requests per client address per window, by group; `GROUP=0/60` turns a group off.",
+        "api=300/60,widget=600/60,review=60/60,survey=60/60,unsubscribe=30/60,login=30/60,upload=30/600,"
+        "question_address=5/3600,question_product=30/3600",
+        "Requests per client address per window, by group; `question_address` and `question_product` "
+        "count questions per asker's e-mail address and per product; `GROUP=0/60` turns a group off.",
     ),
     "HUB_EMBEDDED_WORKER": (
         "false (true under `serve --demo`)",

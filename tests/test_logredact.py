@@ -19,6 +19,7 @@ from hub.logredact import RedactExceptions, RedactTokens, install, redact_path
         ("/s/tok?x=1", "/s/…?x=1"),
         ("/u/eyJhbGciOi.sig/preferences", "/u/…/preferences"),
         ("/profile/signed.token", "/profile/…"),
+        ("/q/AbC123_confirm-token", "/q/…"),
         ("/admin/cases", "/admin/cases"),
     ],
 )

@@ -86,7 +86,9 @@ async def claim_question(question_id: int, now: datetime) -> bool:
 
 
 async def notify_asker(settings: Settings, question: Question) -> bool:
-    """The one mail telling the asker their question has an answer."""
+    """The one mail telling the asker their question has an answer; only to a confirmed address."""
+    if question.asker_confirmed_at is None:
+        return False
     await question.fetch_related("product")
     customer = await Customer.get_or_none(email=question.asker_email)
     if customer is not None and not customer.accepts(MailKind.THANKS.value):

@@ -1,4 +1,5 @@
-"""Pages behind signed links: answer a question, share a photo, choose a public profile."""
+"""Pages behind signed links: answer a question, confirm an asker's address, share a photo,
+choose a public profile."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from hub.community.answers import AnswerVisit, answer_as_buyer, open_answer_link
+from hub.community.confirming import confirm_asker, open_confirm_link
 from hub.community.profiles import customer_for_profile_token, save_profile
 from hub.community.share import LINK_FULL, ShareVisit, open_share_link, share_photo
 from hub.feedback.normalise import SubmissionError
@@ -48,6 +50,23 @@ async def answer_submit(request: Request) -> Response:
         context = {"visit": visit, "errors": {error.field: error.reason}, "body": body}
         return render(request, "community/answer_form.html", context, status_code=400)
     return render(request, "community/answer_thanks.html", {"visit": visit, "answer": answer})
+
+
+async def asker_confirm_form(request: Request) -> Response:
+    try:
+        visit = await open_confirm_link(request.path_params["token"], datetime.now(UTC))
+    except LinkError:
+        raise HTTPException(404, GONE) from None
+    return render(request, "community/asker_confirm.html", {"visit": visit})
+
+
+@csrf_protect
+async def asker_confirm(request: Request) -> Response:
+    try:
+        visit = await confirm_asker(request.path_params["token"], datetime.now(UTC))
+    except LinkError:
+        raise HTTPException(404, GONE) from None
+    return render(request, "community/asker_confirm.html", {"visit": visit})
 
 
 async def _share_visit(request: Request) -> ShareVisit:
@@ -121,6 +140,8 @@ async def profile_save(request: Request) -> Response:
 routes: list[BaseRoute] = [
     Route("/a/{token:str}", answer_form, methods=["GET"], name="answer_form"),
     Route("/a/{token:str}", answer_submit, methods=["POST"], name="answer_submit"),
+    Route("/q/{token:str}", asker_confirm_form, methods=["GET"], name="asker_confirm"),
+    Route("/q/{token:str}", asker_confirm, methods=["POST"], name="asker_confirm_submit"),
     Route("/share/{token:str}", share_form, methods=["GET"], name="photo_share"),
     Route("/share/{token:str}", share_submit, methods=["POST"], name="photo_share_submit"),
     Route("/profile/{token:str}", profile_settings, methods=["GET"], name="profile_settings"),

@@ -8,6 +8,17 @@ from tortoise.models import Model
 from hub.catalog.models import Customer, Product
 from hub.staff.models import StaffUser
 
+# Why a question waits for a moderator: hold codes (`screening.hold_reasons`) and the pipeline's.
+HOLD_LABELS = {
+    "contact_details": "it holds a link, an e-mail address or a phone number",
+    "unknown_asker": "the asker is not a known customer",
+    "profanity": "it holds profanity",
+    "auto_publish_off": "automatic publishing is off",
+    "honeypot": "a bot filled in the hidden field",
+    "links": "it holds too many links",
+    "duplicate": "the asker sent the same text before",
+}
+
 
 class Question(Model):
     id = fields.IntField(primary_key=True)
@@ -22,12 +33,21 @@ class Question(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     published_at = fields.DatetimeField(null=True)
     asker_notified_at = fields.DatetimeField(null=True)
+    # Set when the asker followed the link mailed to the address: only then is it mailed answers.
+    asker_confirmed_at = fields.DatetimeField(null=True)
+    # Set when a moderator approved it; published without that, buyers hear of it once confirmed.
+    approved_at = fields.DatetimeField(null=True)
     # Set by the worker that claims the question to mail its buyers: once, by one worker.
     buyers_asked_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "question"
         indexes = (("product_id", "status", "published_at"),)
+
+    @property
+    def held_because(self) -> list[str]:
+        """The stored reason (codes joined by commas) in a moderator's words."""
+        return [HOLD_LABELS.get(code, code) for code in self.status_reason.split(",") if code]
 
 
 class Answer(Model):

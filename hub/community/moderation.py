@@ -60,9 +60,14 @@ async def _set_status(model: type[Moderated], actor: StaffUser, item_id: int, ac
 
 async def moderate_question(actor: StaffUser, question_id: int, action: str,
                             now: datetime) -> Question | None:
+    """As `_set_status`; an approved question may be mailed to past buyers (see `jobs.ask_buyers`)."""
     question = await _set_status(Question, actor, question_id, action, now)
-    if question is not None:
-        await question.fetch_related("product")
+    if question is None:
+        return None
+    if action == "approve" and question.approved_at is None:
+        question.approved_at = now
+        await question.save(update_fields=["approved_at"])
+    await question.fetch_related("product")
     return question
 
 

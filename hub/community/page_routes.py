@@ -23,8 +23,10 @@ from hub.feedback.normalise import SubmissionError
 from hub.templating import templates
 from hub.widget.http import may_post_from
 
-NOTICES = {"published": "Thank you: your question is published below.",
-           "pending": "Thank you: your question will appear once it has been checked."}
+NOTICES = {"published": "Thank you: your question is published below. Follow the link we mailed you "
+                        "to hear when it is answered.",
+           "pending": "Thank you: your question will appear once it has been checked. Follow the link "
+                      "we mailed you to hear when it is answered."}
 
 
 def render_fragment(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
@@ -66,7 +68,7 @@ async def question_form(request: Request) -> Response:
         question = await ask_question(request.app.state.settings, product, entry, datetime.now(UTC))
     except SubmissionError as error:
         return await _questions_page(request, product, values=form, errors={error.field: error.reason},
-                                     status_code=400)
+                                     status_code=429 if error.field == "rate" else 400)
     shown = "published" if question.status == "published" else "pending"
     url = request.app.url_path_for("question_fragment", sku=product.external_id)
     return RedirectResponse(f"{url}?{urlencode({'asked': shown})}", status_code=303)

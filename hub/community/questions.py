@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from hub.catalog.models import Product
+from hub.catalog.models import Order, Product
 from hub.community import screening
+from hub.community.confirming import ask_to_confirm
 from hub.community.models import Answer, Question
 from hub.community.products import variant_ids
 from hub.config import Settings
@@ -33,20 +34,32 @@ async def _duplicate(product: Product, email: str, body: str) -> bool:
     return await Question.exists(product_id=product.id, asker_email=email, body=body)
 
 
+async def known_asker(email: str) -> bool:
+    """A customer of the shop: someone with this address placed an order that stands."""
+    return await Order.filter(customer__email=email, customer__erased_at=None, cancelled_at=None).exists()
+
+
 async def ask_question(settings: Settings, product: Product, entry: QuestionIn,
                        now: datetime) -> Question:
-    """Store one question through the pipeline; `SubmissionError` when it is refused."""
+    """Store one question through the pipeline and the holds, and mail the asker a link to
+    confirm the address; `SubmissionError` when it is refused."""
     body = screening.clean_body("body", entry.body, screening.QUESTION_LIMIT)
     email = screening.clean_email(entry.email)
     name = screening.clean_name(entry.name)
     screening.allow_ip(settings, entry.ip)
+    screening.allow_asking(settings, email, product.id)
     decision = screening.screen(settings, body, honeypot=entry.honeypot,
                                 duplicate=await _duplicate(product, email, body))
-    return await Question.create(
+    holds = screening.hold_reasons(body, name, known_asker=await known_asker(email))
+    status, reason = screening.question_verdict(decision, holds)
+    question = await Question.create(
         product=product, asker_email=email, asker_name=name, body=decision.text.body,
-        status=decision.status.value, status_reason=decision.reason,
-        published_at=now if decision.published else None,
+        status=status.value, status_reason=reason,
+        published_at=now if status is ReviewStatus.PUBLISHED else None,
     )
+    if status is not ReviewStatus.SPAM:
+        await ask_to_confirm(settings, question, now)
+    return question
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:

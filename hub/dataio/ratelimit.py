@@ -4,6 +4,9 @@ The counters live in this process: each web process counts on its own, so with N
 processes a client may make up to N times the limit. Put a limit in the reverse
 proxy too (docs/deploy.md). Limits come from ``settings.extra["rate_limits"]``, a
 mapping of group name to ``(requests, seconds)``; ``0`` requests turns a group off.
+
+Services limit by a key of their own (an e-mail address, a product) with
+``keyed_limits.hit(...)``, in groups of ``KEYED_LIMITS`` set in the same setting.
 """
 
 from __future__ import annotations
@@ -43,6 +46,11 @@ def upload_group(scope: Scope) -> str | None:
     content_type = Headers(scope=scope).get("content-type", "").strip().lower()
     return UPLOAD_GROUP if content_type.startswith("multipart/") else None
 
+# Groups that a service counts by a key of its own, not by client address and path.
+KEYED_LIMITS: dict[str, tuple[int, int]] = {
+    "question_address": (5, 3600), "question_product": (30, 3600),
+}
+
 
 def path_group(method: str, path: str) -> str | None:
     for group, prefix, reads_only in GROUPS:
@@ -78,15 +86,37 @@ def windows(overrides: Mapping[str, tuple[int, int]] | None = None) -> dict[str,
 def parse_limits(text: str) -> dict[str, tuple[int, int]]:
     """``"login=30/60,review=60/60"`` as limits; ``ValueError`` names a bad part."""
     limits: dict[str, tuple[int, int]] = {}
+    known = {**DEFAULT_LIMITS, **KEYED_LIMITS}
     for part in filter(None, (piece.strip() for piece in text.split(","))):
         group, _, rule = part.partition("=")
         count, _, seconds = rule.partition("/")
-        if group.strip() not in DEFAULT_LIMITS or not count.isdigit() or not seconds.isdigit() \
+        if group.strip() not in known or not count.isdigit() or not seconds.isdigit() \
                 or int(seconds) < 1:
             raise ValueError(f"{part!r}: use GROUP=REQUESTS/SECONDS with GROUP one of "
-                             f"{', '.join(DEFAULT_LIMITS)}")
+                             f"{', '.join(known)}")
         limits[group.strip()] = (int(count), int(seconds))
     return limits
+
+
+class KeyedLimiter:
+    """Fixed windows that services count by a key, such as an e-mail address or a product."""
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self.windows: dict[tuple[str, int, int], FixedWindow] = {}
+        self.clock = clock
+
+    def hit(self, limits: Mapping[str, tuple[int, int]] | None, group: str, key: str) -> float | None:
+        """Count one use of ``key`` in ``group``; the seconds to wait when it is over, else None."""
+        count, seconds = (limits or {}).get(group) or KEYED_LIMITS[group]
+        if int(count) <= 0:
+            return None
+        window = self.windows.setdefault((group, int(count), int(seconds)),
+                                         FixedWindow(int(count), int(seconds)))
+        return window.hit(key, self.clock())
+
+
+# Per process, like the middleware's counters.
+keyed_limits = KeyedLimiter()
 
 
 def _refusal(group: str, wait: float) -> Response:

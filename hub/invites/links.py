@@ -3,7 +3,8 @@
 ``issue_token`` and ``resolve_token`` serve every purpose (reviews, surveys,
 answers, photos). A *link page* is any route whose path carries a ``{token}``
 (random or signed): ``is_link_page`` and ``mask_link_tokens`` are the one place
-that knows what a token looks like in a URL. The rest of this module is the review link.
+that knows what a token looks like in a URL; ``use_token`` resolves the single-use
+links. The rest of this module is the review link.
 """
 
 from __future__ import annotations
@@ -99,6 +100,18 @@ def mask_link_tokens(text: str, base_url: str, mask: str = MASK) -> str:
 def mask_path_token(path: str, mask: str = MASK) -> str:
     """A request path with the token of a link page replaced by ``mask``."""
     return _token_pattern("^").sub(lambda found: found.group(1) + mask, path)
+
+
+async def use_token(raw: str, purpose: str, *, now: datetime | None = None) -> AccessToken:
+    """``resolve_token`` for a single-use link, marked used: a second use is ``LinkUnknown``."""
+    now = now or datetime.now(UTC)
+    token = await resolve_token(raw, purpose, now=now)
+    if token.used_at is not None:
+        raise LinkUnknown
+    if not await AccessToken.filter(id=token.id, used_at=None).update(used_at=now):
+        raise LinkUnknown  # another request used it first
+    token.used_at = now
+    return token
 
 
 def review_url(settings: Settings, raw: str, product_id: int | None = None,

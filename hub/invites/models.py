@@ -58,6 +58,7 @@ class LinkPurpose(StrEnum):
     # Staff links (hub.staff.onboarding): subject_type "staff", subject_id the user.
     STAFF_INVITE = "staff_invite"
     PASSWORD_RESET = "password_reset"  # noqa: S105 (a link purpose, not a password)
+    CONFIRM_ASKER = "confirm_asker"
 
 
 class AccessToken(Model):

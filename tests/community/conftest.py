@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 from typing import Any
 
 import pytest
@@ -18,9 +20,10 @@ from hub.community import routes as community_routes
 from hub.community import screening
 from hub.community.models import Question
 from hub.config import Settings
+from hub.dataio import ratelimit
 from hub.feedback.models import ReviewStatus
 from hub.widget import votes
-from tests.mail.conftest import mailbox, smtp_server, smtp_settings  # noqa: F401  (the aiosmtpd fixtures)
+from tests.mail.conftest import MailCollector, mailbox, smtp_server, smtp_settings  # noqa: F401  (aiosmtpd)
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 STORE = "https://shop.example"
@@ -38,6 +41,7 @@ def community_wired(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     monkeypatch.setattr(hub.app, "all_routes", all_routes)
     monkeypatch.setattr(screening, "ask_window", screening.IpWindow())
+    monkeypatch.setattr(screening, "keyed_limits", ratelimit.KeyedLimiter())
     monkeypatch.setattr(votes, "vote_window", votes.IpWindow(limit=votes.VOTES_PER_IP))
     urls._router.cache_clear()
     yield
@@ -81,7 +85,24 @@ def make_buyer(tent: Product) -> BuyerMaker:
 
 @pytest.fixture
 async def question(tent: Product) -> Question:
-    """A published question from Erin, a shopper."""
+    """A published question from Erin, a shopper, that a moderator approved."""
     return await Question.create(product=tent, asker_email="erin@example.org", asker_name="Erin",
                                  body="Does it fit two adults with backpacks?",
-                                 status=ReviewStatus.PUBLISHED.value, published_at=NOW)
+                                 status=ReviewStatus.PUBLISHED.value, published_at=NOW, approved_at=NOW)
+
+
+def mail_part(message: object, kind: str) -> str:
+    """The ``plain`` or ``html`` part of a received mail."""
+    body = message.get_body(preferencelist=(kind,))  # type: ignore[attr-defined]
+    return str(body.get_content())
+
+
+def link_in(message: object, prefix: str) -> str:
+    """The path of the hub link under ``prefix`` (``/a/``, ``/q/``) in a mail's text part."""
+    found = re.search(rf"http://testserver({re.escape(prefix)}[A-Za-z0-9_-]+)", mail_part(message, "plain"))
+    assert found, f"the mail carries a {prefix} link"
+    return found.group(1)
+
+
+def mails_to(collector: MailCollector, address: str) -> list[EmailMessage]:
+    return [message for message in collector.received if str(message["To"]) == address]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -12,20 +12,12 @@ from hub.community.jobs import ask_buyers, notify_askers
 from hub.community.models import Answer, AnswerRequest, Question
 from hub.config import Settings
 from hub.mail.sender import send_due
-from tests.community.conftest import NOW, STORE, BuyerMaker
+from hub.staff.models import StaffUser
+from tests.community.conftest import NOW, STORE, BuyerMaker, link_in, mails_to
 from tests.conftest import csrf_from
 from tests.mail.conftest import MailCollector
 
-
-def _text(message: object) -> str:
-    body = message.get_body(preferencelist=("plain",))  # type: ignore[attr-defined]
-    return str(body.get_content())
-
-
-def _answer_path(message: object) -> str:
-    found = re.search(r"http://testserver(/a/[A-Za-z0-9_-]+)", _text(message))
-    assert found, "the mail carries an answer link"
-    return found.group(1)
+Login = Callable[[StaffUser], Awaitable[httpx.Response]]
 
 
 async def _buyers(make_buyer: BuyerMaker) -> list[Customer]:
@@ -43,7 +35,7 @@ async def _run_worker(settings: Settings, after: timedelta = timedelta(seconds=1
 
 async def test_a_question_is_answered_by_a_past_buyer_and_the_asker_hears_of_it(
         client: httpx.AsyncClient, smtp_settings: Settings, mailbox: MailCollector, tent: Product,
-        make_buyer: BuyerMaker) -> None:
+        make_buyer: BuyerMaker, login: Login, carol: StaffUser) -> None:
     buyers = await _buyers(make_buyer)
     recent = buyers[0]
     other = await Question.create(product=tent, asker_email="x@example.org", body="Old one?",
@@ -53,29 +45,44 @@ async def test_a_question_is_answered_by_a_past_buyer_and_the_asker_hears_of_it(
     asked = await client.post("/api/v1/products/tent-2p/questions", headers={"Origin": STORE},
                               json={"email": "Erin@Example.org", "name": "Erin",
                                     "body": "Does it fit two adults with backpacks?"})
-    assert asked.status_code == 201 and asked.json()["published"] is True
+    assert asked.status_code == 201 and asked.json()["status"] == "pending", "a stranger's question waits"
+    await _run_worker(smtp_settings)
+    assert [str(m["To"]) for m in mailbox.received] == ["erin@example.org"], "only the confirmation"
+    confirm_path = link_in(mailbox.received[0], "/q/")
+
+    await login(carol)
+    question = await Question.get(asker_email="erin@example.org")
+    token = await csrf_from(client, "/admin/questions")
+    await client.post(f"/admin/questions/{question.id}/approve", data={"csrf_token": token})
     await _run_worker(smtp_settings)
 
-    recipients = sorted(str(m["To"]) for m in mailbox.received)
-    assert len(recipients) == 5
-    assert not {"gone@example.net", "nomore@example.net", recent.email} & set(recipients)
+    asked_buyers = sorted(str(m["To"]) for m in mailbox.received[1:])
+    assert len(asked_buyers) == 5
+    assert not {"gone@example.net", "nomore@example.net", recent.email} & set(asked_buyers)
 
-    answer_page = await client.get(_answer_path(mailbox.received[0]))
+    answer_path = link_in(mailbox.received[1], "/a/")
+    answer_page = await client.get(answer_path)
     assert "Does it fit two adults" in answer_page.text
-    token = await csrf_from(client, _answer_path(mailbox.received[0]))
-    sent = await client.post(_answer_path(mailbox.received[0]), data={
+    token = await csrf_from(client, answer_path)
+    sent = await client.post(answer_path, data={
         "body": "Yes, two of us with 50 l packs fit, just about.", "csrf_token": token})
     assert "It is published" in sent.text
     answer = await Answer.get()
     assert answer.verified_buyer and answer.status == "published"
 
     await _run_worker(smtp_settings)
-    told = [m for m in mailbox.received if str(m["To"]) == "erin@example.org"]
-    assert len(told) == 1 and "has an answer" in str(told[0]["Subject"])
+    assert len(mails_to(mailbox, "erin@example.org")) == 1, "no answer mail before the address is confirmed"
+
+    csrf = await csrf_from(client, confirm_path)
+    confirmed = await client.post(confirm_path, data={"csrf_token": csrf})
+    assert confirmed.status_code == 200 and "your address is confirmed" in confirmed.text
+    await _run_worker(smtp_settings)
+    told = mails_to(mailbox, "erin@example.org")
+    assert len(told) == 2 and "has an answer" in str(told[1]["Subject"])
     assert (await Question.get(asker_email="erin@example.org")).asker_notified_at is not None
 
     await _run_worker(smtp_settings)
-    assert len(mailbox.received) == 6, "nobody is mailed twice"
+    assert len(mailbox.received) == 7, "nobody is mailed twice"
 
 
 async def test_a_buyer_answers_a_question_only_once(

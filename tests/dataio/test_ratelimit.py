@@ -4,7 +4,7 @@ import httpx
 import pytest
 
 from hub.config import Settings
-from hub.dataio.ratelimit import FixedWindow, parse_limits, path_group, upload_group, windows
+from hub.dataio.ratelimit import FixedWindow, KeyedLimiter, parse_limits, path_group, upload_group, windows
 
 
 @pytest.fixture
@@ -69,3 +69,17 @@ async def test_a_client_over_the_upload_limit_gets_429_before_anything_is_stored
     assert [a.status_code for a in answers[:2]] == [403, 403]  # counted, then refused for CSRF
     assert answers[2].status_code == 429 and int(answers[2].headers["retry-after"]) >= 1
     assert (await client.get("/share/link-0")).status_code == 404, "reading the page is not an upload"
+
+
+def test_a_service_limits_by_a_key_of_its_own_set_in_the_same_setting() -> None:
+    parsed = parse_limits("question_address=3/600,login=5/60")
+    assert parsed == {"question_address": (3, 600), "login": (5, 60)}
+    clock = [100.0]
+    limiter = KeyedLimiter(clock=lambda: clock[0])
+    limits = {"question_address": (2, 60)}
+    assert [limiter.hit(limits, "question_address", "erin@example.org") for _ in range(2)] == [None, None]
+    assert limiter.hit(limits, "question_address", "erin@example.org") == 20.0
+    assert limiter.hit(limits, "question_address", "fay@example.net") is None
+    clock[0] = 120.0
+    assert limiter.hit(limits, "question_address", "erin@example.org") is None
+    assert all(limiter.hit({"question_product": (0, 60)}, "question_product", "7") is None for _ in range(9))
