@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import secrets
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -87,7 +88,9 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(
         data_dir=tmp_path / "var",
         database_url=database_url,
-        secret_key="test-secret-key-" + "x" * 32,
+        # One key per test: the in-process limiters salt client addresses with it, so one
+        # test's questions and logins from 127.0.0.1 never count against the next test's.
+        secret_key="test-secret-key-" + secrets.token_hex(16),
         env="test",
         base_url="http://testserver",
         brand_name="Acme Outdoors",

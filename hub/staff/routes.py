@@ -69,11 +69,11 @@ async def login_submit(request: Request) -> Response:
     await check_csrf(request)
     form = await _form(request)
     email, password = form.get("email", ""), form.get("password", "")
-    result = await accounts.check_password(email, password, client_ip(request))
     context = {"email": email, "next": form.get("next", "")}
-    if not fits(accounts.StaffUser, "email", email):  # no account has it; its lockout key would not fit
+    if not fits(accounts.StaffUser, "email", email):  # no account has it (too long, or a NUL byte)
         context["error"] = "That email and password do not match an active account."
         return render(request, "staff/login.html", context, status_code=422)
+    result = await accounts.check_password(email, password, client_ip(request))
     if result.locked_for:
         context["error"] = _locked_message(result.locked_for)
         return render(request, "staff/login.html", context, status_code=429)
@@ -123,6 +123,8 @@ def _link(request: Request) -> onboarding.StaffLink:
 
 async def password_link(request: Request) -> Response:
     link = _link(request)
+    if request.method == "POST":
+        await check_csrf(request)  # before the link is looked up: a forged post learns nothing
     try:
         user = await onboarding.open_staff_link(link, request.path_params["token"])
     except LinkError:

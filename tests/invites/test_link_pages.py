@@ -20,6 +20,7 @@ from hub.feedback.surveys import issue_survey_link
 from hub.invites.links import is_link_page, issue_token, review_url
 from hub.invites.models import LinkPurpose
 from hub.mail.outbox import unsubscribe_url
+from hub.staff.onboarding import invite_staff
 
 PRIVATE = {"cache-control": "no-store", "referrer-policy": "no-referrer"}
 # RFC 8058: a mail client posts List-Unsubscribe=One-Click with no session, so no CSRF token.
@@ -73,6 +74,9 @@ async def links(settings: Settings, db: str) -> Links:
     answer = await issue_token(LinkPurpose.ANSWER.value, customer=dana, subject_type="question",
                                subject_id=question.id, ttl=timedelta(days=1))
     review = await issue_token(LinkPurpose.REVIEW.value, customer=dana, order=order, ttl=timedelta(days=1))
+    confirm = await issue_token(LinkPurpose.CONFIRM_ASKER.value, customer=None, subject_type="question",
+                                subject_id=question.id, ttl=timedelta(days=1))
+    _invited, staff_invite = await invite_staff(settings, None, "gus@example.com", ["agent"])
     urls = {
         "r": review_url(settings, review),
         "s": await issue_survey_link(settings, survey, dana, order),
@@ -80,6 +84,8 @@ async def links(settings: Settings, db: str) -> Links:
         "a": settings.base_url + f"/a/{answer}",
         "share": await photo_share_link(settings, dana, order),
         "profile": profile_settings_url(settings, dana.id),
+        "q": settings.base_url + f"/q/{confirm}",
+        "login": staff_invite,
     }
     return {kind: url.removeprefix(settings.base_url) for kind, url in urls.items()}
 

@@ -303,7 +303,8 @@ def test_an_agent_resolves_the_newest_urgent_case_and_the_follow_up_records_reco
     assert case.recovery_comment.startswith("The new stove came in two days")
     assert [event.data for event in recovery_events] == [{"csat": 5}]
 
-    # The agent sees the outcome on the case's timeline.
+    # The agent sees the outcome on the case's timeline; three idle days ended her session.
+    _log_in(agent, hub.base_url)
     agent.goto(case_url)
     expect(agent.locator("#case-status")).to_have_text("closed")
     expect(agent.locator(".case-state")).to_contain_text("Follow-up answer: 5/5")
