@@ -28,7 +28,6 @@ from hub.templating import render
 from hub.web.columns import fits
 
 # Pages opened from a mailed link: not cached, and the token never leaves in a Referer.
-LINK_PAGE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
 def _safe_next(target: object) -> str:
@@ -117,6 +116,9 @@ async def logout(request: Request) -> Response:
     return RedirectResponse(request.app.url_path_for("login"), status_code=303)
 
 
+GONE = "This link has expired or was already used. Ask an admin for a new one."
+
+
 def _link(request: Request) -> onboarding.StaffLink:
     return onboarding.INVITE if request.url.path.startswith("/login/welcome/") else onboarding.RESET
 
@@ -128,33 +130,24 @@ async def password_link(request: Request) -> Response:
     try:
         user = await onboarding.open_staff_link(link, request.path_params["token"])
     except LinkError:
-        raise HTTPException(
-            404,
-            "This link has expired or was already used. Ask an admin for a new one.",
-            headers=LINK_PAGE_HEADERS,
-        ) from None
+        raise HTTPException(404, GONE) from None
     if request.method == "GET":
-        response = render(request, "staff/set_password.html", {"user": user, "link": link})
-        response.headers.update(LINK_PAGE_HEADERS)
-        return response
+        return render(request, "staff/set_password.html", {"user": user, "link": link})
     return await _set_password(request, link, user)
 
 
 async def _set_password(request: Request, link: onboarding.StaffLink, user: accounts.StaffUser) -> Response:
-    await check_csrf(request)
+    """The form's post; `password_link` checked its CSRF token before opening the link."""
     form = await _form(request)
     try:
         await onboarding.set_password_from_link(
             link, request.path_params["token"], form.get("password", ""), form.get("confirm", "")
         )
     except accounts.AccountError as error:
-        response = render(
-            request, "staff/set_password.html", {"user": user, "link": link, "error": error}, status_code=422
-        )
-        response.headers.update(LINK_PAGE_HEADERS)
-        return response
+        context = {"user": user, "link": link, "error": error}
+        return render(request, "staff/set_password.html", context, status_code=422)
     except LinkError:
-        raise HTTPException(404, "This link was already used.", headers=LINK_PAGE_HEADERS) from None
+        raise HTTPException(404, "This link was already used.") from None
     return RedirectResponse(f"{request.app.url_path_for('login')}?joined=1", status_code=303)
 
 
