@@ -51,8 +51,17 @@ def _orders(customers: int, count: int) -> Iterator[tuple[object, ...]]:
         placed = NOW - timedelta(minutes=rng.randrange(730 * 24 * 60))
         cancelled = placed + timedelta(hours=2) if rng.random() < 0.02 else None
         customer = int(customers * rng.random() ** 1.6) + 1  # a few buy often, most rarely
-        yield ("api", f"O{i}", "USD", f"{rng.randrange(1500, 30000) / 100:.2f}", placed, cancelled,
-               placed, placed, customer)
+        yield (
+            "api",
+            f"O{i}",
+            "USD",
+            f"{rng.randrange(1500, 30000) / 100:.2f}",
+            placed,
+            cancelled,
+            placed,
+            placed,
+            customer,
+        )
 
 
 def _fill_sqlite(path: Path, customers: int, orders: int) -> None:
@@ -60,10 +69,14 @@ def _fill_sqlite(path: Path, customers: int, orders: int) -> None:
     connection.execute("PRAGMA synchronous = OFF")
     connection.execute("PRAGMA journal_mode = MEMORY")
     with connection:
-        connection.executemany(CUSTOMER_SQL.format(",".join("?" * 10)),
-                               ((*row[:8], _text(row[8]), _text(row[9])) for row in _customers(customers)))
-        connection.executemany(ORDER_SQL.format(",".join("?" * 9)),
-                               (tuple(_text(v) for v in row) for row in _orders(customers, orders)))
+        connection.executemany(
+            CUSTOMER_SQL.format(",".join("?" * 10)),
+            ((*row[:8], _text(row[8]), _text(row[9])) for row in _customers(customers)),
+        )
+        connection.executemany(
+            ORDER_SQL.format(",".join("?" * 9)),
+            (tuple(_text(v) for v in row) for row in _orders(customers, orders)),
+        )
     connection.close()
 
 
@@ -109,8 +122,10 @@ async def _postgres_url(base: str) -> str:
 
 
 def _report(label: str, seconds: float, counts: dict[str, int], before_mb: float) -> None:
-    print(f"{label}: recomputed {sum(counts.values()):,} customers in {seconds:.1f} s; "
-          f"peak RSS {_peak_mb():.0f} MB (after loading: {before_mb:.0f} MB); {counts}")
+    print(
+        f"{label}: recomputed {sum(counts.values()):,} customers in {seconds:.1f} s; "
+        f"peak RSS {_peak_mb():.0f} MB (after loading: {before_mb:.0f} MB); {counts}"
+    )
 
 
 def main() -> None:
@@ -121,8 +136,10 @@ def main() -> None:
         asyncio.run(hub_db.migrate(f"sqlite://{path}"))
         started = time.perf_counter()
         _fill_sqlite(path, customers, orders)
-        print(f"SQLite: loaded {customers:,} customers and {orders:,} orders in "
-              f"{time.perf_counter() - started:.1f} s")
+        print(
+            f"SQLite: loaded {customers:,} customers and {orders:,} orders in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
         before = _peak_mb()
         seconds, counts = asyncio.run(_recompute(f"sqlite://{path}"))
         _report("SQLite", seconds, counts, before)

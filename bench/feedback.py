@@ -77,9 +77,16 @@ async def run(count: int, query: str) -> None:
         started = time.perf_counter()
         for n, customer in enumerate(customers):
             rating, title, body = review_text(rng, n)
-            result = await submit_review(settings, product=rng.choice(products), rating=rating,
-                                         title=title, body=body, display_name=customer.name,
-                                         customer=customer, ip=f"10.0.{n // 250}.{n % 250}")
+            result = await submit_review(
+                settings,
+                product=rng.choice(products),
+                rating=rating,
+                title=title,
+                body=body,
+                display_name=customer.name,
+                customer=customer,
+                ip=f"10.0.{n // 250}.{n % 250}",
+            )
             statuses[f"{result.review.status}/{result.review.status_reason}"] += 1
         elapsed = time.perf_counter() - started
         await db.disconnect()

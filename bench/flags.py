@@ -47,13 +47,23 @@ def data_sets() -> list[tuple[str, list[flag_data.Example], list[tuple[str, Flag
     _, held_out = flag_data.split(flag_data.load_clothing(flag_data.DATA_DIR / flag_data.CLOTHING))
     text_only: list[tuple[str, Flagger]] = [("text alone", by_text), ("TextBlob alone", by_textblob)]
     products = len({e.product for e in held_out})
-    sets = [(f"{flag_data.CLOTHING}: held-out products only ({products} products, "
-             f"{len(held_out)} reviews, bad = rating <= 2)", held_out,
-             [*text_only[:1], ("text + rating", by_text_and_rating), *text_only[1:]])]
+    sets = [
+        (
+            f"{flag_data.CLOTHING}: held-out products only ({products} products, "
+            f"{len(held_out)} reviews, bad = rating <= 2)",
+            held_out,
+            [*text_only[:1], ("text + rating", by_text_and_rating), *text_only[1:]],
+        )
+    ]
     for name in flag_data.SENTENCE_SETS:
         examples = flag_data.load_sentences(flag_data.DATA_DIR / name)
-        sets.append((f"{name}: all {len(examples)} sentences (not used in training, "
-                     f"bad = label 0)", examples, text_only))
+        sets.append(
+            (
+                f"{name}: all {len(examples)} sentences (not used in training, bad = label 0)",
+                examples,
+                text_only,
+            )
+        )
     return sets
 
 
@@ -68,8 +78,11 @@ def texts_per_second(texts: Sequence[str], score: Callable[[str], object]) -> fl
 
 def main() -> int:
     if not flag_data.DATA_DIR.is_dir():
-        print(f"bench/flags.py: review data not found at {flag_data.DATA_DIR} "
-              "(expected ../shared/data/reviews next to the project root)", file=sys.stderr)
+        print(
+            f"bench/flags.py: review data not found at {flag_data.DATA_DIR} "
+            "(expected ../shared/data/reviews next to the project root)",
+            file=sys.stderr,
+        )
         return 2
     print("Negative class = flagged. Title and text scored together; rows without text skipped.")
     all_texts: list[str] = []
@@ -80,8 +93,10 @@ def main() -> int:
         all_texts += [e.text for e in examples]
     ours = texts_per_second(all_texts, assess)
     theirs = texts_per_second(all_texts, lambda text: TextBlob(text).sentiment)
-    print(f"Speed: texts per CPU second, one core, all {len(all_texts)} texts above "
-          "(the only figures that vary between runs):")
+    print(
+        f"Speed: texts per CPU second, one core, all {len(all_texts)} texts above "
+        "(the only figures that vary between runs):"
+    )
     print(f"  assess()               {ours:,.0f} texts/s")
     print(f"  TextBlob alone         {theirs:,.0f} texts/s")
     return 0

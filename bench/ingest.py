@@ -37,12 +37,21 @@ PRODUCTS = 500
 
 
 def order(number: int) -> dict[str, Any]:
-    lines = [{"product": {"id": f"SKU-{(number * 7 + i) % PRODUCTS}", "name": f"Product {i}"},
-              "quantity": 1 + i, "price": "19.90"} for i in range(LINES_PER_ORDER)]
-    return {"id": str(number), "customer": {"email": f"buyer{number % 2000}@example.com",
-                                            "name": "Bench Buyer"},
-            "placed_at": "2025-03-01T10:00:00Z", "fulfilled_at": "2025-03-03T10:00:00Z",
-            "lines": lines}
+    lines = [
+        {
+            "product": {"id": f"SKU-{(number * 7 + i) % PRODUCTS}", "name": f"Product {i}"},
+            "quantity": 1 + i,
+            "price": "19.90",
+        }
+        for i in range(LINES_PER_ORDER)
+    ]
+    return {
+        "id": str(number),
+        "customer": {"email": f"buyer{number % 2000}@example.com", "name": "Bench Buyer"},
+        "placed_at": "2025-03-01T10:00:00Z",
+        "fulfilled_at": "2025-03-03T10:00:00Z",
+        "lines": lines,
+    }
 
 
 async def _key(database_url: str) -> str:
@@ -64,16 +73,19 @@ async def _timed(client: httpx.AsyncClient, key: str, bodies: list[tuple[str, An
 
 
 def _report(label: str, orders: int, seconds: float) -> None:
-    print(f"  {label:<22} {orders / seconds:>9,.0f} orders/s {orders * LINES_PER_ORDER / seconds:>9,.0f}"
-          f" lines/s   ({orders:,} orders in {seconds:.2f} s)")
+    print(
+        f"  {label:<22} {orders / seconds:>9,.0f} orders/s {orders * LINES_PER_ORDER / seconds:>9,.0f}"
+        f" lines/s   ({orders:,} orders in {seconds:.2f} s)"
+    )
 
 
 async def bench(database_url: str, data_dir: Path) -> None:
     executor.EXECUTOR_CACHE.clear()
     await db.migrate(database_url)
     key = await _key(database_url)
-    settings = Settings(data_dir=data_dir, database_url=database_url, env="test",
-                        secret_key="bench-secret-" + "x" * 32)
+    settings = Settings(
+        data_dir=data_dir, database_url=database_url, env="test", secret_key="bench-secret-" + "x" * 32
+    )
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
@@ -81,9 +93,13 @@ async def bench(database_url: str, data_dir: Path) -> None:
             singles = [("/api/v1/orders", order(n)) for n in range(SINGLE_ORDERS)]
             _report("single requests", SINGLE_ORDERS, await _timed(client, key, singles))
             start = SINGLE_ORDERS
-            batches = [("/api/v1/orders/batch", {"orders": [
-                order(start + b * BATCH_SIZE + n) for n in range(BATCH_SIZE)]})
-                for b in range(BATCHES)]
+            batches = [
+                (
+                    "/api/v1/orders/batch",
+                    {"orders": [order(start + b * BATCH_SIZE + n) for n in range(BATCH_SIZE)]},
+                )
+                for b in range(BATCHES)
+            ]
             _report("batches of 1,000", BATCHES * BATCH_SIZE, await _timed(client, key, batches))
             _report("batches, resent", BATCHES * BATCH_SIZE, await _timed(client, key, batches))
 

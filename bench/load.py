@@ -122,8 +122,7 @@ class Hub:
 
     def spawn(self, name: str, *args: str) -> subprocess.Popen[bytes]:
         with (self.logs / f"{name}.log").open("ab") as log:
-            return subprocess.Popen(hub_command(*args), env=self.env, stdout=log,
-                                    stderr=subprocess.STDOUT)
+            return subprocess.Popen(hub_command(*args), env=self.env, stdout=log, stderr=subprocess.STDOUT)
 
     def start_worker(self) -> None:
         self.worker_starts += 1
@@ -148,18 +147,25 @@ def stop(process: subprocess.Popen[bytes] | None) -> None:
 
 def hub_env(database_url: str, data_dir: Path, smtp_port: int, web_port: int) -> dict[str, str]:
     return {
-        **os.environ, "HUB_ENV": "production", "HUB_DATABASE_URL": database_url,
-        "HUB_DATA_DIR": str(data_dir), "HUB_SECRET_KEY": SECRET_KEY, "HUB_SMTP_HOST": "127.0.0.1",
-        "HUB_SMTP_PORT": str(smtp_port), "HUB_INVITE_DELAY_DAYS": "0",
-        "HUB_BASE_URL": f"http://127.0.0.1:{web_port}", "HUB_EMBEDDED_WORKER": "false",
+        **os.environ,
+        "HUB_ENV": "production",
+        "HUB_DATABASE_URL": database_url,
+        "HUB_DATA_DIR": str(data_dir),
+        "HUB_SECRET_KEY": SECRET_KEY,
+        "HUB_SMTP_HOST": "127.0.0.1",
+        "HUB_SMTP_PORT": str(smtp_port),
+        "HUB_INVITE_DELAY_DAYS": "0",
+        "HUB_BASE_URL": f"http://127.0.0.1:{web_port}",
+        "HUB_EMBEDDED_WORKER": "false",
         # every bench client shares 127.0.0.1: per-address limits would throttle it
         "HUB_RATE_LIMITS": "widget=0/60,api=0/60,review=0/60",
     }
 
 
 def run_hub(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(hub_command(*args), env=env, capture_output=True, text=True,
-                          timeout=120, check=False)
+    done = subprocess.run(
+        hub_command(*args), env=env, capture_output=True, text=True, timeout=120, check=False
+    )
     if done.returncode:
         raise SystemExit(f"feedback-hub {' '.join(args)} failed:\n{done.stderr[-2000:]}")
     return done.stdout
@@ -196,8 +202,9 @@ async def fill(url: str, links: int) -> list[str]:
     """Products, and ``links`` customers each with an order, a sent invitation and a review link."""
     await hub_db.connect(url)
     try:
-        products = [await Product.create(external_id=f"LOAD-{n}", name=f"Load product {n}")
-                    for n in range(PRODUCTS)]
+        products = [
+            await Product.create(external_id=f"LOAD-{n}", name=f"Load product {n}") for n in range(PRODUCTS)
+        ]
         return await _links(products, links)
     finally:
         await hub_db.disconnect()
@@ -205,20 +212,41 @@ async def fill(url: str, links: int) -> list[str]:
 
 async def _links(products: list[Product], count: int) -> list[str]:
     now = datetime.now(UTC)
-    await Customer.bulk_create([Customer(email=f"load{n}@example.net", name=f"Load Buyer{n}")
-                                for n in range(count)], batch_size=1000)
+    await Customer.bulk_create(
+        [Customer(email=f"load{n}@example.net", name=f"Load Buyer{n}") for n in range(count)], batch_size=1000
+    )
     customers = dict(await Customer.filter(email__startswith="load").values_list("email", "id"))
-    await Order.bulk_create([Order(source="api", external_id=f"L{n}",
-                                   customer_id=customers[f"load{n}@example.net"],
-                                   placed_at=now - timedelta(days=9)) for n in range(count)],
-                            batch_size=1000)
+    await Order.bulk_create(
+        [
+            Order(
+                source="api",
+                external_id=f"L{n}",
+                customer_id=customers[f"load{n}@example.net"],
+                placed_at=now - timedelta(days=9),
+            )
+            for n in range(count)
+        ],
+        batch_size=1000,
+    )
     orders = dict(await Order.filter(external_id__startswith="L").values_list("external_id", "id"))
     order_ids = [orders[f"L{n}"] for n in range(count)]
-    await OrderLine.bulk_create([OrderLine(order_id=o, product_id=products[n % len(products)].id)
-                                 for n, o in enumerate(order_ids)], batch_size=1000)
-    await Invitation.bulk_create([Invitation(order_id=o, customer_id=customers[f"load{n}@example.net"],
-                                             status="sent", send_at=now, sent_at=now)
-                                  for n, o in enumerate(order_ids)], batch_size=1000)
+    await OrderLine.bulk_create(
+        [OrderLine(order_id=o, product_id=products[n % len(products)].id) for n, o in enumerate(order_ids)],
+        batch_size=1000,
+    )
+    await Invitation.bulk_create(
+        [
+            Invitation(
+                order_id=o,
+                customer_id=customers[f"load{n}@example.net"],
+                status="sent",
+                send_at=now,
+                sent_at=now,
+            )
+            for n, o in enumerate(order_ids)
+        ],
+        batch_size=1000,
+    )
     return await _tokens(order_ids, now)
 
 
@@ -226,11 +254,20 @@ async def _tokens(order_ids: list[int], now: datetime) -> list[str]:
     invitations = await Invitation.filter(order_id__in=order_ids).values("id", "order_id", "customer_id")
     by_order = {row["order_id"]: row for row in invitations}
     raws = [f"load{n}-{os.urandom(16).hex()}" for n in range(len(order_ids))]
-    await AccessToken.bulk_create([
-        AccessToken(token_hash=token_hash(raw), purpose="review", order_id=o,
-                    customer_id=by_order[o]["customer_id"], invitation_id=by_order[o]["id"],
-                    expires_at=now + timedelta(days=90))
-        for raw, o in zip(raws, order_ids, strict=True)], batch_size=1000)
+    await AccessToken.bulk_create(
+        [
+            AccessToken(
+                token_hash=token_hash(raw),
+                purpose="review",
+                order_id=o,
+                customer_id=by_order[o]["customer_id"],
+                invitation_id=by_order[o]["id"],
+                expires_at=now + timedelta(days=90),
+            )
+            for raw, o in zip(raws, order_ids, strict=True)
+        ],
+        batch_size=1000,
+    )
     return raws
 
 
@@ -282,8 +319,13 @@ def review_fields(form: str, index: int) -> dict[str, str] | None:
     if csrf is None or product is None:
         return None
     pid = product.group(1)
-    return {"csrf_token": csrf.group(1), "product_id": pid, f"rating-{pid}": str(index % 5 + 1),
-            f"title-{pid}": "Under load", f"body-{pid}": f"Load review {index}: it works as it should."}
+    return {
+        "csrf_token": csrf.group(1),
+        "product_id": pid,
+        f"rating-{pid}": str(index % 5 + 1),
+        f"title-{pid}": "Under load",
+        f"body-{pid}": f"Load review {index}: it works as it should.",
+    }
 
 
 async def review_once(load: Load, token: str, index: int) -> None:
@@ -308,17 +350,28 @@ async def reader(load: Load, client: httpx.AsyncClient) -> None:
         sku = f"LOAD-{random.randrange(PRODUCTS)}"
         headers = {"X-Forwarded-For": load.address()}
         await timed(load, "widget fragment", client.get(f"/widget/products/{sku}", headers=headers))
-        await timed(load, "summary JSON",
-                    client.get(f"/api/v1/products/{sku}/summary", headers=headers))
+        await timed(load, "summary JSON", client.get(f"/api/v1/products/{sku}/summary", headers=headers))
 
 
 def order_batch(start: int) -> dict[str, Any]:
     fulfilled = datetime.now(UTC) - timedelta(minutes=5)
-    return {"orders": [{
-        "id": f"F{n}", "customer": {"email": f"fed{n}@example.net", "name": f"Fed Buyer{n}"},
-        "placed_at": (fulfilled - timedelta(days=1)).isoformat(), "fulfilled_at": fulfilled.isoformat(),
-        "lines": [{"product": {"id": f"LOAD-{n % PRODUCTS}", "name": f"Load product {n % PRODUCTS}"},
-                   "price": "9.90"}]} for n in range(start, start + FEED_BATCH)]}
+    return {
+        "orders": [
+            {
+                "id": f"F{n}",
+                "customer": {"email": f"fed{n}@example.net", "name": f"Fed Buyer{n}"},
+                "placed_at": (fulfilled - timedelta(days=1)).isoformat(),
+                "fulfilled_at": fulfilled.isoformat(),
+                "lines": [
+                    {
+                        "product": {"id": f"LOAD-{n % PRODUCTS}", "name": f"Load product {n % PRODUCTS}"},
+                        "price": "9.90",
+                    }
+                ],
+            }
+            for n in range(start, start + FEED_BATCH)
+        ]
+    }
 
 
 async def feeder(load: Load, key: str) -> None:
@@ -328,8 +381,9 @@ async def feeder(load: Load, key: str) -> None:
             if not load.running():
                 return
             body = order_batch(batch * FEED_BATCH)
-            await timed(load, "orders batch POST", client.post("/api/v1/orders/batch", json=body,
-                                                                        headers=headers))
+            await timed(
+                load, "orders batch POST", client.post("/api/v1/orders/batch", json=body, headers=headers)
+            )
             await asyncio.sleep(FEED_EVERY)
 
 
@@ -371,15 +425,19 @@ def _errors(errors: Counter[str]) -> str:
 
 
 def traffic_rows(load: Load, seconds: float) -> list[str]:
-    rows = ["| kind | requests | per second | p50 ms | p99 ms | 5xx | 429 | other 4xx | transport errors |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    rows = [
+        "| kind | requests | per second | p50 ms | p99 ms | 5xx | 429 | other 4xx | transport errors |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for name, kind in sorted(load.kinds.items()):
         total = sum(kind.statuses.values())
         server = sum(n for s, n in kind.statuses.items() if s >= 500)
         other = sum(n for s, n in kind.statuses.items() if 400 <= s < 500 and s != 429)
         p50, p99 = (percentile(kind.latencies, share) * 1000 for share in (0.5, 0.99))
-        rows.append(f"| {name} | {total} | {total / seconds:.1f} | {p50:.0f} | {p99:.0f} | {server} "
-                    f"| {kind.statuses[429]} | {other} | {_errors(kind.transport_errors)} |")
+        rows.append(
+            f"| {name} | {total} | {total / seconds:.1f} | {p50:.0f} | {p99:.0f} | {server} "
+            f"| {kind.statuses[429]} | {other} | {_errors(kind.transport_errors)} |"
+        )
     return rows
 
 
@@ -399,17 +457,19 @@ async def mail_rows(url: str, recorder: Recorder) -> list[str]:
     statuses = Counter(str(row["status"]) for row in outbox)
     ids = {str(row["message_id"]) for row in outbox}
     received = recorder.message_ids
-    unknown = sum(1 for row in outbox
-                  if row["status"] == "failed" and str(row["last_error"]).startswith("unknown"))
-    sent_not_received = sum(1 for row in outbox
-                            if row["status"] == "sent" and row["message_id"] not in received)
+    unknown = sum(
+        1 for row in outbox if row["status"] == "failed" and str(row["last_error"]).startswith("unknown")
+    )
+    sent_not_received = sum(
+        1 for row in outbox if row["status"] == "sent" and row["message_id"] not in received
+    )
     stuck = await fetch(url, "SELECT count(*) AS n FROM invitation WHERE status = 'scheduled'")
     return [
         f"- mail queued (outbox rows): {len(outbox)}; by status: {dict(sorted(statuses.items()))}",
         f"- delivered (distinct Message-IDs received): {len(set(received) & ids)}",
         f"- duplicated (Message-IDs received more than once): {sum(1 for n in received.values() if n > 1)}",
         f"- lost (marked sent, never received): {sent_not_received}",
-        f"- unknown, not resent (failed \"unknown\" or left in sending by a killed worker): "
+        f'- unknown, not resent (failed "unknown" or left in sending by a killed worker): '
         f"{unknown + statuses['sending']}, of which received anyway: "
         f"{sum(1 for row in outbox if row['status'] != 'sent' and row['message_id'] in received)}",
         f"- still queued after the drain (retry back-off): {statuses['queued']}",
@@ -421,24 +481,30 @@ async def mail_rows(url: str, recorder: Recorder) -> list[str]:
 async def review_rows(url: str, load: Load) -> list[str]:
     posted = load.kind("review POST").statuses
     stored = await fetch(url, "SELECT count(*) AS n FROM review")
-    return [f"- review submissions answered 303 (saved): {posted[303]}; all answers: {dict(posted)}",
-            f"- reviews stored: {stored[0]['n']}"]
+    return [
+        f"- review submissions answered 303 (saved): {posted[303]}; all answers: {dict(posted)}",
+        f"- reviews stored: {stored[0]['n']}",
+    ]
 
 
 # ---------------------------------------------------------------- main
 
 
-async def run_load(args: argparse.Namespace, base: str, tokens: list[str], key: str,
-                   mail: MailServer, hub: Hub) -> tuple[Load, list[str], float]:
+async def run_load(
+    args: argparse.Namespace, base: str, tokens: list[str], key: str, mail: MailServer, hub: Hub
+) -> tuple[Load, list[str], float]:
     load = Load(base, time.monotonic() + args.seconds)
     events: list[str] = []
     shares = [list(enumerate(tokens))[i :: args.clients] for i in range(args.clients)]
     started = time.monotonic()
     limits = httpx.Limits(max_connections=args.readers, max_keepalive_connections=args.readers)
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as shared:
-        await asyncio.gather(*(reviewer(load, share) for share in shares),
-                             *(reader(load, shared) for _ in range(args.readers)),
-                             feeder(load, key), faults(load, args.seconds, mail, hub, events))
+        await asyncio.gather(
+            *(reviewer(load, share) for share in shares),
+            *(reader(load, shared) for _ in range(args.readers)),
+            feeder(load, key),
+            faults(load, args.seconds, mail, hub, events),
+        )
     return load, events, time.monotonic() - started
 
 
@@ -471,8 +537,9 @@ async def bench(args: argparse.Namespace, workdir: Path) -> None:
         await admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-async def measure(args: argparse.Namespace, url: str, mail: MailServer, hub: Hub, base: str,
-                  port: int) -> None:
+async def measure(
+    args: argparse.Namespace, url: str, mail: MailServer, hub: Hub, base: str, port: int
+) -> None:
     run_hub(hub.env, "migrate")
     key = run_hub(hub.env, "apikey", "create", "--name", "load", "--scope", "orders:write").split()[-1]
     started = time.perf_counter()
@@ -484,14 +551,30 @@ async def measure(args: argparse.Namespace, url: str, mail: MailServer, hub: Hub
     await wait_until_up(base)
     load, events, elapsed = await run_load(args, base, tokens, key, mail, hub)
     drained = await wait_for_drain(url)
-    report(args, load, events, elapsed, drained,
-           await review_rows(url, load), await mail_rows(url, mail.recorder))
+    report(
+        args,
+        load,
+        events,
+        elapsed,
+        drained,
+        await review_rows(url, load),
+        await mail_rows(url, mail.recorder),
+    )
 
 
-def report(args: argparse.Namespace, load: Load, events: list[str], elapsed: float, drained: float,
-           reviews: list[str], mails: list[str]) -> None:
-    print(f"\n{args.clients} review clients, {args.readers} readers, {elapsed:.1f} s of load, "
-          f"drain {drained:.0f} s; {os.cpu_count()} cores; {datetime.now(UTC):%Y-%m-%d}\n")
+def report(
+    args: argparse.Namespace,
+    load: Load,
+    events: list[str],
+    elapsed: float,
+    drained: float,
+    reviews: list[str],
+    mails: list[str],
+) -> None:
+    print(
+        f"\n{args.clients} review clients, {args.readers} readers, {elapsed:.1f} s of load, "
+        f"drain {drained:.0f} s; {os.cpu_count()} cores; {datetime.now(UTC):%Y-%m-%d}\n"
+    )
     print("\n".join(traffic_rows(load, elapsed)))
     print("\nfaults:\n" + "\n".join(f"- {event}" for event in events))
     print("\nreviews:\n" + "\n".join(reviews))

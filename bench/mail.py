@@ -45,8 +45,13 @@ def free_port() -> int:
 
 async def queue(settings: Settings, count: int) -> None:
     for n in range(count):
-        await outbox.enqueue(settings, kind="bench", template="test_message",
-                             context={"name": f"Buyer {n}"}, to=f"buyer{n}@example.net")
+        await outbox.enqueue(
+            settings,
+            kind="bench",
+            template="test_message",
+            context={"name": f"Buyer {n}"},
+            to=f"buyer{n}@example.net",
+        )
 
 
 async def naive(settings: Settings) -> int:
@@ -54,16 +59,14 @@ async def naive(settings: Settings) -> int:
     sent = 0
     for message in await OutboxMessage.filter(status=MessageStatus.QUEUED).order_by("id"):
         mail = build_message(settings, message, datetime.now(UTC))
-        await aiosmtplib.send(mail, hostname=settings.smtp_host, port=settings.smtp_port,
-                              start_tls=False)
+        await aiosmtplib.send(mail, hostname=settings.smtp_host, port=settings.smtp_port, start_tls=False)
         await outbox.mark_sent(settings, message, datetime.now(UTC))
         sent += 1
     return sent
 
 
 async def sender(settings: Settings, connections: int) -> int:
-    return await send_due(settings, datetime.now(UTC) + timedelta(seconds=1),
-                          connections=connections)
+    return await send_due(settings, datetime.now(UTC) + timedelta(seconds=1), connections=connections)
 
 
 async def measure(name: str, settings: Settings, count: int, run: object) -> float:
@@ -89,12 +92,16 @@ async def compare(settings: Settings, count: int) -> None:
     rates = {}
     for connections in (1, 2, 4, 8):
         rates[connections] = await measure(
-            f"sender ({connections} conn)", settings, count,
+            f"sender ({connections} conn)",
+            settings,
+            count,
             lambda s, c=connections: sender(s, c),
         )
     best = max(rates, key=lambda c: rates[c])
-    print(f"sender with {best} connections: {rates[best] / naive_rate:.1f}x the naive loop; "
-          f"with the default {CONNECTIONS}: {rates[CONNECTIONS] / naive_rate:.1f}x")
+    print(
+        f"sender with {best} connections: {rates[best] / naive_rate:.1f}x the naive loop; "
+        f"with the default {CONNECTIONS}: {rates[CONNECTIONS] / naive_rate:.1f}x"
+    )
 
 
 def main(count: int) -> None:
@@ -105,8 +112,9 @@ def main(count: int) -> None:
     controller.start()
     try:
         with tempfile.TemporaryDirectory() as folder:
-            settings = Settings(data_dir=Path(folder), secret_key="bench-" + "x" * 40,
-                                smtp_host="127.0.0.1", smtp_port=port)
+            settings = Settings(
+                data_dir=Path(folder), secret_key="bench-" + "x" * 40, smtp_host="127.0.0.1", smtp_port=port
+            )
             asyncio.run(compare(settings, count))
     finally:
         controller.stop()

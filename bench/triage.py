@@ -46,40 +46,50 @@ REASONS = [["low_rating"], ["negative_text"], ["low_rating", "negative_text"], [
 
 
 async def _load(count: int, now: datetime) -> StaffUser:
-    agent = await StaffUser.create(email="agent@example.com", name="Agent", roles="agent",
-                                   password_hash=hash_password(PASSWORD))
+    agent = await StaffUser.create(
+        email="agent@example.com", name="Agent", roles="agent", password_hash=hash_password(PASSWORD)
+    )
     await Product.bulk_create([Product(external_id=f"P{i}", name=f"Product {i}") for i in range(200)])
     await Customer.bulk_create([Customer(email=f"c{i}@example.net") for i in range(5000)])
     products = await Product.all().values_list("id", flat=True)
     customers = await Customer.all().values_list("id", flat=True)
     rng = random.Random(7)
     for start in range(0, count, 5000):
-        await Case.bulk_create([_case(rng, now, products, customers, agent)
-                                for _ in range(start, min(start + 5000, count))])
+        await Case.bulk_create(
+            [_case(rng, now, products, customers, agent) for _ in range(start, min(start + 5000, count))]
+        )
     return agent
 
 
-def _case(rng: random.Random, now: datetime, products: list[int], customers: list[int],
-          agent: StaffUser) -> Case:
+def _case(
+    rng: random.Random, now: datetime, products: list[int], customers: list[int], agent: StaffUser
+) -> Case:
     due = now + timedelta(minutes=rng.randint(-30 * 1440, 30 * 1440))
     status = rng.choice(STATUSES)
     # Half the open and pending cases still wait for their first response.
-    answered = status not in ("open", "pending") or rng.random() < .5
-    return Case(status=status, priority=rng.choice(PRIORITIES),
-                reasons=rng.choice(REASONS), product_id=rng.choice(products),
-                customer_id=rng.choice(customers), assignee_id=agent.id if rng.random() < .3 else None,
-                first_response_due_at=due - timedelta(hours=48), resolution_due_at=due,
-                first_response_at=due - timedelta(hours=60) if answered else None,
-                created_at=due - timedelta(hours=72))
+    answered = status not in ("open", "pending") or rng.random() < 0.5
+    return Case(
+        status=status,
+        priority=rng.choice(PRIORITIES),
+        reasons=rng.choice(REASONS),
+        product_id=rng.choice(products),
+        customer_id=rng.choice(customers),
+        assignee_id=agent.id if rng.random() < 0.3 else None,
+        first_response_due_at=due - timedelta(hours=48),
+        resolution_due_at=due,
+        first_response_at=due - timedelta(hours=60) if answered else None,
+        created_at=due - timedelta(hours=72),
+    )
 
 
 async def _login(client: httpx.AsyncClient) -> None:
     page = await client.get("/login")
     marker = 'name="csrf_token" value="'
     start = page.text.index(marker) + len(marker)
-    token = page.text[start:page.text.index('"', start)]
-    await client.post("/login", data={"email": "agent@example.com", "password": PASSWORD,
-                                      "csrf_token": token})
+    token = page.text[start : page.text.index('"', start)]
+    await client.post(
+        "/login", data={"email": "agent@example.com", "password": PASSWORD, "csrf_token": token}
+    )
 
 
 async def _time(client: httpx.AsyncClient, path: str) -> tuple[float, float]:
@@ -96,11 +106,16 @@ async def _time(client: httpx.AsyncClient, path: str) -> tuple[float, float]:
 async def run(database_url: str, count: int, label: str) -> None:
     executor.EXECUTOR_CACHE.clear()
     await hub_db.migrate(database_url)
-    settings = Settings(database_url=database_url, secret_key="bench-" + "x" * 40, env="test",
-                        data_dir=Path(tempfile.mkdtemp()))
+    settings = Settings(
+        database_url=database_url,
+        secret_key="bench-" + "x" * 40,
+        env="test",
+        data_dir=Path(tempfile.mkdtemp()),
+    )
     app = create_app(settings)
-    app.router.routes.extend(r for r in triage_routes.routes
-                             if r not in app.router.routes and getattr(r, "name", "") != "")
+    app.router.routes.extend(
+        r for r in triage_routes.routes if r not in app.router.routes and getattr(r, "name", "") != ""
+    )
     async with app.router.lifespan_context(app):
         started = time.perf_counter()
         await _load(count, datetime.now(UTC))
@@ -109,11 +124,11 @@ async def run(database_url: str, count: int, label: str) -> None:
             # visibility map that lets the counts read only the indexes.
             await Tortoise.get_connection("default").execute_script("VACUUM ANALYZE triage_case")
         print(f"{label}: loaded {count} cases in {time.perf_counter() - started:.1f} s")
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                     base_url="http://bench") as client:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://bench"
+        ) as client:
             await _login(client)
-            for name, path in (("default (open)", "/admin/cases"),
-                               ("overdue", "/admin/cases?overdue=1")):
+            for name, path in (("default (open)", "/admin/cases"), ("overdue", "/admin/cases?overdue=1")):
                 p50, p95 = await _time(client, path)
                 print(f"  {name:<16} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms")
 

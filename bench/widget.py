@@ -36,9 +36,35 @@ sys.path.insert(0, str(ROOT))
 CACHE_DIR = Path(tempfile.gettempdir()) / "feedback-hub-bench"
 DB_FILE = CACHE_DIR / "widget-10k-1m.sqlite3"
 PRODUCTS, REVIEWS = 10_000, 1_000_000
-WORDS = ["tent", "pitched", "quickly", "stayed", "dry", "all", "night", "roomy", "zips", "smooth",
-         "packs", "small", "poles", "sturdy", "fly", "easy", "clip", "pegs", "bent", "hard", "ground",
-         "decent", "price", "door", "snagged", "first", "trip"]
+WORDS = [
+    "tent",
+    "pitched",
+    "quickly",
+    "stayed",
+    "dry",
+    "all",
+    "night",
+    "roomy",
+    "zips",
+    "smooth",
+    "packs",
+    "small",
+    "poles",
+    "sturdy",
+    "fly",
+    "easy",
+    "clip",
+    "pegs",
+    "bent",
+    "hard",
+    "ground",
+    "decent",
+    "price",
+    "door",
+    "snagged",
+    "first",
+    "trip",
+]
 BATCH = 50_000
 
 
@@ -48,8 +74,18 @@ def _review_rows(start: int, count: int, now: datetime) -> list[tuple[object, ..
     for number in range(start, start + count):
         when = (now - timedelta(minutes=number % 500_000)).isoformat()
         body = " ".join(rng.choices(WORDS, k=rng.randint(12, 40)))
-        rows.append((rng.choice((5, 5, 5, 4, 4, 3, 2, 1)), f"Review {number}", body, f"Buyer {number % 997}",
-                     rng.random() < 0.3, when, when, number % PRODUCTS + 1))
+        rows.append(
+            (
+                rng.choice((5, 5, 5, 4, 4, 3, 2, 1)),
+                f"Review {number}",
+                body,
+                f"Buyer {number % 997}",
+                rng.random() < 0.3,
+                when,
+                when,
+                number % PRODUCTS + 1,
+            )
+        )
     return rows
 
 
@@ -89,7 +125,8 @@ def build_database(path: Path) -> None:
         connection.executemany(
             "INSERT INTO product (external_id, name, url, image_url, created_at, updated_at)"
             " VALUES (?, ?, '', '', ?, ?)",
-            [(f"sku-{n}", f"Product {n}", now.isoformat(), now.isoformat()) for n in range(1, PRODUCTS + 1)])
+            [(f"sku-{n}", f"Product {n}", now.isoformat(), now.isoformat()) for n in range(1, PRODUCTS + 1)],
+        )
         _insert_reviews(connection, now)
         connection.execute(RATING_SQL, (now.isoformat(),))
         connection.commit()
@@ -135,15 +172,22 @@ def serve(port: int, database: Path) -> None:
 
     async def naive(request: Request) -> Response:
         """The reference: a plain ORM query and a template render, nothing precomputed."""
-        reviews = await Review.filter(product__external_id=request.path_params["sku"],
-                                      status="published").order_by("-published_at", "-id").limit(10)
+        reviews = (
+            await Review.filter(product__external_id=request.path_params["sku"], status="published")
+            .order_by("-published_at", "-id")
+            .limit(10)
+        )
         return Response(naive_page.render(reviews=reviews), media_type="text/html")
 
-    settings = Settings(data_dir=CACHE_DIR / "var", database_url=f"sqlite://{database}",
-                        secret_key="bench-" + "x" * 40, env="production",
-                        base_url=f"http://127.0.0.1:{port}",
-                        # every bench client shares 127.0.0.1: per-address limits would throttle it
-                        extra={"rate_limits": {"widget": (0, 60), "api": (0, 60)}})
+    settings = Settings(
+        data_dir=CACHE_DIR / "var",
+        database_url=f"sqlite://{database}",
+        secret_key="bench-" + "x" * 40,
+        env="production",
+        base_url=f"http://127.0.0.1:{port}",
+        # every bench client shares 127.0.0.1: per-address limits would throttle it
+        extra={"rate_limits": {"widget": (0, 60), "api": (0, 60)}},
+    )
     app = create_app(settings)
     if "widget_js" not in {getattr(route, "name", None) for route in app.router.routes}:
         app.router.routes.extend(widget_routes.routes)
@@ -186,14 +230,36 @@ def _ms(text: str) -> float:
     return float(number) * UNITS[unit]
 
 
-def wrk(base: str, path: str, options: argparse.Namespace, first: int = 0, count: int = 1,
-        etag: str = "", seconds: int | None = None) -> Measured:
+def wrk(
+    base: str,
+    path: str,
+    options: argparse.Namespace,
+    first: int = 0,
+    count: int = 1,
+    etag: str = "",
+    seconds: int | None = None,
+) -> Measured:
     """``path`` (with ``{sku}``: ``count`` products from ``first``) driven by wrk on its own core."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT)
-    command = ["taskset", "-c", options.client_cpu, "wrk", "-t1", f"-c{options.concurrency}",
-               f"-d{seconds or options.duration}s", "--latency", "-s", script.name, base, "--", path,
-               str(first), str(count), etag]
+    command = [
+        "taskset",
+        "-c",
+        options.client_cpu,
+        "wrk",
+        "-t1",
+        f"-c{options.concurrency}",
+        f"-d{seconds or options.duration}s",
+        "--latency",
+        "-s",
+        script.name,
+        base,
+        "--",
+        path,
+        str(first),
+        str(count),
+        etag,
+    ]
     try:
         out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     finally:
@@ -208,16 +274,21 @@ def wrk(base: str, path: str, options: argparse.Namespace, first: int = 0, count
 
 def _line(name: str, measured: Measured, limit: float | None) -> str:
     ratio = f"{measured.rps / limit:5.2f}" if limit else "  —  "
-    return (f"{name:<30} {measured.rps:8.0f} req/s  p50 {measured.p50_ms:6.2f} ms"
-            f"  p99 {measured.p99_ms:6.2f} ms  ratio {ratio}")
+    return (
+        f"{name:<30} {measured.rps:8.0f} req/s  p50 {measured.p50_ms:6.2f} ms"
+        f"  p99 {measured.p99_ms:6.2f} ms  ratio {ratio}"
+    )
 
 
 NAIVE_TEMPLATE = """<section class="reviews"><h2>Reviews</h2><ol>{% for r in reviews %}
 <li><p>{{ "★" * r.rating }}</p><h3>{{ r.title }}</h3><p>{{ r.body }}</p>
 <p>{{ r.display_name }}, {{ r.published_at.strftime("%Y-%m-%d") }}</p></li>{% endfor %}</ol></section>"""
 
-PATHS = {"fragment": "/widget/products/{sku}", "summary": "/api/v1/products/{sku}/summary",
-         "jsonld": "/widget/products/{sku}/jsonld"}
+PATHS = {
+    "fragment": "/widget/products/{sku}",
+    "summary": "/api/v1/products/{sku}/summary",
+    "jsonld": "/widget/products/{sku}/jsonld",
+}
 
 
 GZ = {"Accept-Encoding": "gzip"}
@@ -252,7 +323,8 @@ def run_kind(server: BenchServer, kind: str, options: argparse.Namespace) -> lis
     cases: list[tuple[str, dict[str, object]]] = [
         (f"{kind} server-cached", {"path": template}),
         (f"{kind} If-None-Match 304", {"path": template, "etag": tag}),
-        (f"{kind} uncached (cold SKUs)", cold)]
+        (f"{kind} uncached (cold SKUs)", cold),
+    ]
     lines = []
     for name, how in cases:
         before = wrk(base, constant, options)
@@ -260,8 +332,10 @@ def run_kind(server: BenchServer, kind: str, options: argparse.Namespace) -> lis
         after = wrk(base, constant, options)
         if how is cold and not _cold(measured):
             seconds = max(1, int(0.9 * PRODUCTS / measured.rps))
-            lines.append(f"  ({measured.requests:,} requests came back to products within their"
-                         f" cached scope: measured again on a fresh server for {seconds} s)")
+            lines.append(
+                f"  ({measured.requests:,} requests came back to products within their"
+                f" cached scope: measured again on a fresh server for {seconds} s)"
+            )
             server.restart()
             before = wrk(base, constant, options, seconds=seconds)
             measured = wrk(base, options=options, seconds=seconds, **how)  # type: ignore[arg-type]
@@ -277,8 +351,10 @@ def run_reference(base: str, options: argparse.Namespace) -> list[str]:
     before = wrk(base, f"/bench/constant/{size}", options)
     measured = wrk(base, "/bench/naive/{sku}", options, first=OFFSETS["naive"], count=PRODUCTS)
     after = wrk(base, f"/bench/constant/{size}", options)
-    return [_line(f"limit ({size} B body)", before, None),
-            _line("plain ORM + template (cold)", measured, (before.rps + after.rps) / 2)]
+    return [
+        _line(f"limit ({size} B body)", before, None),
+        _line("plain ORM + template (cold)", measured, (before.rps + after.rps) / 2),
+    ]
 
 
 def run_cases(server: BenchServer, options: argparse.Namespace) -> list[str]:
@@ -301,8 +377,19 @@ class BenchServer:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        self.process = subprocess.Popen(["taskset", "-c", self.options.server_cpu, sys.executable, __file__,
-                                         "--serve", str(self.database), "--port", str(self.options.port)])
+        self.process = subprocess.Popen(
+            [
+                "taskset",
+                "-c",
+                self.options.server_cpu,
+                sys.executable,
+                __file__,
+                "--serve",
+                str(self.database),
+                "--port",
+                str(self.options.port),
+            ]
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -333,8 +420,12 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--server-cpu", default="0", help="the core the server is pinned to")
     parser.add_argument("--client-cpu", default="1", help="the core wrk is pinned to")
-    parser.add_argument("--only", action="append", choices=[*PATHS, "naive"],
-                        help="measure only this case (repeatable); all of them by default")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=[*PATHS, "naive"],
+        help="measure only this case (repeatable); all of them by default",
+    )
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.serve:
@@ -349,9 +440,18 @@ def main() -> None:
         lines = run_cases(server, options)
     finally:
         server.stop()
-    print(json.dumps({"products": PRODUCTS, "reviews": REVIEWS, "concurrency": options.concurrency,
-                      "seconds_per_measurement": options.duration, "server_cpu": options.server_cpu,
-                      "client_cpu": options.client_cpu}))
+    print(
+        json.dumps(
+            {
+                "products": PRODUCTS,
+                "reviews": REVIEWS,
+                "concurrency": options.concurrency,
+                "seconds_per_measurement": options.duration,
+                "server_cpu": options.server_cpu,
+                "client_cpu": options.client_cpu,
+            }
+        )
+    )
     print("\n".join(lines))
 
 

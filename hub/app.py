@@ -111,11 +111,19 @@ async def invalid_input(request: Request, exc: Exception) -> Response:
 
 async def server_error(request: Request, exc: Exception) -> Response:
     # The frames and the error's type, never its message: it may quote request or customer text.
-    log.error("unhandled error on %s %s: %s\n%s", request.method, redact_path(request.url.path),
-              describe(exc), redacted_traceback(exc))
+    log.error(
+        "unhandled error on %s %s: %s\n%s",
+        request.method,
+        redact_path(request.url.path),
+        describe(exc),
+        redacted_traceback(exc),
+    )
     if _wants_json(request):
-        return JSONResponse({"title": "Internal Server Error", "status": 500}, status_code=500,
-                            media_type="application/problem+json")
+        return JSONResponse(
+            {"title": "Internal Server Error", "status": 500},
+            status_code=500,
+            media_type="application/problem+json",
+        )
     return render(request, "errors/error.html", {"status": 500, "detail": ""}, status_code=500)
 
 

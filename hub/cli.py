@@ -120,8 +120,12 @@ def demo() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--reload", is_flag=True, help="Restart when the code changes (development).")
-@click.option("--demo", "with_demo", is_flag=True,
-              help="Migrate, fill demo data into an empty database, and run the worker too.")
+@click.option(
+    "--demo",
+    "with_demo",
+    is_flag=True,
+    help="Migrate, fill demo data into an empty database, and run the worker too.",
+)
 def serve(host: str, port: int, reload: bool, with_demo: bool) -> None:
     """Run the web app with uvicorn."""
     import uvicorn
@@ -134,14 +138,28 @@ def serve(host: str, port: int, reload: bool, with_demo: bool) -> None:
         os.environ.setdefault("HUB_EMBEDDED_WORKER", "true")
     # Keep idle connections longer than a reverse proxy does (nginx: 60 s), so that the
     # server never closes one just as the proxy or a browser sends a request on it.
-    uvicorn.run("hub.app:create_app", factory=True, host=host, port=port, reload=reload,
-                proxy_headers=True, log_level="info", timeout_keep_alive=75)
+    uvicorn.run(
+        "hub.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        reload=reload,
+        proxy_headers=True,
+        log_level="info",
+        timeout_keep_alive=75,
+    )
 
 
 @main.command()
 @click.option("--email", required=True)
-@click.option("--role", "roles", required=True, multiple=True,
-              type=click.Choice(["admin", "agent", "moderator"]), help="Repeat for several roles.")
+@click.option(
+    "--role",
+    "roles",
+    required=True,
+    multiple=True,
+    type=click.Choice(["admin", "agent", "moderator"]),
+    help="Repeat for several roles.",
+)
 @click.option("--name", default="")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def createuser(email: str, roles: tuple[str, ...], name: str, password_stdin: bool) -> None:
@@ -169,8 +187,15 @@ def _add_domain_commands() -> None:
     from hub.mail.commands import commands as mail_commands
     from hub.staff.commands import commands as staff_commands
 
-    for command in (*catalog_commands, *invites_commands, *mail_commands, *feedback_commands,
-                    *advocacy_commands, *dataio_commands, *staff_commands):
+    for command in (
+        *catalog_commands,
+        *invites_commands,
+        *mail_commands,
+        *feedback_commands,
+        *advocacy_commands,
+        *dataio_commands,
+        *staff_commands,
+    ):
         main.add_command(command)
 
 

@@ -42,8 +42,7 @@ SQLITE_PRAGMAS = {"synchronous": "NORMAL", "busy_timeout": "5000"}
 def with_sqlite_pragmas(database_url: str) -> str:
     if not database_url.startswith("sqlite://") or ":memory:" in database_url:
         return database_url
-    missing = [f"{name}={value}" for name, value in SQLITE_PRAGMAS.items()
-               if f"{name}=" not in database_url]
+    missing = [f"{name}={value}" for name, value in SQLITE_PRAGMAS.items() if f"{name}=" not in database_url]
     if not missing:
         return database_url
     return database_url + ("&" if "?" in database_url else "?") + "&".join(missing)

@@ -119,7 +119,5 @@ def render(
     """Render a page, or only its ``block`` when htmx asks for a fragment."""
     context = dict(context or {})
     if block and request.headers.get("HX-Request") == "true":
-        return templates.TemplateResponse(
-            request, name, context, status_code=status_code, block_name=block
-        )
+        return templates.TemplateResponse(request, name, context, status_code=status_code, block_name=block)
     return templates.TemplateResponse(request, name, context, status_code=status_code)

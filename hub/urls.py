@@ -27,8 +27,9 @@ def path_for(name: str, **path_params: Any) -> str:
     return str(_router().url_path_for(name, **path_params))
 
 
-def external_url(settings: Settings, name: str, query: dict[str, Any] | None = None,
-                 **path_params: Any) -> str:
+def external_url(
+    settings: Settings, name: str, query: dict[str, Any] | None = None, **path_params: Any
+) -> str:
     """The public URL of route ``name``, under the configured base URL."""
     url = settings.base_url + path_for(name, **path_params)
     return f"{url}?{urlencode(query)}" if query else url

@@ -95,8 +95,7 @@ def load_job(target: str) -> Job | None:
     return job
 
 
-async def _run_job(name: str, job: Job, settings: Settings, now: datetime,
-                   stop: asyncio.Event | None) -> int:
+async def _run_job(name: str, job: Job, settings: Settings, now: datetime, stop: asyncio.Event | None) -> int:
     parameters = inspect.signature(job).parameters
     kwargs: dict[str, object] = {}
     if "stop" in parameters:
@@ -110,8 +109,9 @@ async def _run_job(name: str, job: Job, settings: Settings, now: datetime,
     return count
 
 
-async def run_once(settings: Settings, now: datetime | None = None,
-                   stop: asyncio.Event | None = None) -> dict[str, int]:
+async def run_once(
+    settings: Settings, now: datetime | None = None, stop: asyncio.Event | None = None
+) -> dict[str, int]:
     """Run one pass of every job; returns what each did. A failing job does not stop the rest."""
     counts: dict[str, int] = {}
     for name, target in list(JOBS.items()):

@@ -77,8 +77,16 @@ def featurise(examples: Sequence[flag_data.Example]) -> list[Row]:
     rows = []
     for example in examples:
         reading = read(example.text)
-        rows.append(Row(reading.features(), example.negative, target(example), example.product,
-                        reading.polarity, reading.complains))
+        rows.append(
+            Row(
+                reading.features(),
+                example.negative,
+                target(example),
+                example.product,
+                reading.polarity,
+                reading.complains,
+            )
+        )
     return rows
 
 
@@ -149,8 +157,7 @@ def out_of_fold(rows: Sequence[Row]) -> list[Scored]:
         model = flag_model.FlagModel(compact(weights), bias, 0.5, 0.5)
         for i, row in enumerate(rows):
             if fold_of(row.product) == fold:
-                scored[i] = Scored(model.probability(row.features), row.negative, row.polarity,
-                                   row.complains)
+                scored[i] = Scored(model.probability(row.features), row.negative, row.polarity, row.complains)
     return [scored[i] for i in range(len(rows))]
 
 
@@ -159,10 +166,12 @@ def pick_thresholds(scored: Sequence[Scored]) -> tuple[float, float]:
 
     Both as `assess` decides: polarity alone flags some reviews whatever the probability.
     """
-    threshold = _walk(scored, NEGATIVE_POLARITY,
-                      lambda hits, flagged, negatives: hits / negatives >= TARGET_RECALL)
-    clear = _walk(scored, VERY_NEGATIVE_POLARITY,
-                  lambda hits, flagged, negatives: hits / flagged < CLEAR_PRECISION)
+    threshold = _walk(
+        scored, NEGATIVE_POLARITY, lambda hits, flagged, negatives: hits / negatives >= TARGET_RECALL
+    )
+    clear = _walk(
+        scored, VERY_NEGATIVE_POLARITY, lambda hits, flagged, negatives: hits / flagged < CLEAR_PRECISION
+    )
     return threshold, clear
 
 
@@ -181,8 +190,7 @@ def _walk(scored: Sequence[Scored], floor: float, stop: Callable[[int, int, int]
 
 def summary(scored: Sequence[Scored], threshold: float) -> str:
     predicted = [
-        s.polarity <= NEGATIVE_POLARITY or (s.complains and s.probability >= threshold)
-        for s in scored
+        s.polarity <= NEGATIVE_POLARITY or (s.complains and s.probability >= threshold) for s in scored
     ]
     result = flag_data.scores(predicted, [s.negative for s in scored])
     return f"precision {result.precision:.3f}, recall {result.recall:.3f}, f1 {result.f1:.3f}"
@@ -200,12 +208,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = featurise(training)
     scored = out_of_fold(rows)
     threshold, clear = pick_thresholds(scored)
-    print(f"{len(rows)} training reviews; out of fold ({FOLDS} folds by product): "
-          f"{summary(scored, threshold)} at threshold {threshold:.4f}, clear {clear:.4f}")
+    print(
+        f"{len(rows)} training reviews; out of fold ({FOLDS} folds by product): "
+        f"{summary(scored, threshold)} at threshold {threshold:.4f}, clear {clear:.4f}"
+    )
     weights, bias = fit(rows)
     kept = compact(weights)
-    model = {"threshold": round(threshold, 4), "clear_threshold": round(clear, 4),
-             "bias": round(bias, 4), "weights": kept}
+    model = {
+        "threshold": round(threshold, 4),
+        "clear_threshold": round(clear, 4),
+        "bias": round(bias, 4),
+        "weights": kept,
+    }
     if not args.check:
         flag_model.MODEL_FILE.write_text(json.dumps(model, indent=0, sort_keys=True) + "\n")
         print(f"wrote {flag_model.MODEL_FILE} ({len(kept)} weights)")

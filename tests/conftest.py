@@ -69,8 +69,7 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, st
 
 
 @pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, templates: dict[str, str],
-                 tmp_path: Path) -> Iterator[str]:
+def database_url(request: pytest.FixtureRequest, templates: dict[str, str], tmp_path: Path) -> Iterator[str]:
     executor.EXECUTOR_CACHE.clear()
     if request.param == "sqlite":
         target = tmp_path / "hub.sqlite3"
@@ -152,12 +151,9 @@ async def csrf_from(client: httpx.AsyncClient, path: str) -> str:
     return page.text[start : page.text.index('"', start)]
 
 
-async def log_in(client: httpx.AsyncClient, user: StaffUser, password: str = PASSWORD
-                 ) -> httpx.Response:
+async def log_in(client: httpx.AsyncClient, user: StaffUser, password: str = PASSWORD) -> httpx.Response:
     token = await csrf_from(client, "/login")
-    return await client.post(
-        "/login", data={"email": user.email, "password": password, "csrf_token": token}
-    )
+    return await client.post("/login", data={"email": user.email, "password": password, "csrf_token": token})
 
 
 @pytest.fixture

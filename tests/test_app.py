@@ -91,7 +91,8 @@ def test_remembered_paths_differ_by_parameter_and_follow_new_routes(settings: Se
     app = create_app(settings)
     request = Request({"type": "http", "app": app, "method": "GET", "path": "/", "headers": []})
     links = templates.env.from_string(
-        "{{ path_for('case_detail', case_id=1) }} {{ path_for('case_detail', case_id=2) }}")
+        "{{ path_for('case_detail', case_id=1) }} {{ path_for('case_detail', case_id=2) }}"
+    )
     assert links.render(request=request) == "/admin/cases/1 /admin/cases/2"
     assert links.render(request=request) == "/admin/cases/1 /admin/cases/2"
 
@@ -101,7 +102,8 @@ def test_remembered_paths_differ_by_parameter_and_follow_new_routes(settings: Se
 
 
 async def test_the_collector_is_tuned_while_serving_and_restored_by_the_last_app(
-        settings: Settings, db: str) -> None:
+    settings: Settings, db: str
+) -> None:
     before = gc.get_threshold()
     first, second = create_app(settings), create_app(settings)
     async with first.router.lifespan_context(first):

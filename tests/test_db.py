@@ -20,7 +20,10 @@ from tests.conftest import BACKENDS, _pg_admin, _pg_url
     ("url", "expected"),
     [
         ("sqlite:///tmp/a.sqlite3", "sqlite:///tmp/a.sqlite3?synchronous=NORMAL&busy_timeout=5000"),
-        ("sqlite:///tmp/a.sqlite3?synchronous=FULL", "sqlite:///tmp/a.sqlite3?synchronous=FULL&busy_timeout=5000"),
+        (
+            "sqlite:///tmp/a.sqlite3?synchronous=FULL",
+            "sqlite:///tmp/a.sqlite3?synchronous=FULL&busy_timeout=5000",
+        ),
         ("sqlite://:memory:", "sqlite://:memory:"),
         ("postgres://u@h/db", "postgres://u@h/db"),
     ],
@@ -36,11 +39,13 @@ async def test_sqlite_connections_wait_for_a_busy_database(db: str) -> None:
     assert rows[0]["timeout"] == 5000
 
 
-CASE_ROW = ("INSERT INTO triage_case (status, priority, reasons, evidence, first_response_due_at,"
-            " resolution_due_at, first_response_at, resolution_code, resolution_note,"
-            " recovery_comment, created_at, updated_at) VALUES ('open', 'normal', '[]', '[]',"
-            " '2025-03-11 12:00:00+00:00', '2025-03-13 12:00:00+00:00', {answered}, '', '', '',"
-            " '2025-03-10 12:00:00+00:00', '2025-03-10 12:00:00+00:00')")
+CASE_ROW = (
+    "INSERT INTO triage_case (status, priority, reasons, evidence, first_response_due_at,"
+    " resolution_due_at, first_response_at, resolution_code, resolution_note,"
+    " recovery_comment, created_at, updated_at) VALUES ('open', 'normal', '[]', '[]',"
+    " '2025-03-11 12:00:00+00:00', '2025-03-13 12:00:00+00:00', {answered}, '', '', '',"
+    " '2025-03-10 12:00:00+00:00', '2025-03-10 12:00:00+00:00')"
+)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -71,8 +76,10 @@ async def test_upgrading_gives_existing_cases_their_next_sla_deadline(empty_data
     await connect(database_url)
     try:
         cases = await Case.all().order_by("id")
-        assert [case.breach_at for case in cases] == [datetime(2025, 3, 11, 12, tzinfo=UTC),
-                                                      datetime(2025, 3, 13, 12, tzinfo=UTC)]
+        assert [case.breach_at for case in cases] == [
+            datetime(2025, 3, 11, 12, tzinfo=UTC),
+            datetime(2025, 3, 13, 12, tzinfo=UTC),
+        ]
         assert [case.breach_at for case in cases] == [case.next_breach() for case in cases]
     finally:
         await disconnect()

@@ -61,16 +61,26 @@ def hub_command(*args: str) -> list[str]:
 
 
 def run_hub(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(hub_command(*args), env=env, capture_output=True,  # noqa: S603
-                          text=True, timeout=60, check=False)
+    done = subprocess.run(  # noqa: S603
+        hub_command(*args),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
 
 
 def start(deployment: Deployment, log: Path, *args: str) -> None:
     with log.open("wb") as handle:
-        process = subprocess.Popen(hub_command(*args), env=deployment.env,  # noqa: S603
-                                   stdout=handle, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(  # noqa: S603
+            hub_command(*args),
+            env=deployment.env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
     deployment.processes.append(process)
 
 
@@ -91,9 +101,14 @@ def stop_all(processes: list[subprocess.Popen[bytes]]) -> list[int | None]:
 def hub_env(database_url: str, data_dir: Path, smtp_port: int, web_port: int) -> dict[str, str]:
     return {
         **os.environ,
-        "HUB_ENV": "test", "HUB_DATABASE_URL": database_url, "HUB_DATA_DIR": str(data_dir),
-        "HUB_SECRET_KEY": SECRET_KEY, "HUB_SMTP_HOST": "127.0.0.1", "HUB_SMTP_PORT": str(smtp_port),
-        "HUB_INVITE_DELAY_DAYS": "0", "HUB_BASE_URL": f"http://127.0.0.1:{web_port}",
+        "HUB_ENV": "test",
+        "HUB_DATABASE_URL": database_url,
+        "HUB_DATA_DIR": str(data_dir),
+        "HUB_SECRET_KEY": SECRET_KEY,
+        "HUB_SMTP_HOST": "127.0.0.1",
+        "HUB_SMTP_PORT": str(smtp_port),
+        "HUB_INVITE_DELAY_DAYS": "0",
+        "HUB_BASE_URL": f"http://127.0.0.1:{web_port}",
         "HUB_EMBEDDED_WORKER": "false",
     }
 
@@ -130,8 +145,11 @@ def deployment(fresh_database: str, tmp_path: Path) -> Iterator[Deployment]:
 
 
 def api_key(env: dict[str, str]) -> str:
-    return run_hub(env, "apikey", "create", "--name", "deployment test",
-                   "--scope", "orders:write").strip().splitlines()[-1]
+    return (
+        run_hub(env, "apikey", "create", "--name", "deployment test", "--scope", "orders:write")
+        .strip()
+        .splitlines()[-1]
+    )
 
 
 async def wait_until_up(client: httpx.AsyncClient, deployment: Deployment) -> None:
@@ -154,15 +172,24 @@ def order(number: int) -> dict[str, Any]:
         "customer": {"email": f"buyer{number}@example.net", "name": f"Buyer {number} Deploy"},
         "placed_at": (fulfilled - timedelta(days=2)).isoformat(),
         "fulfilled_at": fulfilled.isoformat(),
-        "lines": [{"product": {"id": f"SKU-{number % 5}", "name": f"Product {number % 5}"},
-                   "quantity": 1, "price": "19.90"}],
+        "lines": [
+            {
+                "product": {"id": f"SKU-{number % 5}", "name": f"Product {number % 5}"},
+                "quantity": 1,
+                "price": "19.90",
+            }
+        ],
     }
 
 
-async def post_order(client: httpx.AsyncClient, deployment: Deployment, key: str,
-                     number: int, target: int) -> int:
-    answer = await client.post(f"{deployment.url(target)}/api/v1/orders", json=order(number),
-                               headers={"Authorization": f"Bearer {key}"})
+async def post_order(
+    client: httpx.AsyncClient, deployment: Deployment, key: str, number: int, target: int
+) -> int:
+    answer = await client.post(
+        f"{deployment.url(target)}/api/v1/orders",
+        json=order(number),
+        headers={"Authorization": f"Bearer {key}"},
+    )
     return answer.status_code
 
 
@@ -176,9 +203,9 @@ async def outbox_pending(database_url: str) -> int:
     connection = await asyncpg.connect(database_url.replace("postgres://", "postgresql://", 1))
     try:
         pending = await connection.fetchval(
-            "SELECT count(*) FROM outbox_message WHERE status IN ('queued', 'sending')")
-        unsent = await connection.fetchval(
-            "SELECT count(*) FROM invitation WHERE status = 'scheduled'")
+            "SELECT count(*) FROM outbox_message WHERE status IN ('queued', 'sending')"
+        )
+        unsent = await connection.fetchval("SELECT count(*) FROM invitation WHERE status = 'scheduled'")
     finally:
         await connection.close()
     return int(pending) + int(unsent)
@@ -187,8 +214,7 @@ async def outbox_pending(database_url: str) -> int:
 async def wait_for_mail(deployment: Deployment) -> None:
     deadline = time.monotonic() + MAIL_TIMEOUT
     while time.monotonic() < deadline:
-        if len(deployment.mailbox.received) >= ORDERS and not await outbox_pending(
-                deployment.database_url):
+        if len(deployment.mailbox.received) >= ORDERS and not await outbox_pending(deployment.database_url):
             return
         await asyncio.sleep(0.5)
 
@@ -208,8 +234,13 @@ async def review(deployment: Deployment, token: str, index: int) -> int:
         csrf, product = CSRF.search(form.text), PRODUCT_ID.search(form.text)
         assert csrf is not None and product is not None
         pid = product.group(1)
-        data = {"csrf_token": csrf.group(1), "product_id": pid, f"rating-{pid}": str(index % 5 + 1),
-                f"title-{pid}": "Solid buy", f"body-{pid}": f"Review number {index}: it does its job."}
+        data = {
+            "csrf_token": csrf.group(1),
+            "product_id": pid,
+            f"rating-{pid}": str(index % 5 + 1),
+            f"title-{pid}": "Solid buy",
+            f"body-{pid}": f"Review number {index}: it does its job.",
+        }
         answer = await browser.post(f"{deployment.url(index + 1)}/r/{token}", data=data)
     return answer.status_code
 
@@ -229,7 +260,8 @@ async def http() -> AsyncIterator[httpx.AsyncClient]:
 
 
 async def test_two_web_processes_and_two_workers_send_each_request_once_and_store_every_review(
-        deployment: Deployment, http: httpx.AsyncClient) -> None:
+    deployment: Deployment, http: httpx.AsyncClient
+) -> None:
     key = api_key(deployment.env)
     await wait_until_up(http, deployment)
 

@@ -50,7 +50,9 @@ def test_migrate_makes_the_data_folder_database_and_secret_key_private(tmp_path:
     env["HUB_DATA_DIR"] = str(data)
     subprocess.run(  # noqa: S603 (a fixed command line)
         ["/bin/sh", "-c", f'umask 000 && exec "{sys.executable}" -m hub migrate'],
-        env=env, check=True, capture_output=True,
+        env=env,
+        check=True,
+        capture_output=True,
     )
     assert {path.name for path in data.iterdir()} >= {"hub.sqlite3", "secret_key"}
     assert_private(data)

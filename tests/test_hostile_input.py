@@ -57,20 +57,76 @@ CATALOG_TESTS = Path(__file__).parent / "catalog"
 HUB = Path(__file__).parent.parent / "hub"
 
 HOSTILE: tuple[str, ...] = (
-    "²", "-1", "99999999999999999999", "x" * 10_000, "a\x00b", "", "9999-12-31",
-    "9999-12-31T23:59:59Z", "ü" * 300, "{}", " ", "../../etc/passwd",
+    "²",
+    "-1",
+    "99999999999999999999",
+    "x" * 10_000,
+    "a\x00b",
+    "",
+    "9999-12-31",
+    "9999-12-31T23:59:59Z",
+    "ü" * 300,
+    "{}",
+    " ",
+    "../../etc/passwd",
 )
 # Sent one field at a time: the values a parser most often mistakes.
 SHARP: tuple[str, ...] = ("²", "-1", "99999999999999999999", "x" * 10_000, "a\x00b", "9999-12-31")
 HOSTILE_JSON: tuple[Any, ...] = (
-    "x" * 10_000, "a\x00b", "", -1, 10**20, 1.5, True, None, [], {}, ["x"], {"a": "b"},
-    "9999-12-31T23:59:59Z", "²",
+    "x" * 10_000,
+    "a\x00b",
+    "",
+    -1,
+    10**20,
+    1.5,
+    True,
+    None,
+    [],
+    {},
+    ["x"],
+    {"a": "b"},
+    "9999-12-31T23:59:59Z",
+    "²",
 )
 COMMON_NAMES = (
-    "page", "limit", "sort", "q", "status", "rating", "product", "id", "ids", "before", "after",
-    "from", "to", "since", "cursor", "group", "customer", "stage", "email", "name", "body",
-    "title", "reason", "action", "next", "priority", "assignee", "score", "points", "badge",
-    "kind", "format", "with_photos", "frame", "part", "saved", "field", "product_id",
+    "page",
+    "limit",
+    "sort",
+    "q",
+    "status",
+    "rating",
+    "product",
+    "id",
+    "ids",
+    "before",
+    "after",
+    "from",
+    "to",
+    "since",
+    "cursor",
+    "group",
+    "customer",
+    "stage",
+    "email",
+    "name",
+    "body",
+    "title",
+    "reason",
+    "action",
+    "next",
+    "priority",
+    "assignee",
+    "score",
+    "points",
+    "badge",
+    "kind",
+    "format",
+    "with_photos",
+    "frame",
+    "part",
+    "saved",
+    "field",
+    "product_id",
 )
 GET_NAME = re.compile(r"""\.get(?:list)?\(\s*f?["']([A-Za-z_][\w-]{0,40})["']""")
 URL_ROOM = 12_000  # below the request-line limits of uvicorn and common proxies
@@ -139,12 +195,15 @@ def _token_of(url: str) -> str:
     return url.rstrip("/").rsplit("/", 1)[-1]
 
 
-async def _links(settings: Settings, shop: Shop, customer: Customer, order: Order,
-                 question: Question, survey: Survey) -> None:
-    review = await issue_token(LinkPurpose.REVIEW.value, customer=customer, order=order,
-                               ttl=settings.invite_expiry)
+async def _links(
+    settings: Settings, shop: Shop, customer: Customer, order: Order, question: Question, survey: Survey
+) -> None:
+    review = await issue_token(
+        LinkPurpose.REVIEW.value, customer=customer, order=order, ttl=settings.invite_expiry
+    )
     shop.tokens.update(
-        r=review, u=unsubscribe_token(settings, customer.id),
+        r=review,
+        u=unsubscribe_token(settings, customer.id),
         s=_token_of(await issue_survey_link(settings, survey, customer, order)),
         a=_token_of(await answer_url(settings, question, customer, datetime.now(UTC))),
         share=_token_of(await photo_share_link(settings, customer, order)),
@@ -155,36 +214,81 @@ async def _links(settings: Settings, shop: Shop, customer: Customer, order: Orde
 async def build_shop(settings: Settings, alice: StaffUser) -> Shop:
     tent = await Product.create(external_id="tent-2p", name="Trail Tent", url="https://shop.example/t")
     dana = await Customer.create(email="dana@example.net", name="Dana Buyer")
-    order = await Order.create(source="api", external_id="1001", customer=dana,
-                               placed_at=datetime(2025, 5, 1, tzinfo=UTC))
+    order = await Order.create(
+        source="api", external_id="1001", customer=dana, placed_at=datetime(2025, 5, 1, tzinfo=UTC)
+    )
     await OrderLine.create(order=order, product=tent)
-    result = await submit_review(settings, product=tent, rating=1, title="Broken",
-                                 body="The pole snapped on the first night, very disappointed.",
-                                 display_name="Dana", customer=dana, order=order)
+    result = await submit_review(
+        settings,
+        product=tent,
+        rating=1,
+        title="Broken",
+        body="The pole snapped on the first night, very disappointed.",
+        display_name="Dana",
+        customer=dana,
+        order=order,
+    )
     review = result.review
-    case = await open_case(settings, reasons=["low_rating"], priority="high", customer=dana,
-                           review=review, order=order, product=tent)
+    case = await open_case(
+        settings,
+        reasons=["low_rating"],
+        priority="high",
+        customer=dana,
+        review=review,
+        order=order,
+        product=tent,
+    )
     survey = await Survey.create(slug="after", name="After your order", purpose="post_purchase")
     prompt = await SurveyQuestion.create(survey=survey, kind="nps", prompt="Recommend us?", position=1)
-    question = await Question.create(product=tent, asker_email="erin@example.org", asker_name="Erin",
-                                     body="Does it fit two?", status="published",
-                                     published_at=datetime.now(UTC))
+    question = await Question.create(
+        product=tent,
+        asker_email="erin@example.org",
+        asker_name="Erin",
+        body="Does it fit two?",
+        status="published",
+        published_at=datetime.now(UTC),
+    )
     answer = await Answer.create(question=question, customer=dana, body="Yes.", status="published")
-    photo = await Photo.create(review=review, product=tent, status="pending", web_name="p.webp",
-                               thumb_name="p-t.webp", width=10, height=10)
+    photo = await Photo.create(
+        review=review,
+        product=tent,
+        status="pending",
+        web_name="p.webp",
+        thumb_name="p-t.webp",
+        width=10,
+        height=10,
+    )
     canned = await CannedResponse.create(title="Sorry", body="We are sorry.")
-    message = await enqueue(settings, kind="review_request", template="test_message",
-                            context={"name": "Dana"}, to=dana.email, customer=dana)
+    message = await enqueue(
+        settings,
+        kind="review_request",
+        template="test_message",
+        context={"name": "Dana"},
+        to=dana.email,
+        customer=dana,
+    )
     await ReferralCode.create(customer=dana, code="DANA-1")
     _key, raw_key = await create_api_key("hostile", list(SCOPES))
     per_product = ("rating", "title", "body", "name_style", "consent", "photos", "website")
-    shop = Shop(api_key=raw_key,
-                field_names=(f"q{prompt.id}", *(f"{name}-{tent.id}" for name in per_product)))
+    shop = Shop(
+        api_key=raw_key, field_names=(f"q{prompt.id}", *(f"{name}-{tent.id}" for name in per_product))
+    )
     shop.path_values.update(
-        sku="tent-2p", review_id=str(review.id), case_id=str(case.id), survey_id=str(survey.id),
-        question_id=str(question.id), answer_id=str(answer.id), photo_id=str(photo.id),
-        customer_id=str(dana.id), canned_id=str(canned.id), code="DANA-1", name="p.webp",
-        message_id=str(message.id if message else 1), kind="reviews", fmt="csv", action="note",
+        sku="tent-2p",
+        review_id=str(review.id),
+        case_id=str(case.id),
+        survey_id=str(survey.id),
+        question_id=str(question.id),
+        answer_id=str(answer.id),
+        photo_id=str(photo.id),
+        customer_id=str(dana.id),
+        canned_id=str(canned.id),
+        code="DANA-1",
+        name="p.webp",
+        message_id=str(message.id if message else 1),
+        kind="reviews",
+        fmt="csv",
+        action="note",
         survey_question_id=str(prompt.id),
     )
     await _links(settings, shop, dana, order, question, survey)
@@ -270,14 +374,25 @@ def _replaced(document: Any, path: tuple[Any, ...], new: Any) -> Any:
 
 def sample_body(endpoint: Endpoint) -> Any:
     """A valid JSON body for the route, whose every field then gets each hostile value."""
-    order = {"id": "2001", "customer": {"email": "erin@example.org", "name": "Erin"},
-             "placed_at": "2025-03-01T10:00:00Z", "referral_code": "DANA-1",
-             "lines": [{"product": {"id": "tent-2p", "name": "Trail Tent"}, "quantity": 1,
-                        "price": "199.90"}]}
+    order = {
+        "id": "2001",
+        "customer": {"email": "erin@example.org", "name": "Erin"},
+        "placed_at": "2025-03-01T10:00:00Z",
+        "referral_code": "DANA-1",
+        "lines": [{"product": {"id": "tent-2p", "name": "Trail Tent"}, "quantity": 1, "price": "199.90"}],
+    }
     samples: dict[str, Any] = {
-        "api_orders": order, "api_orders_batch": {"orders": [order]},
-        "api_review_create": {"sku": "tent-2p", "rating": 5, "title": "Good", "body": "A fine tent.",
-                              "display_name": "Erin", "order_id": "1001", "email": "dana@example.net"},
+        "api_orders": order,
+        "api_orders_batch": {"orders": [order]},
+        "api_review_create": {
+            "sku": "tent-2p",
+            "rating": 5,
+            "title": "Good",
+            "body": "A fine tent.",
+            "display_name": "Erin",
+            "order_id": "1001",
+            "email": "dana@example.net",
+        },
         "api_review_vote": {"voter": "v" * 16, "helpful": True},
         "api_answer_vote": {"voter": "v" * 16, "helpful": True},
         "api_question_create": {"email": "erin@example.org", "name": "Erin", "body": "Is it warm?"},
@@ -290,19 +405,32 @@ def sample_body(endpoint: Endpoint) -> Any:
 def signed(endpoint: Endpoint, body: bytes) -> dict[str, str]:
     headers = {"Content-Type": "application/json"}
     if endpoint.name == "webhook_shopify":
-        headers.update({"X-Shopify-Topic": "orders/create", "X-Shopify-Webhook-Id": "h-1",
-                        "X-Shopify-Hmac-Sha256": signature_of(SHOPIFY_SECRET, body)})
+        headers.update(
+            {
+                "X-Shopify-Topic": "orders/create",
+                "X-Shopify-Webhook-Id": "h-1",
+                "X-Shopify-Hmac-Sha256": signature_of(SHOPIFY_SECRET, body),
+            }
+        )
     if endpoint.name == "webhook_woocommerce":
-        headers.update({"X-WC-Webhook-Topic": "order.updated", "X-WC-Webhook-Delivery-ID": "h-1",
-                        "X-WC-Webhook-Signature": signature_of(WOOCOMMERCE_SECRET, body)})
+        headers.update(
+            {
+                "X-WC-Webhook-Topic": "order.updated",
+                "X-WC-Webhook-Delivery-ID": "h-1",
+                "X-WC-Webhook-Signature": signature_of(WOOCOMMERCE_SECRET, body),
+            }
+        )
     return headers
 
 
 async def attack_json(attack: Attack, endpoint: Endpoint, url: str) -> None:
     sample = sample_body(endpoint)
     documents: list[tuple[str, Any]] = [(f"body={v!r:.20}", v) for v in HOSTILE_JSON]
-    documents += [(f"{'/'.join(map(str, p))}={v!r:.20}", _replaced(sample, p, v))
-                  for p in _leaves(sample) for v in HOSTILE_JSON]
+    documents += [
+        (f"{'/'.join(map(str, p))}={v!r:.20}", _replaced(sample, p, v))
+        for p in _leaves(sample)
+        for v in HOSTILE_JSON
+    ]
     for what, document in documents:
         body = json.dumps(document).encode()
         await attack.send(endpoint, url, what, content=body, headers=signed(endpoint, body))
@@ -329,10 +457,10 @@ async def attack_fields(attack: Attack, endpoint: Endpoint, url: str) -> None:
         for value in SHARP:
             await attack.form(endpoint, url, {name: value}, f"{name}={value!r:.20}")
     if endpoint.method == "POST":
-        await attack.send(endpoint, url, "a non-ASCII CSRF token",
-                          data={"csrf_token": "jeton-é-" + "ü" * 40})
-        await attack.send(endpoint, url, "a non-ASCII CSRF header",
-                          headers={"X-CSRF-Token": "é".encode("latin-1")})  # type: ignore[dict-item]
+        await attack.send(endpoint, url, "a non-ASCII CSRF token", data={"csrf_token": "jeton-é-" + "ü" * 40})
+        await attack.send(
+            endpoint, url, "a non-ASCII CSRF header", headers={"X-CSRF-Token": "é".encode("latin-1")}
+        )  # type: ignore[dict-item]
     if endpoint.method == "POST" and endpoint.path.startswith(("/api/", "/webhooks/")):
         await attack_json(attack, endpoint, url)
 
@@ -340,14 +468,18 @@ async def attack_fields(attack: Attack, endpoint: Endpoint, url: str) -> None:
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     off = {group: (0, 60) for group in ("api", "widget", "review", "survey", "unsubscribe", "login")}
-    return settings.with_overrides(shopify_secret=SHOPIFY_SECRET, woocommerce_secret=WOOCOMMERCE_SECRET,
-                                   store_origins=("https://shop.example",),
-                                   extra={"rate_limits": off, "embedded_worker": False})
+    return settings.with_overrides(
+        shopify_secret=SHOPIFY_SECRET,
+        woocommerce_secret=WOOCOMMERCE_SECRET,
+        store_origins=("https://shop.example",),
+        extra={"rate_limits": off, "embedded_worker": False},
+    )
 
 
 @pytest.mark.parametrize("module", MODULES)
 async def test_no_route_answers_a_server_error_to_a_hostile_value(
-        client: httpx.AsyncClient, settings: Settings, alice: StaffUser, module: str) -> None:
+    client: httpx.AsyncClient, settings: Settings, alice: StaffUser, module: str
+) -> None:
     shop = await build_shop(settings, alice)
     await log_in(client, alice)
     shop.csrf = await csrf_from(client, "/admin/settings")

@@ -28,16 +28,29 @@ def test_it_hides_the_token_of_a_signed_link(path: str, shown: str) -> None:
 
 
 def test_it_rewrites_uvicorns_access_line() -> None:
-    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1,
-                               '%s - "%s %s HTTP/%s" %d', ("127.0.0.1:5", "GET", "/r/secret", "1.1", 200),
-                               None)
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5", "GET", "/r/secret", "1.1", 200),
+        None,
+    )
     RedactTokens().filter(record)
     assert "secret" not in record.getMessage()
 
 
 def test_the_access_line_leaves_out_the_query_string() -> None:
-    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
-                               ("127.0.0.1:5", "GET", "/admin/cases?q=dana@example.net", "1.1", 200), None)
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5", "GET", "/admin/cases?q=dana@example.net", "1.1", 200),
+        None,
+    )
     RedactTokens().filter(record)
     assert record.getMessage() == '127.0.0.1:5 - "GET /admin/cases?… HTTP/1.1" 200'
 
@@ -61,8 +74,15 @@ def _formatted(record: logging.LogRecord) -> str:
 
 def test_a_logged_traceback_keeps_its_frames_but_no_customer_text() -> None:
     error = _database_error()
-    record = logging.LogRecord("uvicorn.error", logging.ERROR, __file__, 1, "Exception in ASGI application",
-                               None, (type(error), error, error.__traceback__))
+    record = logging.LogRecord(
+        "uvicorn.error",
+        logging.ERROR,
+        __file__,
+        1,
+        "Exception in ASGI application",
+        None,
+        (type(error), error, error.__traceback__),
+    )
     RedactExceptions().filter(record)
     text = _formatted(record)
     assert "_database_error" in text and "tortoise.exceptions.IntegrityError (message withheld" in text
@@ -72,16 +92,32 @@ def test_a_logged_traceback_keeps_its_frames_but_no_customer_text() -> None:
 
 def test_installing_puts_the_traceback_filter_on_uvicorns_error_log() -> None:
     install()
-    record = logging.LogRecord("uvicorn.error", logging.ERROR, __file__, 1, "Exception in ASGI application",
-                               None, (IntegrityError, _database_error(), None))
+    record = logging.LogRecord(
+        "uvicorn.error",
+        logging.ERROR,
+        __file__,
+        1,
+        "Exception in ASGI application",
+        None,
+        (IntegrityError, _database_error(), None),
+    )
     assert all(f.filter(record) for f in logging.getLogger("uvicorn.error").filters)
     assert "dana" not in _formatted(record)
 
 
 async def test_the_server_error_handler_logs_the_error_type_and_frames_but_no_request_text(
-        app: Starlette, caplog: pytest.LogCaptureFixture) -> None:
-    scope = {"type": "http", "method": "POST", "path": "/r/secret-token", "query_string": b"q=dana",
-             "headers": [], "app": app, "router": app.router, "session": {}}
+    app: Starlette, caplog: pytest.LogCaptureFixture
+) -> None:
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/r/secret-token",
+        "query_string": b"q=dana",
+        "headers": [],
+        "app": app,
+        "router": app.router,
+        "session": {},
+    }
     with caplog.at_level(logging.ERROR):
         response = await server_error(Request(scope), _database_error())
     assert response.status_code == 500

@@ -38,9 +38,11 @@ from hub.widget.openapi import openapi_document  # noqa: E402
 SKU = "tent-2p"
 STORE = "https://shop.example"
 EXAMPLES = 25
-BODIES = ("Pitched it in five minutes and it stayed dry all night.",
-          "Roomy for two, light enough to carry up a mountain.",
-          "The zip stuck on day two; support sent a new one quickly.")
+BODIES = (
+    "Pitched it in five minutes and it stayed dry all night.",
+    "Roomy for two, light enough to carry up a mountain.",
+    "The zip stuck on day two; support sent a new one quickly.",
+)
 _turns = itertools.count()
 
 
@@ -63,12 +65,20 @@ async def fill_shop(hub_settings: Settings) -> Shop:
 
 async def _review(hub_settings: Settings, product: Product, number: int) -> int:
     buyer = await Customer.create(email=f"buyer{number}@example.net", name=f"Buyer {number} Fuzz")
-    order = await Order.create(source="api", external_id=f"F{number}", customer=buyer,
-                               placed_at=datetime(2025, 5, 1, tzinfo=UTC))
+    order = await Order.create(
+        source="api", external_id=f"F{number}", customer=buyer, placed_at=datetime(2025, 5, 1, tzinfo=UTC)
+    )
     await OrderLine.create(order=order, product=product)
-    result = await submit_review(hub_settings, product=product, rating=number + 3,
-                                 title="Good tent", body=BODIES[number], display_name="Buyer",
-                                 customer=buyer, order=order)
+    result = await submit_review(
+        hub_settings,
+        product=product,
+        rating=number + 3,
+        title="Good tent",
+        body=BODIES[number],
+        display_name="Buyer",
+        customer=buyer,
+        order=order,
+    )
     return int(result.review.id)
 
 
@@ -106,12 +116,17 @@ def check(case: Case, shop: Shop) -> None:
 
 @pytest.mark.parametrize(("method", "path"), operations())
 def test_no_operation_answers_a_server_error_or_contradicts_the_document(
-        api_schema: BaseSchema, shop: Shop, method: str, path: str) -> None:
+    api_schema: BaseSchema, shop: Shop, method: str, path: str
+) -> None:
     operation = api_schema[path][method]
 
     @given(case=operation.as_strategy())
-    @hypothesis_settings(max_examples=EXAMPLES, deadline=None, database=None,
-                         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+    @hypothesis_settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
     def run(case: Case) -> None:
         aim_at_the_shop(case, shop)
         check(case, shop)
@@ -120,28 +135,36 @@ def test_no_operation_answers_a_server_error_or_contradicts_the_document(
 
 
 def test_a_vote_for_a_review_id_past_64_bits_is_not_a_server_error(
-        api_schema: BaseSchema, shop: Shop) -> None:
+    api_schema: BaseSchema, shop: Shop
+) -> None:
     operation = api_schema["/api/v1/reviews/{review_id}/votes"]["POST"]
     check(operation.Case(path_parameters={"review_id": 2**70}, body={"voter": "v" * 16}), shop)
 
 
-@pytest.mark.parametrize(("method", "path", "given"), [
-    ("GET", "/api/v1/products/{sku}/summary", {"path_parameters": {"sku": "x" * 65}}),
-    ("GET", "/api/v1/products/{sku}/reviews", {"path_parameters": {"sku": "x" * 65}}),
-    ("GET", "/api/v1/reviews", {"query": {"product": "x" * 65}}),
-    ("GET", "/api/v1/reviews/export", {"query": {"product": "x" * 65}}),
-    ("POST", "/api/v1/reviews", {"body": {"sku": "x" * 65, "rating": 5, "body": "A fine tent."}}),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "given"),
+    [
+        ("GET", "/api/v1/products/{sku}/summary", {"path_parameters": {"sku": "x" * 65}}),
+        ("GET", "/api/v1/products/{sku}/reviews", {"path_parameters": {"sku": "x" * 65}}),
+        ("GET", "/api/v1/reviews", {"query": {"product": "x" * 65}}),
+        ("GET", "/api/v1/reviews/export", {"query": {"product": "x" * 65}}),
+        ("POST", "/api/v1/reviews", {"body": {"sku": "x" * 65, "rating": 5, "body": "A fine tent."}}),
+    ],
+)
 def test_a_sku_longer_than_64_characters_is_not_a_server_error(
-        api_schema: BaseSchema, shop: Shop, method: str, path: str, given: dict[str, Any]) -> None:
+    api_schema: BaseSchema, shop: Shop, method: str, path: str, given: dict[str, Any]
+) -> None:
     check(api_schema[path][method].Case(**given), shop)
 
 
-@pytest.mark.parametrize(("method", "path", "given"), [
-    ("GET", "/api/v1/reviews", {"query": {"product": "\x00"}}),
-    ("GET", "/api/v1/reviews/export", {"query": {"product": "\x00"}}),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "given"),
+    [
+        ("GET", "/api/v1/reviews", {"query": {"product": "\x00"}}),
+        ("GET", "/api/v1/reviews/export", {"query": {"product": "\x00"}}),
+    ],
+)
 def test_a_sku_with_a_nul_byte_is_not_a_server_error(
-        api_schema: BaseSchema, shop: Shop, settings: Settings,
-        method: str, path: str, given: dict[str, Any]) -> None:
+    api_schema: BaseSchema, shop: Shop, settings: Settings, method: str, path: str, given: dict[str, Any]
+) -> None:
     check(api_schema[path][method].Case(**given), shop)

@@ -82,8 +82,12 @@ async def _queue_one(settings: Settings) -> None:
 
 def test_the_worker_command_runs_one_pass_and_prints_the_counts(settings: Settings) -> None:
     asyncio.run(_queue_one(settings))
-    env = {"HUB_DATABASE_URL": settings.database_url, "HUB_DATA_DIR": str(settings.data_dir),
-           "HUB_SECRET_KEY": settings.secret_key, "HUB_BASE_URL": settings.base_url}
+    env = {
+        "HUB_DATABASE_URL": settings.database_url,
+        "HUB_DATA_DIR": str(settings.data_dir),
+        "HUB_SECRET_KEY": settings.secret_key,
+        "HUB_BASE_URL": settings.base_url,
+    }
     result = CliRunner().invoke(main, ["worker", "--once"], env=env)
     assert result.exit_code == 0, result.output
     assert "mail: 1" in result.output
@@ -97,14 +101,16 @@ def test_the_worker_command_names_a_bad_setting() -> None:
 
 
 async def test_a_bad_row_is_skipped_with_its_reason_and_the_rest_of_the_batch_goes_on(
-        settings: Settings, db: str, caplog: pytest.LogCaptureFixture) -> None:
+    settings: Settings, db: str, caplog: pytest.LogCaptureFixture
+) -> None:
     if not settings.database_url.startswith("sqlite"):
         pytest.skip("PostgreSQL's columns cannot hold the bad row; SQLite kept it from before the checks")
     await ingest_order(settings, dana_order("1001"))
     await ingest_order(settings, dana_order("1002", email="erin@example.com"))
     too_long = "erin.o.the.very.long." * 14 + "@example.com"  # 306 characters, past to_address
     await connections.get("default").execute_query(
-        "UPDATE customer SET email = ? WHERE email = ?", [too_long, "erin@example.com"])
+        "UPDATE customer SET email = ? WHERE email = ?", [too_long, "erin@example.com"]
+    )
     with caplog.at_level(logging.WARNING):
         sent = await send_due_invitations(settings, SHIPPED + settings.invite_delay)
     assert sent == 1
@@ -114,7 +120,8 @@ async def test_a_bad_row_is_skipped_with_its_reason_and_the_rest_of_the_batch_go
 
 
 async def test_a_subject_too_long_for_its_column_is_cut_and_the_mail_queued(
-        settings: Settings, db: str) -> None:
+    settings: Settings, db: str
+) -> None:
     long_brand = settings.with_overrides(brand_name="Acme " * 60)
     await ingest_order(long_brand, dana_order("1001"))
     assert await send_due_invitations(long_brand, SHIPPED + long_brand.invite_delay) == 1

@@ -24,9 +24,13 @@ def month_starts(today: date, months: int = MONTHS_BACK) -> list[date]:
     return sorted({*days, today})
 
 
-async def backfill(today: date, limits: Thresholds, *,
-                   on_batch: Callable[[int], None] | None = None,
-                   on_day: Callable[[date], None] | None = None) -> list[DayResult]:
+async def backfill(
+    today: date,
+    limits: Thresholds,
+    *,
+    on_batch: Callable[[int], None] | None = None,
+    on_day: Callable[[date], None] | None = None,
+) -> list[DayResult]:
     """Snapshots for every day of ``month_starts(today)``, oldest first.
 
     Each day also moves ``Customer.stage`` and ``stage_since`` along, so that after the last
@@ -37,6 +41,9 @@ async def backfill(today: date, limits: Thresholds, *,
     for day in month_starts(today):
         if on_day:
             on_day(day)
-        results.append(await take_snapshot(day, limits, update_customers=True,
-                                           with_scores=day == today, on_batch=on_batch))
+        results.append(
+            await take_snapshot(
+                day, limits, update_customers=True, with_scores=day == today, on_batch=on_batch
+            )
+        )
     return results

@@ -40,8 +40,11 @@ def _y(value: int, peak: int) -> float:
 def stage_chart(series: StageSeries) -> Chart:
     peak, count = max(series.peak, 1), len(series.days)
     lines = [
-        ChartLine(stage, " ".join(f"{_x(i, count)},{_y(n, peak)}" for i, n in enumerate(values)),
-                  values[-1] if values else 0)
+        ChartLine(
+            stage,
+            " ".join(f"{_x(i, count)},{_y(n, peak)}" for i, n in enumerate(values)),
+            values[-1] if values else 0,
+        )
         for stage, values in series.counts.items()
     ]
     y_ticks = [(_y(round(peak * k / 4), peak), round(peak * k / 4)) for k in range(5)]

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 def _sql() -> str:
     # Only a fixed column expression is formatted in; values go through placeholders.
-    return f"""SELECT {month_of('f.first')} AS cohort, {month_of('o.placed_at')} AS month,
+    return f"""SELECT {month_of("f.first")} AS cohort, {month_of("o.placed_at")} AS month,
       COUNT(DISTINCT o.customer_id) AS n
       FROM orders o JOIN (SELECT customer_id, MIN(placed_at) AS first FROM orders
         WHERE cancelled_at IS NULL GROUP BY customer_id) f ON f.customer_id = o.customer_id
@@ -55,4 +55,3 @@ async def cohort_table(period: Period) -> list[CohortRow]:
 def _row(month: str, by_offset: dict[int, int]) -> CohortRow:
     width = max(by_offset) + 1
     return CohortRow(month, by_offset.get(0, 0), [by_offset.get(k, 0) for k in range(width)])
-

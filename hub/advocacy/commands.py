@@ -18,8 +18,7 @@ def advocacy() -> None:
 
 
 def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn())
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
 
 
 async def _run(today: date, limits: Thresholds) -> str:
@@ -28,7 +27,8 @@ async def _run(today: date, limits: Thresholds) -> str:
     with _progress() as progress:
         task = progress.add_task("Snapshots", total=len(days) * max(high - low + 1, 0))
         results = await backfill(
-            today, limits,
+            today,
+            limits,
             on_batch=lambda done: progress.advance(task, done),
             on_day=lambda day: progress.update(task, description=f"Snapshot {day}"),
         )
@@ -38,8 +38,12 @@ async def _run(today: date, limits: Thresholds) -> str:
 
 
 @advocacy.command("backfill")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Take history up to this day instead of today (YYYY-MM-DD).")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Take history up to this day instead of today (YYYY-MM-DD).",
+)
 def backfill_command(today: datetime | None) -> None:
     """Rebuild stage snapshots: the first of each month over 24 months, plus today."""
     from hub.cli import run_with_db, settings_or_exit

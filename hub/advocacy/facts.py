@@ -95,23 +95,34 @@ def _by_customer(rows: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
     return {int(row["customer_id"]): row for row in rows}
 
 
-def _facts(customer: dict[str, Any], orders: dict[int, dict[str, Any]],
-           reviews: dict[int, dict[str, Any]], promoters: dict[int, dict[str, Any]],
-           referrals: dict[int, dict[str, Any]]) -> CustomerFacts:
+def _facts(
+    customer: dict[str, Any],
+    orders: dict[int, dict[str, Any]],
+    reviews: dict[int, dict[str, Any]],
+    promoters: dict[int, dict[str, Any]],
+    referrals: dict[int, dict[str, Any]],
+) -> CustomerFacts:
     cid = int(customer["id"])
     bought, wrote = orders.get(cid, {}), reviews.get(cid, {})
     promoted, referred = int(promoters.get(cid, {}).get("n", 0)), int(referrals.get(cid, {}).get("n", 0))
     stage = StageFacts(
-        created_on=as_date(customer["created_at"]), orders=int(bought.get("n", 0)),
+        created_on=as_date(customer["created_at"]),
+        orders=int(bought.get("n", 0)),
         orders_in_window=int(bought.get("recent") or 0),
         first_order_on=as_date(bought["first"]) if bought else None,
         last_order_on=as_date(bought["last"]) if bought else None,
-        promoter=promoted > 0, praised_reviews=int(wrote.get("praised") or 0),
+        promoter=promoted > 0,
+        praised_reviews=int(wrote.get("praised") or 0),
         counted_referrals=referred,
     )
     return CustomerFacts(
-        cid, stage, value=as_decimal(bought.get("value")), reviews=int(wrote.get("n", 0)),
-        review_chars=int(wrote.get("chars") or 0), photo_reviews=int(wrote.get("photos") or 0),
-        helpful_votes=int(wrote.get("helpful") or 0), promoter_answers=promoted,
+        cid,
+        stage,
+        value=as_decimal(bought.get("value")),
+        reviews=int(wrote.get("n", 0)),
+        review_chars=int(wrote.get("chars") or 0),
+        photo_reviews=int(wrote.get("photos") or 0),
+        helpful_votes=int(wrote.get("helpful") or 0),
+        promoter_answers=promoted,
         counted_referrals=referred,
     )

@@ -27,6 +27,7 @@ class StageSnapshot(Model):
     customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
         "hub.Customer", related_name="stage_snapshots", on_delete=fields.CASCADE
     )
+    customer_id: int
     day = fields.DateField()
     stage = fields.CharField(max_length=16)
 
@@ -43,10 +44,12 @@ class Award(Model):
     customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
         "hub.Customer", related_name="awards", on_delete=fields.CASCADE
     )
+    customer_id: int
     badge = fields.CharField(max_length=32)
     awarded_by: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
         "hub.StaffUser", related_name="awards_given", null=True, on_delete=fields.SET_NULL
     )
+    awarded_by_id: int | None
     note = fields.CharField(max_length=255, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -62,17 +65,21 @@ class PointsEntry(Model):
     customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
         "hub.Customer", related_name="points", on_delete=fields.CASCADE
     )
+    customer_id: int
     points = fields.IntField()
     reason = fields.CharField(max_length=64)
     order: fields.ForeignKeyNullableRelation[Order] = fields.ForeignKeyField(
         "hub.Order", related_name="points", null=True, on_delete=fields.SET_NULL
     )
+    order_id: int | None
     reverses: fields.ForeignKeyNullableRelation[PointsEntry] = fields.ForeignKeyField(
         "hub.PointsEntry", related_name="reversals", null=True, on_delete=fields.SET_NULL
     )
+    reverses_id: int | None
     created_by: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
         "hub.StaffUser", related_name="points_given", null=True, on_delete=fields.SET_NULL
     )
+    created_by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -85,6 +92,7 @@ class ReferralCode(Model):
     customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
         "hub.Customer", related_name="referral_codes", on_delete=fields.CASCADE
     )
+    customer_id: int
     code = fields.CharField(max_length=32, unique=True)
     visits = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -100,15 +108,19 @@ class Referral(Model):
     code: fields.ForeignKeyRelation[ReferralCode] = fields.ForeignKeyField(
         "hub.ReferralCode", related_name="referrals", on_delete=fields.CASCADE
     )
+    code_id: int
     referrer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
         "hub.Customer", related_name="referrals_made", on_delete=fields.CASCADE
     )
+    referrer_id: int
     referred: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
         "hub.Customer", related_name="referred_by", on_delete=fields.CASCADE
     )
+    referred_id: int
     order: fields.OneToOneRelation[Order] = fields.OneToOneField(
         "hub.Order", related_name="referral", on_delete=fields.CASCADE
     )
+    order_id: int
     # counted, self_referral or existing_customer
     outcome = fields.CharField(max_length=24)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -123,12 +135,14 @@ class WinBack(Model):
     customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
         "hub.Customer", related_name="win_backs", on_delete=fields.CASCADE
     )
+    customer_id: int
     stage = fields.CharField(max_length=16)
     offer_code = fields.CharField(max_length=64, default="")
     sent_at = fields.DatetimeField(db_index=True)
     won_order: fields.ForeignKeyNullableRelation[Order] = fields.ForeignKeyField(
         "hub.Order", related_name="win_backs", null=True, on_delete=fields.SET_NULL
     )
+    won_order_id: int | None
 
     class Meta:
         table = "win_back"

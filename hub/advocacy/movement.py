@@ -15,11 +15,18 @@ from hub.advocacy.facts import as_date
 from hub.advocacy.models import Stage, StageSnapshot
 from hub.advocacy.sql import fetch
 
-STAGES = [s.value for s in (Stage.NEW, Stage.ACTIVE, Stage.LOYAL, Stage.ADVOCATE,
-                            Stage.AT_RISK, Stage.DORMANT)]
+STAGES = [
+    s.value for s in (Stage.NEW, Stage.ACTIVE, Stage.LOYAL, Stage.ADVOCATE, Stage.AT_RISK, Stage.DORMANT)
+]
 NOT_YET = "none"
-RANK = {Stage.DORMANT.value: 0, Stage.AT_RISK.value: 1, Stage.NEW.value: 2,
-        Stage.ACTIVE.value: 3, Stage.LOYAL.value: 4, Stage.ADVOCATE.value: 5}
+RANK = {
+    Stage.DORMANT.value: 0,
+    Stage.AT_RISK.value: 1,
+    Stage.NEW.value: 2,
+    Stage.ACTIVE.value: 3,
+    Stage.LOYAL.value: 4,
+    Stage.ADVOCATE.value: 5,
+}
 
 _COUNTS = "SELECT day, stage, COUNT(*) AS n FROM stage_snapshot GROUP BY day, stage ORDER BY day"
 _MOVES = """SELECT COALESCE(a.stage, 'none') AS from_stage, b.stage AS to_stage, COUNT(*) AS n
@@ -70,10 +77,13 @@ class Matrix:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "from": self.asked_from.isoformat(), "to": self.asked_to.isoformat(),
-            "from_snapshot": _iso(self.from_day), "to_snapshot": _iso(self.to_day),
-            "moves": [{"from_stage": a, "to_stage": b, "customers": n}
-                      for (a, b), n in sorted(self.cells.items())],
+            "from": self.asked_from.isoformat(),
+            "to": self.asked_to.isoformat(),
+            "from_snapshot": _iso(self.from_day),
+            "to_snapshot": _iso(self.to_day),
+            "moves": [
+                {"from_stage": a, "to_stage": b, "customers": n} for (a, b), n in sorted(self.cells.items())
+            ],
             "main_moves": [m.sentence(self.from_day or self.asked_from) for m in self.main_moves],
         }
 

@@ -19,8 +19,9 @@ def _day(params: Mapping[str, str], name: str, default: date) -> tuple[date, Fie
         return default, error.errors[0]
 
 
-def period_from(params: Mapping[str, str], today: date, default_days: int,
-                names: tuple[str, str] = ("from", "to")) -> Period:
+def period_from(
+    params: Mapping[str, str], today: date, default_days: int, names: tuple[str, str] = ("from", "to")
+) -> Period:
     """The period named by two query parameters; missing ones default to the last ``default_days``."""
     end, end_error = _day(params, names[1], today)
     start, start_error = _day(params, names[0], end - timedelta(days=default_days))

@@ -44,8 +44,9 @@ def check_request(customer_ids: list[int], badge: str, points: int) -> None:
         raise RecognitionError.one("points", f"must be between 0 and {MAX_POINTS}")
 
 
-async def recognise(settings: Settings, customer_ids: list[int], badge: str, points: int,
-                    actor: StaffUser, now: datetime) -> RecognitionResult:
+async def recognise(
+    settings: Settings, customer_ids: list[int], badge: str, points: int, actor: StaffUser, now: datetime
+) -> RecognitionResult:
     """Give each customer the badge, the points and a thank-you mail (if they accept thanks)."""
     check_request(customer_ids, badge, points)
     result = RecognitionResult()
@@ -54,8 +55,14 @@ async def recognise(settings: Settings, customer_ids: list[int], badge: str, poi
         result.recognised.append(customer.id)
         if await _thank(settings, customer, badge, points, now):
             result.mailed.append(customer.id)
-    await audit(actor, "advocates.recognise", "customer", ",".join(map(str, result.recognised)),
-                badge=badge, points=points)
+    await audit(
+        actor,
+        "advocates.recognise",
+        "customer",
+        ",".join(map(str, result.recognised)),
+        badge=badge,
+        points=points,
+    )
     return result
 
 
@@ -64,34 +71,51 @@ async def _recognise_one(customer: Customer, badge: str, points: int, actor: Sta
         await Award.get_or_create(customer=customer, badge=badge, defaults={"awarded_by": actor})
         await Award.get_or_create(customer=customer, badge=RECOGNISED, defaults={"awarded_by": actor})
         if points:
-            await PointsEntry.create(customer=customer, points=points, reason=f"badge:{badge}",
-                                     created_by=actor)
+            await PointsEntry.create(
+                customer=customer, points=points, reason=f"badge:{badge}", created_by=actor
+            )
 
 
 async def _thank(settings: Settings, customer: Customer, badge: str, points: int, now: datetime) -> bool:
     if not customer.accepts(MailKind.THANKS.value):
         return False
     code = await code_for(customer)
-    context = {"customer": customer, "badge": BADGES[badge], "points": points,
-               "referral_url": external_url(settings, "referral_redirect", code=code.code),
-               "code": code.code}
-    queued = await enqueue(settings, kind="advocate_thanks", template="advocate_thanks",
-                           context=context, to=customer.email, customer=customer,
-                           dedupe_key=f"advocate_thanks:{customer.id}:{badge}")
+    context = {
+        "customer": customer,
+        "badge": BADGES[badge],
+        "points": points,
+        "referral_url": external_url(settings, "referral_redirect", code=code.code),
+        "code": code.code,
+    }
+    queued = await enqueue(
+        settings,
+        kind="advocate_thanks",
+        template="advocate_thanks",
+        context=context,
+        to=customer.email,
+        customer=customer,
+        dedupe_key=f"advocate_thanks:{customer.id}:{badge}",
+    )
     return queued is not None
 
 
 async def reverse_points_for_refund(order: Order) -> int:
     """Add a reversing line for every points entry earned by ``order``; idempotent."""
     earned = await PointsEntry.filter(order_id=order.id, reverses_id__isnull=True, points__gt=0)
-    reversed_ids = set(await PointsEntry.filter(reverses_id__in=[e.id for e in earned])
-                       .values_list("reverses_id", flat=True))
+    reversed_ids = set(
+        await PointsEntry.filter(reverses_id__in=[e.id for e in earned]).values_list("reverses_id", flat=True)
+    )
     added = 0
     for entry in earned:
         if entry.id in reversed_ids:
             continue
-        await PointsEntry.create(customer_id=entry.customer_id, points=-entry.points,  # type: ignore[attr-defined]
-                                 reason="refund", order_id=order.id, reverses=entry)
+        await PointsEntry.create(
+            customer_id=entry.customer_id,
+            points=-entry.points,
+            reason="refund",
+            order_id=order.id,
+            reverses=entry,
+        )
         added += 1
     return added
 

@@ -54,7 +54,7 @@ async def record_visit(code: str) -> bool:
 
 
 async def _outcome(order: Order, code: ReferralCode) -> str:
-    if code.customer_id == order.customer_id:  # type: ignore[attr-defined]
+    if code.customer_id == order.customer_id:
         return Outcome.SELF_REFERRAL
     earlier = Order.filter(customer_id=order.customer_id, placed_at__lt=order.placed_at)
     if await earlier.exclude(id=order.id).exists():
@@ -76,11 +76,20 @@ async def attribute_referral(order: Order) -> Referral | None:
     if existing or code is None:
         return existing
     outcome = await _outcome(order, code)
-    referral = await Referral.create(code=code, referrer_id=code.customer_id,  # type: ignore[attr-defined]
-                                     referred_id=order.customer_id, order=order, outcome=outcome)
+    referral = await Referral.create(
+        code=code,
+        referrer_id=code.customer_id,
+        referred_id=order.customer_id,
+        order=order,
+        outcome=outcome,
+    )
     if outcome == Outcome.COUNTED:
-        await PointsEntry.create(customer_id=code.customer_id, points=REFERRAL_POINTS,  # type: ignore[attr-defined]
-                                 reason="referral", order=order)
+        await PointsEntry.create(
+            customer_id=code.customer_id,
+            points=REFERRAL_POINTS,
+            reason="referral",
+            order=order,
+        )
     return referral
 
 
@@ -107,7 +116,7 @@ _PER_ADVOCATE = """SELECT r.referrer_id AS customer_id, c.name AS name,
 
 
 def _per_month_sql() -> str:
-    return f"""SELECT {month_of('r.created_at')} AS month, COUNT(DISTINCT r.referred_id) AS customers,
+    return f"""SELECT {month_of("r.created_at")} AS month, COUNT(DISTINCT r.referred_id) AS customers,
       COALESCE(SUM(o.total), 0) AS revenue FROM referral r
       LEFT JOIN orders o ON o.id = r.order_id AND o.cancelled_at IS NULL AND o.refunded_at IS NULL
       WHERE r.outcome = 'counted' GROUP BY 1 ORDER BY 1"""  # noqa: S608

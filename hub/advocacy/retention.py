@@ -94,18 +94,24 @@ class Retention:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "from": self.period.start.isoformat(), "to": self.period.end.isoformat(),
-            "customers": self.customers, "repeat_customers": self.repeat_customers,
-            "orders": self.orders, "revenue": str(self.revenue),
-            "repeat_customer_rate": self.repeat_rate, "purchase_frequency": self.frequency,
+            "from": self.period.start.isoformat(),
+            "to": self.period.end.isoformat(),
+            "customers": self.customers,
+            "repeat_customers": self.repeat_customers,
+            "orders": self.orders,
+            "revenue": str(self.revenue),
+            "repeat_customer_rate": self.repeat_rate,
+            "purchase_frequency": self.frequency,
             "purchase_frequency_per_year": self.frequency_per_year,
             "average_order_value": _text(self.average_order_value),
-            "churn_rate": self.churn_rate, "active_at_start": self.active_at_start,
+            "churn_rate": self.churn_rate,
+            "active_at_start": self.active_at_start,
             "churned": self.churned,
             "customer_lifetime_value": {
                 "value": _text(self.lifetime_value),
                 "formula": "average_order_value × purchase_frequency_per_year × lifespan_years",
-                "lifespan_years": self.lifespan_years, "lifespan_source": self.lifespan_source,
+                "lifespan_years": self.lifespan_years,
+                "lifespan_source": self.lifespan_source,
             },
             "cohorts": [row.as_dict() for row in self.cohorts],
         }
@@ -139,7 +145,14 @@ async def retention(settings: Settings, period: Period) -> Retention:
     active, churned = await _churn(period, Thresholds.from_settings(settings).dormant_days)
     years, source = lifespan(settings, churned, active, period)
     return Retention(
-        period, int(totals["customers"] or 0), int(totals["repeaters"] or 0),
-        int(totals["orders"] or 0), as_decimal(totals["revenue"]).quantize(Decimal("0.01")),
-        active, churned, years, source, await cohort_table(period),
+        period,
+        int(totals["customers"] or 0),
+        int(totals["repeaters"] or 0),
+        int(totals["orders"] or 0),
+        as_decimal(totals["revenue"]).quantize(Decimal("0.01")),
+        active,
+        churned,
+        years,
+        source,
+        await cohort_table(period),
     )

@@ -52,12 +52,12 @@ async def retention_view(request: Request) -> Response:
     return render(request, "advocacy/retention.html", {"page": page}, block="figures")
 
 
-async def _advocates(request: Request, error: RecognitionError | None = None,
-                     notice: str = "", status_code: int = 200) -> Response:
+async def _advocates(
+    request: Request, error: RecognitionError | None = None, notice: str = "", status_code: int = 200
+) -> Response:
     page = await advocates_page(CandidateFilters.parse(request.query_params))
     context = {"page": page, "stages": STAGES, "badges": BADGES, "error": error, "notice": notice}
-    return render(request, "advocacy/advocates.html", context, status_code=status_code,
-                  block="candidates")
+    return render(request, "advocacy/advocates.html", context, status_code=status_code, block="candidates")
 
 
 @require_staff(Role.MODERATOR)
@@ -72,8 +72,9 @@ async def advocates_recognise(request: Request) -> Response:
         ids = identifiers(form.getlist("customer"), "customers")
         points = whole(form.get("points"), "points", default=0) or 0
         badge = text(form.get("badge"), "badge", max_length=64)
-        result = await recognise(request.app.state.settings, ids, badge, points, staff(request),
-                                 datetime.now(UTC))
+        result = await recognise(
+            request.app.state.settings, ids, badge, points, staff(request), datetime.now(UTC)
+        )
     except RecognitionError as error:
         return await _advocates(request, error, status_code=422)
     notice = f"Recognised {len(result.recognised)} customers; {len(result.mailed)} thank-you mails queued."
@@ -96,10 +97,18 @@ async def customer_list(request: Request) -> Response:
     if after not in STAGES or before not in (*STAGES, "none"):
         raise HTTPException(422, "from_stage and to_stage must be stages.")
     found = await matrix(period.start, period.end)
-    ids = await movers(found.from_day or date.min, found.to_day or period.end, before, after) \
-        if found.to_day else []
-    context = {"customers": await customers_by_ids(ids), "total": len(ids), "matrix": found,
-               "from_stage": before, "to_stage": after}
+    ids = (
+        await movers(found.from_day or date.min, found.to_day or period.end, before, after)
+        if found.to_day
+        else []
+    )
+    context = {
+        "customers": await customers_by_ids(ids),
+        "total": len(ids),
+        "matrix": found,
+        "from_stage": before,
+        "to_stage": after,
+    }
     return render(request, "advocacy/customers.html", context)
 
 
@@ -138,8 +147,7 @@ routes: list[BaseRoute] = [
     Route("/admin/movement", movement, name="movement"),
     Route("/admin/retention", retention_view, name="retention"),
     Route("/admin/advocates", advocates, name="advocates"),
-    Route("/admin/advocates/recognise", advocates_recognise, methods=["POST"],
-          name="advocates_recognise"),
+    Route("/admin/advocates/recognise", advocates_recognise, methods=["POST"], name="advocates_recognise"),
     Route("/admin/customers", customer_list, name="customer_list"),
     Route("/admin/customers/{customer_id:id}", customer_detail, name="customer_detail"),
     Route("/ref/{code}", referral_redirect, name="referral_redirect"),

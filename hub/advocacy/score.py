@@ -36,8 +36,9 @@ def _recency(facts: CustomerFacts, today: date) -> ScorePart:
     last = facts.stage.last_order_on
     days = (today - last).days if last else RECENCY_HORIZON_DAYS
     points = _scaled(RECENCY_HORIZON_DAYS - days, RECENCY_HORIZON_DAYS, 15)
-    return ScorePart("recency", days, points, 15,
-                     f"days since the last order; 0 points after {RECENCY_HORIZON_DAYS}")
+    return ScorePart(
+        "recency", days, points, 15, f"days since the last order; 0 points after {RECENCY_HORIZON_DAYS}"
+    )
 
 
 def _average_chars(facts: CustomerFacts) -> float:

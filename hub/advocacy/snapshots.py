@@ -37,8 +37,14 @@ def id_ranges(low: int, high: int, size: int = BATCH) -> list[tuple[int, int]]:
     return [(start, min(start + size - 1, high)) for start in range(low, high + 1, size)]
 
 
-async def take_snapshot(day: date, limits: Thresholds, *, update_customers: bool,
-                        with_scores: bool = True, on_batch: Callable[[int], None] | None = None) -> DayResult:
+async def take_snapshot(
+    day: date,
+    limits: Thresholds,
+    *,
+    update_customers: bool,
+    with_scores: bool = True,
+    on_batch: Callable[[int], None] | None = None,
+) -> DayResult:
     """Compute and store the stage of every customer on ``day``, batch by batch of ids."""
     result = DayResult(day)
     low, high = await customer_id_bounds()
@@ -69,11 +75,13 @@ _SET_STAGE = "UPDATE customer SET stage = ?, stage_since = ? WHERE id = ?"
 _SET_SCORE = "UPDATE customer SET advocate_score = ? WHERE id = ?"
 
 
-async def _update_customers(day: date, facts: list[CustomerFacts], stages: dict[int, Stage],
-                            with_scores: bool) -> None:
+async def _update_customers(
+    day: date, facts: list[CustomerFacts], stages: dict[int, Stage], with_scores: bool
+) -> None:
     """Set stage and stage_since where the stage changed, and the score when asked."""
     rows = await Customer.filter(id__in=list(stages)).values_list(
-        "id", "stage", "stage_since", "advocate_score")
+        "id", "stage", "stage_since", "advocate_score"
+    )
     current = {cid: (stage if since else None, score) for cid, stage, since, score in rows}
     since = datetime.combine(day, time(), tzinfo=UTC)
     moved, scored = [], []

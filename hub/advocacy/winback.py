@@ -25,8 +25,12 @@ LAPSED = (Stage.DORMANT.value, Stage.AT_RISK.value)
 
 async def due_customers(now: datetime, limit: int = BATCH) -> list[Customer]:
     recently_sent = WinBack.filter(sent_at__gte=now - QUIET_PERIOD).values_list("customer_id", flat=True)
-    query = Customer.filter(stage__in=LAPSED, stage_since__gte=now - RECENT_MOVE,
-                            unsubscribed_at__isnull=True, erased_at__isnull=True)
+    query = Customer.filter(
+        stage__in=LAPSED,
+        stage_since__gte=now - RECENT_MOVE,
+        unsubscribed_at__isnull=True,
+        erased_at__isnull=True,
+    )
     return await query.exclude(id__in=await recently_sent).order_by("id").limit(limit)
 
 
@@ -34,11 +38,21 @@ async def send_win_back(settings: Settings, customer: Customer, now: datetime) -
     if not customer.accepts(MailKind.OFFERS.value):
         return False
     offer = str(settings.extra.get("win_back_offer", "") or "")
-    context = {"customer": customer, "offer_code": offer, "store_url": settings.store_url,
-               "stage": customer.stage}
-    queued = await enqueue(settings, kind="win_back", template="win_back", context=context,
-                           to=customer.email, customer=customer,
-                           dedupe_key=f"win_back:{customer.id}:{now.date().isoformat()}")
+    context = {
+        "customer": customer,
+        "offer_code": offer,
+        "store_url": settings.store_url,
+        "stage": customer.stage,
+    }
+    queued = await enqueue(
+        settings,
+        kind="win_back",
+        template="win_back",
+        context=context,
+        to=customer.email,
+        customer=customer,
+        dedupe_key=f"win_back:{customer.id}:{now.date().isoformat()}",
+    )
     if queued is None:
         return False
     await WinBack.create(customer=customer, stage=customer.stage, offer_code=offer, sent_at=now)
@@ -59,10 +73,16 @@ async def attribute_win_backs(settings: Settings, now: datetime) -> int:
     open_ones = await WinBack.filter(won_order_id__isnull=True, sent_at__gte=now - WIN_WINDOW * 2)
     won = 0
     for win_back in open_ones:
-        order = await Order.filter(
-            customer_id=win_back.customer_id, cancelled_at__isnull=True,  # type: ignore[attr-defined]
-            placed_at__gt=win_back.sent_at, placed_at__lte=win_back.sent_at + WIN_WINDOW,
-        ).order_by("placed_at").first()
+        order = (
+            await Order.filter(
+                customer_id=win_back.customer_id,
+                cancelled_at__isnull=True,
+                placed_at__gt=win_back.sent_at,
+                placed_at__lte=win_back.sent_at + WIN_WINDOW,
+            )
+            .order_by("placed_at")
+            .first()
+        )
         if order:
             await WinBack.filter(id=win_back.id).update(won_order_id=order.id)
             won += 1

@@ -18,8 +18,7 @@ def import_group() -> None:
 
 @import_group.command("orders")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--strict", is_flag=True,
-              help="Stop at the first bad row and store nothing (one transaction).")
+@click.option("--strict", is_flag=True, help="Stop at the first bad row and store nothing (one transaction).")
 def import_orders_command(file: Path, strict: bool) -> None:
     """Import orders from FILE.csv, one row per order line (see docs/csv-import.md)."""
     from hub.cli import run_with_db, settings_or_exit  # the cli module loads this one
@@ -32,22 +31,23 @@ def import_orders_command(file: Path, strict: bool) -> None:
             progress.update(task, completed=done, total=total)
 
         try:
-            summary = run_with_db(settings, lambda: import_orders(
-                settings, file, strict=strict, progress=advance))
+            summary = run_with_db(
+                settings, lambda: import_orders(settings, file, strict=strict, progress=advance)
+            )
         except CsvFileError as error:
             raise click.ClickException(str(error)) from None
         except ImportAborted as error:
             problem = error.problem
             raise click.ClickException(
-                f"{file}:{problem.line}: {problem.reason}. Nothing was imported.") from None
+                f"{file}:{problem.line}: {problem.reason}. Nothing was imported."
+            ) from None
     _report(file, summary)
 
 
 def _report(file: Path, summary: ImportSummary) -> None:
     for problem in summary.problems:
         click.echo(f"{file}:{problem.line}: {problem.reason}", err=True)
-    click.echo(f"Created {summary.created}, updated {summary.updated}, "
-               f"skipped {summary.skipped} orders.")
+    click.echo(f"Created {summary.created}, updated {summary.updated}, skipped {summary.skipped} orders.")
 
 
 commands: list[click.Command] = [import_group]

@@ -17,17 +17,33 @@ from hub.catalog.schema import InvalidOrder, OrderIn, merge_lines, parse_order
 from hub.config import Settings
 
 COLUMNS = (
-    "order_id", "placed_at", "fulfilled_at", "delivered_at", "currency", "customer_email",
-    "customer_name", "customer_id", "product_id", "product_name", "product_url",
-    "product_image_url", "quantity", "price", "referral_code",
+    "order_id",
+    "placed_at",
+    "fulfilled_at",
+    "delivered_at",
+    "currency",
+    "customer_email",
+    "customer_name",
+    "customer_id",
+    "product_id",
+    "product_name",
+    "product_url",
+    "product_image_url",
+    "quantity",
+    "price",
+    "referral_code",
 )
-REQUIRED_COLUMNS = ("order_id", "placed_at", "customer_email", "product_id", "product_name",
-                    "price")
+REQUIRED_COLUMNS = ("order_id", "placed_at", "customer_email", "product_id", "product_name", "price")
 COLUMN_OF_PATH = {
-    "id": "order_id", "customer/email": "customer_email", "customer/name": "customer_name",
-    "customer/id": "customer_id", "lines/0/product/id": "product_id",
-    "lines/0/product/name": "product_name", "lines/0/product/url": "product_url",
-    "lines/0/product/image_url": "product_image_url", "lines/0/quantity": "quantity",
+    "id": "order_id",
+    "customer/email": "customer_email",
+    "customer/name": "customer_name",
+    "customer/id": "customer_id",
+    "lines/0/product/id": "product_id",
+    "lines/0/product/name": "product_name",
+    "lines/0/product/url": "product_url",
+    "lines/0/product/image_url": "product_image_url",
+    "lines/0/quantity": "quantity",
     "lines/0/price": "price",
 }
 IMPORT_CHUNK = 500
@@ -63,16 +79,25 @@ def _blank_to_none(value: str | None) -> str | None:
 
 def row_payload(row: Mapping[str, str | None]) -> dict[str, Any]:
     cell = {name: _blank_to_none(row.get(name)) for name in COLUMNS}
-    product = {"id": cell["product_id"], "name": cell["product_name"],
-               "url": cell["product_url"], "image_url": cell["product_image_url"]}
+    product = {
+        "id": cell["product_id"],
+        "name": cell["product_name"],
+        "url": cell["product_url"],
+        "image_url": cell["product_image_url"],
+    }
     return {
-        "id": cell["order_id"], "currency": cell["currency"], "placed_at": cell["placed_at"],
-        "fulfilled_at": cell["fulfilled_at"], "delivered_at": cell["delivered_at"],
+        "id": cell["order_id"],
+        "currency": cell["currency"],
+        "placed_at": cell["placed_at"],
+        "fulfilled_at": cell["fulfilled_at"],
+        "delivered_at": cell["delivered_at"],
         "referral_code": cell["referral_code"],
-        "customer": {"email": cell["customer_email"], "name": cell["customer_name"],
-                     "id": cell["customer_id"]},
-        "lines": [{"product": product, "quantity": cell["quantity"] or "1",
-                   "price": cell["price"]}],
+        "customer": {
+            "email": cell["customer_email"],
+            "name": cell["customer_name"],
+            "id": cell["customer_id"],
+        },
+        "lines": [{"product": product, "quantity": cell["quantity"] or "1", "price": cell["price"]}],
     }
 
 
@@ -122,8 +147,13 @@ def read_orders(path: Path, strict: bool = False) -> _Reading:
     return reading
 
 
-async def import_orders(settings: Settings, path: Path, *, strict: bool = False,
-                        progress: Callable[[int, int], None] | None = None) -> ImportSummary:
+async def import_orders(
+    settings: Settings,
+    path: Path,
+    *,
+    strict: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportSummary:
     """Import ``path``; with ``strict`` the first bad row aborts and nothing is stored."""
     reading = read_orders(path, strict)
     summary = ImportSummary(skipped=len(reading.bad_orders), problems=reading.problems)
@@ -137,4 +167,3 @@ async def import_orders(settings: Settings, path: Path, *, strict: bool = False,
             if progress:
                 progress(min(done * IMPORT_CHUNK, len(orders)), len(orders))
     return summary
-

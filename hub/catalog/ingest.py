@@ -92,8 +92,12 @@ async def _advocacy_follow_ups(orders: Sequence[Order]) -> None:
             await reverse_points_for_refund(order)
 
 
-def _outcomes(orders: Sequence[OrderIn], saved: dict[OrderKey, Order], existed: set[OrderKey],
-              invitations: dict[int, datetime | None]) -> list[Outcome]:
+def _outcomes(
+    orders: Sequence[OrderIn],
+    saved: dict[OrderKey, Order],
+    existed: set[OrderKey],
+    invitations: dict[int, datetime | None],
+) -> list[Outcome]:
     outcomes, seen = [], set(existed)
     for order in orders:
         stored = saved[order.key]
@@ -161,8 +165,12 @@ async def upsert_products(lines: Iterable[LineIn]) -> dict[str, Product]:
 
 
 def _new_product(line: LineIn) -> Product:
-    return Product(external_id=line.product_id, name=line.product_name, url=line.product_url,
-                   image_url=line.product_image_url)
+    return Product(
+        external_id=line.product_id,
+        name=line.product_name,
+        url=line.product_url,
+        image_url=line.product_image_url,
+    )
 
 
 async def _products_by_external_id(keys: Sequence[str]) -> dict[str, Product]:
@@ -173,8 +181,7 @@ async def _products_by_external_id(keys: Sequence[str]) -> dict[str, Product]:
 
 
 async def _refresh_product(stored: Product, line: LineIn) -> None:
-    changes = {"name": line.product_name, "url": line.product_url,
-               "image_url": line.product_image_url}
+    changes = {"name": line.product_name, "url": line.product_url, "image_url": line.product_image_url}
     changed = [name for name, value in changes.items() if value and getattr(stored, name) != value]
     for name in changed:
         setattr(stored, name, changes[name])
@@ -206,8 +213,9 @@ def _order_fields(order: OrderIn, customer: Customer, stored: Order | None) -> d
     }
 
 
-async def _save_orders(orders: Sequence[OrderIn], existing: dict[OrderKey, Order],
-                       customers: dict[str, Customer]) -> dict[OrderKey, Order]:
+async def _save_orders(
+    orders: Sequence[OrderIn], existing: dict[OrderKey, Order], customers: dict[str, Customer]
+) -> dict[OrderKey, Order]:
     saved, missing = dict(existing), []
     for order in orders:
         stored = existing.get(order.key)
@@ -230,8 +238,12 @@ async def _update_order(stored: Order, values: dict[str, Any]) -> None:
         await stored.save(update_fields=[*changed, "updated_at"])
 
 
-async def _replace_lines(orders: Sequence[OrderIn], saved: dict[OrderKey, Order],
-                         products: dict[str, Product], existed: set[OrderKey]) -> None:
+async def _replace_lines(
+    orders: Sequence[OrderIn],
+    saved: dict[OrderKey, Order],
+    products: dict[str, Product],
+    existed: set[OrderKey],
+) -> None:
     """Write each order's lines; an order whose lines did not change is left alone."""
     have = await _stored_lines([saved[key].id for key in existed])
     stale: list[int] = []
@@ -242,8 +254,10 @@ async def _replace_lines(orders: Sequence[OrderIn], saved: dict[OrderKey, Order]
         if have.get(order_id) == wanted:
             continue
         stale.append(order_id)
-        fresh.extend(OrderLine(order_id=order_id, product_id=product_id, quantity=quantity,
-                               unit_price=price) for product_id, quantity, price in wanted)
+        fresh.extend(
+            OrderLine(order_id=order_id, product_id=product_id, quantity=quantity, unit_price=price)
+            for product_id, quantity, price in wanted
+        )
     for part in chunks(stale):
         await OrderLine.filter(order_id__in=list(part)).delete()
     if fresh:
@@ -254,15 +268,17 @@ async def _stored_lines(order_ids: Sequence[int]) -> dict[int, set[LineKey]]:
     lines: dict[int, set[LineKey]] = {}
     for part in chunks(order_ids):
         rows = await OrderLine.filter(order_id__in=list(part)).values_list(
-            "order_id", "product_id", "quantity", "unit_price")
+            "order_id", "product_id", "quantity", "unit_price"
+        )
         for order_id, product_id, quantity, price in rows:
             key = (product_id, quantity, Decimal(price).quantize(CENT))
             lines.setdefault(order_id, set()).add(key)
     return lines
 
 
-async def ingest_webhook(settings: Settings, source: str, delivery_id: str | None,
-                         order: OrderIn) -> Outcome | None:
+async def ingest_webhook(
+    settings: Settings, source: str, delivery_id: str | None, order: OrderIn
+) -> Outcome | None:
     """Ingest a webhook's order once; None when this delivery was already handled."""
     delivery_id = delivery_id[:128] if delivery_id else None
     if delivery_id and await WebhookReceipt.exists(source=source, delivery_id=delivery_id):
@@ -279,8 +295,7 @@ async def _record_receipt(source: str, delivery_id: str) -> None:
         await WebhookReceipt.create(source=source, delivery_id=delivery_id)
 
 
-async def ingest_batch(settings: Settings, payloads: Sequence[Any], source: str
-                       ) -> list[dict[str, Any]]:
+async def ingest_batch(settings: Settings, payloads: Sequence[Any], source: str) -> list[dict[str, Any]]:
     """Validate each payload, ingest the good ones together; one result per payload."""
     results: dict[int, dict[str, Any]] = {}
     good: list[tuple[int, OrderIn]] = []

@@ -53,8 +53,10 @@ class Customer(Model):
 
     def accepts(self, kind: str) -> bool:
         """Whether this customer still wants mail of ``kind``."""
-        return self.unsubscribed_at is None and self.erased_at is None and (
-            kind not in (self.mail_opt_outs or [])
+        return (
+            self.unsubscribed_at is None
+            and self.erased_at is None
+            and (kind not in (self.mail_opt_outs or []))
         )
 
 
@@ -87,6 +89,7 @@ class Product(Model):
     group: fields.ForeignKeyNullableRelation[ProductGroup] = fields.ForeignKeyField(
         "hub.ProductGroup", related_name="products", null=True, on_delete=fields.SET_NULL
     )
+    group_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -129,11 +132,11 @@ class OrderLine(Model):
     order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
         "hub.Order", related_name="lines", on_delete=fields.CASCADE
     )
+    order_id: int
     # A product with sales is never deleted by accident.
     product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
         "hub.Product", related_name="order_lines", on_delete=fields.RESTRICT
     )
-    order_id: int
     product_id: int
     quantity = fields.IntField(default=1)
     unit_price = fields.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))

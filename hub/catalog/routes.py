@@ -54,8 +54,9 @@ async def post_order_batch(request: Request) -> Response:
     return JSONResponse({"results": results})
 
 
-async def _webhook(request: Request, source: OrderSource, delivery_id: str | None,
-                   to_order: Callable[[Any], OrderIn]) -> Response:
+async def _webhook(
+    request: Request, source: OrderSource, delivery_id: str | None, to_order: Callable[[Any], OrderIn]
+) -> Response:
     try:
         order = to_order(parse_json(await request.body()))
     except BadBody as error:
@@ -63,11 +64,11 @@ async def _webhook(request: Request, source: OrderSource, delivery_id: str | Non
     except InvalidOrder as error:
         # Stores retry failed deliveries and then disable the webhook: take it and say why.
         log.warning("%s order skipped: %s", source.value, [e.path for e in error.errors])
-        return JSONResponse({"status": "skipped",
-                             "errors": [e.as_dict() for e in error.errors]})
+        return JSONResponse({"status": "skipped", "errors": [e.as_dict() for e in error.errors]})
     if order.notes:
-        log.warning("%s order %s stored cut: %s", source.value, order.external_id,
-                    [str(note) for note in order.notes])
+        log.warning(
+            "%s order %s stored cut: %s", source.value, order.external_id, [str(note) for note in order.notes]
+        )
     try:
         outcome = await ingest_webhook(request.app.state.settings, source.value, delivery_id, order)
     except (ValidationError, IntegrityError) as error:
@@ -82,15 +83,19 @@ async def _webhook(request: Request, source: OrderSource, delivery_id: str | Non
 
 async def shopify_webhook(request: Request) -> Response:
     settings = request.app.state.settings
-    if not shopify.signature_matches(settings.shopify_secret, await request.body(),
-                                     request.headers.get("X-Shopify-Hmac-Sha256")):
+    if not shopify.signature_matches(
+        settings.shopify_secret, await request.body(), request.headers.get("X-Shopify-Hmac-Sha256")
+    ):
         raise HTTPException(401, "The webhook signature does not match.")
     topic = request.headers.get("X-Shopify-Topic", "")
     if topic not in shopify.ORDER_TOPICS:
         return JSONResponse({"status": "ignored"})
-    return await _webhook(request, OrderSource.SHOPIFY,
-                          request.headers.get("X-Shopify-Webhook-Id"),
-                          lambda payload: shopify.to_order(payload, topic))
+    return await _webhook(
+        request,
+        OrderSource.SHOPIFY,
+        request.headers.get("X-Shopify-Webhook-Id"),
+        lambda payload: shopify.to_order(payload, topic),
+    )
 
 
 async def woocommerce_webhook(request: Request) -> Response:
@@ -98,19 +103,23 @@ async def woocommerce_webhook(request: Request) -> Response:
     body = await request.body()
     if woocommerce.is_ping(body, request.headers.get("content-type", "")):
         return JSONResponse({"status": "pong"})
-    if not woocommerce.signature_matches(settings.woocommerce_secret, body,
-                                         request.headers.get("X-WC-Webhook-Signature")):
+    if not woocommerce.signature_matches(
+        settings.woocommerce_secret, body, request.headers.get("X-WC-Webhook-Signature")
+    ):
         raise HTTPException(401, "The webhook signature does not match.")
     if request.headers.get("X-WC-Webhook-Topic", "order.updated") not in woocommerce.ORDER_TOPICS:
         return JSONResponse({"status": "ignored"})
-    return await _webhook(request, OrderSource.WOOCOMMERCE,
-                          request.headers.get("X-WC-Webhook-Delivery-ID"), woocommerce.to_order)
+    return await _webhook(
+        request,
+        OrderSource.WOOCOMMERCE,
+        request.headers.get("X-WC-Webhook-Delivery-ID"),
+        woocommerce.to_order,
+    )
 
 
 routes: list[BaseRoute] = [
     Route("/api/v1/orders", post_order, methods=["POST"], name="api_orders"),
     Route("/api/v1/orders/batch", post_order_batch, methods=["POST"], name="api_orders_batch"),
     Route("/webhooks/shopify", shopify_webhook, methods=["POST"], name="webhook_shopify"),
-    Route("/webhooks/woocommerce", woocommerce_webhook, methods=["POST"],
-          name="webhook_woocommerce"),
+    Route("/webhooks/woocommerce", woocommerce_webhook, methods=["POST"], name="webhook_woocommerce"),
 ]

@@ -108,8 +108,16 @@ class _Reader:
             return fallback
         return fallback if found is None else found
 
-    def text(self, data: Mapping[str, Any], key: str, path: str, column: tuple[type[Model], str], *,
-             required: bool = False, cuttable: bool = False) -> str:
+    def text(
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        path: str,
+        column: tuple[type[Model], str],
+        *,
+        required: bool = False,
+        cuttable: bool = False,
+    ) -> str:
         value = data.get(key)
         if isinstance(value, int | Decimal) and not isinstance(value, bool):
             value = str(value)
@@ -134,14 +142,15 @@ class _Reader:
             self.fail(path, reason)
         return ""
 
-    def moment(self, data: Mapping[str, Any], key: str, path: str, *, required: bool = False
-               ) -> datetime | None:
+    def moment(
+        self, data: Mapping[str, Any], key: str, path: str, *, required: bool = False
+    ) -> datetime | None:
         return self._read(params.moment, data.get(key), path, None, required=required)
 
     def money(self, data: Mapping[str, Any], key: str, path: str) -> Decimal:
         value = data.get(key)
         if isinstance(value, float | bool) or value is None:
-            self.fail(path, "must be a decimal number written as a string, e.g. \"19.90\"")
+            self.fail(path, 'must be a decimal number written as a string, e.g. "19.90"')
             return Decimal("0")
         try:
             amount = Decimal(str(value).strip())
@@ -171,11 +180,13 @@ def _line(reader: _Reader, data: Mapping[str, Any], path: str) -> LineIn:
     product = reader.mapping(data.get("product"), f"{path}/product")
     return LineIn(
         product_id=reader.text(product, "id", f"{path}/product/id", (Product, "external_id"), required=True),
-        product_name=reader.text(product, "name", f"{path}/product/name", (Product, "name"), required=True,
-                                 cuttable=True),
+        product_name=reader.text(
+            product, "name", f"{path}/product/name", (Product, "name"), required=True, cuttable=True
+        ),
         product_url=reader.link(product, "url", f"{path}/product/url", (Product, "url")),
-        product_image_url=reader.link(product, "image_url", f"{path}/product/image_url",
-                                      (Product, "image_url")),
+        product_image_url=reader.link(
+            product, "image_url", f"{path}/product/image_url", (Product, "image_url")
+        ),
         quantity=reader.quantity(data, "quantity", f"{path}/quantity"),
         price=reader.money(data, "price", f"{path}/price"),
     )
@@ -188,8 +199,7 @@ def _lines(reader: _Reader, value: Any) -> tuple[LineIn, ...]:
     if len(value) > MAX_LINES:
         reader.fail("lines", f"must hold at most {MAX_LINES} lines")
         return ()
-    lines = [_line(reader, reader.mapping(item, f"lines/{i}"), f"lines/{i}")
-             for i, item in enumerate(value)]
+    lines = [_line(reader, reader.mapping(item, f"lines/{i}"), f"lines/{i}") for i, item in enumerate(value)]
     return merge_lines(lines)
 
 
@@ -202,8 +212,13 @@ def merge_lines(lines: list[LineIn]) -> tuple[LineIn, ...]:
             merged[line.product_id] = line
             continue
         merged[line.product_id] = LineIn(
-            seen.product_id, seen.product_name, seen.quantity + line.quantity, seen.price,
-            seen.product_url, seen.product_image_url)
+            seen.product_id,
+            seen.product_name,
+            seen.quantity + line.quantity,
+            seen.price,
+            seen.product_url,
+            seen.product_image_url,
+        )
     return tuple(merged.values())
 
 
@@ -227,13 +242,14 @@ def parse_order(data: Any, source: str, *, cut: bool = False) -> OrderIn:
         external_id=reader.text(data, "id", "id", (Order, "external_id"), required=True),
         customer=_customer(reader, reader.mapping(data.get("customer"), "customer")),
         currency=_currency(reader, data),
-        placed_at=reader.moment(data, "placed_at", "placed_at", required=True)
-        or datetime.now(UTC),
+        placed_at=reader.moment(data, "placed_at", "placed_at", required=True) or datetime.now(UTC),
         fulfilled_at=reader.moment(data, "fulfilled_at", "fulfilled_at"),
         delivered_at=reader.moment(data, "delivered_at", "delivered_at"),
         cancelled_at=reader.moment(data, "cancelled_at", "cancelled_at"),
-        referral_code=reader.text(data, "referral_code", "referral_code", (Order, "referral_code"),
-                                  cuttable=True) or None,
+        referral_code=reader.text(
+            data, "referral_code", "referral_code", (Order, "referral_code"), cuttable=True
+        )
+        or None,
         total=reader.money(data, "total", "total") if data.get("total") is not None else None,
         lines=_lines(reader, data.get("lines")),
         notes=tuple(reader.notes),

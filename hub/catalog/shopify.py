@@ -80,8 +80,9 @@ def _fulfilled_at(payload: Mapping[str, Any], topic: str) -> str | None:
 
 
 def _delivered_at(payload: Mapping[str, Any]) -> str | None:
-    return _latest([f.get("updated_at") for f in _shipped(payload)
-                    if f.get("shipment_status") == "delivered"])
+    return _latest(
+        [f.get("updated_at") for f in _shipped(payload) if f.get("shipment_status") == "delivered"]
+    )
 
 
 def _latest(times: list[Any]) -> str | None:
@@ -106,15 +107,19 @@ def to_order(payload: Any, topic: str) -> OrderIn:
     if not isinstance(payload, Mapping):
         return parse_order(payload, OrderSource.SHOPIFY.value, cut=True)
     items = [item for item in as_objects(payload.get("line_items")) if _product_id(item)]
-    return parse_order({
-        "id": _text(payload.get("id")),
-        "customer": _customer(payload),
-        "currency": payload.get("currency"),
-        "placed_at": payload.get("created_at"),
-        "fulfilled_at": _fulfilled_at(payload, topic),
-        "delivered_at": _delivered_at(payload),
-        "cancelled_at": payload.get("cancelled_at"),
-        "referral_code": _referral_code(payload),
-        "total": payload.get("total_price"),
-        "lines": [_line(item) for item in items],
-    }, OrderSource.SHOPIFY.value, cut=True)
+    return parse_order(
+        {
+            "id": _text(payload.get("id")),
+            "customer": _customer(payload),
+            "currency": payload.get("currency"),
+            "placed_at": payload.get("created_at"),
+            "fulfilled_at": _fulfilled_at(payload, topic),
+            "delivered_at": _delivered_at(payload),
+            "cancelled_at": payload.get("cancelled_at"),
+            "referral_code": _referral_code(payload),
+            "total": payload.get("total_price"),
+            "lines": [_line(item) for item in items],
+        },
+        OrderSource.SHOPIFY.value,
+        cut=True,
+    )

@@ -72,14 +72,18 @@ def to_order(payload: Any) -> OrderIn:
     """WooCommerce's order JSON (REST API v3 shape) as an ``OrderIn``."""
     if not isinstance(payload, Mapping):
         return parse_order(payload, OrderSource.WOOCOMMERCE.value, cut=True)
-    return parse_order({
-        "id": _text(payload.get("id")),
-        "customer": _customer(payload),
-        "currency": payload.get("currency"),
-        "placed_at": payload.get("date_created_gmt"),
-        "fulfilled_at": _fulfilled_at(payload),
-        "cancelled_at": _cancelled_at(payload),
-        "referral_code": _referral_code(payload),
-        "total": payload.get("total"),
-        "lines": [_line(item) for item in as_objects(payload.get("line_items"))],
-    }, OrderSource.WOOCOMMERCE.value, cut=True)
+    return parse_order(
+        {
+            "id": _text(payload.get("id")),
+            "customer": _customer(payload),
+            "currency": payload.get("currency"),
+            "placed_at": payload.get("date_created_gmt"),
+            "fulfilled_at": _fulfilled_at(payload),
+            "cancelled_at": _cancelled_at(payload),
+            "referral_code": _referral_code(payload),
+            "total": payload.get("total"),
+            "lines": [_line(item) for item in as_objects(payload.get("line_items"))],
+        },
+        OrderSource.WOOCOMMERCE.value,
+        cut=True,
+    )

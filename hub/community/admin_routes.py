@@ -45,11 +45,11 @@ async def question_queue(request: Request) -> Response:
     return render(request, "community/admin_questions.html", context)
 
 
-async def _moderated(request: Request, moderate: Callable[..., Awaitable[Any]], item_id: str,
-                     row_template: str, name: str) -> Response:
+async def _moderated(
+    request: Request, moderate: Callable[..., Awaitable[Any]], item_id: str, row_template: str, name: str
+) -> Response:
     """Approve or reject, then the item's row for htmx or the queue again without it."""
-    item = await moderate(staff(request), request.path_params[item_id], _action(request),
-                          datetime.now(UTC))
+    item = await moderate(staff(request), request.path_params[item_id], _action(request), datetime.now(UTC))
     if item is None:
         raise HTTPException(404, f"There is no such {name}.")
     if _is_htmx(request):
@@ -59,14 +59,14 @@ async def _moderated(request: Request, moderate: Callable[..., Awaitable[Any]], 
 
 @require_staff("moderator")
 async def question_action(request: Request) -> Response:
-    return await _moderated(request, moderate_question, "question_id",
-                            "community/_question_row.html", "question")
+    return await _moderated(
+        request, moderate_question, "question_id", "community/_question_row.html", "question"
+    )
 
 
 @require_staff("moderator")
 async def answer_action(request: Request) -> Response:
-    return await _moderated(request, moderate_answer, "answer_id", "community/_answer_row.html",
-                            "answer")
+    return await _moderated(request, moderate_answer, "answer_id", "community/_answer_row.html", "answer")
 
 
 @require_staff("moderator")
@@ -74,8 +74,13 @@ async def brand_answer(request: Request) -> Response:
     form = await request.form()
     question_id = request.path_params["question_id"]
     try:
-        answer = await answer_as_brand(request.app.state.settings, staff(request), question_id,
-                                       str(form.get("body", "")), datetime.now(UTC))
+        answer = await answer_as_brand(
+            request.app.state.settings,
+            staff(request),
+            question_id,
+            str(form.get("body", "")),
+            datetime.now(UTC),
+        )
     except SubmissionError as error:
         context = {"queue": await moderation_queue(), "errors": {question_id: error.reason}}
         return render(request, "community/admin_questions.html", context, status_code=400)
@@ -88,8 +93,12 @@ async def brand_answer(request: Request) -> Response:
 async def contributor_list(request: Request) -> Response:
     page = whole(request.query_params.get("page"), "page", low=1, default=1) or 1
     rows, more = await profile_page(page)
-    context = {"rows": rows, "page": page, "more": more,
-               "withdrawn": identifier(request.query_params.get("withdrawn"), "withdrawn")}
+    context = {
+        "rows": rows,
+        "page": page,
+        "more": more,
+        "withdrawn": identifier(request.query_params.get("withdrawn"), "withdrawn"),
+    }
     return render(request, "community/admin_contributors.html", context)
 
 
@@ -106,13 +115,26 @@ async def contributor_withdraw(request: Request) -> Response:
 
 routes: list[BaseRoute] = [
     Route("/admin/contributors", contributor_list, methods=["GET"], name="contributor_list"),
-    Route("/admin/contributors/{customer_id:id}/withdraw", contributor_withdraw, methods=["POST"],
-          name="contributor_withdraw"),
+    Route(
+        "/admin/contributors/{customer_id:id}/withdraw",
+        contributor_withdraw,
+        methods=["POST"],
+        name="contributor_withdraw",
+    ),
     Route("/admin/questions", question_queue, methods=["GET"], name="question_moderation"),
-    Route("/admin/questions/{question_id:id}/answer", brand_answer, methods=["POST"],
-          name="question_brand_answer"),
-    Route("/admin/questions/{question_id:id}/{action:str}", question_action, methods=["POST"],
-          name="question_action"),
-    Route("/admin/answers/{answer_id:id}/{action:str}", answer_action, methods=["POST"],
-          name="answer_action"),
+    Route(
+        "/admin/questions/{question_id:id}/answer",
+        brand_answer,
+        methods=["POST"],
+        name="question_brand_answer",
+    ),
+    Route(
+        "/admin/questions/{question_id:id}/{action:str}",
+        question_action,
+        methods=["POST"],
+        name="question_action",
+    ),
+    Route(
+        "/admin/answers/{answer_id:id}/{action:str}", answer_action, methods=["POST"], name="answer_action"
+    ),
 ]

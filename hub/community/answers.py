@@ -60,8 +60,9 @@ def public_name(customer: Customer) -> str:
     return parts[0] if len(parts) == 1 else f"{parts[0]} {parts[-1][0]}."
 
 
-async def answer_as_buyer(settings: Settings, visit: AnswerVisit, body: str, *, honeypot: str,
-                          now: datetime) -> Answer:
+async def answer_as_buyer(
+    settings: Settings, visit: AnswerVisit, body: str, *, honeypot: str, now: datetime
+) -> Answer:
     """Store the buyer's one answer through the pipeline; `SubmissionError` when refused."""
     if visit.answer is not None:
         raise screening.SubmissionError("body", "you have already answered this question")
@@ -69,9 +70,13 @@ async def answer_as_buyer(settings: Settings, visit: AnswerVisit, body: str, *, 
     decision = screening.screen(settings, text, honeypot=honeypot)
     ids = await variant_ids(visit.question.product)
     answer = await Answer.create(
-        question=visit.question, customer=visit.customer, body=decision.text.body,
-        display_name=public_name(visit.customer), status=decision.status.value,
-        status_reason=decision.reason, verified_buyer=await bought(visit.customer.id, ids),
+        question=visit.question,
+        customer=visit.customer,
+        body=decision.text.body,
+        display_name=public_name(visit.customer),
+        status=decision.status.value,
+        status_reason=decision.reason,
+        verified_buyer=await bought(visit.customer.id, ids),
         published_at=now if decision.published else None,
     )
     if decision.published:
@@ -79,37 +84,50 @@ async def answer_as_buyer(settings: Settings, visit: AnswerVisit, body: str, *, 
     return answer
 
 
-async def answer_as_brand(settings: Settings, actor: StaffUser, question_id: int, body: str,
-                          now: datetime) -> Answer | None:
+async def answer_as_brand(
+    settings: Settings, actor: StaffUser, question_id: int, body: str, now: datetime
+) -> Answer | None:
     """A staff answer, published at once under the brand's name; None without the question."""
     question = await Question.get_or_none(id=question_id)
     if question is None:
         return None
     text = screening.clean_body("body", body, screening.ANSWER_LIMIT)
-    answer = await Answer.create(question=question, staff=actor, body=text, is_brand=True,
-                                 display_name=settings.brand_name, status=PUBLISHED,
-                                 status_reason="brand", published_at=now)
+    answer = await Answer.create(
+        question=question,
+        staff=actor,
+        body=text,
+        is_brand=True,
+        display_name=settings.brand_name,
+        status=PUBLISHED,
+        status_reason="brand",
+        published_at=now,
+    )
     await audit(actor, "answer.create", "answer", answer.id, question=question.id)
     return answer
 
 
 async def answers_by_customer(customer_ids: list[int]) -> dict[int, int]:
     """Published answers per customer, for the advocate score; customers without any are left out."""
-    rows = await (Answer.filter(customer_id__in=customer_ids, status=PUBLISHED)
-                  .group_by("customer_id").annotate(n=Count("id")).values_list("customer_id", "n"))
+    rows = await (
+        Answer.filter(customer_id__in=customer_ids, status=PUBLISHED)
+        .group_by("customer_id")
+        .annotate(n=Count("id"))
+        .values_list("customer_id", "n")
+    )
     return {int(customer_id): int(n) for customer_id, n in rows}
 
 
 async def after_publish(answer: Answer) -> None:
     """The third published answer of a customer earns the "helpful_answerer" badge, once."""
-    customer_id: int | None = answer.customer_id  # type: ignore[attr-defined]
+    customer_id: int | None = answer.customer_id
     if customer_id is None:
         return
     if (await answers_by_customer([customer_id])).get(customer_id, 0) < BADGE_AFTER:
         return
     try:
-        await Award.get_or_create(customer_id=customer_id, badge=BADGE,
-                                  defaults={"note": f"{BADGE_AFTER} published answers"})
+        await Award.get_or_create(
+            customer_id=customer_id, badge=BADGE, defaults={"note": f"{BADGE_AFTER} published answers"}
+        )
     except IntegrityError:  # another process gave it first
         return
 

@@ -47,8 +47,13 @@ async def list_questions(request: Request) -> Response:
 
 
 def _question_in(data: dict[str, Any], ip: str | None) -> QuestionIn:
-    return QuestionIn(email=str(data.get("email", "")), body=str(data.get("body", "")),
-                      name=str(data.get("name", "")), honeypot=str(data.get("website", "")), ip=ip)
+    return QuestionIn(
+        email=str(data.get("email", "")),
+        body=str(data.get("body", "")),
+        name=str(data.get("name", "")),
+        honeypot=str(data.get("website", "")),
+        ip=ip,
+    )
 
 
 async def create_question(request: Request) -> Response:
@@ -71,13 +76,18 @@ async def vote(request: Request) -> Response:
     _refuse_foreign(request)
     try:
         data = await json_body(request)
-        counted, helpful = await vote_for_answer(request.app.state.settings, request.path_params["answer_id"],
-                                                 str(data.get("voter", "")), client_ip(request))
+        counted, helpful = await vote_for_answer(
+            request.app.state.settings,
+            request.path_params["answer_id"],
+            str(data.get("voter", "")),
+            client_ip(request),
+        )
     except (BadBody, AttributeError):
         return problem_with_cors(request, 422, "The vote was not counted.", "", "must be a JSON object")
     except VoteError as error:
-        return problem_with_cors(request, error.status, "The vote was not counted.", error.field,
-                                 error.reason)
+        return problem_with_cors(
+            request, error.status, "The vote was not counted.", error.field, error.reason
+        )
     return json_response(request, {"counted": counted, "helpful": helpful})
 
 
@@ -111,15 +121,22 @@ async def contributors(request: Request) -> Response:
 
 
 routes: list[BaseRoute] = [
-    Route("/api/v1/products/{sku:str}/questions", list_questions, methods=["GET"],
-          name="api_product_questions"),
-    Route("/api/v1/products/{sku:str}/questions", create_question, methods=["POST"],
-          name="api_question_create"),
-    Route("/api/v1/products/{sku:str}/questions", preflight, methods=["OPTIONS"],
-          name="api_question_preflight"),
+    Route(
+        "/api/v1/products/{sku:str}/questions", list_questions, methods=["GET"], name="api_product_questions"
+    ),
+    Route(
+        "/api/v1/products/{sku:str}/questions", create_question, methods=["POST"], name="api_question_create"
+    ),
+    Route(
+        "/api/v1/products/{sku:str}/questions", preflight, methods=["OPTIONS"], name="api_question_preflight"
+    ),
     Route("/api/v1/answers/{answer_id:id}/votes", vote, methods=["POST"], name="api_answer_vote"),
-    Route("/api/v1/answers/{answer_id:id}/votes", preflight, methods=["OPTIONS"],
-          name="api_answer_vote_preflight"),
+    Route(
+        "/api/v1/answers/{answer_id:id}/votes",
+        preflight,
+        methods=["OPTIONS"],
+        name="api_answer_vote_preflight",
+    ),
     Route("/api/v1/gallery", gallery, methods=["GET"], name="api_gallery"),
     Route("/api/v1/contributors", contributors, methods=["GET"], name="api_contributors"),
 ]

@@ -27,15 +27,19 @@ CANDIDATES = 500
 
 async def _recent_buyer_ids(product_ids: list[int]) -> list[int]:
     """Buyers of the products, most recent order first, each once."""
-    rows = await (OrderLine.filter(product_id__in=product_ids, order__cancelled_at=None)
-                  .order_by("-order__placed_at", "-id").limit(CANDIDATES)
-                  .values_list("order__customer_id", flat=True))
+    rows = await (
+        OrderLine.filter(product_id__in=product_ids, order__cancelled_at=None)
+        .order_by("-order__placed_at", "-id")
+        .limit(CANDIDATES)
+        .values_list("order__customer_id", flat=True)
+    )
     return list(dict.fromkeys(int(customer_id) for customer_id in rows))  # type: ignore[call-overload]
 
 
 async def _recently_asked(customer_ids: list[int], now: datetime) -> set[int]:
-    rows = await AnswerRequest.filter(customer_id__in=customer_ids,
-                                      sent_at__gte=now - ASK_EVERY).values_list("customer_id", flat=True)
+    rows = await AnswerRequest.filter(customer_id__in=customer_ids, sent_at__gte=now - ASK_EVERY).values_list(
+        "customer_id", flat=True
+    )
     return {int(customer_id) for customer_id in rows}  # type: ignore[call-overload]
 
 
@@ -46,15 +50,22 @@ async def buyers_to_ask(question: Question, now: datetime) -> list[Customer]:
     wanted = [customer_id for customer_id in candidates if customer_id not in asked]
     customers = {customer.id: customer for customer in await Customer.filter(id__in=wanted)}
     eligible = [customers[customer_id] for customer_id in wanted if customer_id in customers]
-    return [customer for customer in eligible
-            if customer.accepts(MailKind.REVIEW_REQUESTS.value)
-            and customer.email != question.asker_email][:BUYERS_PER_QUESTION]
+    return [
+        customer
+        for customer in eligible
+        if customer.accepts(MailKind.REVIEW_REQUESTS.value) and customer.email != question.asker_email
+    ][:BUYERS_PER_QUESTION]
 
 
-async def answer_url(settings: Settings, question: Question, customer: Customer,
-                     now: datetime) -> str:
-    raw = await issue_token(LinkPurpose.ANSWER.value, customer=customer, subject_type="question",
-                            subject_id=question.id, ttl=LINK_TTL, now=now)
+async def answer_url(settings: Settings, question: Question, customer: Customer, now: datetime) -> str:
+    raw = await issue_token(
+        LinkPurpose.ANSWER.value,
+        customer=customer,
+        subject_type="question",
+        subject_id=question.id,
+        ttl=LINK_TTL,
+        now=now,
+    )
     return external_url(settings, "answer_form", token=raw)
 
 
@@ -64,11 +75,21 @@ async def ask_one(settings: Settings, question: Question, customer: Customer, no
         await AnswerRequest.create(question=question, customer=customer, sent_at=now)
     except IntegrityError:
         return False
-    context = {"customer": customer, "question": question, "product": question.product,
-               "answer_url": await answer_url(settings, question, customer, now)}
-    await enqueue(settings, kind="answer_request", template="question_answer_request",
-                  context=context, to=customer.email, customer=customer,
-                  dedupe_key=f"answer_request:{question.id}:{customer.id}")
+    context = {
+        "customer": customer,
+        "question": question,
+        "product": question.product,
+        "answer_url": await answer_url(settings, question, customer, now),
+    }
+    await enqueue(
+        settings,
+        kind="answer_request",
+        template="question_answer_request",
+        context=context,
+        to=customer.email,
+        customer=customer,
+        dedupe_key=f"answer_request:{question.id}:{customer.id}",
+    )
     return True
 
 
@@ -95,7 +116,13 @@ async def notify_asker(settings: Settings, question: Question) -> bool:
         return False
     page = external_url(settings, "question_fragment", sku=question.product.external_id)
     context = {"question": question, "product": question.product, "question_url": page}
-    sent = await enqueue(settings, kind="question_answered", template="question_answered",
-                         context=context, to=question.asker_email, customer=customer,
-                         dedupe_key=f"question_answered:{question.id}")
+    sent = await enqueue(
+        settings,
+        kind="question_answered",
+        template="question_answered",
+        context=context,
+        to=question.asker_email,
+        customer=customer,
+        dedupe_key=f"question_answered:{question.id}",
+    )
     return sent is not None

@@ -41,19 +41,34 @@ def photo_json(settings: Settings, photo: Photo) -> dict[str, Any] | None:
     product, review = photo.product, photo.review
     product_url = http_url(product.url) if product else ""
     return {
-        "id": photo.id, "url": url, "thumb_url": thumb, "width": photo.width, "height": photo.height,
+        "id": photo.id,
+        "url": url,
+        "thumb_url": thumb,
+        "width": photo.width,
+        "height": photo.height,
         "author": public_name(photo.customer) if photo.customer else "A customer",
         "product": {"sku": product.external_id, "name": product.name, "url": product_url}
-        if product else None,
-        "review": {"id": review.id, "rating": review.rating, "title": review.title,
-                   "url": f"{product_url}#review-{review.id}" if product_url else None}
-        if review else None,
+        if product
+        else None,
+        "review": {
+            "id": review.id,
+            "rating": review.rating,
+            "title": review.title,
+            "url": f"{product_url}#review-{review.id}" if product_url else None,
+        }
+        if review
+        else None,
     }
 
 
-async def gallery(settings: Settings, product_ids: list[int] | None,
-                  limit: int = DEFAULT_PHOTOS) -> list[dict[str, Any]]:
+async def gallery(
+    settings: Settings, product_ids: list[int] | None, limit: int = DEFAULT_PHOTOS
+) -> list[dict[str, Any]]:
     """Newest featured photos first; `product_ids` None for the whole shop."""
-    photos = await (gallery_query(product_ids).order_by("-created_at", "-id")
-                    .limit(max(1, min(limit, MAX_PHOTOS))).prefetch_related("product", "review", "customer"))
+    photos = await (
+        gallery_query(product_ids)
+        .order_by("-created_at", "-id")
+        .limit(max(1, min(limit, MAX_PHOTOS)))
+        .prefetch_related("product", "review", "customer")
+    )
     return [shown for photo in photos if (shown := photo_json(settings, photo))]

@@ -14,8 +14,14 @@ from hub.widget.http import cors_headers, fragment_policy, preflight_headers
 # Opting out, a new answer or a moderation shows at once: browsers revalidate every time.
 NO_CACHE = {"Cache-Control": "no-cache"}
 
-__all__ = ["cors_headers", "fragment_headers", "json_response", "limit_param", "preflight",
-           "problem_with_cors"]
+__all__ = [
+    "cors_headers",
+    "fragment_headers",
+    "json_response",
+    "limit_param",
+    "preflight",
+    "problem_with_cors",
+]
 
 
 def fragment_headers(request: Request) -> dict[str, str]:

@@ -23,9 +23,12 @@ async def ask_buyers(settings: Settings, now: datetime) -> int:
     """Mail up to five past buyers for each newly published question that a moderator approved
     or whose asker confirmed the address; returns mails queued."""
     vouched = Q(approved_at__isnull=False) | Q(asker_confirmed_at__isnull=False)
-    ids = await (Question.filter(vouched, status=PUBLISHED, buyers_asked_at=None,
-                                 published_at__gte=now - NEW_FOR)
-                 .order_by("published_at", "id").limit(BATCH).values_list("id", flat=True))
+    ids = await (
+        Question.filter(vouched, status=PUBLISHED, buyers_asked_at=None, published_at__gte=now - NEW_FOR)
+        .order_by("published_at", "id")
+        .limit(BATCH)
+        .values_list("id", flat=True)
+    )
 
     async def ask(question_id: int) -> int:
         if not await claim_question(question_id, now):
@@ -38,9 +41,17 @@ async def ask_buyers(settings: Settings, now: datetime) -> int:
 async def notify_askers(settings: Settings, now: datetime) -> int:
     """Mail each asker once, when the first answer to their question is published and the asker
     has confirmed the address (answers published before that wait for it)."""
-    ids = await (Question.filter(status=PUBLISHED, asker_notified_at=None, asker_confirmed_at__isnull=False,
-                                 answers__status=PUBLISHED)
-                 .distinct().limit(BATCH).values_list("id", flat=True))
+    ids = await (
+        Question.filter(
+            status=PUBLISHED,
+            asker_notified_at=None,
+            asker_confirmed_at__isnull=False,
+            answers__status=PUBLISHED,
+        )
+        .distinct()
+        .limit(BATCH)
+        .values_list("id", flat=True)
+    )
 
     async def notify(question_id: int) -> int:
         if not await Question.filter(id=question_id, asker_notified_at=None).update(asker_notified_at=now):

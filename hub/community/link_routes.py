@@ -44,8 +44,13 @@ async def answer_submit(request: Request) -> Response:
     form = await request.form()
     body = str(form.get("body", ""))
     try:
-        answer = await answer_as_buyer(request.app.state.settings, visit, body,
-                                       honeypot=str(form.get("website", "")), now=datetime.now(UTC))
+        answer = await answer_as_buyer(
+            request.app.state.settings,
+            visit,
+            body,
+            honeypot=str(form.get("website", "")),
+            now=datetime.now(UTC),
+        )
     except SubmissionError as error:
         context = {"visit": visit, "errors": {error.field: error.reason}, "body": body}
         return render(request, "community/answer_form.html", context, status_code=400)
@@ -98,9 +103,14 @@ async def share_submit(request: Request) -> Response:
         upload = await _upload(form.get("photo"))
     errors: dict[str, str] = {}
     try:
-        await share_photo(request.app.state.settings, visit,
-                          product_id=identifier(product, "product"),
-                          upload=upload, consent=consent, now=datetime.now(UTC))
+        await share_photo(
+            request.app.state.settings,
+            visit,
+            product_id=identifier(product, "product"),
+            upload=upload,
+            consent=consent,
+            now=datetime.now(UTC),
+        )
     except SubmissionError as error:
         errors = {error.field: error.reason}
     except PhotoRejected as error:
@@ -128,8 +138,12 @@ async def profile_save(request: Request) -> Response:
     customer = await _profile_customer(request)
     form = await request.form()
     try:
-        await save_profile(customer, opt_in=form.get("opt_in") == "yes",
-                           name=str(form.get("display_name", "")), now=datetime.now(UTC))
+        await save_profile(
+            customer,
+            opt_in=form.get("opt_in") == "yes",
+            name=str(form.get("display_name", "")),
+            now=datetime.now(UTC),
+        )
     except SubmissionError as error:
         context = {"customer": customer, "errors": {error.field: error.reason}, "saved": False}
         return render(request, "community/profile_settings.html", context, status_code=400)

@@ -25,6 +25,7 @@ class Question(Model):
     product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
         "hub.Product", related_name="questions", on_delete=fields.CASCADE
     )
+    product_id: int
     asker_email = fields.CharField(max_length=254)
     asker_name = fields.CharField(max_length=80, default="")
     body = fields.TextField()
@@ -55,12 +56,15 @@ class Answer(Model):
     question: fields.ForeignKeyRelation[Question] = fields.ForeignKeyField(
         "hub.Question", related_name="answers", on_delete=fields.CASCADE
     )
+    question_id: int
     customer: fields.ForeignKeyNullableRelation[Customer] = fields.ForeignKeyField(
         "hub.Customer", related_name="answers", null=True, on_delete=fields.SET_NULL
     )
+    customer_id: int | None
     staff: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
         "hub.StaffUser", related_name="answers", null=True, on_delete=fields.SET_NULL
     )
+    staff_id: int | None
     body = fields.TextField()
     display_name = fields.CharField(max_length=80, default="")
     status = fields.CharField(max_length=16, default="pending")
@@ -83,9 +87,11 @@ class AnswerRequest(Model):
     question: fields.ForeignKeyRelation[Question] = fields.ForeignKeyField(
         "hub.Question", related_name="requests", on_delete=fields.CASCADE
     )
+    question_id: int
     customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
         "hub.Customer", related_name="answer_requests", on_delete=fields.CASCADE
     )
+    customer_id: int
     sent_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -101,6 +107,7 @@ class AnswerVote(Model):
     answer: fields.ForeignKeyRelation[Answer] = fields.ForeignKeyField(
         "hub.Answer", related_name="votes", on_delete=fields.CASCADE
     )
+    answer_id: int
     voter_hash = fields.CharField(max_length=64)
     created_at = fields.DatetimeField(auto_now_add=True)
 

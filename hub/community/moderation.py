@@ -28,22 +28,32 @@ class Queue:
 
 async def moderation_queue() -> Queue:
     """Held questions and answers, and published questions nobody has answered yet."""
-    questions = await (Question.filter(status__in=HELD).order_by("created_at", "id").limit(PAGE)
-                       .prefetch_related("product"))
-    answers = await (Answer.filter(status__in=HELD).order_by("created_at", "id").limit(PAGE)
-                     .prefetch_related("question__product"))
+    questions = await (
+        Question.filter(status__in=HELD).order_by("created_at", "id").limit(PAGE).prefetch_related("product")
+    )
+    answers = await (
+        Answer.filter(status__in=HELD)
+        .order_by("created_at", "id")
+        .limit(PAGE)
+        .prefetch_related("question__product")
+    )
     answered = Answer.filter(status=ReviewStatus.PUBLISHED.value).values_list("question_id", flat=True)
-    unanswered = await (Question.filter(status=ReviewStatus.PUBLISHED.value)
-                        .exclude(id__in=list(await answered)).order_by("published_at", "id")
-                        .limit(PAGE).prefetch_related("product"))
+    unanswered = await (
+        Question.filter(status=ReviewStatus.PUBLISHED.value)
+        .exclude(id__in=list(await answered))
+        .order_by("published_at", "id")
+        .limit(PAGE)
+        .prefetch_related("product")
+    )
     return Queue(questions, answers, unanswered)
 
 
 Moderated = TypeVar("Moderated", Question, Answer)
 
 
-async def _set_status(model: type[Moderated], actor: StaffUser, item_id: int, action: str,
-                      now: datetime) -> Moderated | None:
+async def _set_status(
+    model: type[Moderated], actor: StaffUser, item_id: int, action: str, now: datetime
+) -> Moderated | None:
     """Approve or reject one question or answer and audit it; None when there is no such item."""
     kind = model.__name__.lower()
     async with in_transaction():
@@ -58,8 +68,9 @@ async def _set_status(model: type[Moderated], actor: StaffUser, item_id: int, ac
     return item
 
 
-async def moderate_question(actor: StaffUser, question_id: int, action: str,
-                            now: datetime) -> Question | None:
+async def moderate_question(
+    actor: StaffUser, question_id: int, action: str, now: datetime
+) -> Question | None:
     """As `_set_status`; an approved question may be mailed to past buyers (see `jobs.ask_buyers`)."""
     question = await _set_status(Question, actor, question_id, action, now)
     if question is None:
@@ -71,8 +82,7 @@ async def moderate_question(actor: StaffUser, question_id: int, action: str,
     return question
 
 
-async def moderate_answer(actor: StaffUser, answer_id: int, action: str,
-                          now: datetime) -> Answer | None:
+async def moderate_answer(actor: StaffUser, answer_id: int, action: str, now: datetime) -> Answer | None:
     """As for a question; publishing an answer also tells the asker and credits the answerer."""
     answer = await _set_status(Answer, actor, answer_id, action, now)
     if answer is None:

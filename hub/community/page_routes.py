@@ -23,10 +23,12 @@ from hub.feedback.normalise import SubmissionError
 from hub.templating import templates
 from hub.widget.http import may_post_from
 
-NOTICES = {"published": "Thank you: your question is published below. Follow the link we mailed you "
-                        "to hear when it is answered.",
-           "pending": "Thank you: your question will appear once it has been checked. Follow the link "
-                      "we mailed you to hear when it is answered."}
+NOTICES = {
+    "published": "Thank you: your question is published below. Follow the link we mailed you "
+    "to hear when it is answered.",
+    "pending": "Thank you: your question will appear once it has been checked. Follow the link "
+    "we mailed you to hear when it is answered.",
+}
 
 
 def render_fragment(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
@@ -45,11 +47,22 @@ async def _product(request: Request) -> Product:
     return product
 
 
-async def _questions_page(request: Request, product: Product, *, values: dict[str, str] | None = None,
-                          errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
+async def _questions_page(
+    request: Request,
+    product: Product,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
     items = await product_questions(product, limit_param(request.query_params, DEFAULT_QUESTIONS))
-    context = {"product": product, "questions": items, "values": values or {}, "errors": errors or {},
-               "notice": NOTICES.get(request.query_params.get("asked", ""), "")}
+    context = {
+        "product": product,
+        "questions": items,
+        "values": values or {},
+        "errors": errors or {},
+        "notice": NOTICES.get(request.query_params.get("asked", ""), ""),
+    }
     return render_fragment(request, "community/questions.html", context, status_code)
 
 
@@ -62,13 +75,23 @@ async def question_form(request: Request) -> Response:
         raise HTTPException(403, "Questions are accepted from the store's pages only.")
     product = await _product(request)
     form = {key: str(value) for key, value in (await request.form()).items()}
-    entry = QuestionIn(email=form.get("email", ""), body=form.get("body", ""), name=form.get("name", ""),
-                       honeypot=form.get("website", ""), ip=client_ip(request))
+    entry = QuestionIn(
+        email=form.get("email", ""),
+        body=form.get("body", ""),
+        name=form.get("name", ""),
+        honeypot=form.get("website", ""),
+        ip=client_ip(request),
+    )
     try:
         question = await ask_question(request.app.state.settings, product, entry, datetime.now(UTC))
     except SubmissionError as error:
-        return await _questions_page(request, product, values=form, errors={error.field: error.reason},
-                                     status_code=429 if error.field == "rate" else 400)
+        return await _questions_page(
+            request,
+            product,
+            values=form,
+            errors={error.field: error.reason},
+            status_code=429 if error.field == "rate" else 400,
+        )
     shown = "published" if question.status == "published" else "pending"
     url = request.app.url_path_for("question_fragment", sku=product.external_id)
     return RedirectResponse(f"{url}?{urlencode({'asked': shown})}", status_code=303)
@@ -94,11 +117,11 @@ async def contributor_profile(request: Request) -> Response:
 
 
 routes: list[BaseRoute] = [
-    Route("/widget/products/{sku:str}/questions", question_fragment, methods=["GET"],
-          name="question_fragment"),
+    Route(
+        "/widget/products/{sku:str}/questions", question_fragment, methods=["GET"], name="question_fragment"
+    ),
     Route("/widget/products/{sku:str}/questions", question_form, methods=["POST"], name="question_form"),
     Route("/widget/gallery", gallery_fragment, methods=["GET"], name="gallery_fragment"),
     Route("/widget/contributors", contributors_fragment, methods=["GET"], name="contributors_fragment"),
-    Route("/contributors/{customer_id:id}", contributor_profile, methods=["GET"],
-          name="contributor_profile"),
+    Route("/contributors/{customer_id:id}", contributor_profile, methods=["GET"], name="contributor_profile"),
 ]

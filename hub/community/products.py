@@ -14,7 +14,7 @@ async def product_for(sku: str) -> Product | None:
 
 async def variant_ids(product: Product) -> list[int]:
     """The product's id, or every id of its group."""
-    group_id: int | None = product.group_id  # type: ignore[attr-defined]
+    group_id: int | None = product.group_id
     if group_id is None:
         return [product.id]
     return [int(pk) for pk in await Product.filter(group_id=group_id).values_list("id", flat=True)]  # type: ignore[call-overload]
@@ -29,5 +29,6 @@ async def group_ids(key: str) -> list[int] | None:
 
 
 async def bought(customer_id: int, product_ids: list[int]) -> bool:
-    return await OrderLine.exists(order__customer_id=customer_id, product_id__in=product_ids,
-                                  order__cancelled_at=None)
+    return await OrderLine.exists(
+        order__customer_id=customer_id, product_id__in=product_ids, order__cancelled_at=None
+    )

@@ -91,9 +91,12 @@ async def tallies(customer_ids: list[int]) -> dict[int, Tally]:
     """Published reviews and answers, and helpful votes they received, per customer."""
     found = {customer_id: Tally() for customer_id in customer_ids}
     for model, attribute in ((Review, "reviews"), (Answer, "answers")):
-        rows = await (model.filter(customer_id__in=customer_ids, status=PUBLISHED)
-                      .group_by("customer_id").annotate(n=Count("id"), h=Sum("helpful_count"))
-                      .values_list("customer_id", "n", "h"))
+        rows = await (
+            model.filter(customer_id__in=customer_ids, status=PUBLISHED)
+            .group_by("customer_id")
+            .annotate(n=Count("id"), h=Sum("helpful_count"))
+            .values_list("customer_id", "n", "h")
+        )
         for customer_id, n, helpful in rows:
             tally = found[int(customer_id)]
             setattr(tally, attribute, int(n))
@@ -105,12 +108,21 @@ async def public_profile(customer_id: int) -> Profile | None:
     customer = await public_customers().get_or_none(id=customer_id)
     if customer is None:
         return None
-    badges = await (Award.filter(customer_id=customer_id).order_by("created_at")
-                    .values_list("badge", flat=True))
-    reviews = await (Review.filter(customer_id=customer_id, status=PUBLISHED)
-                     .order_by("-published_at", "-id").limit(LATEST).prefetch_related("product"))
-    answers = await (Answer.filter(customer_id=customer_id, status=PUBLISHED)
-                     .order_by("-published_at", "-id").limit(LATEST).prefetch_related("question__product"))
+    badges = await (
+        Award.filter(customer_id=customer_id).order_by("created_at").values_list("badge", flat=True)
+    )
+    reviews = await (
+        Review.filter(customer_id=customer_id, status=PUBLISHED)
+        .order_by("-published_at", "-id")
+        .limit(LATEST)
+        .prefetch_related("product")
+    )
+    answers = await (
+        Answer.filter(customer_id=customer_id, status=PUBLISHED)
+        .order_by("-published_at", "-id")
+        .limit(LATEST)
+        .prefetch_related("question__product")
+    )
     tally = (await tallies([customer_id]))[customer_id]
     return Profile(customer, tally, [str(badge) for badge in badges], reviews, answers)
 
@@ -129,8 +141,11 @@ async def top_contributors(limit: int) -> list[tuple[Customer, Tally, list[str]]
 async def _badges(customer_ids: list[int]) -> dict[int, list[str]]:
     """Each customer's badges, oldest first."""
     found: dict[int, list[str]] = {}
-    for customer_id, badge in await Award.filter(customer_id__in=customer_ids).order_by(
-            "created_at", "id").values_list("customer_id", "badge"):
+    for customer_id, badge in (
+        await Award.filter(customer_id__in=customer_ids)
+        .order_by("created_at", "id")
+        .values_list("customer_id", "badge")
+    ):
         found.setdefault(int(customer_id), []).append(str(badge))
     return found
 
@@ -147,8 +162,12 @@ class ProfileRow:
 
 async def profile_page(page: int) -> tuple[list[ProfileRow], bool]:
     """Public profiles for moderators, newest opt-in first; and whether more follow."""
-    customers = await (public_customers().order_by("-profile_opt_in_at", "-id")
-                       .offset((page - 1) * ADMIN_PAGE).limit(ADMIN_PAGE + 1))
+    customers = await (
+        public_customers()
+        .order_by("-profile_opt_in_at", "-id")
+        .offset((page - 1) * ADMIN_PAGE)
+        .limit(ADMIN_PAGE + 1)
+    )
     shown = customers[:ADMIN_PAGE]
     ids = [customer.id for customer in shown]
     counts, badges = await tallies(ids), await _badges(ids)
@@ -171,8 +190,15 @@ async def withdraw_profile(actor: StaffUser, customer_id: int) -> Customer | Non
     return customer
 
 
-def contributor_json(settings: Settings, customer: Customer, tally: Tally,
-                     badges: list[str]) -> dict[str, Any]:
-    return {"id": customer.id, "name": customer.profile_name, "badges": badges,
-            "reviews": tally.reviews, "answers": tally.answers, "helpful_votes": tally.helpful,
-            "url": external_url(settings, "contributor_profile", customer_id=customer.id)}
+def contributor_json(
+    settings: Settings, customer: Customer, tally: Tally, badges: list[str]
+) -> dict[str, Any]:
+    return {
+        "id": customer.id,
+        "name": customer.profile_name,
+        "badges": badges,
+        "reviews": tally.reviews,
+        "answers": tally.answers,
+        "helpful_votes": tally.helpful,
+        "url": external_url(settings, "contributor_profile", customer_id=customer.id),
+    }

@@ -39,8 +39,7 @@ async def known_asker(email: str) -> bool:
     return await Order.filter(customer__email=email, customer__erased_at=None, cancelled_at=None).exists()
 
 
-async def ask_question(settings: Settings, product: Product, entry: QuestionIn,
-                       now: datetime) -> Question:
+async def ask_question(settings: Settings, product: Product, entry: QuestionIn, now: datetime) -> Question:
     """Store one question through the pipeline and the holds, and mail the asker a link to
     confirm the address; `SubmissionError` when it is refused."""
     body = screening.clean_body("body", entry.body, screening.QUESTION_LIMIT)
@@ -48,13 +47,18 @@ async def ask_question(settings: Settings, product: Product, entry: QuestionIn,
     name = screening.clean_name(entry.name)
     screening.allow_ip(settings, entry.ip)
     screening.allow_asking(settings, email, product.id)
-    decision = screening.screen(settings, body, honeypot=entry.honeypot,
-                                duplicate=await _duplicate(product, email, body))
+    decision = screening.screen(
+        settings, body, honeypot=entry.honeypot, duplicate=await _duplicate(product, email, body)
+    )
     holds = screening.hold_reasons(body, name, known_asker=await known_asker(email))
     status, reason = screening.question_verdict(decision, holds)
     question = await Question.create(
-        product=product, asker_email=email, asker_name=name, body=decision.text.body,
-        status=status.value, status_reason=reason,
+        product=product,
+        asker_email=email,
+        asker_name=name,
+        body=decision.text.body,
+        status=status.value,
+        status_reason=reason,
         published_at=now if status is ReviewStatus.PUBLISHED else None,
     )
     if status is not ReviewStatus.SPAM:
@@ -63,16 +67,25 @@ async def ask_question(settings: Settings, product: Product, entry: QuestionIn,
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
-    return {"id": answer.id, "body": answer.body, "author": answer.display_name or "A buyer",
-            "brand": answer.is_brand, "verified_buyer": answer.verified_buyer,
-            "helpful": answer.helpful_count,
-            "date": answer.published_at.isoformat() if answer.published_at else None}
+    return {
+        "id": answer.id,
+        "body": answer.body,
+        "author": answer.display_name or "A buyer",
+        "brand": answer.is_brand,
+        "verified_buyer": answer.verified_buyer,
+        "helpful": answer.helpful_count,
+        "date": answer.published_at.isoformat() if answer.published_at else None,
+    }
 
 
 def question_json(question: Question, answers: list[Answer]) -> dict[str, Any]:
-    return {"id": question.id, "body": question.body, "author": question.asker_name or "A shopper",
-            "date": question.published_at.isoformat() if question.published_at else None,
-            "answers": [answer_json(answer) for answer in answers]}
+    return {
+        "id": question.id,
+        "body": question.body,
+        "author": question.asker_name or "A shopper",
+        "date": question.published_at.isoformat() if question.published_at else None,
+        "answers": [answer_json(answer) for answer in answers],
+    }
 
 
 async def published_answers(question_ids: list[int]) -> dict[int, list[Answer]]:
@@ -80,14 +93,17 @@ async def published_answers(question_ids: list[int]) -> dict[int, list[Answer]]:
     found: dict[int, list[Answer]] = {question_id: [] for question_id in question_ids}
     rows = await Answer.filter(question_id__in=question_ids, status=PUBLISHED).order_by(*BEST_FIRST)
     for answer in rows:
-        found[answer.question_id].append(answer)  # type: ignore[attr-defined]
+        found[answer.question_id].append(answer)
     return found
 
 
 async def product_questions(product: Product, limit: int = DEFAULT_QUESTIONS) -> list[dict[str, Any]]:
     """The product's (and its variants') published questions, newest first, with answers."""
     ids = await variant_ids(product)
-    questions = await (Question.filter(product_id__in=ids, status=PUBLISHED)
-                       .order_by("-published_at", "-id").limit(min(limit, MAX_QUESTIONS)))
+    questions = await (
+        Question.filter(product_id__in=ids, status=PUBLISHED)
+        .order_by("-published_at", "-id")
+        .limit(min(limit, MAX_QUESTIONS))
+    )
     answers = await published_answers([question.id for question in questions])
     return [question_json(question, answers[question.id]) for question in questions]

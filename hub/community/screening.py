@@ -35,8 +35,18 @@ REASON_LENGTH = 32  # Question.status_reason
 # Per process and per salted address hash, like the review limit.
 ask_window = IpWindow()
 
-__all__ = ["Decision", "SubmissionError", "allow_asking", "ask_window", "clean_body", "clean_email",
-           "clean_name", "hold_reasons", "question_verdict", "screen"]
+__all__ = [
+    "Decision",
+    "SubmissionError",
+    "allow_asking",
+    "ask_window",
+    "clean_body",
+    "clean_email",
+    "clean_name",
+    "hold_reasons",
+    "question_verdict",
+    "screen",
+]
 
 
 def clean_body(field: str, body: str, limit: int) -> str:
@@ -93,4 +103,3 @@ def question_verdict(decision: Decision, holds: list[str]) -> tuple[ReviewStatus
         return decision.status, decision.reason
     pipeline = [decision.reason] if decision.status is ReviewStatus.PENDING else []
     return ReviewStatus.PENDING, _joined([*holds, *pipeline])
-

@@ -24,8 +24,9 @@ from hub.urls import external_url
 
 LINK_TTL = timedelta(days=90)
 PHOTOS_PER_LINK = 6
-LINK_FULL = (f"This link has taken its {PHOTOS_PER_LINK} photos, the most one link accepts. "
-             "Thank you for them!")
+LINK_FULL = (
+    f"This link has taken its {PHOTOS_PER_LINK} photos, the most one link accepts. Thank you for them!"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +63,15 @@ def _chosen(visit: ShareVisit, product_id: int | None) -> Product:
     raise SubmissionError("product", "choose one of the products you bought")
 
 
-async def share_photo(settings: Settings, visit: ShareVisit, *, product_id: int | None,
-                      upload: PhotoUpload | None, consent: bool, now: datetime) -> Photo:
+async def share_photo(
+    settings: Settings,
+    visit: ShareVisit,
+    *,
+    product_id: int | None,
+    upload: PhotoUpload | None,
+    consent: bool,
+    now: datetime,
+) -> Photo:
     """Check, store and queue one photo for moderation (`SubmissionError`, `PhotoRejected`).
 
     The link's count is taken after the photo passed its checks: a refused file costs nothing.
@@ -81,8 +89,13 @@ async def share_photo(settings: Settings, visit: ShareVisit, *, product_id: int 
     web_name, thumb_name = await anyio.to_thread.run_sync(_write_files, settings.media_dir, prepared)
     approved = settings.auto_approve_photos
     return await Photo.create(
-        customer=visit.customer, product=product, web_name=web_name, thumb_name=thumb_name,
-        width=prepared.width, height=prepared.height, feature_consent_at=now,
+        customer=visit.customer,
+        product=product,
+        web_name=web_name,
+        thumb_name=thumb_name,
+        width=prepared.width,
+        height=prepared.height,
+        feature_consent_at=now,
         status=(PhotoStatus.APPROVED if approved else PhotoStatus.PENDING).value,
         moderated_at=now if approved else None,
     )
@@ -93,8 +106,18 @@ async def queue_photo_share_mail(settings: Settings, customer: Customer, order: 
     if not customer.accepts(MailKind.THANKS.value):
         return False
     names = await Product.filter(order_lines__order_id=order.id).values_list("name", flat=True)
-    context = {"customer": customer, "share_url": await photo_share_link(settings, customer, order),
-               "product_names": ", ".join(str(name) for name in names) or "purchase"}
-    queued = await enqueue(settings, kind="photo_share", template="photo_share", context=context,
-                           to=customer.email, customer=customer, dedupe_key=f"photo_share:{order.id}")
+    context = {
+        "customer": customer,
+        "share_url": await photo_share_link(settings, customer, order),
+        "product_names": ", ".join(str(name) for name in names) or "purchase",
+    }
+    queued = await enqueue(
+        settings,
+        kind="photo_share",
+        template="photo_share",
+        context=context,
+        to=customer.email,
+        customer=customer,
+        dedupe_key=f"photo_share:{order.id}",
+    )
     return queued is not None

@@ -32,8 +32,13 @@ def _run(work: Callable[[Settings], Awaitable[T]]) -> T:
 
 @import_group.command("reviews")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "format_name", required=True, type=click.Choice(list(REVIEW_FORMATS)),
-              help="The app the file was exported from, or generic (see docs/data.md).")
+@click.option(
+    "--format",
+    "format_name",
+    required=True,
+    type=click.Choice(list(REVIEW_FORMATS)),
+    help="The app the file was exported from, or generic (see docs/data.md).",
+)
 @click.option("--dry-run", is_flag=True, help="Report what would be imported; store nothing.")
 def import_reviews_command(file: Path, format_name: str, dry_run: bool) -> None:
     """Import reviews from a Judge.me, Yotpo, Okendo or generic CSV export."""
@@ -44,8 +49,11 @@ def import_reviews_command(file: Path, format_name: str, dry_run: bool) -> None:
             progress.update(task, completed=done, total=total)
 
         try:
-            summary = _run(lambda settings: import_reviews(
-                settings, file, format_name, dry_run=dry_run, progress=advance))
+            summary = _run(
+                lambda settings: import_reviews(
+                    settings, file, format_name, dry_run=dry_run, progress=advance
+                )
+            )
         except ReviewFileError as error:
             raise click.ClickException(str(error)) from None
     _report(file, summary)
@@ -62,8 +70,10 @@ def _report(file: Path, summary: ReviewImportSummary) -> None:
             click.echo(f"{file}:{outcome.line}: would be created ({outcome.reason})")
     reasons = Counter(outcome.reason for outcome in summary.outcomes if outcome.action == "skipped")
     why = f" ({', '.join(f'{n} {reason}' for reason, n in sorted(reasons.items()))})" if reasons else ""
-    counts = (f"created {summary.count('created')}, skipped {summary.count('skipped')}{why}, "
-              f"{len(summary.problems)} bad rows")
+    counts = (
+        f"created {summary.count('created')}, skipped {summary.count('skipped')}{why}, "
+        f"{len(summary.problems)} bad rows"
+    )
     if summary.dry_run:
         click.echo(f"Dry run: would have {counts}. Nothing was stored.")
     else:
@@ -79,8 +89,11 @@ async def _write_export(kind: str, fmt: str, out: IO[str]) -> None:
 @click.command("export")
 @click.argument("kind", type=click.Choice(list(KINDS)))
 @click.option("--format", "fmt", default="csv", show_default=True, type=click.Choice(FORMATS))
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of standard output.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
 def export_command(kind: str, fmt: str, output: Path | None) -> None:
     """Export KIND (reviews, survey_responses, cases, customers) as CSV or JSON Lines."""
     try:
@@ -129,15 +142,16 @@ def customer_erase(email: str, yes: bool, delete_reviews: bool) -> None:
     """Erase the personal data of the customer with EMAIL (orders and ratings stay, anonymised)."""
     what = "delete their reviews" if delete_reviews else "anonymise their reviews"
     if not yes:
-        click.confirm(f"Erase this customer's personal data and {what}? This cannot be undone",
-                      abort=True)
+        click.confirm(f"Erase this customer's personal data and {what}? This cannot be undone", abort=True)
     report = _run(lambda settings: _erase(settings, email, delete_reviews))
     if report is None:
         raise click.ClickException("No customer has this email address.")
     done = "deleted" if report.reviews_deleted else "anonymised"
-    click.echo(f"Erased customer {report.customer_id}: {report.reviews} reviews {done}, "
-               f"{report.photos} photos deleted, {report.answers_blanked} answers blanked, "
-               f"{report.messages_deleted} messages deleted.")
+    click.echo(
+        f"Erased customer {report.customer_id}: {report.reviews} reviews {done}, "
+        f"{report.photos} photos deleted, {report.answers_blanked} answers blanked, "
+        f"{report.messages_deleted} messages deleted."
+    )
 
 
 commands: list[click.Command] = [export_command, customer_group]

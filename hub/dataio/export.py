@@ -43,41 +43,123 @@ class ExportKind:
     @property
     def header(self) -> tuple[str, ...]:
         return tuple(column.replace("__", "_") for column in self.columns) + (
-            ("answers",) if self.enrich else ())
+            ("answers",) if self.enrich else ()
+        )
 
 
 async def _add_answers(rows: list[Row]) -> None:
-    answers = await SurveyAnswer.filter(response_id__in=[row["id"] for row in rows]).order_by("id").values(
-        "response_id", "question__prompt", "number", "text", "choice")
+    answers = (
+        await SurveyAnswer.filter(response_id__in=[row["id"] for row in rows])
+        .order_by("id")
+        .values("response_id", "question__prompt", "number", "text", "choice")
+    )
     by_response: dict[int, list[Row]] = {row["id"]: [] for row in rows}
     for answer in answers:
-        by_response[answer.pop("response_id")].append(
-            {"question": answer.pop("question__prompt"), **answer})
+        by_response[answer.pop("response_id")].append({"question": answer.pop("question__prompt"), **answer})
     for row in rows:
         row["answers"] = by_response[row["id"]]
 
 
-KINDS: dict[str, ExportKind] = {kind.name: kind for kind in (
-    ExportKind("reviews", Review, (
-        "id", "product__external_id", "product__name", "customer_id", "order__external_id",
-        "rating", "title", "body", "display_name", "status", "status_reason", "verified_buyer",
-        "source", "locale", "sentiment_label", "sentiment_polarity", "flagged", "flag_reasons",
-        "priority", "helpful_count", "unhelpful_count", "has_photos", "import_key",
-        "submitted_at", "published_at", "edited_at")),
-    ExportKind("survey_responses", SurveyResponse, (
-        "id", "survey__slug", "customer_id", "order__external_id", "review_id", "nps", "csat",
-        "sentiment_label", "flagged", "submitted_at"), _add_answers),
-    ExportKind("cases", Case, (
-        "id", "status", "priority", "reasons", "customer_id", "review_id", "survey_response_id",
-        "order__external_id", "product__external_id", "assignee__email",
-        "first_response_due_at", "resolution_due_at", "first_response_at", "resolved_at",
-        "closed_at", "resolution_code", "resolution_note", "escalated_at", "recovery_csat",
-        "recovered_at", "created_at")),
-    ExportKind("customers", Customer, (
-        "id", "email", "name", "external_id", "locale", "stage", "advocate_score",
-        "marketing_consent_at", "unsubscribed_at", "mail_opt_outs", "profile_opt_in_at",
-        "erased_at", "created_at")),
-)}
+KINDS: dict[str, ExportKind] = {
+    kind.name: kind
+    for kind in (
+        ExportKind(
+            "reviews",
+            Review,
+            (
+                "id",
+                "product__external_id",
+                "product__name",
+                "customer_id",
+                "order__external_id",
+                "rating",
+                "title",
+                "body",
+                "display_name",
+                "status",
+                "status_reason",
+                "verified_buyer",
+                "source",
+                "locale",
+                "sentiment_label",
+                "sentiment_polarity",
+                "flagged",
+                "flag_reasons",
+                "priority",
+                "helpful_count",
+                "unhelpful_count",
+                "has_photos",
+                "import_key",
+                "submitted_at",
+                "published_at",
+                "edited_at",
+            ),
+        ),
+        ExportKind(
+            "survey_responses",
+            SurveyResponse,
+            (
+                "id",
+                "survey__slug",
+                "customer_id",
+                "order__external_id",
+                "review_id",
+                "nps",
+                "csat",
+                "sentiment_label",
+                "flagged",
+                "submitted_at",
+            ),
+            _add_answers,
+        ),
+        ExportKind(
+            "cases",
+            Case,
+            (
+                "id",
+                "status",
+                "priority",
+                "reasons",
+                "customer_id",
+                "review_id",
+                "survey_response_id",
+                "order__external_id",
+                "product__external_id",
+                "assignee__email",
+                "first_response_due_at",
+                "resolution_due_at",
+                "first_response_at",
+                "resolved_at",
+                "closed_at",
+                "resolution_code",
+                "resolution_note",
+                "escalated_at",
+                "recovery_csat",
+                "recovered_at",
+                "created_at",
+            ),
+        ),
+        ExportKind(
+            "customers",
+            Customer,
+            (
+                "id",
+                "email",
+                "name",
+                "external_id",
+                "locale",
+                "stage",
+                "advocate_score",
+                "marketing_consent_at",
+                "unsubscribed_at",
+                "mail_opt_outs",
+                "profile_opt_in_at",
+                "erased_at",
+                "created_at",
+            ),
+        ),
+    )
+}
 
 
 class ExportError(ValueError):
@@ -157,8 +239,7 @@ async def export_lines(kind: ExportKind, fmt: str) -> AsyncIterator[str]:
             yield "".join(jsonl_line(row) for row in rows)
 
 
-async def start_export(actor: StaffUser | None, kind_name: str, fmt: str, channel: str
-                       ) -> AsyncIterator[str]:
+async def start_export(actor: StaffUser | None, kind_name: str, fmt: str, channel: str) -> AsyncIterator[str]:
     """Check the request, record it in the audit log, and return its lines."""
     kind = check_request(kind_name, fmt)
     await audit(actor, "export", "export", kind.name, format=fmt, channel=channel)

@@ -17,8 +17,14 @@ from hub.web.safe_urls import url_refusal
 TRUE_WORDS = frozenset({"1", "true", "yes", "y", "t", "verified", "ok", "published", "approved"})
 PHOTO_SEPARATOR = re.compile(r"[\s,;|]+")
 DATE_FORMATS = (
-    "%Y-%m-%d %H:%M:%S %Z", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d",
-    "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%d.%m.%Y",
+    "%Y-%m-%d %H:%M:%S %Z",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y",
+    "%d.%m.%Y",
 )
 
 
@@ -38,72 +44,99 @@ class SourceFormat:
         return next((name for name in self.columns.get(field, ()) if name in header), None)
 
     def missing(self, header: Sequence[str]) -> list[str]:
-        return [" or ".join(self.columns[field]) for field in self.required
-                if self.column_for(field, header) is None]
+        return [
+            " or ".join(self.columns[field])
+            for field in self.required
+            if self.column_for(field, header) is None
+        ]
 
 
-JUDGEME = SourceFormat("judgeme", {
-    "external_id": ("id", "review_id"),
-    "product_id": ("product_id", "product_handle"),
-    "product_name": ("product_title", "product_name", "product_handle"),
-    "product_url": ("product_url",),
-    "rating": ("rating",),
-    "title": ("title",),
-    "body": ("body",),
-    "reviewer_name": ("reviewer_name",),
-    "reviewer_email": ("reviewer_email",),
-    "created_at": ("review_date", "created_at"),
-    "verified": ("verified_buyer", "verified"),
-    "published": ("curated", "published"),
-    "reply": ("reply",),
-    "photo_urls": ("picture_urls",),
-})
+JUDGEME = SourceFormat(
+    "judgeme",
+    {
+        "external_id": ("id", "review_id"),
+        "product_id": ("product_id", "product_handle"),
+        "product_name": ("product_title", "product_name", "product_handle"),
+        "product_url": ("product_url",),
+        "rating": ("rating",),
+        "title": ("title",),
+        "body": ("body",),
+        "reviewer_name": ("reviewer_name",),
+        "reviewer_email": ("reviewer_email",),
+        "created_at": ("review_date", "created_at"),
+        "verified": ("verified_buyer", "verified"),
+        "published": ("curated", "published"),
+        "reply": ("reply",),
+        "photo_urls": ("picture_urls",),
+    },
+)
 
 # From a real export (2026): "Review Creation Date", "Reviewer Display Name",
 # "Reviewer Email", "Review Status" (Published), "Order ID" (no verified column),
 # "Comment Public", "Review Type" (product_review or site_review), text HTML-escaped.
 # The lower-case names are the older export's (2015).
-YOTPO = SourceFormat("yotpo", {
-    "external_id": ("Review ID", "review_id"),
-    "product_id": ("Product ID", "product_id", "Product SKU", "sku"),
-    "product_name": ("Product Title", "product_title"),
-    "product_url": ("Product URL", "product_url"),
-    "rating": ("Review Score", "review_score"),
-    "title": ("Review Title", "review_title"),
-    "body": ("Review Content", "review_content"),
-    "reviewer_name": ("Reviewer Display Name", "Display Name", "User Name", "display_name"),
-    "reviewer_email": ("Reviewer Email", "Email", "User Email", "email"),
-    "created_at": ("Review Creation Date", "Date", "date"),
-    "verified": ("Verified Purchase", "Is Verified Buyer", "verified_purchase"),
-    "order_id": ("Order ID", "order_id"),
-    "published": ("Review Status", "Published", "published"),
-    "reply": ("Comment Content", "comment_content"),
-    "reply_public": ("Comment Public", "comment_public"),
-    "photo_urls": ("Published Image URLs", "Images", "Image URLs", "published_image_url"),
-    "kind": ("Review Type",),
-}, escaped_if_column="Review Type", store_kinds=frozenset({"site_review"}))
+YOTPO = SourceFormat(
+    "yotpo",
+    {
+        "external_id": ("Review ID", "review_id"),
+        "product_id": ("Product ID", "product_id", "Product SKU", "sku"),
+        "product_name": ("Product Title", "product_title"),
+        "product_url": ("Product URL", "product_url"),
+        "rating": ("Review Score", "review_score"),
+        "title": ("Review Title", "review_title"),
+        "body": ("Review Content", "review_content"),
+        "reviewer_name": ("Reviewer Display Name", "Display Name", "User Name", "display_name"),
+        "reviewer_email": ("Reviewer Email", "Email", "User Email", "email"),
+        "created_at": ("Review Creation Date", "Date", "date"),
+        "verified": ("Verified Purchase", "Is Verified Buyer", "verified_purchase"),
+        "order_id": ("Order ID", "order_id"),
+        "published": ("Review Status", "Published", "published"),
+        "reply": ("Comment Content", "comment_content"),
+        "reply_public": ("Comment Public", "comment_public"),
+        "photo_urls": ("Published Image URLs", "Images", "Image URLs", "published_image_url"),
+        "kind": ("Review Type",),
+    },
+    escaped_if_column="Review Type",
+    store_kinds=frozenset({"site_review"}),
+)
 
-OKENDO = SourceFormat("okendo", {
-    "external_id": ("reviewId", "id", "externalId", "hash"),
-    "product_id": ("productId", "sku", "handle"),
-    "product_name": ("productName", "productTitle", "handle"),
-    "product_url": ("productUrl",),
-    "rating": ("rating",),
-    "title": ("title",),
-    "body": ("body",),
-    "reviewer_name": ("reviewer.displayName", "reviewerName", "name"),
-    "reviewer_email": ("reviewer.email", "reviewerEmail", "email"),
-    "created_at": ("dateCreated",),
-    "verified": ("verifiedBuyer", "reviewer.isVerified", "isVerifiedBuyer"),
-    "published": ("status", "isPublished"),
-    "reply": ("reply.body", "reply"),
-    "photo_urls": ("media", "imageUrls", "media.urls"),
-})
+OKENDO = SourceFormat(
+    "okendo",
+    {
+        "external_id": ("reviewId", "id", "externalId", "hash"),
+        "product_id": ("productId", "sku", "handle"),
+        "product_name": ("productName", "productTitle", "handle"),
+        "product_url": ("productUrl",),
+        "rating": ("rating",),
+        "title": ("title",),
+        "body": ("body",),
+        "reviewer_name": ("reviewer.displayName", "reviewerName", "name"),
+        "reviewer_email": ("reviewer.email", "reviewerEmail", "email"),
+        "created_at": ("dateCreated",),
+        "verified": ("verifiedBuyer", "reviewer.isVerified", "isVerifiedBuyer"),
+        "published": ("status", "isPublished"),
+        "reply": ("reply.body", "reply"),
+        "photo_urls": ("media", "imageUrls", "media.urls"),
+    },
+)
 
 # The fields of an imported review: the generic format's columns.
-REVIEW_FIELDS = ("external_id", "product_id", "product_name", "product_url", "rating", "title", "body",
-                 "reviewer_name", "reviewer_email", "created_at", "verified", "published", "reply",
-                 "photo_urls")
+REVIEW_FIELDS = (
+    "external_id",
+    "product_id",
+    "product_name",
+    "product_url",
+    "rating",
+    "title",
+    "body",
+    "reviewer_name",
+    "reviewer_email",
+    "created_at",
+    "verified",
+    "published",
+    "reply",
+    "photo_urls",
+)
 # Read where a source's export has them, to derive the fields above or skip a row.
 FIELDS = (*REVIEW_FIELDS, "order_id", "reply_public", "kind")
 

@@ -136,13 +136,23 @@ async def queue_lines(now: datetime) -> list[str]:
     active = Case.filter(status__in=[CaseStatus.OPEN.value, CaseStatus.PENDING.value])
     return [
         *gauge("hub_outbox_depth", "Messages queued in the outbox.", await queued.count()),
-        *gauge("hub_outbox_oldest_queued_seconds", "Age of the oldest queued message.",
-               await _age(queued, "created_at", now)),
+        *gauge(
+            "hub_outbox_oldest_queued_seconds",
+            "Age of the oldest queued message.",
+            await _age(queued, "created_at", now),
+        ),
         *gauge("hub_cases_open", "Cases open or pending.", await active.count()),
-        *gauge("hub_cases_overdue", "Active cases past an SLA target.",
-               await Case.filter(overdue_q(now)).count()),
-        *gauge("hub_worker_outbox_lag_seconds", "How long the oldest due outbox row has waited.",
-               await _age(due_mail, "next_attempt_at", now)),
-        *gauge("hub_worker_invitation_lag_seconds", "How long the oldest due invitation has waited.",
-               await _age(due_invites, "send_at", now)),
+        *gauge(
+            "hub_cases_overdue", "Active cases past an SLA target.", await Case.filter(overdue_q(now)).count()
+        ),
+        *gauge(
+            "hub_worker_outbox_lag_seconds",
+            "How long the oldest due outbox row has waited.",
+            await _age(due_mail, "next_attempt_at", now),
+        ),
+        *gauge(
+            "hub_worker_invitation_lag_seconds",
+            "How long the oldest due invitation has waited.",
+            await _age(due_invites, "send_at", now),
+        ),
     ]

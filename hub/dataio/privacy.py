@@ -61,11 +61,19 @@ def erased_email(customer_id: int) -> str:
 
 
 async def _anonymise_row(customer: Customer, now: datetime) -> None:
-    customer.update_from_dict({
-        "email": erased_email(customer.id), "name": "", "external_id": None, "erased_at": now,
-        "mail_opt_outs": [kind.value for kind in MailKind], "unsubscribed_at": now,
-        "marketing_consent_at": None, "profile_opt_in_at": None, "profile_name": "",
-    })
+    customer.update_from_dict(
+        {
+            "email": erased_email(customer.id),
+            "name": "",
+            "external_id": None,
+            "erased_at": now,
+            "mail_opt_outs": [kind.value for kind in MailKind],
+            "unsubscribed_at": now,
+            "marketing_consent_at": None,
+            "profile_opt_in_at": None,
+            "profile_name": "",
+        }
+    )
     await customer.save()
 
 
@@ -98,20 +106,28 @@ async def _drop_mail_and_links(customer: Customer) -> int:
     count = await messages.delete()
     await AccessToken.filter(customer_id=customer.id).delete()
     await Invitation.filter(customer_id=customer.id, status=InvitationStatus.SCHEDULED.value).update(
-        status=InvitationStatus.CANCELLED.value)
+        status=InvitationStatus.CANCELLED.value
+    )
     return count
 
 
 async def _community(customer: Customer) -> None:
     await Answer.filter(customer_id=customer.id).update(customer_id=None, display_name=FORMER_CUSTOMER)
     await Question.filter(asker_email=customer.email).update(
-        asker_email=erased_email(customer.id), asker_name="")
+        asker_email=erased_email(customer.id), asker_name=""
+    )
     await Case.filter(customer_id=customer.id).update(recovery_comment="")
 
 
-async def erase_customer(settings: Settings, actor: StaffUser | None, customer: Customer, *,
-                         delete_reviews: bool = False, channel: str = "cli",
-                         now: datetime | None = None) -> ErasureReport:
+async def erase_customer(
+    settings: Settings,
+    actor: StaffUser | None,
+    customer: Customer,
+    *,
+    delete_reviews: bool = False,
+    channel: str = "cli",
+    now: datetime | None = None,
+) -> ErasureReport:
     """Erase the customer's personal data; the rating figures are recounted in the same transaction."""
     now = now or datetime.now(UTC)
     async with in_transaction():
@@ -126,7 +142,15 @@ async def erase_customer(settings: Settings, actor: StaffUser | None, customer: 
         for product_id in sorted(product_ids):
             await refresh_rating(product_id)
         report = ErasureReport(customer.id, len(review_ids), delete_reviews, len(photos), answers, messages)
-        await audit(actor, "customer.erase", "customer", customer.id, channel=channel,
-                    reviews=report.reviews, reviews_deleted=delete_reviews, photos=report.photos)
+        await audit(
+            actor,
+            "customer.erase",
+            "customer",
+            customer.id,
+            channel=channel,
+            reviews=report.reviews,
+            reviews_deleted=delete_reviews,
+            photos=report.photos,
+        )
     delete_files(settings.media_dir, photos)
     return report

@@ -31,8 +31,13 @@ GROUPS: tuple[tuple[str, str, bool], ...] = (
     ("login", "/login", False),
 )
 DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
-    "api": (300, 60), "widget": (600, 60), "review": (60, 60), "survey": (60, 60),
-    "unsubscribe": (30, 60), "login": (30, 60), "upload": (30, 600),
+    "api": (300, 60),
+    "widget": (600, 60),
+    "review": (60, 60),
+    "survey": (60, 60),
+    "unsubscribe": (30, 60),
+    "login": (30, 60),
+    "upload": (30, 600),
 }
 # Posts that can carry files (multipart) form their own group wherever they go, staff pages aside:
 # each may hold 60 MB of photos for the checks, the disk and the moderators.
@@ -46,9 +51,11 @@ def upload_group(scope: Scope) -> str | None:
     content_type = Headers(scope=scope).get("content-type", "").strip().lower()
     return UPLOAD_GROUP if content_type.startswith("multipart/") else None
 
+
 # Groups that a service counts by a key of its own, not by client address and path.
 KEYED_LIMITS: dict[str, tuple[int, int]] = {
-    "question_address": (5, 3600), "question_product": (30, 3600),
+    "question_address": (5, 3600),
+    "question_product": (30, 3600),
 }
 
 
@@ -79,8 +86,11 @@ class FixedWindow:
 
 def windows(overrides: Mapping[str, tuple[int, int]] | None = None) -> dict[str, FixedWindow]:
     limits = {**DEFAULT_LIMITS, **(overrides or {})}
-    return {group: FixedWindow(int(count), int(seconds))
-            for group, (count, seconds) in limits.items() if int(count) > 0}
+    return {
+        group: FixedWindow(int(count), int(seconds))
+        for group, (count, seconds) in limits.items()
+        if int(count) > 0
+    }
 
 
 def parse_limits(text: str) -> dict[str, tuple[int, int]]:
@@ -90,10 +100,8 @@ def parse_limits(text: str) -> dict[str, tuple[int, int]]:
     for part in filter(None, (piece.strip() for piece in text.split(","))):
         group, _, rule = part.partition("=")
         count, _, seconds = rule.partition("/")
-        if group.strip() not in known or not count.isdigit() or not seconds.isdigit() \
-                or int(seconds) < 1:
-            raise ValueError(f"{part!r}: use GROUP=REQUESTS/SECONDS with GROUP one of "
-                             f"{', '.join(known)}")
+        if group.strip() not in known or not count.isdigit() or not seconds.isdigit() or int(seconds) < 1:
+            raise ValueError(f"{part!r}: use GROUP=REQUESTS/SECONDS with GROUP one of {', '.join(known)}")
         limits[group.strip()] = (int(count), int(seconds))
     return limits
 
@@ -110,8 +118,9 @@ class KeyedLimiter:
         count, seconds = (limits or {}).get(group) or KEYED_LIMITS[group]
         if int(count) <= 0:
             return None
-        window = self.windows.setdefault((group, int(count), int(seconds)),
-                                         FixedWindow(int(count), int(seconds)))
+        window = self.windows.setdefault(
+            (group, int(count), int(seconds)), FixedWindow(int(count), int(seconds))
+        )
         return window.hit(key, self.clock())
 
 
@@ -123,23 +132,34 @@ def _refusal(group: str, wait: float) -> Response:
     headers = {"Retry-After": str(max(1, math.ceil(wait)))}
     text = "Too many requests. Try again later."
     if group == "api":
-        return JSONResponse({"title": text, "status": 429}, status_code=429, headers=headers,
-                            media_type="application/problem+json")
+        return JSONResponse(
+            {"title": text, "status": 429},
+            status_code=429,
+            headers=headers,
+            media_type="application/problem+json",
+        )
     return PlainTextResponse(text, status_code=429, headers=headers)
 
 
 class RateLimitMiddleware:
     """Answers 429 with Retry-After once a client passes its group's limit in the window."""
 
-    def __init__(self, app: ASGIApp, limits: Mapping[str, tuple[int, int]] | None = None,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        limits: Mapping[str, tuple[int, int]] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.app = app
         self.windows = windows(limits)
         self.clock = clock
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        group = (upload_group(scope) or path_group(scope.get("method", ""), scope.get("path", ""))) \
-            if scope["type"] == "http" else None
+        group = (
+            (upload_group(scope) or path_group(scope.get("method", ""), scope.get("path", "")))
+            if scope["type"] == "http"
+            else None
+        )
         window = self.windows.get(group or "")
         if group and window:
             client = (scope.get("client") or ("unknown", 0))[0]

@@ -116,8 +116,9 @@ def _header(path: Path) -> list[str]:
         return next(csv.reader(handle), [])
 
 
-def import_key(fmt: SourceFormat, external_id: str, product_id: str, email: str,
-               submitted_at: datetime, body: str) -> str:
+def import_key(
+    fmt: SourceFormat, external_id: str, product_id: str, email: str, submitted_at: datetime, body: str
+) -> str:
     """``format:review id``, or a stable hash of what identifies a review without one."""
     if external_id:
         return f"{fmt.name}:{external_id}"[:128]
@@ -135,8 +136,7 @@ class StoreReview(ValueError):
 
 def _cells(fmt: SourceFormat, row: dict[str, str]) -> dict[str, str]:
     header = list(row)
-    cells = {name: row[column].strip() if (column := fmt.column_for(name, header)) else ""
-             for name in FIELDS}
+    cells = {name: row[column].strip() if (column := fmt.column_for(name, header)) else "" for name in FIELDS}
     if fmt.escaped_if_column in header:
         cells.update({name: html.unescape(cells[name]).strip() for name in ESCAPED_FIELDS})
     if fmt.column_for("verified", header) is None and cells["order_id"]:
@@ -158,22 +158,29 @@ def parse_row(fmt: SourceFormat, line: int, row: dict[str, str]) -> ImportedRevi
     if email and "@" not in email:
         raise ValueError(f"reviewer email {email!r} is not an email address")
     return ImportedReview(
-        line=line, key=import_key(fmt, cell["external_id"], cell["product_id"], email,
-                                  submitted_at, cell["body"]),
-        product_id=cell["product_id"][:64], product_name=cell["product_name"] or cell["product_id"],
-        product_url=web_link("product url", cell["product_url"])[:1000], rating=parse_rating(cell["rating"]),
-        title=cell["title"], body=cell["body"], reviewer_name=cell["reviewer_name"],
-        reviewer_email=email, submitted_at=submitted_at, verified=truthy(cell["verified"]),
+        line=line,
+        key=import_key(fmt, cell["external_id"], cell["product_id"], email, submitted_at, cell["body"]),
+        product_id=cell["product_id"][:64],
+        product_name=cell["product_name"] or cell["product_id"],
+        product_url=web_link("product url", cell["product_url"])[:1000],
+        rating=parse_rating(cell["rating"]),
+        title=cell["title"],
+        body=cell["body"],
+        reviewer_name=cell["reviewer_name"],
+        reviewer_email=email,
+        submitted_at=submitted_at,
+        verified=truthy(cell["verified"]),
         published=truthy(cell["published"]) if cell["published"] else None,
-        reply=cell["reply"], photo_urls=photo_urls(cell["photo_urls"]),
+        reply=cell["reply"],
+        photo_urls=photo_urls(cell["photo_urls"]),
         reply_public=truthy(cell["reply_public"]) if cell["reply_public"] else True,
     )
 
 
 async def _product(item: ImportedReview) -> Product:
     product, _ = await Product.get_or_create(
-        external_id=item.product_id,
-        defaults={"name": item.product_name[:255], "url": item.product_url})
+        external_id=item.product_id, defaults={"name": item.product_name[:255], "url": item.product_url}
+    )
     return product
 
 
@@ -181,7 +188,8 @@ async def _customer(item: ImportedReview) -> Customer | None:
     if not item.reviewer_email:
         return None
     customer, _ = await Customer.get_or_create(
-        email=item.reviewer_email[:254], defaults={"name": item.reviewer_name[:200]})
+        email=item.reviewer_email[:254], defaults={"name": item.reviewer_name[:200]}
+    )
     return customer
 
 
@@ -191,14 +199,19 @@ async def _add_extras(review: Review, item: ImportedReview, customer: Customer |
         await Reply.create(review=review, body=item.reply, is_public=item.reply_public)
     status = PhotoStatus.APPROVED if item.published else PhotoStatus.PENDING
     for url in item.photo_urls:
-        await Photo.create(review=review, customer=customer, product_id=review.product_id,  # type: ignore[attr-defined]
-                           source_url=url[:1000], status=status.value)
+        await Photo.create(
+            review=review,
+            customer=customer,
+            product_id=review.product_id,
+            source_url=url[:1000],
+            status=status.value,
+        )
     review.has_photos = bool(item.photo_urls)
     if item.published is False and review.status == ReviewStatus.PUBLISHED:
         review.status, review.status_reason = ReviewStatus.PENDING.value, UNPUBLISHED_AT_SOURCE
         review.published_at = None
     await review.save(update_fields=["has_photos", "status", "status_reason", "published_at"])
-    await refresh_rating(review.product_id)  # type: ignore[attr-defined]
+    await refresh_rating(review.product_id)
 
 
 async def import_one(settings: Settings, item: ImportedReview) -> RowOutcome:
@@ -206,17 +219,25 @@ async def import_one(settings: Settings, item: ImportedReview) -> RowOutcome:
         return RowOutcome(item.line, "skipped", ALREADY_IMPORTED)
     product, customer = await _product(item), await _customer(item)
     result = await submit_review(
-        settings, product=product, rating=item.rating, title=item.title, body=item.body,
-        display_name=item.reviewer_name, customer=customer, source=ReviewSource.IMPORT.value,
-        verified_buyer=item.verified, submitted_at=item.submitted_at, import_key=item.key)
+        settings,
+        product=product,
+        rating=item.rating,
+        title=item.title,
+        body=item.body,
+        display_name=item.reviewer_name,
+        customer=customer,
+        source=ReviewSource.IMPORT.value,
+        verified_buyer=item.verified,
+        submitted_at=item.submitted_at,
+        import_key=item.key,
+    )
     if not result.created:
         return RowOutcome(item.line, "skipped", ALREADY_IMPORTED)
     await _add_extras(result.review, item, customer)
     return RowOutcome(item.line, "created", result.review.status)
 
 
-async def _import_row(settings: Settings, fmt: SourceFormat, line: int,
-                      row: dict[str, str]) -> RowOutcome:
+async def _import_row(settings: Settings, fmt: SourceFormat, line: int, row: dict[str, str]) -> RowOutcome:
     try:
         item = parse_row(fmt, line, row)
         async with in_transaction():
@@ -229,16 +250,27 @@ async def _import_row(settings: Settings, fmt: SourceFormat, line: int,
         return RowOutcome(line, "bad", str(error))
 
 
-async def _import_all(settings: Settings, fmt: SourceFormat, rows: list[tuple[int, dict[str, str]]],
-                      summary: ReviewImportSummary, progress: Callable[[int, int], None] | None) -> None:
+async def _import_all(
+    settings: Settings,
+    fmt: SourceFormat,
+    rows: list[tuple[int, dict[str, str]]],
+    summary: ReviewImportSummary,
+    progress: Callable[[int, int], None] | None,
+) -> None:
     for done, (line, row) in enumerate(rows, start=1):
         summary.outcomes.append(await _import_row(settings, fmt, line, row))
         if progress:
             progress(done, len(rows))
 
 
-async def import_reviews(settings: Settings, path: Path, format_name: str, *, dry_run: bool = False,
-                         progress: Callable[[int, int], None] | None = None) -> ReviewImportSummary:
+async def import_reviews(
+    settings: Settings,
+    path: Path,
+    format_name: str,
+    *,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ReviewImportSummary:
     """Import the reviews of ``path``; a dry run reports the same outcomes and stores nothing."""
     fmt = source_format(format_name)
     rows = read_rows(path, fmt)

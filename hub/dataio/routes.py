@@ -67,10 +67,16 @@ async def _customer(request: Request) -> Customer:
     return customer
 
 
-async def _customer_page(request: Request, customer: Customer, error: str = "",
-                         status_code: int = 200) -> Response:
-    context = {"customer": customer, "counts": await data_counts(customer), "error": error,
-               "erase_word": ERASE_WORD, "erased": request.query_params.get("erased") == "1"}
+async def _customer_page(
+    request: Request, customer: Customer, error: str = "", status_code: int = 200
+) -> Response:
+    context = {
+        "customer": customer,
+        "counts": await data_counts(customer),
+        "error": error,
+        "erase_word": ERASE_WORD,
+        "erased": request.query_params.get("erased") == "1",
+    }
     return render(request, "dataio/customer_privacy.html", context, status_code=status_code)
 
 
@@ -84,8 +90,7 @@ async def customer_privacy_export(request: Request) -> Response:
     customer = await _customer(request)
     data = await privacy.export_customer(staff(request), customer, channel="web")
     body = json.dumps(data, indent=2, ensure_ascii=False)
-    return Response(body, media_type="application/json",
-                    headers=_attachment(f"customer-{customer.id}.json"))
+    return Response(body, media_type="application/json", headers=_attachment(f"customer-{customer.id}.json"))
 
 
 @require_staff(Role.ADMIN)
@@ -94,8 +99,13 @@ async def customer_privacy_erase(request: Request) -> Response:
     form = await request.form()
     if str(form.get("confirm", "")).strip() != ERASE_WORD:
         return await _customer_page(request, customer, f"Type {ERASE_WORD} to confirm.", 400)
-    await privacy.erase_customer(request.app.state.settings, staff(request), customer,
-                                 delete_reviews=form.get("delete_reviews") == "yes", channel="web")
+    await privacy.erase_customer(
+        request.app.state.settings,
+        staff(request),
+        customer,
+        delete_reviews=form.get("delete_reviews") == "yes",
+        channel="web",
+    )
     target = request.app.url_path_for("customer_privacy", customer_id=customer.id)
     return RedirectResponse(f"{target}?erased=1", status_code=303)
 
@@ -113,22 +123,18 @@ async def metrics(request: Request) -> Response:
         return PlainTextResponse("Forbidden", status_code=403)
     counted = request.scope.get(SCOPE_KEY) or RequestMetrics()
     lines = [*request_lines(counted), *await queue_lines(datetime.now(UTC))]
-    return PlainTextResponse("\n".join(lines) + "\n",
-                             media_type="text/plain; version=0.0.4; charset=utf-8")
+    return PlainTextResponse("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4; charset=utf-8")
 
 
 CUSTOMER = "/admin/customers/{customer_id:id}/privacy"
 
 routes: list[BaseRoute] = [
     Route("/admin/exports", exports, methods=["GET"], name="exports"),
-    Route("/admin/exports/{kind:str}.{fmt:str}", export_download, methods=["GET"],
-          name="export_download"),
+    Route("/admin/exports/{kind:str}.{fmt:str}", export_download, methods=["GET"], name="export_download"),
     Route("/admin/privacy", privacy_page, methods=["GET"], name="privacy"),
     Route("/admin/privacy", privacy_lookup, methods=["POST"], name="privacy_lookup"),
     Route(CUSTOMER, customer_privacy, methods=["GET"], name="customer_privacy"),
-    Route(CUSTOMER + "/export", customer_privacy_export, methods=["GET"],
-          name="customer_privacy_export"),
-    Route(CUSTOMER + "/erase", customer_privacy_erase, methods=["POST"],
-          name="customer_privacy_erase"),
+    Route(CUSTOMER + "/export", customer_privacy_export, methods=["GET"], name="customer_privacy_export"),
+    Route(CUSTOMER + "/erase", customer_privacy_erase, methods=["POST"], name="customer_privacy_erase"),
     Route("/metrics", metrics, methods=["GET"], name="metrics"),
 ]

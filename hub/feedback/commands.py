@@ -31,8 +31,10 @@ def rescan() -> None:
     """Check stored reviews against the profanity list again (run it after changing the list)."""
     settings = _settings()
     counts = asyncio.run(_rescan(settings))
-    click.echo(f"Checked {counts.checked} reviews: {counts.held} held, {counts.masked} masked, "
-               f"{counts.released} released.")
+    click.echo(
+        f"Checked {counts.checked} reviews: {counts.held} held, {counts.masked} masked, "
+        f"{counts.released} released."
+    )
 
 
 commands: list[click.Command] = [rescan]

@@ -59,8 +59,12 @@ def load_clothing(path: Path) -> list[Example]:
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     return [
-        Example(review_text(row["Title"], row["Review Text"]), int(row["Rating"]) <= 2,
-                int(row["Rating"]), row["Clothing ID"])
+        Example(
+            review_text(row["Title"], row["Review Text"]),
+            int(row["Rating"]) <= 2,
+            int(row["Rating"]),
+            row["Clothing ID"],
+        )
         for row in rows
         if row["Review Text"].strip()
     ]

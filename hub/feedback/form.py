@@ -35,8 +35,7 @@ EDIT_WINDOW = timedelta(days=30)
 NAME_STYLES = ("initial", "first", "anonymous")
 ANONYMOUS = "Anonymous"
 LIMITS = {"title": TITLE_LIMIT, "body": BODY_LIMIT}
-LABELS = {"rating": "rating", "title": "title", "body": "review", "display_name": "name",
-          "photos": "photos"}
+LABELS = {"rating": "rating", "title": "title", "body": "review", "display_name": "name", "photos": "photos"}
 # Fields with their own error spot in the form; other errors are shown above it.
 FIELD_SLOTS = frozenset({"rating", "title", "body", "photos"})
 CLOSED = "This review can no longer be changed: reviews can be edited for 30 days after they are sent."
@@ -88,17 +87,24 @@ def _rating(raw: str) -> int | None:
         return None
 
 
-def parse_entry(values: Mapping[str, str], product_id: int,
-                photos: tuple[PhotoUpload, ...] = ()) -> ReviewEntry:
+def parse_entry(
+    values: Mapping[str, str], product_id: int, photos: tuple[PhotoUpload, ...] = ()
+) -> ReviewEntry:
     """The entry of one product's form, from its fields as strings."""
+
     def get(name: str) -> str:
         return values.get(field_name(name, product_id), "")
 
     style = get("name_style")
-    return ReviewEntry(rating=_rating(get("rating")), title=get("title"), body=get("body"),
-                       name_style=style if style in NAME_STYLES else NAME_STYLES[0],
-                       feature_consent=get("consent") == "yes", honeypot=get("website"),
-                       photos=photos)
+    return ReviewEntry(
+        rating=_rating(get("rating")),
+        title=get("title"),
+        body=get("body"),
+        name_style=style if style in NAME_STYLES else NAME_STYLES[0],
+        feature_consent=get("consent") == "yes",
+        honeypot=get("website"),
+        photos=photos,
+    )
 
 
 def display_names(full_name: str) -> dict[str, str]:
@@ -140,8 +146,7 @@ def check_field(section: Section, name: str, value: str) -> None:
 
 
 def entry_errors(entry: ReviewEntry, photos_kept: int = 0) -> dict[str, str]:
-    errors = {name: error for name in LIMITS
-              if (error := field_error(name, getattr(entry, name)))}
+    errors = {name: error for name in LIMITS if (error := field_error(name, getattr(entry, name)))}
     if entry.rating is None:
         errors["rating"] = "Choose from 1 to 5 stars."
     if photos_kept + len(entry.photos) > MAX_PHOTOS:
@@ -153,13 +158,18 @@ def editable(review: Review | None, now: datetime) -> bool:
     return review is None or now < review.submitted_at + EDIT_WINDOW
 
 
-def _values(review: Review | None, photos: list[Photo], names: dict[str, str],
-            rating: int | None) -> ReviewEntry:
+def _values(
+    review: Review | None, photos: list[Photo], names: dict[str, str], rating: int | None
+) -> ReviewEntry:
     if review is None:
         return ReviewEntry(rating=rating)
-    return ReviewEntry(rating=review.rating, title=review.title, body=review.body,
-                       name_style=_style_of(review.display_name, names),
-                       feature_consent=any(photo.feature_consent_at for photo in photos))
+    return ReviewEntry(
+        rating=review.rating,
+        title=review.title,
+        body=review.body,
+        name_style=_style_of(review.display_name, names),
+        feature_consent=any(photo.feature_consent_at for photo in photos),
+    )
 
 
 async def _names(visit: ReviewVisit) -> dict[str, str]:
@@ -167,17 +177,20 @@ async def _names(visit: ReviewVisit) -> dict[str, str]:
     return display_names(customer.name if customer else "")
 
 
-async def load_section(visit: ReviewVisit, product: Product, now: datetime, *,
-                       rating: int | None = None) -> Section:
+async def load_section(
+    visit: ReviewVisit, product: Product, now: datetime, *, rating: int | None = None
+) -> Section:
     review = await Review.get_or_none(order_id=visit.order.id, product_id=product.id)
     photos = list(await Photo.filter(review=review).order_by("id")) if review else []
     names = await _names(visit)
-    return Section(product, review, photos, editable(review, now),
-                   _values(review, photos, names, rating), names)
+    return Section(
+        product, review, photos, editable(review, now), _values(review, photos, names, rating), names
+    )
 
 
-async def load_sections(visit: ReviewVisit, now: datetime, *, chosen: tuple[int | None, int | None],
-                        saved: int | None = None) -> list[Section]:
+async def load_sections(
+    visit: ReviewVisit, now: datetime, *, chosen: tuple[int | None, int | None], saved: int | None = None
+) -> list[Section]:
     """Every product's section; the product just saved carries the thank-you notice."""
     sections = []
     for product in visit.products:
@@ -205,27 +218,58 @@ async def _prepared(entry: ReviewEntry) -> list[PreparedPhoto]:
         raise FormInvalid({"photos": f"{rejected}."}) from None
 
 
-async def _store_text(settings: Settings, visit: ReviewVisit, section: Section, entry: ReviewEntry,
-                      ip: str | None, now: datetime) -> Review:
+async def _store_text(
+    settings: Settings,
+    visit: ReviewVisit,
+    section: Section,
+    entry: ReviewEntry,
+    ip: str | None,
+    now: datetime,
+) -> Review:
     name = section.names[entry.name_style]
     if section.review is not None:
-        result = await edit_review(settings, section.review, rating=entry.rating, title=entry.title,
-                                   body=entry.body, display_name=name, ip=ip,
-                                   honeypot=entry.honeypot, now=now)
+        result = await edit_review(
+            settings,
+            section.review,
+            rating=entry.rating,
+            title=entry.title,
+            body=entry.body,
+            display_name=name,
+            ip=ip,
+            honeypot=entry.honeypot,
+            now=now,
+        )
         return result.review
-    invitation = await Invitation.get_or_none(id=visit.token.invitation_id) \
-        if visit.token.invitation_id else None
+    invitation = (
+        await Invitation.get_or_none(id=visit.token.invitation_id) if visit.token.invitation_id else None
+    )
     result = await submit_review(
-        settings, product=section.product, rating=entry.rating, title=entry.title, body=entry.body,
-        display_name=name, customer=await Customer.get_or_none(id=visit.order.customer_id),
-        order=visit.order, invitation=invitation, verified_buyer=True, ip=ip,
-        honeypot=entry.honeypot, submitted_at=now,
+        settings,
+        product=section.product,
+        rating=entry.rating,
+        title=entry.title,
+        body=entry.body,
+        display_name=name,
+        customer=await Customer.get_or_none(id=visit.order.customer_id),
+        order=visit.order,
+        invitation=invitation,
+        verified_buyer=True,
+        ip=ip,
+        honeypot=entry.honeypot,
+        submitted_at=now,
     )
     return result.review
 
 
-async def save_entry(settings: Settings, visit: ReviewVisit, section: Section, entry: ReviewEntry,
-                     *, ip: str | None, now: datetime) -> Review:
+async def save_entry(
+    settings: Settings,
+    visit: ReviewVisit,
+    section: Section,
+    entry: ReviewEntry,
+    *,
+    ip: str | None,
+    now: datetime,
+) -> Review:
     """Store a new review or an edit with its photos; `FormInvalid` with the errors otherwise."""
     if not section.editable:
         raise FormInvalid({"form": CLOSED}, status=403)
@@ -237,8 +281,9 @@ async def save_entry(settings: Settings, visit: ReviewVisit, section: Section, e
         review = await _store_text(settings, visit, section, entry, ip, now)
     except SubmissionError as refused:
         key = refused.field if refused.field in FIELD_SLOTS else "form"
-        raise FormInvalid({key: message(refused.field, refused.reason)},
-                          status=429 if refused.field == "rate" else 400) from None
+        raise FormInvalid(
+            {key: message(refused.field, refused.reason)}, status=429 if refused.field == "rate" else 400
+        ) from None
     await store_photos(settings, review, prepared, consent=entry.feature_consent, now=now)
     await set_feature_consent(review, entry.feature_consent, now)
     if section.review is None:
@@ -249,11 +294,13 @@ async def save_entry(settings: Settings, visit: ReviewVisit, section: Section, e
 async def complete_if_done(visit: ReviewVisit, now: datetime) -> bool:
     """Whether every product of the order is reviewed; the invitation is completed when so."""
     wanted = {product.id for product in visit.products}
-    reviewed = await Review.filter(order_id=visit.order.id, product_id__in=wanted) \
-        .values_list("product_id", flat=True)
+    reviewed = await Review.filter(order_id=visit.order.id, product_id__in=wanted).values_list(
+        "product_id", flat=True
+    )
     if set(reviewed) != wanted:
         return False
     if visit.token.invitation_id:
         await Invitation.filter(id=visit.token.invitation_id, completed_at=None).update(
-            completed_at=now, status=InvitationStatus.COMPLETED.value)
+            completed_at=now, status=InvitationStatus.COMPLETED.value
+        )
     return True

@@ -30,16 +30,20 @@ class Review(Model):
     product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
         "hub.Product", related_name="reviews", on_delete=fields.CASCADE
     )
+    product_id: int
     # Erasing a customer anonymises their reviews rather than deleting them.
     customer: fields.ForeignKeyNullableRelation[Customer] = fields.ForeignKeyField(
         "hub.Customer", related_name="reviews", null=True, on_delete=fields.SET_NULL
     )
+    customer_id: int | None
     order: fields.ForeignKeyNullableRelation[Order] = fields.ForeignKeyField(
         "hub.Order", related_name="reviews", null=True, on_delete=fields.SET_NULL
     )
+    order_id: int | None
     invitation: fields.ForeignKeyNullableRelation[Invitation] = fields.ForeignKeyField(
         "hub.Invitation", related_name="reviews", null=True, on_delete=fields.SET_NULL
     )
+    invitation_id: int | None
     rating = fields.SmallIntField()
     title = fields.CharField(max_length=150, default="")
     body = fields.TextField(default="")
@@ -83,6 +87,7 @@ class ReviewRevision(Model):
     review: fields.ForeignKeyRelation[Review] = fields.ForeignKeyField(
         "hub.Review", related_name="revisions", on_delete=fields.CASCADE
     )
+    review_id: int
     rating = fields.SmallIntField()
     title = fields.CharField(max_length=150, default="")
     body = fields.TextField(default="")
@@ -104,12 +109,15 @@ class Photo(Model):
     review: fields.ForeignKeyNullableRelation[Review] = fields.ForeignKeyField(
         "hub.Review", related_name="photos", null=True, on_delete=fields.CASCADE
     )
+    review_id: int | None
     customer: fields.ForeignKeyNullableRelation[Customer] = fields.ForeignKeyField(
         "hub.Customer", related_name="photos", null=True, on_delete=fields.SET_NULL
     )
+    customer_id: int | None
     product: fields.ForeignKeyNullableRelation[Product] = fields.ForeignKeyField(
         "hub.Product", related_name="photos", null=True, on_delete=fields.CASCADE
     )
+    product_id: int | None
     status = fields.CharField(max_length=16, default=PhotoStatus.PENDING.value)
     web_name = fields.CharField(max_length=64, default="")
     thumb_name = fields.CharField(max_length=64, default="")
@@ -131,8 +139,13 @@ class Photo(Model):
         table = "photo"
         # (review_id, status): a widget page reads the approved photos of its reviews;
         # web_name and thumb_name: /media/ looks up the photo a file belongs to.
-        indexes = (("status", "created_at"), ("product_id", "status"), ("review_id", "status"),
-                   ("web_name",), ("thumb_name",))
+        indexes = (
+            ("status", "created_at"),
+            ("product_id", "status"),
+            ("review_id", "status"),
+            ("web_name",),
+            ("thumb_name",),
+        )
 
 
 class Reply(Model):
@@ -142,9 +155,11 @@ class Reply(Model):
     review: fields.ForeignKeyRelation[Review] = fields.ForeignKeyField(
         "hub.Review", related_name="replies", on_delete=fields.CASCADE
     )
+    review_id: int
     author: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
         "hub.StaffUser", related_name="replies", null=True, on_delete=fields.SET_NULL
     )
+    author_id: int | None
     body = fields.TextField()
     is_public = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -160,6 +175,7 @@ class HelpfulVote(Model):
     review: fields.ForeignKeyRelation[Review] = fields.ForeignKeyField(
         "hub.Review", related_name="votes", on_delete=fields.CASCADE
     )
+    review_id: int
     # A hash of the browser's random id: one vote per browser, nothing personal kept.
     voter_hash = fields.CharField(max_length=64)
     helpful = fields.BooleanField(default=True)
@@ -198,6 +214,7 @@ class SurveyQuestion(Model):
     survey: fields.ForeignKeyRelation[Survey] = fields.ForeignKeyField(
         "hub.Survey", related_name="questions", on_delete=fields.CASCADE
     )
+    survey_id: int
     position = fields.SmallIntField(default=0)
     kind = fields.CharField(max_length=8)
     prompt = fields.CharField(max_length=300)
@@ -214,15 +231,19 @@ class SurveyResponse(Model):
     survey: fields.ForeignKeyRelation[Survey] = fields.ForeignKeyField(
         "hub.Survey", related_name="responses", on_delete=fields.RESTRICT
     )
+    survey_id: int
     customer: fields.ForeignKeyNullableRelation[Customer] = fields.ForeignKeyField(
         "hub.Customer", related_name="survey_responses", null=True, on_delete=fields.SET_NULL
     )
+    customer_id: int | None
     order: fields.ForeignKeyNullableRelation[Order] = fields.ForeignKeyField(
         "hub.Order", related_name="survey_responses", null=True, on_delete=fields.SET_NULL
     )
+    order_id: int | None
     review: fields.ForeignKeyNullableRelation[Review] = fields.ForeignKeyField(
         "hub.Review", related_name="survey_responses", null=True, on_delete=fields.SET_NULL
     )
+    review_id: int | None
     # One response per link.
     token_hash = fields.CharField(max_length=64, null=True, unique=True)
     nps = fields.SmallIntField(null=True)
@@ -243,9 +264,11 @@ class SurveyAnswer(Model):
     response: fields.ForeignKeyRelation[SurveyResponse] = fields.ForeignKeyField(
         "hub.SurveyResponse", related_name="answers", on_delete=fields.CASCADE
     )
+    response_id: int
     question: fields.ForeignKeyRelation[SurveyQuestion] = fields.ForeignKeyField(
         "hub.SurveyQuestion", related_name="answers", on_delete=fields.CASCADE
     )
+    question_id: int
     number = fields.SmallIntField(null=True)
     text = fields.TextField(default="")
     choice = fields.CharField(max_length=120, default="")

@@ -64,13 +64,21 @@ class ReviewDetail:
 
 async def list_reviews(wanted: ReviewFilter) -> ReviewPage:
     """Newest first, `PAGE_SIZE` a page, with products and replies loaded."""
-    conditions = {"status": wanted.status or None, "rating": wanted.rating,
-                  "flagged": wanted.flagged, "product_id": wanted.product_id,
-                  "has_photos": wanted.has_photos}
+    conditions = {
+        "status": wanted.status or None,
+        "rating": wanted.rating,
+        "flagged": wanted.flagged,
+        "product_id": wanted.product_id,
+        "has_photos": wanted.has_photos,
+    }
     query = Review.filter(**{name: value for name, value in conditions.items() if value is not None})
     page = max(wanted.page, 1)
-    rows = await (query.order_by("-submitted_at", "-id").offset((page - 1) * PAGE_SIZE)
-                  .limit(PAGE_SIZE + 1).prefetch_related("product", "replies"))
+    rows = await (
+        query.order_by("-submitted_at", "-id")
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE + 1)
+        .prefetch_related("product", "replies")
+    )
     return ReviewPage(rows[:PAGE_SIZE], page, len(rows) > PAGE_SIZE)
 
 
@@ -91,7 +99,7 @@ async def _set_status(review: Review, status: ReviewStatus, reason: str, now: da
         review.published_at = now
     await review.save(update_fields=["status", "status_reason", "published_at", "updated_at"])
     if was_published or status is ReviewStatus.PUBLISHED:
-        await refresh_rating(review.product_id)  # type: ignore[attr-defined]
+        await refresh_rating(review.product_id)
 
 
 def _decision(action: str, reason: str) -> tuple[ReviewStatus, str]:
@@ -104,8 +112,9 @@ def _decision(action: str, reason: str) -> tuple[ReviewStatus, str]:
     return ReviewStatus.REJECTED, reason
 
 
-async def moderate_reviews(actor: StaffUser, review_ids: list[int], action: str,
-                           reason: str = "") -> list[Review]:
+async def moderate_reviews(
+    actor: StaffUser, review_ids: list[int], action: str, reason: str = ""
+) -> list[Review]:
     """Approve or reject reviews (with a reason), keep ratings right, audit each one."""
     status, code = _decision(action, reason)
     now = datetime.now(UTC)
@@ -140,15 +149,20 @@ async def _mail_reply(settings: Settings, review: Review, reply: Reply) -> None:
     if customer is None or customer.erased_at is not None:
         raise ModerationError("public", "this review has no customer to mail; reply publicly")
     await enqueue(
-        settings, kind="private_reply", template="private_reply", to=customer.email,
-        customer=customer, reply_to=settings.support_email, dedupe_key=f"private_reply:{reply.id}",
-        context={"customer": customer, "review": review, "reply": reply,
-                 "product": review.product},
+        settings,
+        kind="private_reply",
+        template="private_reply",
+        to=customer.email,
+        customer=customer,
+        reply_to=settings.support_email,
+        dedupe_key=f"private_reply:{reply.id}",
+        context={"customer": customer, "review": review, "reply": reply, "product": review.product},
     )
 
 
-async def reply_to_review(settings: Settings, actor: StaffUser, review_id: int, body: str, *,
-                          public: bool) -> Reply:
+async def reply_to_review(
+    settings: Settings, actor: StaffUser, review_id: int, body: str, *, public: bool
+) -> Reply:
     """A public reply shown under the review, or a private one mailed to the customer."""
     text = _reply_text(body)
     review = await Review.get_or_none(id=review_id).prefetch_related("customer", "product")
@@ -188,8 +202,12 @@ async def _rescan_one(settings: Settings, review: Review, counts: RescanCounts) 
         counts.held += 1
     elif not rude and review.status_reason == "profanity":
         publish = settings.auto_publish
-        await _set_status(review, ReviewStatus.PUBLISHED if publish else ReviewStatus.PENDING,
-                          "clean" if publish else "auto_publish_off", now)
+        await _set_status(
+            review,
+            ReviewStatus.PUBLISHED if publish else ReviewStatus.PENDING,
+            "clean" if publish else "auto_publish_off",
+            now,
+        )
         counts.released += 1
 
 
@@ -197,9 +215,13 @@ async def rescan_reviews(settings: Settings, batch: int = 500) -> RescanCounts:
     """Check published and pending reviews against the current word list again."""
     counts = RescanCounts()
     last_id = 0
-    while reviews := await Review.filter(
-        id__gt=last_id, status__in=[ReviewStatus.PUBLISHED, ReviewStatus.PENDING]
-    ).order_by("id").limit(batch):
+    while (
+        reviews := await Review.filter(
+            id__gt=last_id, status__in=[ReviewStatus.PUBLISHED, ReviewStatus.PENDING]
+        )
+        .order_by("id")
+        .limit(batch)
+    ):
         for review in reviews:
             async with in_transaction():
                 await _rescan_one(settings, review, counts)

@@ -64,11 +64,13 @@ async def photo_action(request: Request) -> Response:
     if action not in PHOTO_ACTIONS:
         raise HTTPException(404, "Photos can be approved or rejected.")
     try:
-        photo = await moderate_photo(request.app.state.settings, staff(request),
-                                     request.path_params["photo_id"], action)
+        photo = await moderate_photo(
+            request.app.state.settings, staff(request), request.path_params["photo_id"], action
+        )
     except PhotoGone as gone:
-        raise HTTPException(409, "This photo was rejected and its files deleted; it cannot be "
-                                 "approved.") from gone
+        raise HTTPException(
+            409, "This photo was rejected and its files deleted; it cannot be approved."
+        ) from gone
     if photo is None:
         raise HTTPException(404, "There is no such photo.")
     if request.headers.get("HX-Request") == "true":
@@ -81,6 +83,5 @@ routes: list[BaseRoute] = [
     Route("/r/{token}/photos/{name:str}", review_media, methods=["GET", "HEAD"], name="review_media"),
     Route("/admin/photos", photo_queue, methods=["GET"], name="photo_moderation"),
     Route("/admin/photos/media/{name:str}", staff_media, methods=["GET", "HEAD"], name="staff_media"),
-    Route("/admin/photos/{photo_id:id}/{action:str}", photo_action, methods=["POST"],
-          name="photo_action"),
+    Route("/admin/photos/{photo_id:id}/{action:str}", photo_action, methods=["POST"], name="photo_action"),
 ]

@@ -132,20 +132,28 @@ def _write_files(media_dir: Path, prepared: PreparedPhoto) -> tuple[str, str]:
     return _write(media_dir, prepared.web), _write(media_dir, prepared.thumb)
 
 
-async def store_photos(settings: Settings, review: Review, prepared: list[PreparedPhoto],
-                       *, consent: bool, now: datetime) -> list[Photo]:
+async def store_photos(
+    settings: Settings, review: Review, prepared: list[PreparedPhoto], *, consent: bool, now: datetime
+) -> list[Photo]:
     """Save the files and their rows: pending, or approved when the settings say so."""
     status = PhotoStatus.APPROVED if settings.auto_approve_photos else PhotoStatus.PENDING
     photos = []
     for item in prepared:
         web_name, thumb_name = await anyio.to_thread.run_sync(_write_files, settings.media_dir, item)
-        photos.append(await Photo.create(
-            review=review, customer_id=review.customer_id,  # type: ignore[attr-defined]
-            product_id=review.product_id, status=status.value,  # type: ignore[attr-defined]
-            web_name=web_name, thumb_name=thumb_name, width=item.width, height=item.height,
-            feature_consent_at=now if consent else None,
-            moderated_at=now if status is PhotoStatus.APPROVED else None,
-        ))
+        photos.append(
+            await Photo.create(
+                review=review,
+                customer_id=review.customer_id,
+                product_id=review.product_id,
+                status=status.value,
+                web_name=web_name,
+                thumb_name=thumb_name,
+                width=item.width,
+                height=item.height,
+                feature_consent_at=now if consent else None,
+                moderated_at=now if status is PhotoStatus.APPROVED else None,
+            )
+        )
     if photos and status is PhotoStatus.APPROVED:
         await _sync_review(review.id)
     return photos
@@ -192,8 +200,12 @@ async def own_media_path(settings: Settings, raw_token: str, name: str) -> Path 
 
 
 async def pending_photos() -> list[Photo]:
-    return await (Photo.filter(status=PhotoStatus.PENDING.value).order_by("created_at", "id")
-                  .limit(PENDING_PAGE).prefetch_related("product", "review"))
+    return await (
+        Photo.filter(status=PhotoStatus.PENDING.value)
+        .order_by("created_at", "id")
+        .limit(PENDING_PAGE)
+        .prefetch_related("product", "review")
+    )
 
 
 async def _sync_review(review_id: int) -> None:
@@ -209,8 +221,9 @@ class PhotoGone(Exception):
     """A rejected photo's files are deleted: it cannot be approved any more."""
 
 
-async def moderate_photo(settings: Settings, actor: StaffUser, photo_id: int, action: str,
-                         now: datetime | None = None) -> Photo | None:
+async def moderate_photo(
+    settings: Settings, actor: StaffUser, photo_id: int, action: str, now: datetime | None = None
+) -> Photo | None:
     """Approve or reject one photo and audit it; None when there is no such photo.
 
     Rejecting is final: the photo's files are deleted, so that a rejected picture is not
@@ -228,8 +241,8 @@ async def moderate_photo(settings: Settings, actor: StaffUser, photo_id: int, ac
         if was != status.value:
             photo.status, photo.moderated_at = status.value, now or datetime.now(UTC)
             await photo.save(update_fields=["status", "moderated_at"])
-            if photo.review_id is not None:  # type: ignore[attr-defined]
-                await _sync_review(photo.review_id)  # type: ignore[attr-defined]
+            if photo.review_id is not None:
+                await _sync_review(photo.review_id)
             await audit(actor, f"photo.{action}", "photo", photo.id)
     if status == PhotoStatus.REJECTED and was != status.value:
         delete_files(settings.media_dir, [photo])  # after the commit: a rollback keeps them

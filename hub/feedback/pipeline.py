@@ -49,9 +49,11 @@ class Decision:
 
 
 def _spam_reasons(text: CleanText, honeypot: str, duplicate: bool) -> list[str]:
-    checks = (("honeypot", bool(honeypot.strip())),
-              ("links", spam.too_many_links(f"{text.title}\n{text.body}")),
-              ("duplicate", duplicate))
+    checks = (
+        ("honeypot", bool(honeypot.strip())),
+        ("links", spam.too_many_links(f"{text.title}\n{text.body}")),
+        ("duplicate", duplicate),
+    )
     return [code for code, applies in checks if applies]
 
 
@@ -66,8 +68,7 @@ def _profanity(settings: Settings, text: CleanText) -> tuple[CleanText, list[str
         return text, []
     if settings.profanity_action != "mask":
         return text, ["profanity"]
-    masked = CleanText(text.rating, profanity.mask(settings, text.title),
-                       profanity.mask(settings, text.body))
+    masked = CleanText(text.rating, profanity.mask(settings, text.title), profanity.mask(settings, text.body))
     return masked, ["profanity_masked"]
 
 
@@ -86,8 +87,7 @@ def assess_text(text: CleanText) -> Assessment:
     return assess("\n".join(part for part in (text.title, text.body) if part), rating=text.rating)
 
 
-def decide(settings: Settings, text: CleanText, *, honeypot: str = "",
-           duplicate: bool = False) -> Decision:
+def decide(settings: Settings, text: CleanText, *, honeypot: str = "", duplicate: bool = False) -> Decision:
     """The publish state of already-cleaned text."""
     reasons = _spam_reasons(text, honeypot, duplicate)
     text, pii = _without_personal_data(text)
@@ -98,8 +98,9 @@ def decide(settings: Settings, text: CleanText, *, honeypot: str = "",
     return Decision(status, reason, tuple(reasons), text, assessment)
 
 
-def moderate(settings: Settings, *, rating: object, title: str, body: str, honeypot: str = "",
-             duplicate: bool = False) -> Decision:
+def moderate(
+    settings: Settings, *, rating: object, title: str, body: str, honeypot: str = "", duplicate: bool = False
+) -> Decision:
     """Clean and judge one submission, without the database (`SubmissionError` if refused).
 
     `duplicate` says whether the same customer already wrote this text (`screen` asks the
@@ -109,19 +110,27 @@ def moderate(settings: Settings, *, rating: object, title: str, body: str, honey
     return decide(settings, text, honeypot=honeypot, duplicate=duplicate)
 
 
-async def check_rate(settings: Settings, *, ip: str | None, invitation_id: int | None,
-                     customer_id: int | None, now: datetime) -> None:
+async def check_rate(
+    settings: Settings, *, ip: str | None, invitation_id: int | None, customer_id: int | None, now: datetime
+) -> None:
     """Refuse a submission over the per-link, per-customer or per-address limit."""
-    recent = await spam.recent_submissions(invitation_id=invitation_id, customer_id=customer_id,
-                                           now=now)
+    recent = await spam.recent_submissions(invitation_id=invitation_id, customer_id=customer_id, now=now)
     if recent >= spam.PER_LINK:
         raise SubmissionError("rate", "too many reviews from this link; try again later")
     if ip and not spam.ip_window.allow(settings.secret_key, ip):
         raise SubmissionError("rate", "too many reviews from this address; try again later")
 
 
-async def screen(settings: Settings, *, rating: object, title: str, body: str, honeypot: str,
-                 customer_id: int | None, exclude_id: int | None = None) -> Decision:
+async def screen(
+    settings: Settings,
+    *,
+    rating: object,
+    title: str,
+    body: str,
+    honeypot: str,
+    customer_id: int | None,
+    exclude_id: int | None = None,
+) -> Decision:
     """`moderate` with the duplicate check done against the stored reviews."""
     text = clean_submission(rating, title, body)
     duplicate = await spam.is_duplicate(customer_id, text.body, exclude_id=exclude_id)

@@ -36,8 +36,9 @@ def parse_filter(params: QueryParams) -> ReviewFilter:
 
 
 def _list_query(params: QueryParams, page: int) -> str:
-    kept = {key: params[key] for key in ("status", "rating", "flagged", "product", "photos")
-            if params.get(key)}
+    kept = {
+        key: params[key] for key in ("status", "rating", "flagged", "product", "photos") if params.get(key)
+    }
     return urlencode({**kept, "page": page})
 
 
@@ -54,11 +55,16 @@ def _back(request: Request, form: FormData) -> Response:
 async def review_list(request: Request) -> Response:
     wanted = parse_filter(request.query_params)
     page = await moderation.list_reviews(wanted)
-    context = {"page": page, "wanted": wanted, "params": request.query_params,
-               "reasons": moderation.REJECT_REASONS, "statuses": [s.value for s in ReviewStatus],
-               "newer": _list_query(request.query_params, page.page - 1),
-               "older": _list_query(request.query_params, page.page + 1), "here": request.url.path
-               + (f"?{request.url.query}" if request.url.query else "")}
+    context = {
+        "page": page,
+        "wanted": wanted,
+        "params": request.query_params,
+        "reasons": moderation.REJECT_REASONS,
+        "statuses": [s.value for s in ReviewStatus],
+        "newer": _list_query(request.query_params, page.page - 1),
+        "older": _list_query(request.query_params, page.page + 1),
+        "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+    }
     return render(request, "feedback/admin_reviews.html", context, block="results")
 
 
@@ -66,8 +72,13 @@ async def _detail(request: Request, review_id: int, error: ModerationError | Non
     detail = await moderation.review_detail(review_id)
     if detail is None:
         raise HTTPException(404, "There is no such review.")
-    context = {"detail": detail, "review": detail.review, "reasons": moderation.REJECT_REASONS,
-               "error": error, "here": request.url.path}
+    context = {
+        "detail": detail,
+        "review": detail.review,
+        "reasons": moderation.REJECT_REASONS,
+        "error": error,
+        "here": request.url.path,
+    }
     return render(request, "feedback/admin_review.html", context, status_code=400 if error else 200)
 
 
@@ -81,14 +92,14 @@ async def review_action(request: Request) -> Response:
     form = await request.form()
     action, reason = request.path_params["action"], str(form.get("reason", ""))
     try:
-        review = await moderation.moderate_review(staff(request), request.path_params["review_id"],
-                                                  action, reason)
+        review = await moderation.moderate_review(
+            staff(request), request.path_params["review_id"], action, reason
+        )
     except ModerationError as error:
         raise HTTPException(404 if error.field == "review" else 400, error.reason) from None
     if request.headers.get("HX-Request") == "true":
         await review.fetch_related("product", "replies")
-        context = {"review": review, "reasons": moderation.REJECT_REASONS,
-                   "here": str(form.get("next", ""))}
+        context = {"review": review, "reasons": moderation.REJECT_REASONS, "here": str(form.get("next", ""))}
         return render(request, "feedback/_review_row.html", context)
     return _back(request, form)
 
@@ -100,8 +111,9 @@ async def review_bulk(request: Request) -> Response:
     if not ids:
         raise HTTPException(400, "Tick at least one review.")
     try:
-        await moderation.moderate_reviews(staff(request), ids, str(form.get("action", "")),
-                                          str(form.get("reason", "")))
+        await moderation.moderate_reviews(
+            staff(request), ids, str(form.get("action", "")), str(form.get("reason", ""))
+        )
     except ModerationError as error:
         raise HTTPException(400, error.reason) from None
     return _back(request, form)
@@ -113,14 +125,20 @@ async def review_reply(request: Request) -> Response:
     review_id = request.path_params["review_id"]
     settings = request.app.state.settings
     try:
-        await moderation.reply_to_review(settings, staff(request), review_id, str(form.get("body", "")),
-                                         public=form.get("visibility") != "private")
+        await moderation.reply_to_review(
+            settings,
+            staff(request),
+            review_id,
+            str(form.get("body", "")),
+            public=form.get("visibility") != "private",
+        )
     except ModerationError as error:
         if error.field == "review":
             raise HTTPException(404, error.reason) from None
         return await _detail(request, review_id, error)
-    return RedirectResponse(str(request.app.url_path_for("review_page", review_id=review_id)),
-                            status_code=303)
+    return RedirectResponse(
+        str(request.app.url_path_for("review_page", review_id=review_id)), status_code=303
+    )
 
 
 routes: list[BaseRoute] = [
@@ -128,6 +146,7 @@ routes: list[BaseRoute] = [
     Route("/admin/reviews/bulk", review_bulk, methods=["POST"], name="review_bulk"),
     Route("/admin/reviews/{review_id:id}", review_page, methods=["GET"], name="review_page"),
     Route("/admin/reviews/{review_id:id}/reply", review_reply, methods=["POST"], name="review_reply"),
-    Route("/admin/reviews/{review_id:id}/{action:str}", review_action, methods=["POST"],
-          name="review_action"),
+    Route(
+        "/admin/reviews/{review_id:id}/{action:str}", review_action, methods=["POST"], name="review_action"
+    ),
 ]

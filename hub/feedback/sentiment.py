@@ -53,8 +53,15 @@ NEGATIVE_POLARITY = -0.2  # text this negative is flagged even when the model he
 VERY_NEGATIVE_POLARITY = -0.5
 POSITIVE_POLARITY = 0.1
 MIN_WORDS = 5  # shorter texts need a negative word or complaint phrase to be negative
-CODE_POLARITY = {"safety": -0.8, "urgent": -0.6, "complaint": -0.5, "quality": -0.4,
-                 "delivery": -0.5, "return": -0.4, "sizing": -0.25}
+CODE_POLARITY = {
+    "safety": -0.8,
+    "urgent": -0.6,
+    "complaint": -0.5,
+    "quality": -0.4,
+    "delivery": -0.5,
+    "return": -0.4,
+    "sizing": -0.25,
+}
 TOPIC_CODES = ("complaint", "delivery", "quality", "sizing", "return", "safety")
 
 
@@ -138,9 +145,7 @@ def assess(text: str, rating: int | None = None, nps: int | None = None) -> Asse
     reading = read(text)
     model = flag_model.load()
     probability = model.probability(reading.features())
-    negative = reading.polarity <= NEGATIVE_POLARITY or (
-        reading.complains and probability >= model.threshold
-    )
+    negative = reading.polarity <= NEGATIVE_POLARITY or (reading.complains and probability >= model.threshold)
     clearly = reading.polarity <= VERY_NEGATIVE_POLARITY or (
         reading.complains and probability >= model.clear_threshold
     )

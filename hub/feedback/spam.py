@@ -26,6 +26,7 @@ PER_LINK = 20
 # Short texts ("Love it!") are repeated honestly; only longer ones count as duplicates.
 DUPLICATE_MIN_LENGTH = 40
 
+
 def too_many_links(text: str) -> bool:
     return count_links(text) > MAX_LINKS
 
@@ -45,15 +46,15 @@ async def is_duplicate(customer_id: int | None, body: str, *, exclude_id: int | 
     return any(_comparable(str(text)) == wanted for text in await earlier.values_list("body", flat=True))
 
 
-async def recent_submissions(*, invitation_id: int | None, customer_id: int | None,
-                             now: datetime) -> int:
+async def recent_submissions(*, invitation_id: int | None, customer_id: int | None, now: datetime) -> int:
     """Reviews and edits stored in the last window for one link, else for one customer."""
     if invitation_id is None and customer_id is None:
         return 0
     key = {"invitation_id": invitation_id} if invitation_id is not None else {"customer_id": customer_id}
     since = now - WINDOW
-    recent = await Review.filter(Q(submitted_at__gte=since) | Q(edited_at__gte=since), **key
-                                 ).values_list("submitted_at", "edited_at")
+    recent = await Review.filter(Q(submitted_at__gte=since) | Q(edited_at__gte=since), **key).values_list(
+        "submitted_at", "edited_at"
+    )
     reviews = sum(1 for submitted, _ in recent if submitted >= since)
     if not any(edited and edited >= since for _, edited in recent):
         return reviews

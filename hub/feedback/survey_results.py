@@ -79,37 +79,56 @@ class Results:
 
 
 def _nps_counts() -> dict[str, Count]:
-    return {"answered": Count("id", _filter=Q(nps__isnull=False)),
-            "promoters": Count("id", _filter=Q(nps__gte=9)),
-            "detractors": Count("id", _filter=Q(nps__lte=6))}
+    return {
+        "answered": Count("id", _filter=Q(nps__isnull=False)),
+        "promoters": Count("id", _filter=Q(nps__gte=9)),
+        "detractors": Count("id", _filter=Q(nps__lte=6)),
+    }
 
 
 def _score(row: dict[str, Any]) -> Score:
-    return Score(total=row["answered"] or 0, promoters=row["promoters"] or 0,
-                 detractors=row["detractors"] or 0)
+    return Score(
+        total=row["answered"] or 0, promoters=row["promoters"] or 0, detractors=row["detractors"] or 0
+    )
 
 
 async def survey_results(survey: Survey) -> Results:
-    row = await SurveyResponse.filter(survey=survey).annotate(
-        responses=Count("id"), csat_total=Count("id", _filter=Q(csat__isnull=False)),
-        csat_satisfied=Count("id", _filter=Q(csat__gte=4)), **_nps_counts(),
-    ).first().values("responses", "csat_total", "csat_satisfied", "answered", "promoters", "detractors")
+    row = (
+        await SurveyResponse.filter(survey=survey)
+        .annotate(
+            responses=Count("id"),
+            csat_total=Count("id", _filter=Q(csat__isnull=False)),
+            csat_satisfied=Count("id", _filter=Q(csat__gte=4)),
+            **_nps_counts(),
+        )
+        .first()
+        .values("responses", "csat_total", "csat_satisfied", "answered", "promoters", "detractors")
+    )
     row = row or {}
     return Results(
-        survey=survey, responses=row.get("responses") or 0, nps=_score(row) if row else Score(0, 0, 0),
-        csat_total=row.get("csat_total") or 0, csat_satisfied=row.get("csat_satisfied") or 0,
-        distributions=await distributions(survey), texts=await free_texts(survey),
+        survey=survey,
+        responses=row.get("responses") or 0,
+        nps=_score(row) if row else Score(0, 0, 0),
+        csat_total=row.get("csat_total") or 0,
+        csat_satisfied=row.get("csat_satisfied") or 0,
+        distributions=await distributions(survey),
+        texts=await free_texts(survey),
         trend=await monthly_trend(survey),
     )
 
 
 async def distributions(survey: Survey) -> list[Distribution]:
     """How often each answer was given, for every question that is not free text."""
-    questions = await SurveyQuestion.filter(survey=survey).exclude(kind=QuestionKind.TEXT).order_by(
-        "position", "id")
-    counted = await SurveyAnswer.filter(question__survey_id=survey.id).exclude(
-        question__kind=QuestionKind.TEXT).annotate(count=Count("id")).group_by(
-        "question_id", "number", "choice").values("question_id", "number", "choice", "count")
+    questions = (
+        await SurveyQuestion.filter(survey=survey).exclude(kind=QuestionKind.TEXT).order_by("position", "id")
+    )
+    counted = (
+        await SurveyAnswer.filter(question__survey_id=survey.id)
+        .exclude(question__kind=QuestionKind.TEXT)
+        .annotate(count=Count("id"))
+        .group_by("question_id", "number", "choice")
+        .values("question_id", "number", "choice", "count")
+    )
     by_question: dict[int, dict[str, int]] = {}
     for row in counted:
         label = row["choice"] if row["number"] is None else str(row["number"])
@@ -127,18 +146,26 @@ def _distribution(question: SurveyQuestion, counts: dict[str, int]) -> Distribut
 
 async def free_texts(survey: Survey, limit: int = TEXT_SHOWN) -> list[dict[str, Any]]:
     """The newest free-text answers with their response's sentiment label."""
-    return list(await SurveyAnswer.filter(question__survey_id=survey.id, question__kind=QuestionKind.TEXT)
-                .exclude(text="").order_by("-response__submitted_at", "-id").limit(limit)
-                .values("text", "question__prompt", "response__sentiment_label", "response__submitted_at"))
+    return list(
+        await SurveyAnswer.filter(question__survey_id=survey.id, question__kind=QuestionKind.TEXT)
+        .exclude(text="")
+        .order_by("-response__submitted_at", "-id")
+        .limit(limit)
+        .values("text", "question__prompt", "response__sentiment_label", "response__submitted_at")
+    )
 
 
 async def monthly_trend(survey: Survey) -> list[Month]:
     """Responses and NPS per calendar month (UTC), oldest first."""
     dialect = connections.get("default").capabilities.dialect
-    rows = await SurveyResponse.filter(survey=survey).annotate(
-        month=RawSQL(MONTH_SQL.get(dialect, MONTH_SQL["sqlite"]))).annotate(
-        responses=Count("id"), **_nps_counts()).group_by("month").order_by("month").values(
-        "month", "responses", "answered", "promoters", "detractors")
+    rows = (
+        await SurveyResponse.filter(survey=survey)
+        .annotate(month=RawSQL(MONTH_SQL.get(dialect, MONTH_SQL["sqlite"])))
+        .annotate(responses=Count("id"), **_nps_counts())
+        .group_by("month")
+        .order_by("month")
+        .values("month", "responses", "answered", "promoters", "detractors")
+    )
     return [Month(month=row["month"], responses=row["responses"], nps=_score(row)) for row in rows]
 
 
@@ -147,8 +174,9 @@ async def survey_overview() -> list[dict[str, Any]]:
     surveys = await Survey.all().order_by("-id").values("id", "name", "slug", "purpose", "is_active")
     questions = await _count_by_survey(SurveyQuestion)
     responses = await _count_by_survey(SurveyResponse)
-    return [{**s, "questions": questions.get(s["id"], 0), "responses": responses.get(s["id"], 0)}
-            for s in surveys]
+    return [
+        {**s, "questions": questions.get(s["id"], 0), "responses": responses.get(s["id"], 0)} for s in surveys
+    ]
 
 
 async def _count_by_survey(model: type[SurveyQuestion] | type[SurveyResponse]) -> dict[int, int]:

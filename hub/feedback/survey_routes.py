@@ -20,9 +20,13 @@ from hub.staff.web import csrf_protect, require_staff, staff
 from hub.templating import render
 
 Opener = Callable[[Settings, str], Awaitable[SurveyVisit]]
-KIND_LABELS = {QuestionKind.NPS: "NPS (0–10)", QuestionKind.CSAT: "CSAT (1–5)",
-               QuestionKind.RATING: "Rating (1–5)", QuestionKind.CHOICE: "Single choice",
-               QuestionKind.TEXT: "Free text"}
+KIND_LABELS = {
+    QuestionKind.NPS: "NPS (0–10)",
+    QuestionKind.CSAT: "CSAT (1–5)",
+    QuestionKind.RATING: "Rating (1–5)",
+    QuestionKind.CHOICE: "Single choice",
+    QuestionKind.TEXT: "Free text",
+}
 
 
 async def _open(opener: Opener, request: Request) -> SurveyVisit:
@@ -35,8 +39,13 @@ async def _open(opener: Opener, request: Request) -> SurveyVisit:
 
 
 async def _answer(request: Request, visit: SurveyVisit, template: str) -> Response:
-    context: dict[str, Any] = {"visit": visit, "token": request.path_params["token"],
-                               "errors": {}, "values": {}, "done": False}
+    context: dict[str, Any] = {
+        "visit": visit,
+        "token": request.path_params["token"],
+        "errors": {},
+        "values": {},
+        "done": False,
+    }
     if request.method != "POST" or visit.survey is None or visit.answered:
         return render(request, template, context, block="survey")
     values = {key: str(value) for key, value in (await request.form()).items()}
@@ -81,10 +90,15 @@ def _to_edit(request: Request, survey: Survey) -> Response:
     return RedirectResponse(str(target), status_code=303)
 
 
-async def _list_page(request: Request, errors: dict[str, str] | None = None,
-                     values: dict[str, str] | None = None) -> Response:
-    context = {"surveys": await survey_overview(), "purposes": PURPOSES,
-               "errors": errors or {}, "values": values or {}}
+async def _list_page(
+    request: Request, errors: dict[str, str] | None = None, values: dict[str, str] | None = None
+) -> Response:
+    context = {
+        "surveys": await survey_overview(),
+        "purposes": PURPOSES,
+        "errors": errors or {},
+        "values": values or {},
+    }
     return render(request, "feedback/survey_list.html", context, status_code=400 if errors else 200)
 
 
@@ -97,18 +111,28 @@ async def survey_list(request: Request) -> Response:
 async def survey_create(request: Request) -> Response:
     values = {key: str(value) for key, value in (await request.form()).items()}
     try:
-        survey = await surveys.create_survey(staff(request), values.get("name", ""),
-                                             values.get("slug", ""), values.get("purpose", ""))
+        survey = await surveys.create_survey(
+            staff(request), values.get("name", ""), values.get("slug", ""), values.get("purpose", "")
+        )
     except SurveyError as error:
         return await _list_page(request, {error.field: error.reason}, values)
     return _to_edit(request, survey)
 
 
-async def _edit_page(request: Request, survey: Survey, errors: dict[str, str] | None = None,
-                     values: dict[str, str] | None = None) -> Response:
+async def _edit_page(
+    request: Request,
+    survey: Survey,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
     questions = await SurveyQuestion.filter(survey=survey).order_by("position", "id")
-    context = {"survey": survey, "questions": questions, "kinds": KIND_LABELS,
-               "errors": errors or {}, "values": values or {}}
+    context = {
+        "survey": survey,
+        "questions": questions,
+        "kinds": KIND_LABELS,
+        "errors": errors or {},
+        "values": values or {},
+    }
     return render(request, "feedback/survey_edit.html", context, status_code=400 if errors else 200)
 
 
@@ -122,8 +146,14 @@ async def survey_question_add(request: Request) -> Response:
     survey = await _survey(request)
     values = {key: str(value) for key, value in (await request.form()).items()}
     try:
-        await surveys.add_question(staff(request), survey, values.get("kind", ""), values.get("prompt", ""),
-                                   values.get("choices", ""), required=values.get("required") == "on")
+        await surveys.add_question(
+            staff(request),
+            survey,
+            values.get("kind", ""),
+            values.get("prompt", ""),
+            values.get("choices", ""),
+            required=values.get("required") == "on",
+        )
     except SurveyError as error:
         return await _edit_page(request, survey, {error.field: error.reason}, values)
     return _to_edit(request, survey)

@@ -33,13 +33,23 @@ MAX_TEXT = 2000
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # purpose: slug, name, questions (kind, prompt, required)
 DEFAULTS = {
-    POST_PURCHASE: ("post-purchase", "After your order", (
-        ("nps", "How likely are you to recommend {brand} to a friend or colleague?", True),
-        ("text", "What is the main reason for your score?", False),
-        ("csat", "How satisfied were you with the delivery?", False))),
-    RECOVERY: ("recovery", "Did we put it right?", (
-        ("csat", "Did we put things right?", True),
-        ("text", "Is there anything else you would like to tell us?", False))),
+    POST_PURCHASE: (
+        "post-purchase",
+        "After your order",
+        (
+            ("nps", "How likely are you to recommend {brand} to a friend or colleague?", True),
+            ("text", "What is the main reason for your score?", False),
+            ("csat", "How satisfied were you with the delivery?", False),
+        ),
+    ),
+    RECOVERY: (
+        "recovery",
+        "Did we put it right?",
+        (
+            ("csat", "Did we put things right?", True),
+            ("text", "Is there anything else you would like to tell us?", False),
+        ),
+    ),
 }
 
 
@@ -91,21 +101,36 @@ async def default_survey(settings: Settings, purpose: str) -> Survey | None:
     try:
         async with in_transaction():
             survey = await Survey.create(slug=slug, name=name, purpose=purpose, is_active=True)
-            await SurveyQuestion.bulk_create([
-                SurveyQuestion(survey=survey, position=position, kind=kind, required=required,
-                               prompt=prompt.format(brand=settings.brand_name))
-                for position, (kind, prompt, required) in enumerate(questions)])
+            await SurveyQuestion.bulk_create(
+                [
+                    SurveyQuestion(
+                        survey=survey,
+                        position=position,
+                        kind=kind,
+                        required=required,
+                        prompt=prompt.format(brand=settings.brand_name),
+                    )
+                    for position, (kind, prompt, required) in enumerate(questions)
+                ]
+            )
     except IntegrityError:  # made by a concurrent visit, or the slug is taken
         return await Survey.filter(purpose=purpose, is_active=True).order_by("-id").first()
     return survey
 
 
-async def _visit(survey: Survey | None, digest: str, token: AccessToken,
-                 case_id: int | None = None) -> SurveyVisit:
+async def _visit(
+    survey: Survey | None, digest: str, token: AccessToken, case_id: int | None = None
+) -> SurveyVisit:
     questions = await SurveyQuestion.filter(survey=survey).order_by("position", "id") if survey else []
-    return SurveyVisit(survey=survey, questions=list(questions), response_hash=digest,
-                       customer_id=token.customer_id, order_id=token.order_id,
-                       case_id=case_id, answered=await SurveyResponse.exists(token_hash=digest))
+    return SurveyVisit(
+        survey=survey,
+        questions=list(questions),
+        response_hash=digest,
+        customer_id=token.customer_id,
+        order_id=token.order_id,
+        case_id=case_id,
+        answered=await SurveyResponse.exists(token_hash=digest),
+    )
 
 
 async def open_thanks(settings: Settings, raw: str) -> SurveyVisit:
@@ -133,11 +158,18 @@ async def _recovery_survey(settings: Settings) -> Survey | None:
     return chosen or await Survey.filter(purpose=RECOVERY).order_by("-id").first()
 
 
-async def issue_survey_link(settings: Settings, survey: Survey, customer: Customer | None,
-                            order: Order | None = None) -> str:
+async def issue_survey_link(
+    settings: Settings, survey: Survey, customer: Customer | None, order: Order | None = None
+) -> str:
     """The absolute URL of a fresh signed link to `survey`."""
-    raw = await issue_token(LinkPurpose.SURVEY.value, customer=customer, order=order,
-                            subject_type="survey", subject_id=survey.id, ttl=LINK_TTL)
+    raw = await issue_token(
+        LinkPurpose.SURVEY.value,
+        customer=customer,
+        order=order,
+        subject_type="survey",
+        subject_id=survey.id,
+        ttl=LINK_TTL,
+    )
     return external_url(settings, "survey_form", token=raw)
 
 
@@ -181,8 +213,9 @@ def _first(questions: list[SurveyQuestion], answers: dict[int, Answer], kind: st
     return numbers[0] if numbers else None
 
 
-async def submit_response(settings: Settings, visit: SurveyVisit,
-                          answers: dict[int, Answer]) -> SurveyResponse | None:
+async def submit_response(
+    settings: Settings, visit: SurveyVisit, answers: dict[int, Answer]
+) -> SurveyResponse | None:
     """Store one response with its answers, its case when flagged and any recovery.
 
     Returns None when the link was already answered.
@@ -203,13 +236,25 @@ async def _store(visit: SurveyVisit, answers: dict[int, Answer]) -> tuple[Survey
     nps = _first(visit.questions, answers, QuestionKind.NPS)
     assessment = assess(texts, nps=nps)
     response = await SurveyResponse.create(
-        survey=visit.survey, customer_id=visit.customer_id, order_id=visit.order_id,
-        review=await _review(visit.order_id), token_hash=visit.response_hash, nps=nps,
-        csat=_first(visit.questions, answers, QuestionKind.CSAT), sentiment_label=assessment.label,
-        flagged=assessment.flagged, submitted_at=datetime.now(UTC))
-    await SurveyAnswer.bulk_create([
-        SurveyAnswer(response=response, question_id=question_id, number=a.number, text=a.text,
-                     choice=a.choice) for question_id, a in answers.items()])
+        survey=visit.survey,
+        customer_id=visit.customer_id,
+        order_id=visit.order_id,
+        review=await _review(visit.order_id),
+        token_hash=visit.response_hash,
+        nps=nps,
+        csat=_first(visit.questions, answers, QuestionKind.CSAT),
+        sentiment_label=assessment.label,
+        flagged=assessment.flagged,
+        submitted_at=datetime.now(UTC),
+    )
+    await SurveyAnswer.bulk_create(
+        [
+            SurveyAnswer(
+                response=response, question_id=question_id, number=a.number, text=a.text, choice=a.choice
+            )
+            for question_id, a in answers.items()
+        ]
+    )
     return response, assessment
 
 
@@ -217,14 +262,23 @@ async def _review(order_id: int | None) -> Review | None:
     return await Review.filter(order_id=order_id).order_by("-submitted_at").first() if order_id else None
 
 
-async def _follow_up(settings: Settings, visit: SurveyVisit, response: SurveyResponse,
-                     assessment: Assessment, answers: dict[int, Answer]) -> None:
+async def _follow_up(
+    settings: Settings,
+    visit: SurveyVisit,
+    response: SurveyResponse,
+    assessment: Assessment,
+    answers: dict[int, Answer],
+) -> None:
     if assessment.flagged:
         await open_case(
-            settings, reasons=assessment.reasons, priority=assessment.priority,
+            settings,
+            reasons=assessment.reasons,
+            priority=assessment.priority,
             evidence=[(e.start, e.end, e.reason) for e in assessment.evidence],
-            survey_response=response, customer=await Customer.get_or_none(id=visit.customer_id or 0),
-            order=await Order.get_or_none(id=visit.order_id or 0))
+            survey_response=response,
+            customer=await Customer.get_or_none(id=visit.customer_id or 0),
+            order=await Order.get_or_none(id=visit.order_id or 0),
+        )
     if visit.case_id is not None and response.csat is not None:
         from hub.triage.recovery import record_recovery
 
@@ -257,8 +311,9 @@ def _choices(kind: str, lines: str) -> list[str]:
     return choices
 
 
-async def add_question(actor: StaffUser, survey: Survey, kind: str, prompt: str,
-                       choices: str = "", required: bool = False) -> SurveyQuestion:
+async def add_question(
+    actor: StaffUser, survey: Survey, kind: str, prompt: str, choices: str = "", required: bool = False
+) -> SurveyQuestion:
     prompt = prompt.strip()
     if kind not in {k.value for k in QuestionKind}:
         raise SurveyError("kind", "choose a question type")
@@ -266,15 +321,21 @@ async def add_question(actor: StaffUser, survey: Survey, kind: str, prompt: str,
         raise SurveyError("prompt", "write the question, at most 300 characters")
     options = _choices(kind, choices)
     last = await SurveyQuestion.filter(survey=survey).order_by("-position").first()
-    question = await SurveyQuestion.create(survey=survey, kind=kind, prompt=prompt, choices=options,
-                                           required=required, position=last.position + 1 if last else 0)
+    question = await SurveyQuestion.create(
+        survey=survey,
+        kind=kind,
+        prompt=prompt,
+        choices=options,
+        required=required,
+        position=last.position + 1 if last else 0,
+    )
     await audit(actor, "survey.question_add", "survey", survey.id, question_id=question.id, kind=kind)
     return question
 
 
 async def move_question(actor: StaffUser, question: SurveyQuestion, step: int) -> None:
     """Swap the question with its neighbour above (step -1) or below (step 1)."""
-    ordered = list(await SurveyQuestion.filter(survey_id=question.survey_id).order_by("position", "id"))  # type: ignore[attr-defined]
+    ordered = list(await SurveyQuestion.filter(survey_id=question.survey_id).order_by("position", "id"))
     index = next(i for i, q in enumerate(ordered) if q.id == question.id)
     if not 0 <= index + step < len(ordered):
         return
@@ -282,16 +343,27 @@ async def move_question(actor: StaffUser, question: SurveyQuestion, step: int) -
     async with in_transaction():
         for position, each in enumerate(ordered):
             await SurveyQuestion.filter(id=each.id).update(position=position)
-    await audit(actor, "survey.question_move", "survey", question.survey_id,  # type: ignore[attr-defined]
-                question_id=question.id, step=step)
+    await audit(
+        actor,
+        "survey.question_move",
+        "survey",
+        question.survey_id,
+        question_id=question.id,
+        step=step,
+    )
 
 
 async def remove_question(actor: StaffUser, question: SurveyQuestion) -> None:
     if await SurveyAnswer.exists(question=question):
         raise SurveyError("question", "this question has answers; retire the survey and make a new one")
     await question.delete()
-    await audit(actor, "survey.question_remove", "survey", question.survey_id,  # type: ignore[attr-defined]
-                question_id=question.id)
+    await audit(
+        actor,
+        "survey.question_remove",
+        "survey",
+        question.survey_id,
+        question_id=question.id,
+    )
 
 
 async def set_active(actor: StaffUser, survey: Survey, active: bool) -> None:

@@ -27,6 +27,13 @@ async def queue_review_thanks(settings: Settings, review: Review, order: Order) 
         "share_url": await photo_share_link(settings, customer, order),
         "profile_url": profile_settings_url(settings, customer.id),
     }
-    queued = await enqueue(settings, kind="review_thanks", template="review_thanks", context=context,
-                           to=customer.email, customer=customer, dedupe_key=f"review_thanks:{order.id}")
+    queued = await enqueue(
+        settings,
+        kind="review_thanks",
+        template="review_thanks",
+        context=context,
+        to=customer.email,
+        customer=customer,
+        dedupe_key=f"review_thanks:{order.id}",
+    )
     return queued is not None

@@ -14,8 +14,11 @@ async def _orders(number: str, source: str) -> list[Order]:
 
 @click.command("review-link")
 @click.argument("order_number")
-@click.option("--source", default="", help="The order's source (api, shopify, woocommerce, csv), "
-                                           "when two sources use the same number.")
+@click.option(
+    "--source",
+    default="",
+    help="The order's source (api, shopify, woocommerce, csv), when two sources use the same number.",
+)
 def review_link(order_number: str, source: str) -> None:
     """Print a fresh review link for an order, to send by hand (stored mail shows masked links only)."""
     from hub.cli import run_with_db, settings_or_exit  # the cli module loads this one
@@ -27,9 +30,14 @@ def review_link(order_number: str, source: str) -> None:
         orders = await _orders(order_number, source)
         if len(orders) != 1:
             found = ", ".join(order.source for order in orders)
-            raise click.ClickException(f"order {order_number}: " + (
-                f"several sources use this number ({found}); choose one with --source" if orders
-                else "no such order (or its customer was erased)"))
+            raise click.ClickException(
+                f"order {order_number}: "
+                + (
+                    f"several sources use this number ({found}); choose one with --source"
+                    if orders
+                    else "no such order (or its customer was erased)"
+                )
+            )
         return await reissue_review_link(settings, orders[0])
 
     click.echo(run_with_db(settings, work))

@@ -48,10 +48,10 @@ async def send_due_reminders(settings: Settings, now: datetime) -> int:
 
 
 async def expire_invitations(now: datetime) -> int:
-    waiting = [InvitationStatus.SCHEDULED.value, InvitationStatus.SENT.value,
-               InvitationStatus.REMINDED.value]
+    waiting = [InvitationStatus.SCHEDULED.value, InvitationStatus.SENT.value, InvitationStatus.REMINDED.value]
     return await Invitation.filter(status__in=waiting, expires_at__lte=now).update(
-        status=InvitationStatus.EXPIRED.value)
+        status=InvitationStatus.EXPIRED.value
+    )
 
 
 def _claimable(now: datetime) -> Q:
@@ -59,12 +59,17 @@ def _claimable(now: datetime) -> Q:
 
 
 async def _run(settings: Settings, now: datetime, due: Q, step: Step) -> int:
-    ids = await (Invitation.filter(due, _claimable(now)).order_by("send_at")
-                 .limit(BATCH_SIZE).values_list("id", flat=True))
+    ids = await (
+        Invitation.filter(due, _claimable(now))
+        .order_by("send_at")
+        .limit(BATCH_SIZE)
+        .values_list("id", flat=True)
+    )
 
     async def claim_and_handle(invitation_id: int) -> int:
         claimed = await Invitation.filter(due, _claimable(now), id=invitation_id).update(
-            claimed_by=WORKER_ID, claimed_at=now)
+            claimed_by=WORKER_ID, claimed_at=now
+        )
         if not claimed:
             return 0  # another worker took it
         return await _handle(settings, invitation_id, now, step)
@@ -87,8 +92,7 @@ async def _release(invitation: Invitation, **changes: Any) -> None:
 
 
 async def _products_left(invitation: Invitation) -> list[Product]:
-    product_ids = await OrderLine.filter(order_id=invitation.order_id).values_list(
-        "product_id", flat=True)
+    product_ids = await OrderLine.filter(order_id=invitation.order_id).values_list("product_id", flat=True)
     left = await products_to_ask_about(invitation.customer_id, list(product_ids))  # type: ignore[arg-type]
     return await Product.filter(id__in=left).order_by("name", "id") if left else []
 
@@ -105,9 +109,13 @@ async def _send_request(settings: Settings, invitation: Invitation, now: datetim
         return
     async with in_transaction():
         await _queue_mail(settings, invitation, products, now, step="request")
-        await _release(invitation, status=InvitationStatus.SENT.value, sent_at=now,
-                       remind_at=now + settings.reminder_delay,
-                       expires_at=now + settings.invite_expiry)
+        await _release(
+            invitation,
+            status=InvitationStatus.SENT.value,
+            sent_at=now,
+            remind_at=now + settings.reminder_delay,
+            expires_at=now + settings.invite_expiry,
+        )
 
 
 async def _send_reminder(settings: Settings, invitation: Invitation, now: datetime) -> None:
@@ -131,22 +139,31 @@ async def _still_waiting(invitation: Invitation, products: list[Product], now: d
     return await next_free_slot(invitation.customer_id, now) is None
 
 
-async def _queue_mail(settings: Settings, invitation: Invitation, products: list[Product],
-                      now: datetime, step: str) -> None:
+async def _queue_mail(
+    settings: Settings, invitation: Invitation, products: list[Product], now: datetime, step: str
+) -> None:
     customer, order = invitation.customer, invitation.order
     ttl = (invitation.expires_at or now + settings.invite_expiry) - now
     if step == "request":
         ttl = settings.invite_expiry
-    raw = await issue_token(LinkPurpose.REVIEW.value, customer=customer, order=order,
-                            invitation=invitation, ttl=ttl, now=now)
+    raw = await issue_token(
+        LinkPurpose.REVIEW.value, customer=customer, order=order, invitation=invitation, ttl=ttl, now=now
+    )
     kind = "review_request" if step == "request" else "review_reminder"
-    await enqueue(settings, kind=kind, template=kind, customer=customer, to=customer.email,
-                  context=mail_context(settings, raw, customer, order, products),
-                  dedupe_key=f"invite:{invitation.id}:{step}")
+    await enqueue(
+        settings,
+        kind=kind,
+        template=kind,
+        customer=customer,
+        to=customer.email,
+        context=mail_context(settings, raw, customer, order, products),
+        dedupe_key=f"invite:{invitation.id}:{step}",
+    )
 
 
-def mail_context(settings: Settings, raw: str, customer: Customer, order: Order,
-                 products: list[Product]) -> dict[str, Any]:
+def mail_context(
+    settings: Settings, raw: str, customer: Customer, order: Order, products: list[Product]
+) -> dict[str, Any]:
     return {
         "customer_name": customer.first_name,
         "order_number": order.external_id,
@@ -157,5 +174,4 @@ def mail_context(settings: Settings, raw: str, customer: Customer, order: Order,
 
 def _product_context(settings: Settings, raw: str, product: Product) -> dict[str, Any]:
     stars = [(n, review_url(settings, raw, product.id, n)) for n in range(1, 6)]
-    return {"id": product.id, "name": product.name, "image_url": product.image_url,
-            "stars": stars}
+    return {"id": product.id, "name": product.name, "image_url": product.image_url, "stars": stars}

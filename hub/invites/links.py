@@ -46,15 +46,27 @@ def token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-async def issue_token(purpose: str, *, customer: Customer | None, order: Order | None = None,
-                      invitation: Invitation | None = None, subject_type: str = "",
-                      subject_id: int | None = None, ttl: timedelta,
-                      now: datetime | None = None) -> str:
+async def issue_token(
+    purpose: str,
+    *,
+    customer: Customer | None,
+    order: Order | None = None,
+    invitation: Invitation | None = None,
+    subject_type: str = "",
+    subject_id: int | None = None,
+    ttl: timedelta,
+    now: datetime | None = None,
+) -> str:
     """A fresh raw token (256 random bits), shown once; only its hash is stored."""
     raw = secrets.token_urlsafe(32)
     await AccessToken.create(
-        token_hash=token_hash(raw), purpose=purpose, customer=customer, order=order,
-        invitation=invitation, subject_type=subject_type, subject_id=subject_id,
+        token_hash=token_hash(raw),
+        purpose=purpose,
+        customer=customer,
+        order=order,
+        invitation=invitation,
+        subject_type=subject_type,
+        subject_id=subject_id,
         expires_at=(now or datetime.now(UTC)) + ttl,
     )
     return raw
@@ -114,8 +126,7 @@ async def use_token(raw: str, purpose: str, *, now: datetime | None = None) -> A
     return token
 
 
-def review_url(settings: Settings, raw: str, product_id: int | None = None,
-               rating: int | None = None) -> str:
+def review_url(settings: Settings, raw: str, product_id: int | None = None, rating: int | None = None) -> str:
     """The review form; with a product and rating, that star arrives chosen."""
     query = {"product": product_id, "rating": rating} if product_id and rating else None
     return external_url(settings, "review_form", query=query, token=raw)
@@ -125,8 +136,14 @@ async def reissue_review_link(settings: Settings, order: Order, now: datetime | 
     """A fresh review link for ``order``: stored mail holds only masked links, so a resend needs one."""
     invitation = await Invitation.get_or_none(order_id=order.id)
     customer = await Customer.get(id=order.customer_id)
-    raw = await issue_token(LinkPurpose.REVIEW.value, customer=customer, order=order, invitation=invitation,
-                            ttl=settings.invite_expiry, now=now)
+    raw = await issue_token(
+        LinkPurpose.REVIEW.value,
+        customer=customer,
+        order=order,
+        invitation=invitation,
+        ttl=settings.invite_expiry,
+        now=now,
+    )
     return review_url(settings, raw)
 
 

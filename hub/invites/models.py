@@ -27,10 +27,10 @@ class Invitation(Model):
     order: fields.OneToOneRelation[Order] = fields.OneToOneField(
         "hub.Order", related_name="invitation", on_delete=fields.CASCADE
     )
+    order_id: int
     customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
         "hub.Customer", related_name="invitations", on_delete=fields.CASCADE
     )
-    order_id: int
     customer_id: int
     status = fields.CharField(max_length=16, default=InvitationStatus.SCHEDULED.value)
     send_at = fields.DatetimeField()
@@ -70,14 +70,14 @@ class AccessToken(Model):
     customer: fields.ForeignKeyNullableRelation[Customer] = fields.ForeignKeyField(
         "hub.Customer", related_name="access_tokens", null=True, on_delete=fields.CASCADE
     )
+    customer_id: int | None
     invitation: fields.ForeignKeyNullableRelation[Invitation] = fields.ForeignKeyField(
         "hub.Invitation", related_name="tokens", null=True, on_delete=fields.CASCADE
     )
+    invitation_id: int | None
     order: fields.ForeignKeyNullableRelation[Order] = fields.ForeignKeyField(
         "hub.Order", related_name="access_tokens", null=True, on_delete=fields.CASCADE
     )
-    customer_id: int | None
-    invitation_id: int | None
     order_id: int | None
     # What the link opens when it is not an invitation: a survey, a question, a case.
     subject_type = fields.CharField(max_length=16, default="")

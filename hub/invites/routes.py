@@ -79,19 +79,26 @@ def _thanks_url(request: Request, token: str) -> str | None:
 
 
 def _context(token: str, **extra: Any) -> dict[str, Any]:
-    return {"token": token, "ratings": RATINGS, "accept": ACCEPT_ATTRIBUTE,
-            "max_photos": MAX_PHOTOS, **extra}
+    return {"token": token, "ratings": RATINGS, "accept": ACCEPT_ATTRIBUTE, "max_photos": MAX_PHOTOS, **extra}
 
 
-async def _page(request: Request, token: str, visit: ReviewVisit, *, status: int = 200,
-                saved: int | None = None, failed: Section | None = None) -> Response:
+async def _page(
+    request: Request,
+    token: str,
+    visit: ReviewVisit,
+    *,
+    status: int = 200,
+    saved: int | None = None,
+    failed: Section | None = None,
+) -> Response:
     now = datetime.now(UTC)
     sections = await load_sections(visit, now, chosen=_chosen(request), saved=saved)
     if failed is not None:
         sections = [failed if s.product.id == failed.product.id else s for s in sections]
     done = all(section.review is not None for section in sections)
-    context = _context(token, visit=visit, sections=sections,
-                       thanks_url=_thanks_url(request, token) if done else None)
+    context = _context(
+        token, visit=visit, sections=sections, thanks_url=_thanks_url(request, token) if done else None
+    )
     return render(request, "feedback/review_form.html", context, status_code=status)
 
 
@@ -110,10 +117,12 @@ def _product(visit: ReviewVisit, form: FormData) -> Product:
 
 async def _uploads(form: FormData, product_id: int) -> tuple[PhotoUpload, ...]:
     """The chosen files, each read to one byte past the limit so that size is known unread."""
-    files = [item for item in form.getlist(field_name("photos", product_id))
-             if isinstance(item, UploadFile) and item.filename]
-    return tuple([PhotoUpload(str(item.filename), await item.read(MAX_PHOTO_BYTES + 1))
-                  for item in files])
+    files = [
+        item
+        for item in form.getlist(field_name("photos", product_id))
+        if isinstance(item, UploadFile) and item.filename
+    ]
+    return tuple([PhotoUpload(str(item.filename), await item.read(MAX_PHOTO_BYTES + 1)) for item in files])
 
 
 def _texts(form: FormData) -> dict[str, str]:
@@ -124,16 +133,19 @@ def _section(request: Request, token: str, section: Section, **extra: Any) -> Re
     return render(request, SECTION_TEMPLATE, _context(token, section=section, **extra))
 
 
-async def _saved(request: Request, token: str, visit: ReviewVisit, product: Product,
-                 now: datetime) -> Response:
+async def _saved(
+    request: Request, token: str, visit: ReviewVisit, product: Product, now: datetime
+) -> Response:
     done = await complete_if_done(visit, now)
     thanks = _thanks_url(request, token) if done else None
     if _htmx(request):
         section = await load_section(visit, product, now)
         section.notice = saved_notice(product)
         return _section(request, token, section, thanks_url=thanks)
-    target = thanks or (str(request.app.url_path_for("review_form", token=token))
-                        + f"?saved={product.id}#product-{product.id}")
+    target = thanks or (
+        str(request.app.url_path_for("review_form", token=token))
+        + f"?saved={product.id}#product-{product.id}"
+    )
     return RedirectResponse(target, status_code=303)
 
 

@@ -26,19 +26,26 @@ def trigger_time(settings: Settings, order: Order) -> datetime | None:
 
 
 def may_invite(order: Order, customer: Customer) -> bool:
-    return (order.cancelled_at is None and bool(customer.email)
-            and customer.accepts(MailKind.REVIEW_REQUESTS.value))
+    return (
+        order.cancelled_at is None
+        and bool(customer.email)
+        and customer.accepts(MailKind.REVIEW_REQUESTS.value)
+    )
 
 
 async def products_to_ask_about(customer_id: int, product_ids: Sequence[int]) -> list[int]:
     """The order's products this customer has not reviewed yet."""
-    reviewed = set(await Review.filter(customer_id=customer_id, product_id__in=list(product_ids))
-                   .values_list("product_id", flat=True))
+    reviewed = set(
+        await Review.filter(customer_id=customer_id, product_id__in=list(product_ids)).values_list(
+            "product_id", flat=True
+        )
+    )
     return [product_id for product_id in product_ids if product_id not in reviewed]
 
 
-async def schedule_invitations(settings: Settings, orders: Sequence[Order],
-                               now: datetime | None = None) -> dict[int, datetime | None]:
+async def schedule_invitations(
+    settings: Settings, orders: Sequence[Order], now: datetime | None = None
+) -> dict[int, datetime | None]:
     """Create or adjust the invitation of each order; the send time by order id."""
     if not orders:
         return {}
@@ -62,8 +69,9 @@ async def schedule_invitations(settings: Settings, orders: Sequence[Order],
     return planned
 
 
-def _send_at(settings: Settings, order: Order, customer: Customer, anything_to_ask: bool,
-             now: datetime) -> datetime | None:
+def _send_at(
+    settings: Settings, order: Order, customer: Customer, anything_to_ask: bool, now: datetime
+) -> datetime | None:
     """None when no invitation should go out; old orders whose link would be dead too."""
     trigger = trigger_time(settings, order)
     if trigger is None or not anything_to_ask or not may_invite(order, customer):
@@ -73,12 +81,15 @@ def _send_at(settings: Settings, order: Order, customer: Customer, anything_to_a
 
 
 def _new_invitation(settings: Settings, order: Order, send_at: datetime) -> Invitation:
-    return Invitation(order_id=order.id, customer_id=order.customer_id, send_at=send_at,
-                      expires_at=send_at + settings.invite_expiry)
+    return Invitation(
+        order_id=order.id,
+        customer_id=order.customer_id,
+        send_at=send_at,
+        expires_at=send_at + settings.invite_expiry,
+    )
 
 
-async def _adjust(settings: Settings, invitation: Invitation, send_at: datetime | None
-                  ) -> datetime | None:
+async def _adjust(settings: Settings, invitation: Invitation, send_at: datetime | None) -> datetime | None:
     """A still-waiting invitation follows its order; one already sent is left alone."""
     if invitation.status != InvitationStatus.SCHEDULED or invitation.claimed_by:
         return invitation.send_at if invitation.status != InvitationStatus.CANCELLED else None
@@ -93,8 +104,7 @@ async def _adjust(settings: Settings, invitation: Invitation, send_at: datetime 
 
 async def _products_by_order(order_ids: Sequence[int]) -> dict[int, set[int]]:
     products: dict[int, set[int]] = {}
-    rows = await OrderLine.filter(order_id__in=list(order_ids)).values_list("order_id",
-                                                                            "product_id")
+    rows = await OrderLine.filter(order_id__in=list(order_ids)).values_list("order_id", "product_id")
     for order_id, product_id in rows:
         products.setdefault(order_id, set()).add(product_id)
     return products
@@ -102,8 +112,7 @@ async def _products_by_order(order_ids: Sequence[int]) -> dict[int, set[int]]:
 
 async def _reviewed(customer_ids: Sequence[int]) -> dict[int, set[int]]:
     reviewed: dict[int, set[int]] = {}
-    rows = await Review.filter(customer_id__in=list(customer_ids)).values_list("customer_id",
-                                                                              "product_id")
+    rows = await Review.filter(customer_id__in=list(customer_ids)).values_list("customer_id", "product_id")
     for customer_id, product_id in rows:
         reviewed.setdefault(customer_id, set()).add(product_id)
     return reviewed
@@ -112,10 +121,12 @@ async def _reviewed(customer_ids: Sequence[int]) -> dict[int, set[int]]:
 async def mails_in_window(customer_id: int, now: datetime) -> list[datetime]:
     """When this customer got review mail (requests and reminders) in the last 30 days."""
     since = now - MAIL_CAP_WINDOW
-    sent = await Invitation.filter(customer_id=customer_id, sent_at__gt=since,
-                                   sent_at__lte=now).values_list("sent_at", flat=True)
-    reminded = await Invitation.filter(customer_id=customer_id, reminded_at__gt=since,
-                                       reminded_at__lte=now).values_list("reminded_at", flat=True)
+    sent = await Invitation.filter(customer_id=customer_id, sent_at__gt=since, sent_at__lte=now).values_list(
+        "sent_at", flat=True
+    )
+    reminded = await Invitation.filter(
+        customer_id=customer_id, reminded_at__gt=since, reminded_at__lte=now
+    ).values_list("reminded_at", flat=True)
     return sorted([*sent, *reminded])  # type: ignore[list-item]
 
 

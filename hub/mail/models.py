@@ -28,6 +28,7 @@ class OutboxMessage(Model):
     customer: fields.ForeignKeyNullableRelation[Customer] = fields.ForeignKeyField(
         "hub.Customer", related_name="messages", null=True, on_delete=fields.SET_NULL
     )
+    customer_id: int | None
     subject = fields.CharField(max_length=255)
     text_body = fields.TextField()
     html_body = fields.TextField()

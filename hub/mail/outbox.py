@@ -97,8 +97,13 @@ async def enqueue(
     mail = render_mail(template, context)
     try:
         return await OutboxMessage.create(
-            kind=kind, dedupe_key=dedupe_key, to_address=to, customer=customer,
-            subject=cut(OutboxMessage, "subject", mail.subject, []), text_body=mail.text, html_body=mail.html,
+            kind=kind,
+            dedupe_key=dedupe_key,
+            to_address=to,
+            customer=customer,
+            subject=cut(OutboxMessage, "subject", mail.subject, []),
+            text_body=mail.text,
+            html_body=mail.html,
             headers=_headers(settings, customer, reply_to),
             message_id=make_msgid(domain=_mail_domain(settings)),
             next_attempt_at=send_at or datetime.now(UTC),
@@ -137,25 +142,31 @@ async def claim_due(worker_id: str, now: datetime, limit: int) -> list[OutboxMes
         due = OutboxMessage.filter(status=MessageStatus.QUEUED, next_attempt_at__lte=now)
         # values_list() drops FOR UPDATE in Tortoise 1.1.9; only() keeps it.
         rows = await (
-            due.order_by("next_attempt_at", "id").limit(limit)
-            .select_for_update(skip_locked=True).using_db(connection).only("id")
+            due.order_by("next_attempt_at", "id")
+            .limit(limit)
+            .select_for_update(skip_locked=True)
+            .using_db(connection)
+            .only("id")
         )
         ids = [row.id for row in rows]
         if not ids:
             return []
-        await OutboxMessage.filter(id__in=ids, status=MessageStatus.QUEUED).using_db(
-            connection
-        ).update(status=MessageStatus.SENDING, claimed_by=worker_id, claimed_at=now,
-                 delivery_started_at=None)
+        await (
+            OutboxMessage.filter(id__in=ids, status=MessageStatus.QUEUED)
+            .using_db(connection)
+            .update(
+                status=MessageStatus.SENDING, claimed_by=worker_id, claimed_at=now, delivery_started_at=None
+            )
+        )
     claimed = OutboxMessage.filter(id__in=ids, status=MessageStatus.SENDING, claimed_by=worker_id)
     return await claimed.order_by("id")
 
 
 async def release(messages: list[OutboxMessage]) -> None:
     """Give claimed rows that were never attempted back to the queue (the caller knows)."""
-    await OutboxMessage.filter(
-        id__in=[m.id for m in messages], status=MessageStatus.SENDING
-    ).update(status=MessageStatus.QUEUED, claimed_by=None, claimed_at=None, delivery_started_at=None)
+    await OutboxMessage.filter(id__in=[m.id for m in messages], status=MessageStatus.SENDING).update(
+        status=MessageStatus.QUEUED, claimed_by=None, claimed_at=None, delivery_started_at=None
+    )
 
 
 async def mark_sent(settings: Settings, message: OutboxMessage, now: datetime) -> None:
@@ -170,8 +181,13 @@ async def mark_all_sent(settings: Settings, messages: list[OutboxMessage], now: 
         for message in messages:
             message.mask_links(settings.base_url)
             await OutboxMessage.filter(id=message.id).update(
-                status=MessageStatus.SENT, sent_at=now, attempts=F("attempts") + 1, last_error="",
-                text_body=message.text_body, html_body=message.html_body, headers=message.headers,
+                status=MessageStatus.SENT,
+                sent_at=now,
+                attempts=F("attempts") + 1,
+                last_error="",
+                text_body=message.text_body,
+                html_body=message.html_body,
+                headers=message.headers,
             )
 
 
@@ -188,21 +204,26 @@ async def mark_for_retry(message: OutboxMessage, now: datetime, error: str) -> N
         await mark_failed(message, f"gave up after {attempts} attempts: {error}")
         return
     await OutboxMessage.filter(id=message.id).update(
-        status=MessageStatus.QUEUED, attempts=attempts, last_error=error[:2000],
-        next_attempt_at=now + retry_delay(attempts), claimed_by=None, claimed_at=None,
+        status=MessageStatus.QUEUED,
+        attempts=attempts,
+        last_error=error[:2000],
+        next_attempt_at=now + retry_delay(attempts),
+        claimed_by=None,
+        claimed_at=None,
     )
 
 
-async def start_delivery(messages: list[OutboxMessage], worker_id: str,
-                         now: datetime) -> list[OutboxMessage]:
+async def start_delivery(messages: list[OutboxMessage], worker_id: str, now: datetime) -> list[OutboxMessage]:
     """Mark ``messages`` as being delivered, if this worker still holds them; those it does."""
     ids = [m.id for m in messages]
     await OutboxMessage.filter(
         id__in=ids, status=MessageStatus.SENDING, claimed_by=worker_id, delivery_started_at=None
     ).update(delivery_started_at=now)
-    held = set(await OutboxMessage.filter(
-        id__in=ids, status=MessageStatus.SENDING, claimed_by=worker_id, delivery_started_at=now
-    ).values_list("id", flat=True))
+    held = set(
+        await OutboxMessage.filter(
+            id__in=ids, status=MessageStatus.SENDING, claimed_by=worker_id, delivery_started_at=now
+        ).values_list("id", flat=True)
+    )
     return [m for m in messages if m.id in held]
 
 
@@ -224,8 +245,11 @@ async def recover_stale_claims(now: datetime) -> tuple[int, int]:
 async def retry_failed(message_id: int, now: datetime) -> bool:
     """An admin's retry: queue a failed message again with fresh attempts."""
     updated = await OutboxMessage.filter(id=message_id, status=MessageStatus.FAILED).update(
-        status=MessageStatus.QUEUED, attempts=0, next_attempt_at=now,
-        claimed_by=None, claimed_at=None,
+        status=MessageStatus.QUEUED,
+        attempts=0,
+        next_attempt_at=now,
+        claimed_by=None,
+        claimed_at=None,
     )
     return updated > 0
 
@@ -243,7 +267,5 @@ async def list_messages(status: str | None, page: int) -> OutboxPage:
     if status:
         query = query.filter(status=status)
     page = max(page, 1)
-    rows = await query.order_by("-created_at", "-id").offset((page - 1) * PAGE_SIZE).limit(
-        PAGE_SIZE + 1
-    )
+    rows = await query.order_by("-created_at", "-id").offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
     return OutboxPage(rows[:PAGE_SIZE], page, len(rows) > PAGE_SIZE)

@@ -98,8 +98,6 @@ routes: list[BaseRoute] = [
     Route("/u/{token}", one_click_unsubscribe, methods=["POST"], name="unsubscribe_one_click"),
     Route("/u/{token}/preferences", save_preferences, methods=["POST"], name="mail_preferences"),
     Route("/admin/outbox", outbox_list, methods=["GET"], name="outbox"),
-    Route("/admin/outbox/{message_id:id}", outbox_message, methods=["GET"],
-          name="outbox_message"),
-    Route("/admin/outbox/{message_id:id}/retry", outbox_retry, methods=["POST"],
-          name="outbox_retry"),
+    Route("/admin/outbox/{message_id:id}", outbox_message, methods=["GET"], name="outbox_message"),
+    Route("/admin/outbox/{message_id:id}/retry", outbox_retry, methods=["POST"], name="outbox_retry"),
 ]

@@ -174,8 +174,13 @@ async def _send_one(settings: Settings, lane: SmtpLane, message: OutboxMessage) 
     return await lane.deliver(message, mail.as_bytes(), settings.mail_from)
 
 
-async def _drive_lane(settings: Settings, lane: SmtpLane, messages: list[OutboxMessage],
-                      now: datetime, stop: asyncio.Event | None) -> int:
+async def _drive_lane(
+    settings: Settings,
+    lane: SmtpLane,
+    messages: list[OutboxMessage],
+    now: datetime,
+    stop: asyncio.Event | None,
+) -> int:
     sent = 0
     for start in range(0, len(messages), RECORD_EVERY):
         if stop is not None and stop.is_set():
@@ -187,8 +192,9 @@ async def _drive_lane(settings: Settings, lane: SmtpLane, messages: list[OutboxM
     return sent
 
 
-async def _send_group(settings: Settings, lane: SmtpLane, group: list[OutboxMessage],
-                      now: datetime, stop: asyncio.Event | None) -> int:
+async def _send_group(
+    settings: Settings, lane: SmtpLane, group: list[OutboxMessage], now: datetime, stop: asyncio.Event | None
+) -> int:
     """Send a started group; its sent rows are recorded with one write."""
     delivered: list[OutboxMessage] = []
     try:
@@ -206,8 +212,13 @@ async def _send_group(settings: Settings, lane: SmtpLane, group: list[OutboxMess
     return len(delivered)
 
 
-async def _send_over_smtp(settings: Settings, batch: list[OutboxMessage], lanes: list[SmtpLane],
-                          now: datetime, stop: asyncio.Event | None) -> int:
+async def _send_over_smtp(
+    settings: Settings,
+    batch: list[OutboxMessage],
+    lanes: list[SmtpLane],
+    now: datetime,
+    stop: asyncio.Event | None,
+) -> int:
     shares = [batch[i :: len(lanes)] for i in range(len(lanes))]
     counts = await asyncio.gather(
         *(_drive_lane(settings, lane, share, now, stop) for lane, share in zip(lanes, shares, strict=True))
@@ -239,8 +250,9 @@ def _write_atomically(path: Path, payload: bytes) -> None:
     partial.replace(path)
 
 
-async def _write_files(settings: Settings, batch: list[OutboxMessage], now: datetime,
-                       stop: asyncio.Event | None) -> int:
+async def _write_files(
+    settings: Settings, batch: list[OutboxMessage], now: datetime, stop: asyncio.Event | None
+) -> int:
     sent = 0
     for index, message in enumerate(batch):
         if stop is not None and stop.is_set():
@@ -252,13 +264,23 @@ async def _write_files(settings: Settings, batch: list[OutboxMessage], now: date
     return sent
 
 
-async def send_due(settings: Settings, now: datetime, *, stop: asyncio.Event | None = None,
-                   worker_id: str = "sender", connections: int = CONNECTIONS) -> int:
+async def send_due(
+    settings: Settings,
+    now: datetime,
+    *,
+    stop: asyncio.Event | None = None,
+    worker_id: str = "sender",
+    connections: int = CONNECTIONS,
+) -> int:
     """Send every message due at ``now``; returns how many went out."""
     requeued, failed = await outbox.recover_stale_claims(now)
     if requeued or failed:
-        log.warning("mail: claims of a stopped worker: %d never attempted, queued again; "
-                    "%d attempted, failed as unknown", requeued, failed)
+        log.warning(
+            "mail: claims of a stopped worker: %d never attempted, queued again; "
+            "%d attempted, failed as unknown",
+            requeued,
+            failed,
+        )
     lanes = [SmtpLane(settings) for _ in range(max(connections, 1))]
     try:
         return await _drain(settings, now, lanes, stop, worker_id)
@@ -266,8 +288,9 @@ async def send_due(settings: Settings, now: datetime, *, stop: asyncio.Event | N
         await asyncio.gather(*(lane.close() for lane in lanes))
 
 
-async def _drain(settings: Settings, now: datetime, lanes: list[SmtpLane],
-                 stop: asyncio.Event | None, worker_id: str) -> int:
+async def _drain(
+    settings: Settings, now: datetime, lanes: list[SmtpLane], stop: asyncio.Event | None, worker_id: str
+) -> int:
     sent = 0
     while not (stop is not None and stop.is_set()):
         batch = await outbox.claim_due(worker_id, now, BATCH_SIZE)

@@ -145,6 +145,7 @@ class ApiKey(Model):
     created_by: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
         "hub.StaffUser", related_name="api_keys", null=True, on_delete=fields.SET_NULL
     )
+    created_by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
     last_used_at = fields.DatetimeField(null=True)
     revoked_at = fields.DatetimeField(null=True)
@@ -160,6 +161,7 @@ class AuditEntry(Model):
     actor: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
         "hub.StaffUser", related_name="audit_entries", null=True, on_delete=fields.SET_NULL
     )
+    actor_id: int | None
     actor_label = fields.CharField(max_length=254, default="")
     action = fields.CharField(max_length=64)
     target_type = fields.CharField(max_length=32, default="")

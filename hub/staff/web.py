@@ -53,8 +53,9 @@ async def check_csrf(request: Request) -> None:
     if not expected or not hmac.compare_digest(str(expected).encode(), sent.encode()):
         if form is not None:  # a refused post's uploads are not kept in temporary files
             await form.close()
-        raise HTTPException(403, "The form has expired or did not come from this site. "
-                                 "Reload the page and try again.")
+        raise HTTPException(
+            403, "The form has expired or did not come from this site. Reload the page and try again."
+        )
 
 
 def csrf_protect(endpoint: Endpoint) -> Endpoint:

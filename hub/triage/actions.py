@@ -39,8 +39,7 @@ class ActionContext:
     now: datetime
 
 
-async def record(case: Case, actor: StaffUser | None, kind: str, body: str = "",
-                 **data: Any) -> CaseEvent:
+async def record(case: Case, actor: StaffUser | None, kind: str, body: str = "", **data: Any) -> CaseEvent:
     """A timeline event and its audit entry; the audit never holds customer or note text."""
     event = await CaseEvent.create(case=case, actor=actor, kind=kind, body=body, data=data)
     await audit(actor, f"case.{kind}", "case", case.id, **data)
@@ -77,8 +76,13 @@ async def assign(ctx: ActionContext) -> None:
     assignee = await _agent(ctx.form.get("assignee", ""), ctx.actor)
     ctx.case.assignee = assignee
     await ctx.case.save(update_fields=["assignee_id", "updated_at"])
-    await record(ctx.case, ctx.actor, "assigned", assignee_id=assignee.id if assignee else None,
-                 assignee=assignee.display_name if assignee else "nobody")
+    await record(
+        ctx.case,
+        ctx.actor,
+        "assigned",
+        assignee_id=assignee.id if assignee else None,
+        assignee=assignee.display_name if assignee else "nobody",
+    )
 
 
 async def change_priority(ctx: ActionContext) -> None:
@@ -97,19 +101,31 @@ async def add_note(ctx: ActionContext) -> None:
 async def reply(ctx: ActionContext) -> None:
     """Mail the customer from the outbox, Reply-To the support address; the first sets first_response_at."""
     body = _text(ctx.form, "body")
-    customer = await Customer.get_or_none(id=ctx.case.customer_id)  # type: ignore[attr-defined]
+    customer = await Customer.get_or_none(id=ctx.case.customer_id)
     if customer is None or customer.erased_at is not None:
         raise CaseActionError("body", "this case has no customer address to reply to")
     async with in_transaction():
         event = await record(ctx.case, ctx.actor, "reply", body, to="customer")
-        await enqueue(ctx.settings, kind="case_reply", template="case_reply",
-                      context={"case": ctx.case, "reference": ctx.case.reference, "body": body,
-                               "customer": customer, "agent": ctx.actor},
-                      to=customer.email, customer=customer, dedupe_key=f"case-reply:{event.id}",
-                      reply_to=ctx.settings.support_email)
+        await enqueue(
+            ctx.settings,
+            kind="case_reply",
+            template="case_reply",
+            context={
+                "case": ctx.case,
+                "reference": ctx.case.reference,
+                "body": body,
+                "customer": customer,
+                "agent": ctx.actor,
+            },
+            to=customer.email,
+            customer=customer,
+            dedupe_key=f"case-reply:{event.id}",
+            reply_to=ctx.settings.support_email,
+        )
         # Answered: the next deadline is the resolution (see Case.next_breach).
         await Case.filter(id=ctx.case.id, first_response_at=None).update(
-            first_response_at=ctx.now, breach_at=ctx.case.resolution_due_at)
+            first_response_at=ctx.now, breach_at=ctx.case.resolution_due_at
+        )
 
 
 async def _set_status(ctx: ActionContext, status: str, **changes: Any) -> str:
@@ -134,18 +150,28 @@ async def resolve(ctx: ActionContext) -> None:
     note = ctx.form.get("note", "").strip()[:MAX_TEXT]
     async with in_transaction():
         before = await _set_status(
-            ctx, CaseStatus.RESOLVED.value, resolved_at=ctx.now, resolution_code=code,
-            resolution_note=note, follow_up_due_at=ctx.now + follow_up_delay(ctx.settings),
-            follow_up_sent_at=None)
-        await record(ctx.case, ctx.actor, "status", note,
-                     **{"from": before, "to": CaseStatus.RESOLVED.value, "resolution": code})
-        await queue_case_webhook(ctx.settings, "case.resolved", await Case.get(id=ctx.case.id),
-                                 ctx.now)
+            ctx,
+            CaseStatus.RESOLVED.value,
+            resolved_at=ctx.now,
+            resolution_code=code,
+            resolution_note=note,
+            follow_up_due_at=ctx.now + follow_up_delay(ctx.settings),
+            follow_up_sent_at=None,
+        )
+        await record(
+            ctx.case,
+            ctx.actor,
+            "status",
+            note,
+            **{"from": before, "to": CaseStatus.RESOLVED.value, "resolution": code},
+        )
+        await queue_case_webhook(ctx.settings, "case.resolved", await Case.get(id=ctx.case.id), ctx.now)
 
 
 async def reopen(ctx: ActionContext) -> None:
-    before = await _set_status(ctx, CaseStatus.OPEN.value, resolved_at=None, closed_at=None,
-                               follow_up_due_at=None)
+    before = await _set_status(
+        ctx, CaseStatus.OPEN.value, resolved_at=None, closed_at=None, follow_up_due_at=None
+    )
     await record(ctx.case, ctx.actor, "status", **{"from": before, "to": CaseStatus.OPEN.value})
 
 
@@ -160,8 +186,9 @@ ACTIONS: dict[str, Callable[[ActionContext], Awaitable[None]]] = {
 }
 
 
-async def perform(settings: Settings, case_id: int, actor: StaffUser, action: str,
-                  form: Mapping[str, str], now: datetime) -> Case | None:
+async def perform(
+    settings: Settings, case_id: int, actor: StaffUser, action: str, form: Mapping[str, str], now: datetime
+) -> Case | None:
     """Run ``action`` on case ``case_id``; None when there is no such case or action."""
     case = await Case.get_or_none(id=case_id)
     handler = ACTIONS.get(action)

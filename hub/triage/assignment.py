@@ -21,14 +21,22 @@ async def active_agents() -> list[StaffUser]:
 
 
 async def _open_counts(agent_ids: list[int]) -> dict[int, int]:
-    rows = await Case.filter(assignee_id__in=agent_ids, status__in=ACTIVE_STATUSES).annotate(
-        n=Count("id")).group_by("assignee_id").values_list("assignee_id", "n")
+    rows = (
+        await Case.filter(assignee_id__in=agent_ids, status__in=ACTIVE_STATUSES)
+        .annotate(n=Count("id"))
+        .group_by("assignee_id")
+        .values_list("assignee_id", "n")
+    )
     return {int(agent): int(n) for agent, n in rows}
 
 
 async def _last_given(agent_ids: list[int]) -> dict[int, datetime]:
-    rows = await Case.filter(assignee_id__in=agent_ids).annotate(last=Max("created_at")).group_by(
-        "assignee_id").values_list("assignee_id", "last")
+    rows = (
+        await Case.filter(assignee_id__in=agent_ids)
+        .annotate(last=Max("created_at"))
+        .group_by("assignee_id")
+        .values_list("assignee_id", "last")
+    )
     return {int(agent): last for agent, last in rows if last is not None}
 
 

@@ -32,8 +32,9 @@ def _clean(form: Mapping[str, str]) -> tuple[str, str]:
     return title, body
 
 
-async def save_canned(actor: StaffUser, form: Mapping[str, str],
-                      canned_id: int | None = None) -> CannedResponse | None:
+async def save_canned(
+    actor: StaffUser, form: Mapping[str, str], canned_id: int | None = None
+) -> CannedResponse | None:
     """Create, or update ``canned_id``; None when that one does not exist."""
     title, body = _clean(form)
     if canned_id is None:

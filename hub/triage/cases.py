@@ -40,13 +40,19 @@ async def open_case(
         return await _refresh(existing, reasons, priority, evidence)
     first_due, resolution_due = due_times(settings, priority, now)
     case = await Case.create(
-        customer=customer, review=review, survey_response=survey_response, order=order,
-        product=product, priority=priority, reasons=list(reasons),
+        customer=customer,
+        review=review,
+        survey_response=survey_response,
+        order=order,
+        product=product,
+        priority=priority,
+        reasons=list(reasons),
         evidence=[list(span) for span in evidence],
-        first_response_due_at=first_due, resolution_due_at=resolution_due, created_at=now,
+        first_response_due_at=first_due,
+        resolution_due_at=resolution_due,
+        created_at=now,
     )
-    await CaseEvent.create(case=case, kind="created", data={"reasons": list(reasons),
-                                                            "priority": priority})
+    await CaseEvent.create(case=case, kind="created", data={"reasons": list(reasons), "priority": priority})
     await _auto_assign(settings, case)
     await queue_case_webhook(settings, "case.created", case, now)
     return case
@@ -58,8 +64,11 @@ async def _auto_assign(settings: Settings, case: Case) -> None:
         return
     case.assignee = agent
     await case.save(update_fields=["assignee_id", "updated_at"])
-    await CaseEvent.create(case=case, kind="assigned", data={
-        "assignee_id": agent.id, "assignee": agent.display_name, "automatic": True})
+    await CaseEvent.create(
+        case=case,
+        kind="assigned",
+        data={"assignee_id": agent.id, "assignee": agent.display_name, "automatic": True},
+    )
 
 
 async def _open_case_for(review: Review | None, response: SurveyResponse | None) -> Case | None:
@@ -71,11 +80,16 @@ async def _open_case_for(review: Review | None, response: SurveyResponse | None)
     return None
 
 
-async def _refresh(case: Case, reasons: Sequence[str], priority: str,
-                   evidence: Sequence[Sequence[Any]]) -> Case:
+async def _refresh(
+    case: Case, reasons: Sequence[str], priority: str, evidence: Sequence[Sequence[Any]]
+) -> Case:
     case.reasons = sorted(set(case.reasons) | set(reasons))
     case.evidence = [list(span) for span in evidence]
     await case.save(update_fields=["reasons", "evidence", "updated_at"])
-    await CaseEvent.create(case=case, kind="updated", body="The customer edited the feedback.",
-                           data={"reasons": list(reasons), "priority": priority})
+    await CaseEvent.create(
+        case=case,
+        kind="updated",
+        body="The customer edited the feedback.",
+        data={"reasons": list(reasons), "priority": priority},
+    )
     return case

@@ -49,10 +49,15 @@ class CaseView:
 async def _answers(response: SurveyResponse | None) -> list[tuple[str, str]]:
     if response is None:
         return []
-    answers = await SurveyAnswer.filter(response=response).select_related("question").order_by(
-        "question__position", "id")
-    return [(a.question.prompt, a.text or a.choice or ("" if a.number is None else str(a.number)))
-            for a in answers]
+    answers = (
+        await SurveyAnswer.filter(response=response)
+        .select_related("question")
+        .order_by("question__position", "id")
+    )
+    return [
+        (a.question.prompt, a.text or a.choice or ("" if a.number is None else str(a.number)))
+        for a in answers
+    ]
 
 
 async def _history(case: Case, customer: Customer | None) -> History | None:
@@ -60,16 +65,22 @@ async def _history(case: Case, customer: Customer | None) -> History | None:
         return None
     orders = await Order.filter(customer=customer).order_by("-placed_at").limit(HISTORY_LIMIT)
     total = sum(await Order.filter(customer=customer).values_list("total", flat=True), Decimal("0"))
-    reviews = await Review.filter(customer=customer).exclude(id=case.review_id or 0).select_related(  # type: ignore[attr-defined]
-        "product").order_by("-submitted_at").limit(HISTORY_LIMIT)
-    cases = await Case.filter(customer=customer).exclude(id=case.id).order_by("-created_at").limit(
-        HISTORY_LIMIT)
+    reviews = (
+        await Review.filter(customer=customer)
+        .exclude(id=case.review_id or 0)
+        .select_related("product")
+        .order_by("-submitted_at")
+        .limit(HISTORY_LIMIT)
+    )
+    cases = (
+        await Case.filter(customer=customer).exclude(id=case.id).order_by("-created_at").limit(HISTORY_LIMIT)
+    )
     return History(customer, orders, Decimal(total), reviews, cases)
 
 
 async def _response(case: Case, review: Review | None) -> SurveyResponse | None:
-    if case.survey_response_id:  # type: ignore[attr-defined]
-        return await SurveyResponse.get_or_none(id=case.survey_response_id)  # type: ignore[attr-defined]
+    if case.survey_response_id:
+        return await SurveyResponse.get_or_none(id=case.survey_response_id)
     if review is not None:
         return await SurveyResponse.filter(review=review).order_by("-submitted_at").first()
     return None
@@ -79,10 +90,12 @@ async def load_case(case_id: int, now: datetime) -> CaseView | None:
     case = await Case.get_or_none(id=case_id).select_related("assignee", "customer", "product")
     if case is None:
         return None
-    review = await Review.get_or_none(id=case.review_id) if case.review_id else None  # type: ignore[attr-defined]
-    order = await Order.get_or_none(id=case.order_id) if case.order_id else None  # type: ignore[attr-defined]
+    review = await Review.get_or_none(id=case.review_id) if case.review_id else None
+    order = await Order.get_or_none(id=case.order_id) if case.order_id else None
     return CaseView(
-        case=case, overdue=is_overdue(case, now), review=review,
+        case=case,
+        overdue=is_overdue(case, now),
+        review=review,
         body=highlight(review.body, case.evidence) if review else Markup(""),
         photos=await Photo.filter(review=review).order_by("id") if review else [],
         answers=await _answers(await _response(case, review)),

@@ -17,7 +17,8 @@ BATCH = 100
 async def _claim(case: Case, now: datetime) -> bool:
     """Only the worker whose update changes the row escalates it."""
     updated = await Case.filter(id=case.id, escalated_at=None).update(
-        escalated_at=now, priority=raised(case.priority))
+        escalated_at=now, priority=raised(case.priority)
+    )
     return updated == 1
 
 
@@ -25,15 +26,28 @@ async def escalate(settings: Settings, case: Case, now: datetime) -> bool:
     if not await _claim(case, now):
         return False
     new_priority = raised(case.priority)
-    assignee = await StaffUser.get_or_none(id=case.assignee_id) if case.assignee_id else None  # type: ignore[attr-defined]
+    assignee = await StaffUser.get_or_none(id=case.assignee_id) if case.assignee_id else None
     to = assignee.email if assignee else settings.support_email
-    await CaseEvent.create(case=case, kind="escalated", data={
-        "from": case.priority, "to": new_priority, "notified": "assignee" if assignee else "team"})
+    await CaseEvent.create(
+        case=case,
+        kind="escalated",
+        data={"from": case.priority, "to": new_priority, "notified": "assignee" if assignee else "team"},
+    )
     await audit(None, "case.escalated", "case", case.id, to=new_priority)
-    await enqueue(settings, kind="case_escalation", template="case_escalation", to=to,
-                  context={"case": case, "reference": case.reference, "priority": new_priority,
-                           "assignee": assignee, "case_url": case_admin_url(settings, case)},
-                  dedupe_key=f"case-escalation:{case.id}")
+    await enqueue(
+        settings,
+        kind="case_escalation",
+        template="case_escalation",
+        to=to,
+        context={
+            "case": case,
+            "reference": case.reference,
+            "priority": new_priority,
+            "assignee": assignee,
+            "case_url": case_admin_url(settings, case),
+        },
+        dedupe_key=f"case-escalation:{case.id}",
+    )
     return True
 
 
@@ -44,6 +58,5 @@ def case_admin_url(settings: Settings, case: Case) -> str:
 
 
 async def escalate_overdue(settings: Settings, now: datetime) -> int:
-    due = await Case.filter(overdue_q(now), escalated_at=None).order_by(
-        "breach_at", "id").limit(BATCH)
+    due = await Case.filter(overdue_q(now), escalated_at=None).order_by("breach_at", "id").limit(BATCH)
     return sum([await escalate(settings, case, now) for case in due])

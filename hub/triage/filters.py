@@ -124,8 +124,7 @@ def _search(query: QuerySet[Case], f: QueueFilters, _viewer: int, _now: datetime
 FILTERS: dict[str, Apply] = {
     "status": lambda query, f, _v, _n: query.filter(status=f.status),
     "priority": lambda query, f, _v, _n: query.filter(priority=f.priority),
-    "reason": lambda query, f, _v, _n: query.annotate(has_reason=_reason_sql(f.reason)).filter(
-        has_reason=1),
+    "reason": lambda query, f, _v, _n: query.annotate(has_reason=_reason_sql(f.reason)).filter(has_reason=1),
     "product": lambda query, f, _v, _n: query.filter(product_id=int(f.product)),
     "assignee": _assignee,
     "mine": lambda query, _f, viewer, _n: query.filter(assignee_id=viewer),

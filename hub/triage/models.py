@@ -45,18 +45,23 @@ class Case(Model):
     customer: fields.ForeignKeyNullableRelation[Customer] = fields.ForeignKeyField(
         "hub.Customer", related_name="cases", null=True, on_delete=fields.SET_NULL
     )
+    customer_id: int | None
     review: fields.ForeignKeyNullableRelation[Review] = fields.ForeignKeyField(
         "hub.Review", related_name="cases", null=True, on_delete=fields.SET_NULL
     )
+    review_id: int | None
     survey_response: fields.ForeignKeyNullableRelation[SurveyResponse] = fields.ForeignKeyField(
         "hub.SurveyResponse", related_name="cases", null=True, on_delete=fields.SET_NULL
     )
+    survey_response_id: int | None
     order: fields.ForeignKeyNullableRelation[Order] = fields.ForeignKeyField(
         "hub.Order", related_name="cases", null=True, on_delete=fields.SET_NULL
     )
+    order_id: int | None
     product: fields.ForeignKeyNullableRelation[Product] = fields.ForeignKeyField(
         "hub.Product", related_name="cases", null=True, on_delete=fields.SET_NULL
     )
+    product_id: int | None
     status = fields.CharField(max_length=16, default=CaseStatus.OPEN.value)
     priority = fields.CharField(max_length=8, default=Priority.NORMAL.value)
     reasons: fields.JSONField[list[str]] = fields.JSONField(default=list)
@@ -65,6 +70,7 @@ class Case(Model):
     assignee: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
         "hub.StaffUser", related_name="cases", null=True, on_delete=fields.SET_NULL
     )
+    assignee_id: int | None
     first_response_due_at = fields.DatetimeField()
     resolution_due_at = fields.DatetimeField()
     first_response_at = fields.DatetimeField(null=True)
@@ -104,8 +110,7 @@ class Case(Model):
         return case_reference(self.id)
 
     def next_breach(self) -> datetime:
-        return next_breach(self.first_response_at, self.first_response_due_at,
-                           self.resolution_due_at)
+        return next_breach(self.first_response_at, self.first_response_due_at, self.resolution_due_at)
 
     async def save(self, *args: Any, **kwargs: Any) -> None:
         """Save, with ``breach_at`` brought up to date when a field it derives from is saved.
@@ -137,8 +142,9 @@ def case_reference(case_id: int) -> str:
     return f"C-{case_id:06d}"
 
 
-def next_breach(first_response_at: datetime | None, first_response_due_at: datetime,
-                resolution_due_at: datetime) -> datetime:
+def next_breach(
+    first_response_at: datetime | None, first_response_due_at: datetime, resolution_due_at: datetime
+) -> datetime:
     """The deadline a case misses next: an unanswered case first owes its first response."""
     if first_response_at is None:
         return min(first_response_due_at, resolution_due_at)
@@ -150,9 +156,11 @@ class CaseEvent(Model):
     case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
         "hub.Case", related_name="events", on_delete=fields.CASCADE
     )
+    case_id: int
     actor: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
         "hub.StaffUser", related_name="case_events", null=True, on_delete=fields.SET_NULL
     )
+    actor_id: int | None
     # created, assigned, note, reply, status, priority, escalated, follow_up, recovery
     kind = fields.CharField(max_length=16)
     body = fields.TextField(default="")

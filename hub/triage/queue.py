@@ -66,8 +66,9 @@ class Queue:
     first_page: bool
 
 
-async def load_queue(filters: QueueFilters, viewer: StaffUser, now: datetime,
-                     after: Cursor | None = None) -> Queue:
+async def load_queue(
+    filters: QueueFilters, viewer: StaffUser, now: datetime, after: Cursor | None = None
+) -> Queue:
     # The page and the counts are independent reads: on PostgreSQL they run side by side
     # on the pool's connections (at most QUERY_CONCURRENCY of them, so that one agent's
     # queue leaves the pool to the widget and the API); SQLite's one connection takes
@@ -76,16 +77,22 @@ async def load_queue(filters: QueueFilters, viewer: StaffUser, now: datetime,
     rows, facet_options, mine, overdue = await asyncio.gather(
         _gated(gate, _page(filters, viewer.id, now, after)),
         facets(filters, viewer.id, now, gate),
-        _gated(gate, filtered(filters, viewer.id, now, skip="mine").filter(
-            assignee_id=viewer.id).count()),
+        _gated(gate, filtered(filters, viewer.id, now, skip="mine").filter(assignee_id=viewer.id).count()),
         _gated(gate, filtered(replace(filters, overdue="1"), viewer.id, now).count()),
     )
     next_cursor = None
     if len(rows) > PAGE_SIZE:
         rows = rows[:PAGE_SIZE]
         next_cursor = Cursor(rows[-1].breach_at, rows[-1].id)
-    return Queue(filters=filters, rows=rows, next_cursor=next_cursor, facets=facet_options,
-                 mine=mine, overdue=overdue, first_page=after is None)
+    return Queue(
+        filters=filters,
+        rows=rows,
+        next_cursor=next_cursor,
+        facets=facet_options,
+        mine=mine,
+        overdue=overdue,
+        first_page=after is None,
+    )
 
 
 async def _gated(gate: asyncio.Semaphore, work: Awaitable[T]) -> T:
@@ -93,19 +100,27 @@ async def _gated(gate: asyncio.Semaphore, work: Awaitable[T]) -> T:
         return await work
 
 
-ROW_FIELDS = ("id", "status", "priority", "reasons", "breach_at", "first_response_at",
-              "customer__email", "order__external_id", "product__name", "assignee__name",
-              "assignee__email")
+ROW_FIELDS = (
+    "id",
+    "status",
+    "priority",
+    "reasons",
+    "breach_at",
+    "first_response_at",
+    "customer__email",
+    "order__external_id",
+    "product__name",
+    "assignee__name",
+    "assignee__email",
+)
 
 
-async def _page(filters: QueueFilters, viewer_id: int, now: datetime,
-                after: Cursor | None) -> list[QueueRow]:
+async def _page(filters: QueueFilters, viewer_id: int, now: datetime, after: Cursor | None) -> list[QueueRow]:
     """One page by next SLA deadline: ids from the (status, breach_at) index, then their rows."""
     query = filtered(filters, viewer_id, now)
     if after is not None:
         query = query.filter(after.q())
-    ids = await query.order_by("breach_at", "id").limit(PAGE_SIZE + 1).values_list(
-        "id", flat=True)
+    ids = await query.order_by("breach_at", "id").limit(PAGE_SIZE + 1).values_list("id", flat=True)
     rows = [_row(values, now) for values in await Case.filter(id__in=list(ids)).values(*ROW_FIELDS)]
     return sorted(rows, key=lambda row: (row.breach_at, row.id))
 
@@ -114,25 +129,32 @@ def _row(values: dict[str, Any], now: datetime) -> QueueRow:
     email = values["assignee__email"]
     assignee = display_name(values["assignee__name"], email) if email else None
     return QueueRow(
-        id=values["id"], status=values["status"], priority=values["priority"],
-        reasons=list(values["reasons"] or []), customer_email=values["customer__email"],
-        order_id=values["order__external_id"], product_name=values["product__name"],
-        assignee=assignee, breach_at=values["breach_at"],
+        id=values["id"],
+        status=values["status"],
+        priority=values["priority"],
+        reasons=list(values["reasons"] or []),
+        customer_email=values["customer__email"],
+        order_id=values["order__external_id"],
+        product_name=values["product__name"],
+        assignee=assignee,
+        breach_at=values["breach_at"],
         answered=values["first_response_at"] is not None,
         overdue=is_late(values["status"], values["breach_at"], now),
     )
 
 
-async def _grouped(filters: QueueFilters, viewer_id: int, now: datetime, facet: str,
-                   column: str) -> list[tuple[object, int]]:
+async def _grouped(
+    filters: QueueFilters, viewer_id: int, now: datetime, facet: str, column: str
+) -> list[tuple[object, int]]:
     # COUNT(*), not COUNT(id): PostgreSQL can then answer from the (status, column) index alone.
     query = filtered(filters, viewer_id, now, skip=facet).annotate(n=RawSQL("COUNT(*)"))
     rows = await query.group_by(column).values_list(column, "n")
     return [(value, int(n)) for value, n in rows]
 
 
-async def facets(filters: QueueFilters, viewer_id: int, now: datetime,
-                 gate: asyncio.Semaphore | None = None) -> dict[str, list[Option]]:
+async def facets(
+    filters: QueueFilters, viewer_id: int, now: datetime, gate: asyncio.Semaphore | None = None
+) -> dict[str, list[Option]]:
     """Each filter's values with how many cases each would show, the other filters applied."""
     gate = gate or asyncio.Semaphore(QUERY_CONCURRENCY)
     status, priority, reason, product, assignee = await asyncio.gather(

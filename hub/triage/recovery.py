@@ -32,20 +32,28 @@ async def _order(order_id: int | None) -> Order | None:
 
 
 async def survey_link(settings: Settings, case: Case, customer: Customer) -> str:
-    raw = await issue_token(LinkPurpose.SURVEY.value, customer=customer, order=await _order(case.order_id),  # type: ignore[attr-defined]
-
-                            subject_type="case", subject_id=case.id, ttl=SURVEY_TTL)
+    raw = await issue_token(
+        LinkPurpose.SURVEY.value,
+        customer=customer,
+        order=await _order(case.order_id),
+        subject_type="case",
+        subject_id=case.id,
+        ttl=SURVEY_TTL,
+    )
     return external_url(settings, "survey_form", token=raw)
 
 
 async def review_update_link(settings: Settings, case: Case, customer: Customer) -> str:
     """A link back to a negative review's form, offered once and never pressed; '' if none."""
-    review = await Review.get_or_none(id=case.review_id) if case.review_id else None  # type: ignore[attr-defined]
-    if review is None or review.rating > NEGATIVE_RATING or review.order_id is None:  # type: ignore[attr-defined]
+    review = await Review.get_or_none(id=case.review_id) if case.review_id else None
+    if review is None or review.rating > NEGATIVE_RATING or review.order_id is None:
         return ""
-    raw = await issue_token(LinkPurpose.REVIEW.value, customer=customer, order=await _order(review.order_id),  # type: ignore[attr-defined]
-
-                            ttl=REVIEW_TTL)
+    raw = await issue_token(
+        LinkPurpose.REVIEW.value,
+        customer=customer,
+        order=await _order(review.order_id),
+        ttl=REVIEW_TTL,
+    )
     try:
         return review_url(settings, raw)
     except NoMatchFound:
@@ -53,7 +61,7 @@ async def review_update_link(settings: Settings, case: Case, customer: Customer)
 
 
 async def send_follow_up(settings: Settings, case: Case, now: datetime) -> bool:
-    customer = await Customer.get_or_none(id=case.customer_id) if case.customer_id else None  # type: ignore[attr-defined]
+    customer = await Customer.get_or_none(id=case.customer_id) if case.customer_id else None
     async with in_transaction():
         claimed = await Case.filter(id=case.id, follow_up_sent_at=None).update(follow_up_sent_at=now)
         if not claimed:
@@ -61,15 +69,25 @@ async def send_follow_up(settings: Settings, case: Case, now: datetime) -> bool:
         if customer is None or not customer.accepts("case_follow_up"):
             await CaseEvent.create(case=case, kind="follow_up", body="Not sent: no reachable customer.")
             return True
-        context = {"case": case, "reference": case.reference, "customer": customer,
-                   "survey_url": await survey_link(settings, case, customer),
-                   "review_url": await review_update_link(settings, case, customer)}
+        context = {
+            "case": case,
+            "reference": case.reference,
+            "customer": customer,
+            "survey_url": await survey_link(settings, case, customer),
+            "review_url": await review_update_link(settings, case, customer),
+        }
         # One follow-up per resolution: a case resolved again after a reopen asks again.
         resolution = int(case.resolved_at.timestamp()) if case.resolved_at else 0
-        queued = await enqueue(settings, kind="case_follow_up", template="case_follow_up",
-                               to=customer.email, customer=customer, context=context,
-                               reply_to=settings.support_email,
-                               dedupe_key=f"case-follow-up:{case.id}:{resolution}")
+        queued = await enqueue(
+            settings,
+            kind="case_follow_up",
+            template="case_follow_up",
+            to=customer.email,
+            customer=customer,
+            context=context,
+            reply_to=settings.support_email,
+            dedupe_key=f"case-follow-up:{case.id}:{resolution}",
+        )
         if queued is None:
             await CaseEvent.create(case=case, kind="follow_up", body="Already sent for this resolution.")
             return True
@@ -78,8 +96,11 @@ async def send_follow_up(settings: Settings, case: Case, now: datetime) -> bool:
 
 
 async def send_due_follow_ups(settings: Settings, now: datetime) -> int:
-    due = await Case.filter(status=CaseStatus.RESOLVED.value, follow_up_due_at__lte=now,
-                            follow_up_sent_at=None).order_by("follow_up_due_at", "id").limit(BATCH)
+    due = (
+        await Case.filter(status=CaseStatus.RESOLVED.value, follow_up_due_at__lte=now, follow_up_sent_at=None)
+        .order_by("follow_up_due_at", "id")
+        .limit(BATCH)
+    )
 
     async def follow_up(case: Case) -> int:
         return int(await send_follow_up(settings, case, now))

@@ -10,8 +10,15 @@ from hub.staff.models import StaffUser
 from hub.triage.models import Case
 
 RECOVERED_CSAT = 4
-COLUMNS = ("assignee_id", "created_at", "first_response_at", "first_response_due_at",
-           "resolved_at", "resolution_due_at", "recovery_csat")
+COLUMNS = (
+    "assignee_id",
+    "created_at",
+    "first_response_at",
+    "first_response_due_at",
+    "resolved_at",
+    "resolution_due_at",
+    "recovery_csat",
+)
 
 
 @dataclass(frozen=True)
@@ -28,8 +35,12 @@ class CaseTimes:
     def met_sla(self) -> bool:
         """Answered in time (a resolution counts as the answer) and resolved in time."""
         answered = self.first_response_at or self.resolved_at
-        return bool(self.resolved_at and answered and answered <= self.first_response_due_at
-                    and self.resolved_at <= self.resolution_due_at)
+        return bool(
+            self.resolved_at
+            and answered
+            and answered <= self.first_response_due_at
+            and self.resolved_at <= self.resolution_due_at
+        )
 
 
 @dataclass(frozen=True)
@@ -58,13 +69,15 @@ def _share(hits: int, total: int) -> float | None:
 def figures(label: str, rows: list[CaseTimes]) -> Figures:
     resolved = [r for r in rows if r.resolved_at]
     return Figures(
-        label=label, cases=len(rows), resolved=len(resolved),
-        median_first_response=_median([r.first_response_at - r.created_at
-                                       for r in rows if r.first_response_at]),
+        label=label,
+        cases=len(rows),
+        resolved=len(resolved),
+        median_first_response=_median(
+            [r.first_response_at - r.created_at for r in rows if r.first_response_at]
+        ),
         median_resolution=_median([r.resolved_at - r.created_at for r in resolved if r.resolved_at]),
         sla_attainment=_share(sum(r.met_sla for r in resolved), len(resolved)),
-        recovery_rate=_share(sum((r.recovery_csat or 0) >= RECOVERED_CSAT for r in resolved),
-                             len(resolved)),
+        recovery_rate=_share(sum((r.recovery_csat or 0) >= RECOVERED_CSAT for r in resolved), len(resolved)),
         answered_follow_ups=sum(r.recovery_csat is not None for r in resolved),
     )
 

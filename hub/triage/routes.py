@@ -46,8 +46,9 @@ async def case_queue(request: Request) -> Response:
     return render(request, "triage/queue.html", {"queue": queue, "now": _now()}, block="results")
 
 
-async def _case_page(request: Request, case_id: int, error: CaseActionError | None = None,
-                     status_code: int = 200) -> Response:
+async def _case_page(
+    request: Request, case_id: int, error: CaseActionError | None = None, status_code: int = 200
+) -> Response:
     view = await load_case(case_id, _now())
     if view is None:
         raise HTTPException(404, "There is no such case.")
@@ -64,8 +65,14 @@ async def case_detail(request: Request) -> Response:
 async def case_action(request: Request) -> Response:
     case_id = request.path_params["case_id"]
     try:
-        case = await perform(request.app.state.settings, case_id, staff(request),
-                             request.path_params["action"], await _form(request), _now())
+        case = await perform(
+            request.app.state.settings,
+            case_id,
+            staff(request),
+            request.path_params["action"],
+            await _form(request),
+            _now(),
+        )
     except CaseActionError as error:
         return await _case_page(request, case_id, error, 200 if _is_htmx(request) else 422)
     if case is None:
@@ -94,10 +101,12 @@ async def report_page(request: Request) -> Response:
     return render(request, "triage/report.html", {"report": report})
 
 
-async def _settings(request: Request, error: CannedError | None = None,
-                    status_code: int = 200) -> Response:
-    context = {"overview": settings_overview(request.app.state.settings), "error": error,
-               "canned": await CannedResponse.all().order_by("title")}
+async def _settings(request: Request, error: CannedError | None = None, status_code: int = 200) -> Response:
+    context = {
+        "overview": settings_overview(request.app.state.settings),
+        "error": error,
+        "canned": await CannedResponse.all().order_by("title"),
+    }
     return render(request, "triage/settings.html", context, status_code=status_code)
 
 
@@ -109,8 +118,7 @@ async def settings_page(request: Request) -> Response:
 @require_staff(Role.ADMIN)
 async def canned_save(request: Request) -> Response:
     try:
-        saved = await save_canned(staff(request), await _form(request),
-                                  request.path_params.get("canned_id"))
+        saved = await save_canned(staff(request), await _form(request), request.path_params.get("canned_id"))
     except CannedError as error:
         return await _settings(request, error, 422)
     if saved is None:
@@ -129,12 +137,11 @@ routes: list[BaseRoute] = [
     Route("/admin/cases/report", report_page, name="case_report"),
     Route("/admin/cases/{case_id:id}", case_detail, name="case_detail"),
     Route("/admin/cases/{case_id:id}/reply-draft", reply_draft, name="case_reply_draft"),
-    Route("/admin/cases/{case_id:id}/{action:str}", case_action, methods=["POST"],
-          name="case_action"),
+    Route("/admin/cases/{case_id:id}/{action:str}", case_action, methods=["POST"], name="case_action"),
     Route("/admin/settings", settings_page, name="settings_page"),
     Route("/admin/settings/canned", canned_save, methods=["POST"], name="canned_create"),
-    Route("/admin/settings/canned/{canned_id:id}", canned_save, methods=["POST"],
-          name="canned_update"),
-    Route("/admin/settings/canned/{canned_id:id}/delete", canned_delete, methods=["POST"],
-          name="canned_delete"),
+    Route("/admin/settings/canned/{canned_id:id}", canned_save, methods=["POST"], name="canned_update"),
+    Route(
+        "/admin/settings/canned/{canned_id:id}/delete", canned_delete, methods=["POST"], name="canned_delete"
+    ),
 ]

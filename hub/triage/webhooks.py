@@ -26,23 +26,34 @@ def _iso(moment: datetime | None) -> str | None:
 
 def case_payload(event: str, case: Case) -> dict[str, Any]:
     """Ids and states only: no customer text or address leaves through a webhook."""
-    return {"event": event, "case": {
-        "id": case.id, "reference": case.reference, "status": case.status,
-        "priority": case.priority, "reasons": list(case.reasons),
-        "customer_id": case.customer_id, "order_id": case.order_id,  # type: ignore[attr-defined]
-        "review_id": case.review_id,  # type: ignore[attr-defined]
-        "resolution_code": case.resolution_code, "created_at": _iso(case.created_at),
-        "resolved_at": _iso(case.resolved_at), "resolution_due_at": _iso(case.resolution_due_at),
-    }}
+    return {
+        "event": event,
+        "case": {
+            "id": case.id,
+            "reference": case.reference,
+            "status": case.status,
+            "priority": case.priority,
+            "reasons": list(case.reasons),
+            "customer_id": case.customer_id,
+            "order_id": case.order_id,
+            "review_id": case.review_id,
+            "resolution_code": case.resolution_code,
+            "created_at": _iso(case.created_at),
+            "resolved_at": _iso(case.resolved_at),
+            "resolution_due_at": _iso(case.resolution_due_at),
+        },
+    }
 
 
-async def queue_case_webhook(settings: Settings, event: str, case: Case,
-                             now: datetime) -> WebhookEvent | None:
+async def queue_case_webhook(
+    settings: Settings, event: str, case: Case, now: datetime
+) -> WebhookEvent | None:
     url = str(settings.extra.get("webhook_url") or "")
     if not url:
         return None
-    return await WebhookEvent.create(event=event, url=url, payload=case_payload(event, case),
-                                     next_attempt_at=now)
+    return await WebhookEvent.create(
+        event=event, url=url, payload=case_payload(event, case), next_attempt_at=now
+    )
 
 
 def body_bytes(payload: dict[str, Any]) -> bytes:
@@ -54,12 +65,17 @@ def signature(secret: str, body: bytes) -> str:
 
 
 async def _claim(now: datetime) -> list[WebhookEvent]:
-    ids = await WebhookEvent.filter(status="queued", next_attempt_at__lte=now).order_by(
-        "next_attempt_at", "id").limit(BATCH).values_list("id", flat=True)
+    ids = (
+        await WebhookEvent.filter(status="queued", next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "id")
+        .limit(BATCH)
+        .values_list("id", flat=True)
+    )
     claimed = []
     for event_id in ids:
-        if await WebhookEvent.filter(id=event_id, status="queued").update(status="sending",
-                                                                          next_attempt_at=now):
+        if await WebhookEvent.filter(id=event_id, status="queued").update(
+            status="sending", next_attempt_at=now
+        ):
             claimed.append(await WebhookEvent.get(id=event_id))
     return claimed
 
@@ -67,8 +83,11 @@ async def _claim(now: datetime) -> list[WebhookEvent]:
 async def _post(client: httpx.AsyncClient, settings: Settings, event: WebhookEvent) -> str:
     """'' when delivered, else what went wrong."""
     body = body_bytes(event.payload)
-    headers = {"Content-Type": "application/json", "X-Hub-Event": event.event,
-               "X-Hub-Delivery": str(event.id)}
+    headers = {
+        "Content-Type": "application/json",
+        "X-Hub-Event": event.event,
+        "X-Hub-Delivery": str(event.id),
+    }
     secret = str(settings.extra.get("webhook_secret") or "")
     if secret:
         headers[SIGNATURE_HEADER] = signature(secret, body)
@@ -82,21 +101,25 @@ async def _post(client: httpx.AsyncClient, settings: Settings, event: WebhookEve
 async def _settle(event: WebhookEvent, error: str, now: datetime) -> None:
     attempts = event.attempts + 1
     if not error:
-        await WebhookEvent.filter(id=event.id).update(status="delivered", attempts=attempts,
-                                                      delivered_at=now, last_error="")
+        await WebhookEvent.filter(id=event.id).update(
+            status="delivered", attempts=attempts, delivered_at=now, last_error=""
+        )
     elif attempts >= MAX_ATTEMPTS:
-        await WebhookEvent.filter(id=event.id).update(status="failed", attempts=attempts,
-                                                      last_error=error[:2000])
+        await WebhookEvent.filter(id=event.id).update(
+            status="failed", attempts=attempts, last_error=error[:2000]
+        )
     else:
         await WebhookEvent.filter(id=event.id).update(
-            status="queued", attempts=attempts, last_error=error[:2000],
-            next_attempt_at=now + retry_delay(attempts))
+            status="queued",
+            attempts=attempts,
+            last_error=error[:2000],
+            next_attempt_at=now + retry_delay(attempts),
+        )
 
 
 async def deliver_due(settings: Settings, now: datetime) -> int:
     """POST every due webhook once; failures wait 1, 2, 4 … minutes, then fail for good."""
-    await WebhookEvent.filter(status="sending", next_attempt_at__lt=now - STALE_CLAIM).update(
-        status="queued")
+    await WebhookEvent.filter(status="sending", next_attempt_at__lt=now - STALE_CLAIM).update(status="queued")
     events = await _claim(now)
     async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS) as client:
         for event in events:

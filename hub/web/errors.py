@@ -33,8 +33,12 @@ class FieldError:
 class InvalidInput(ValueError):
     """Request values that cannot be used; ``errors`` lists every bad field."""
 
-    def __init__(self, errors: list[FieldError] | FieldError, status: int = 422,
-                 title: str = "The request is not valid.") -> None:
+    def __init__(
+        self,
+        errors: list[FieldError] | FieldError,
+        status: int = 422,
+        title: str = "The request is not valid.",
+    ) -> None:
         self.errors = [errors] if isinstance(errors, FieldError) else list(errors)
         super().__init__("; ".join(str(error) for error in self.errors))
         self.status, self.title = status, title
@@ -57,8 +61,11 @@ class InvalidInput(ValueError):
         return next((error.reason for error in self.errors if error.path == path), "")
 
     def as_dict(self) -> dict[str, Any]:
-        return {"title": self.title, "status": self.status,
-                "errors": [error.as_dict() for error in self.errors]}
+        return {
+            "title": self.title,
+            "status": self.status,
+            "errors": [error.as_dict() for error in self.errors],
+        }
 
 
 def problem(status: int, title: str, errors: list[FieldError] | None = None) -> JSONResponse:

@@ -44,8 +44,15 @@ def _string(raw: object, field: str, what: str) -> str:
     return raw.strip()
 
 
-def whole(raw: object, field: str, *, low: int = 0, high: int = MAX_ID, default: int | None = None,
-          required: bool = False) -> int | None:
+def whole(
+    raw: object,
+    field: str,
+    *,
+    low: int = 0,
+    high: int = MAX_ID,
+    default: int | None = None,
+    required: bool = False,
+) -> int | None:
     """A whole number from ``low`` to ``high``: ASCII digits, or a JSON integer."""
     if _missing(raw):
         if required:
@@ -63,8 +70,7 @@ def whole(raw: object, field: str, *, low: int = 0, high: int = MAX_ID, default:
     return number
 
 
-def identifier(raw: object, field: str, *, default: int | None = None, required: bool = False
-               ) -> int | None:
+def identifier(raw: object, field: str, *, default: int | None = None, required: bool = False) -> int | None:
     """A database id: a whole number from 1 to `MAX_ID`."""
     return whole(raw, field, low=1, high=MAX_ID, default=default, required=required)
 
@@ -87,8 +93,9 @@ def flag(raw: object, field: str, *, default: bool = False) -> bool:
     return word in TRUE
 
 
-def choice(raw: object, field: str, choices: Iterable[str], *, default: str | None = None,
-           required: bool = False) -> str | None:
+def choice(
+    raw: object, field: str, choices: Iterable[str], *, default: str | None = None, required: bool = False
+) -> str | None:
     """One of ``choices``, exactly as listed."""
     allowed = tuple(choices)
     if _missing(raw):
@@ -107,8 +114,7 @@ def _in_years(moment: T, year: int, field: str) -> T:
     return moment
 
 
-def day(raw: object, field: str, *, default: date | None = None, required: bool = False
-        ) -> date | None:
+def day(raw: object, field: str, *, default: date | None = None, required: bool = False) -> date | None:
     """A date as YYYY-MM-DD, from `MIN_YEAR` to `MAX_YEAR`."""
     if _missing(raw):
         if required:
@@ -121,8 +127,14 @@ def day(raw: object, field: str, *, default: date | None = None, required: bool 
     return _in_years(parsed, parsed.year, field)
 
 
-def moment(raw: object, field: str, *, default: datetime | None = None, required: bool = False,
-           zone_required: bool = False) -> datetime | None:
+def moment(
+    raw: object,
+    field: str,
+    *,
+    default: datetime | None = None,
+    required: bool = False,
+    zone_required: bool = False,
+) -> datetime | None:
     """An ISO 8601 date and time in UTC; without a zone it is read as UTC unless one is required."""
     if _missing(raw):
         if required:
@@ -145,8 +157,15 @@ def has_control_characters(value: str) -> bool:
     return CONTROL.search(value) is not None
 
 
-def text(raw: object, field: str, *, max_length: int = MAX_TEXT, default: str = "",
-         required: bool = False, strip: bool = True) -> str:
+def text(
+    raw: object,
+    field: str,
+    *,
+    max_length: int = MAX_TEXT,
+    default: str = "",
+    required: bool = False,
+    strip: bool = True,
+) -> str:
     """Text of at most ``max_length`` characters, with no NUL or other control character."""
     if _missing(raw):
         if required:

@@ -60,6 +60,5 @@ async def refresh_rating(product_id: int) -> ProductRating:
     count, total, *histogram, photos = await _figures(product_id)
     row.count, row.rating_sum, row.histogram, row.photo_count = count, total, histogram, photos
     row.version += 1
-    await row.save(update_fields=["count", "rating_sum", "histogram", "photo_count", "version",
-                                  "updated_at"])
+    await row.save(update_fields=["count", "rating_sum", "histogram", "photo_count", "version", "updated_at"])
     return row

@@ -31,8 +31,16 @@ async def product_scope(request: Request) -> Scope:
 async def reviews_json(request: Request, scope: Scope, params: dict[str, str]) -> bytes:
     query = parse_query(params)
     page = await list_reviews(request.app.state.settings, scope, query)
-    return html_safe_json({"sku": scope.sku, "page": page.page, "limit": query.limit, "sort": query.sort,
-                  "next_page": page.next_page, "items": page.items})
+    return html_safe_json(
+        {
+            "sku": scope.sku,
+            "page": page.page,
+            "limit": query.limit,
+            "sort": query.sort,
+            "next_page": page.next_page,
+            "items": page.items,
+        }
+    )
 
 
 async def product_reviews(request: Request) -> Response:
@@ -42,8 +50,14 @@ async def product_reviews(request: Request) -> Response:
     except QueryError as error:
         return problem(422, "The query is not valid.", error.errors)
     params = dict(request.query_params)
-    return await cached_response(request, kind="reviews", scope=scope, key=key, media_type=JSON,
-                                 build=lambda: reviews_json(request, scope, params))
+    return await cached_response(
+        request,
+        kind="reviews",
+        scope=scope,
+        key=key,
+        media_type=JSON,
+        build=lambda: reviews_json(request, scope, params),
+    )
 
 
 async def product_summary(request: Request) -> Response:
@@ -52,8 +66,7 @@ async def product_summary(request: Request) -> Response:
     async def build() -> bytes:
         return html_safe_json(summary_json(scope))
 
-    return await cached_response(request, kind="summary", scope=scope, key="", media_type=JSON,
-                                 build=build)
+    return await cached_response(request, kind="summary", scope=scope, key="", media_type=JSON, build=build)
 
 
 def _vote_problem(request: Request, error: VoteError) -> Response:
@@ -69,8 +82,13 @@ async def vote(request: Request) -> Response:
     try:
         data = await json_body(request)
         voter, helpful = str(data.get("voter", "")), data.get("helpful", True) is not False
-        result = await cast_vote(settings, review_id=request.path_params["review_id"], voter=voter,
-                                 helpful=helpful, ip=request.client.host if request.client else None)
+        result = await cast_vote(
+            settings,
+            review_id=request.path_params["review_id"],
+            voter=voter,
+            helpful=helpful,
+            ip=request.client.host if request.client else None,
+        )
     except (BadBody, AttributeError):
         return _vote_problem(request, VoteError(422, "", "must be a JSON object"))
     except VoteError as error:
@@ -111,9 +129,16 @@ async def review_create(request: Request) -> Response:
         return problem(error.status, "The review was not accepted.", error.errors)
     review = result.review
     published = review.status == ReviewStatus.PUBLISHED
-    return JSONResponse({"id": review.id, "status": review.status, "published": published,
-                         "verified_buyer": review.verified_buyer, "source": review.source},
-                        status_code=201)
+    return JSONResponse(
+        {
+            "id": review.id,
+            "status": review.status,
+            "published": published,
+            "verified_buyer": review.verified_buyer,
+            "source": review.source,
+        },
+        status_code=201,
+    )
 
 
 routes: list[BaseRoute] = [
@@ -123,6 +148,10 @@ routes: list[BaseRoute] = [
     Route("/api/v1/reviews", review_feed, methods=["GET"], name="api_reviews"),
     Route("/api/v1/reviews", review_create, methods=["POST"], name="api_review_create"),
     Route("/api/v1/reviews/{review_id:id}/votes", vote, methods=["POST"], name="api_review_vote"),
-    Route("/api/v1/reviews/{review_id:id}/votes", vote_preflight, methods=["OPTIONS"],
-          name="api_review_vote_preflight"),
+    Route(
+        "/api/v1/reviews/{review_id:id}/votes",
+        vote_preflight,
+        methods=["OPTIONS"],
+        name="api_review_vote_preflight",
+    ),
 ]

@@ -60,8 +60,7 @@ bodies: Lru[bytes] = Lru(BODY_ENTRIES)
 _loading: dict[str, asyncio.Future[Scope | None]] = {}
 
 
-async def scope_for(sku: str, load: Callable[[str], Awaitable[Scope | None]] = load_scope
-                    ) -> Scope | None:
+async def scope_for(sku: str, load: Callable[[str], Awaitable[Scope | None]] = load_scope) -> Scope | None:
     """The scope of ``sku``, read from the database at most every `SCOPE_TTL` seconds.
 
     When an entry expires under load, every request in flight for that SKU waits for

@@ -21,5 +21,7 @@ async def store_page(sku: str) -> dict[str, Any] | None:
     if product is None:
         return None
     others = await Product.exclude(id=product.id).order_by("id").limit(OTHER_PRODUCTS)
-    return {"product": product, "others": [{"sku": other.external_id, "name": other.name}
-                                           for other in others]}
+    return {
+        "product": product,
+        "others": [{"sku": other.external_id, "name": other.name} for other in others],
+    }

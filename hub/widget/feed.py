@@ -55,10 +55,13 @@ def parse_feed_query(params: Mapping[str, str]) -> FeedQuery:
     status = params.get("status") or None
     if status is not None and status not in STATUSES:
         errors.append(FieldError("status", f"must be one of {', '.join(STATUSES)}"))
-    query = FeedQuery(status=status, product=params.get("product") or None,
-                      since=_since(params.get("since", ""), errors),
-                      cursor=_number(params.get("cursor", ""), "cursor", 2**31 - 1, 0, errors),
-                      limit=max(1, _number(params.get("limit", ""), "limit", FEED_LIMIT, 50, errors)))
+    query = FeedQuery(
+        status=status,
+        product=params.get("product") or None,
+        since=_since(params.get("since", ""), errors),
+        cursor=_number(params.get("cursor", ""), "cursor", 2**31 - 1, 0, errors),
+        limit=max(1, _number(params.get("limit", ""), "limit", FEED_LIMIT, 50, errors)),
+    )
     if errors:
         raise QueryError(errors)
     return query
@@ -71,13 +74,24 @@ def _iso(moment: datetime | None) -> str | None:
 def feed_review(review: Review) -> dict[str, Any]:
     """A review as the shop's own systems see it: moderation fields, no customer email."""
     return {
-        "id": review.id, "sku": review.product.external_id, "status": review.status,
-        "status_reason": review.status_reason, "rating": review.rating, "title": review.title,
-        "body": review.body, "author": review.display_name, "verified_buyer": review.verified_buyer,
-        "source": review.source, "locale": review.locale, "flagged": review.flagged,
-        "sentiment": review.sentiment_label, "helpful": review.helpful_count,
-        "unhelpful": review.unhelpful_count, "has_photos": review.has_photos,
-        "submitted_at": _iso(review.submitted_at), "published_at": _iso(review.published_at),
+        "id": review.id,
+        "sku": review.product.external_id,
+        "status": review.status,
+        "status_reason": review.status_reason,
+        "rating": review.rating,
+        "title": review.title,
+        "body": review.body,
+        "author": review.display_name,
+        "verified_buyer": review.verified_buyer,
+        "source": review.source,
+        "locale": review.locale,
+        "flagged": review.flagged,
+        "sentiment": review.sentiment_label,
+        "helpful": review.helpful_count,
+        "unhelpful": review.unhelpful_count,
+        "has_photos": review.has_photos,
+        "submitted_at": _iso(review.submitted_at),
+        "published_at": _iso(review.published_at),
         "edited_at": _iso(review.edited_at),
     }
 

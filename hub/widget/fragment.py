@@ -18,8 +18,13 @@ SOURCE_LABELS = {
     "import": "Imported",
     "api": "Submitted on the store",
 }
-SORT_LABELS = {"newest": "Newest", "highest": "Highest rating", "lowest": "Lowest rating",
-               "helpful": "Most helpful", "photos": "With photos first"}
+SORT_LABELS = {
+    "newest": "Newest",
+    "highest": "Highest rating",
+    "lowest": "Lowest rating",
+    "helpful": "Most helpful",
+    "photos": "With photos first",
+}
 assert set(SORT_LABELS) == set(SORTS)
 
 
@@ -33,24 +38,39 @@ def _link(query: ReviewQuery, frame: bool, **changes: Any) -> str:
 
 def _bars(scope: Scope, query: ReviewQuery, frame: bool) -> list[dict[str, Any]]:
     counts, total = scope.histogram(), scope.summary.count or 1
-    return [{"star": star, "count": counts[str(star)], "percent": round(100 * counts[str(star)] / total),
-             "active": query.rating == star,
-             "href": _link(query, frame, rating=None if query.rating == star else star, page=1)}
-            for star in range(5, 0, -1)]
+    return [
+        {
+            "star": star,
+            "count": counts[str(star)],
+            "percent": round(100 * counts[str(star)] / total),
+            "active": query.rating == star,
+            "href": _link(query, frame, rating=None if query.rating == star else star, page=1),
+        }
+        for star in range(5, 0, -1)
+    ]
 
 
 def _sorts(query: ReviewQuery, frame: bool) -> list[dict[str, Any]]:
-    return [{"label": label, "active": name == query.sort, "href": _link(query, frame, sort=name, page=1)}
-            for name, label in SORT_LABELS.items()]
+    return [
+        {"label": label, "active": name == query.sort, "href": _link(query, frame, sort=name, page=1)}
+        for name, label in SORT_LABELS.items()
+    ]
 
 
-async def render_fragment(settings: Settings, scope: Scope, query: ReviewQuery, *, frame: bool,
-                          css_url: str) -> bytes:
+async def render_fragment(
+    settings: Settings, scope: Scope, query: ReviewQuery, *, frame: bool, css_url: str
+) -> bytes:
     page = await list_reviews(settings, scope, query)
     context = {
-        "scope": scope, "summary": scope.summary, "query": query, "frame": frame,
-        "bars": _bars(scope, query, frame), "sorts": _sorts(query, frame), "reviews": page.items,
-        "sources": SOURCE_LABELS, "css_url": css_url,
+        "scope": scope,
+        "summary": scope.summary,
+        "query": query,
+        "frame": frame,
+        "bars": _bars(scope, query, frame),
+        "sorts": _sorts(query, frame),
+        "reviews": page.items,
+        "sources": SOURCE_LABELS,
+        "css_url": css_url,
         "photos_href": _link(query, frame, with_photos=not query.with_photos, page=1),
         "more_href": _link(query, frame, page=page.next_page) if page.next_page else None,
     }

@@ -20,8 +20,16 @@ PREFLIGHT_MAX_AGE = "600"
 def fragment_policy(settings: Settings, form_action: str = "'none'") -> str:
     """The CSP of a fragment that store pages may frame; ``form_action`` for fragments with forms."""
     ancestors = " ".join(("'self'", *settings.store_origins))
-    return "; ".join(["default-src 'none'", "style-src 'self'", "img-src 'self' https: data:",
-                      "base-uri 'none'", f"form-action {form_action}", f"frame-ancestors {ancestors}"])
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "style-src 'self'",
+            "img-src 'self' https: data:",
+            "base-uri 'none'",
+            f"form-action {form_action}",
+            f"frame-ancestors {ancestors}",
+        ]
+    )
 
 
 def hub_origin(settings: Settings) -> str:
@@ -50,9 +58,13 @@ def cors_headers(request: Request) -> dict[str, str]:
 def preflight_headers(request: Request, methods: str) -> dict[str, str]:
     headers = cors_headers(request)
     if "Access-Control-Allow-Origin" in headers:
-        headers.update({"Access-Control-Allow-Methods": methods,
-                        "Access-Control-Allow-Headers": "Content-Type",
-                        "Access-Control-Max-Age": PREFLIGHT_MAX_AGE})
+        headers.update(
+            {
+                "Access-Control-Allow-Methods": methods,
+                "Access-Control-Allow-Headers": "Content-Type",
+                "Access-Control-Max-Age": PREFLIGHT_MAX_AGE,
+            }
+        )
     return headers
 
 
@@ -70,9 +82,16 @@ def matches(if_none_match: str | None, tag: str) -> bool:
     return any(candidate in (wanted, "*") for candidate in candidates)
 
 
-async def cached_response(request: Request, *, kind: str, scope: Scope, key: str, media_type: str,
-                          build: Callable[[], Awaitable[bytes]],
-                          headers: dict[str, str] | None = None) -> Response:
+async def cached_response(
+    request: Request,
+    *,
+    kind: str,
+    scope: Scope,
+    key: str,
+    media_type: str,
+    build: Callable[[], Awaitable[bytes]],
+    headers: dict[str, str] | None = None,
+) -> Response:
     """304 when the browser holds the current version (no query runs), else the cached body."""
     tag = entity_tag(kind, scope, key)
     all_headers = {"ETag": tag, "Cache-Control": CACHE_CONTROL, **cors_headers(request), **(headers or {})}

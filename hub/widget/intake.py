@@ -39,8 +39,11 @@ class ReviewIn:
 
 
 def _text_errors(data: Mapping[str, Any]) -> list[FieldError]:
-    errors = [FieldError(name, "must be a string") for name in (*TEXT_FIELDS, *OPTIONAL_TEXT)
-              if name in data and not isinstance(data[name], str)]
+    errors = [
+        FieldError(name, "must be a string")
+        for name in (*TEXT_FIELDS, *OPTIONAL_TEXT)
+        if name in data and not isinstance(data[name], str)
+    ]
     if not isinstance(data.get("sku"), str) or not data.get("sku", "").strip():
         errors.append(FieldError("sku", "is required: the product's SKU"))
     elif not plausible_external_id(data["sku"].strip()):
@@ -80,8 +83,15 @@ def parse_review(data: Any) -> ReviewIn:
 async def _proven_order(review: ReviewIn, product: Product) -> Order | None:
     if not review.order_id:
         return None
-    order = await Order.filter(external_id=review.order_id, customer__email__iexact=review.email.strip(),
-                               lines__product_id=product.id).first().prefetch_related("customer")
+    order = (
+        await Order.filter(
+            external_id=review.order_id,
+            customer__email__iexact=review.email.strip(),
+            lines__product_id=product.id,
+        )
+        .first()
+        .prefetch_related("customer")
+    )
     if order is None:
         raise InvalidReview([FieldError("order_id", "no order with this number, email and product")])
     return order
@@ -95,9 +105,17 @@ async def submit_from_store(settings: Settings, review: ReviewIn) -> SubmissionR
     order = await _proven_order(review, product)
     try:
         return await submit_review(
-            settings, product=product, rating=review.rating, title=review.title, body=review.body,
-            display_name=review.display_name, customer=order.customer if order else None, order=order,
-            source=ReviewSource.API.value, verified_buyer=order is not None, locale=review.locale[:16],
+            settings,
+            product=product,
+            rating=review.rating,
+            title=review.title,
+            body=review.body,
+            display_name=review.display_name,
+            customer=order.customer if order else None,
+            order=order,
+            source=ReviewSource.API.value,
+            verified_buyer=order is not None,
+            locale=review.locale[:16],
         )
     except SubmissionError as error:
         status = 429 if error.field == "rate" else 422

@@ -20,8 +20,7 @@ def _review(item: dict[str, Any]) -> dict[str, Any]:
         "datePublished": (item["date"] or "")[:10],
         "name": item["title"],
         "reviewBody": item["body"],
-        "reviewRating": {"@type": "Rating", "ratingValue": item["rating"], "bestRating": 5,
-                         "worstRating": 1},
+        "reviewRating": {"@type": "Rating", "ratingValue": item["rating"], "bestRating": 5, "worstRating": 1},
     }
 
 
@@ -33,8 +32,11 @@ def product_jsonld(scope: Scope, reviews: list[dict[str, Any]]) -> dict[str, Any
         "name": scope.name,
         "sku": scope.sku,
         "aggregateRating": {
-            "@type": "AggregateRating", "ratingValue": scope.summary.average,
-            "reviewCount": scope.summary.count, "bestRating": 5, "worstRating": 1,
+            "@type": "AggregateRating",
+            "ratingValue": scope.summary.average,
+            "reviewCount": scope.summary.count,
+            "bestRating": 5,
+            "worstRating": 1,
         },
         "review": [_review(item) for item in reviews],
     }

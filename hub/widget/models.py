@@ -15,6 +15,7 @@ class ProductRating(Model):
     product: fields.OneToOneRelation[Product] = fields.OneToOneField(
         "hub.Product", related_name="rating", on_delete=fields.CASCADE
     )
+    product_id: int
     count = fields.IntField(default=0)
     rating_sum = fields.IntField(default=0)
     histogram: fields.JSONField[list[int]] = fields.JSONField(default=list)

@@ -18,50 +18,106 @@ def ref(name: str) -> dict[str, str]:
 
 
 def obj(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
-    return {"type": "object", "properties": properties,
-            "required": list(properties) if required is None else required}
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties) if required is None else required,
+    }
 
 
 STAR_COUNTS = obj({str(star): {"type": "integer", "minimum": 0} for star in range(1, 6)})
 PHOTO = obj({"id": INT, "url": STR, "thumb_url": STR, "width": INT, "height": INT})
-PUBLIC_REVIEW = obj({
-    "id": INT, "rating": {"type": "integer", "minimum": 1, "maximum": 5}, "title": STR, "body": STR,
-    "author": STR, "date": DATE_TIME, "verified_buyer": BOOL,
-    "source": {"type": "string", "enum": ["invitation", "import", "api"]},
-    "helpful": INT, "unhelpful": INT, "photos": {"type": "array", "items": ref("Photo")},
-    "replies": {"type": "array", "items": obj({"body": STR, "date": DATE_TIME})},
-})
-FEED_REVIEW = obj({
-    "id": INT, "sku": STR, "status": {"type": "string", "enum": [s.value for s in ReviewStatus]},
-    "status_reason": STR, "rating": INT, "title": STR, "body": STR, "author": STR,
-    "verified_buyer": BOOL, "source": STR, "locale": STR, "flagged": BOOL, "sentiment": STR,
-    "helpful": INT, "unhelpful": INT, "has_photos": BOOL, "submitted_at": DATE_TIME,
-    "published_at": DATE_TIME, "edited_at": DATE_TIME,
-})
-PROBLEM = obj({"title": STR, "status": INT,
-               "errors": {"type": "array", "items": obj({"path": STR, "reason": STR})}},
-              ["title", "status"])
-REVIEW_IN = obj({
-    "sku": STR, "rating": {"type": "integer", "minimum": 1, "maximum": 5}, "title": STR, "body": STR,
-    "display_name": STR, "order_id": STR, "email": {"type": "string", "format": "email"}, "locale": STR,
-}, ["sku", "rating", "body"])
+PUBLIC_REVIEW = obj(
+    {
+        "id": INT,
+        "rating": {"type": "integer", "minimum": 1, "maximum": 5},
+        "title": STR,
+        "body": STR,
+        "author": STR,
+        "date": DATE_TIME,
+        "verified_buyer": BOOL,
+        "source": {"type": "string", "enum": ["invitation", "import", "api"]},
+        "helpful": INT,
+        "unhelpful": INT,
+        "photos": {"type": "array", "items": ref("Photo")},
+        "replies": {"type": "array", "items": obj({"body": STR, "date": DATE_TIME})},
+    }
+)
+FEED_REVIEW = obj(
+    {
+        "id": INT,
+        "sku": STR,
+        "status": {"type": "string", "enum": [s.value for s in ReviewStatus]},
+        "status_reason": STR,
+        "rating": INT,
+        "title": STR,
+        "body": STR,
+        "author": STR,
+        "verified_buyer": BOOL,
+        "source": STR,
+        "locale": STR,
+        "flagged": BOOL,
+        "sentiment": STR,
+        "helpful": INT,
+        "unhelpful": INT,
+        "has_photos": BOOL,
+        "submitted_at": DATE_TIME,
+        "published_at": DATE_TIME,
+        "edited_at": DATE_TIME,
+    }
+)
+PROBLEM = obj(
+    {"title": STR, "status": INT, "errors": {"type": "array", "items": obj({"path": STR, "reason": STR})}},
+    ["title", "status"],
+)
+REVIEW_IN = obj(
+    {
+        "sku": STR,
+        "rating": {"type": "integer", "minimum": 1, "maximum": 5},
+        "title": STR,
+        "body": STR,
+        "display_name": STR,
+        "order_id": STR,
+        "email": {"type": "string", "format": "email"},
+        "locale": STR,
+    },
+    ["sku", "rating", "body"],
+)
 
 SCHEMAS: dict[str, Any] = {
-    "Summary": obj({"sku": STR, "name": STR, "average": {"type": "number", "minimum": 0, "maximum": 5},
-                    "count": INT, "histogram": STAR_COUNTS, "photo_count": INT}),
+    "Summary": obj(
+        {
+            "sku": STR,
+            "name": STR,
+            "average": {"type": "number", "minimum": 0, "maximum": 5},
+            "count": INT,
+            "histogram": STAR_COUNTS,
+            "photo_count": INT,
+        }
+    ),
     "Photo": PHOTO,
     "PublicReview": PUBLIC_REVIEW,
-    "ReviewPage": obj({"sku": STR, "page": INT, "limit": INT, "sort": {"type": "string", "enum": list(SORTS)},
-                       "next_page": {"type": ["integer", "null"]},
-                       "items": {"type": "array", "items": ref("PublicReview")}}),
+    "ReviewPage": obj(
+        {
+            "sku": STR,
+            "page": INT,
+            "limit": INT,
+            "sort": {"type": "string", "enum": list(SORTS)},
+            "next_page": {"type": ["integer", "null"]},
+            "items": {"type": "array", "items": ref("PublicReview")},
+        }
+    ),
     "FeedReview": FEED_REVIEW,
-    "FeedPage": obj({"items": {"type": "array", "items": ref("FeedReview")},
-                     "next_cursor": {"type": ["integer", "null"]}}),
+    "FeedPage": obj(
+        {"items": {"type": "array", "items": ref("FeedReview")}, "next_cursor": {"type": ["integer", "null"]}}
+    ),
     "ReviewIn": REVIEW_IN,
-    "ReviewCreated": obj({"id": INT, "status": STR, "published": BOOL, "verified_buyer": BOOL,
-                          "source": STR}),
-    "VoteIn": obj({"voter": {"type": "string", "pattern": "^[A-Za-z0-9_-]{16,64}$"}, "helpful": BOOL},
-                  ["voter"]),
+    "ReviewCreated": obj(
+        {"id": INT, "status": STR, "published": BOOL, "verified_buyer": BOOL, "source": STR}
+    ),
+    "VoteIn": obj(
+        {"voter": {"type": "string", "pattern": "^[A-Za-z0-9_-]{16,64}$"}, "helpful": BOOL}, ["voter"]
+    ),
     "VoteResult": obj({"counted": BOOL, "helpful": INT, "unhelpful": INT}),
     "Problem": PROBLEM,
 }
@@ -81,7 +137,8 @@ def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any
 
 SKU = {"name": "sku", "in": "path", "required": True, "schema": STR}
 PUBLIC_PARAMS = [
-    SKU, _query("sort", {"type": "string", "enum": list(SORTS)}, "order of the reviews"),
+    SKU,
+    _query("sort", {"type": "string", "enum": list(SORTS)}, "order of the reviews"),
     _query("rating", {"type": "integer", "minimum": 1, "maximum": 5}, "only this many stars"),
     _query("with_photos", BOOL, "only reviews with approved photos"),
     _query("page", {"type": "integer", "minimum": 1}, "page number, from 1"),
@@ -89,7 +146,8 @@ PUBLIC_PARAMS = [
 ]
 FEED_PARAMS = [
     _query("status", {"type": "string", "enum": [s.value for s in ReviewStatus]}, "only this status"),
-    _query("product", STR, "only this SKU"), _query("since", DATE_TIME, "submitted at or after"),
+    _query("product", STR, "only this SKU"),
+    _query("since", DATE_TIME, "submitted at or after"),
     _query("cursor", INT, "next_cursor of the previous page"),
     _query("limit", {"type": "integer", "minimum": 1, "maximum": 100}, "reviews per page"),
 ]
@@ -100,39 +158,81 @@ CACHED = "Carries ETag and Cache-Control; answers If-None-Match with 304."
 
 def _paths() -> dict[str, Any]:
     return {
-        "/api/v1/products/{sku}/summary": {"get": {
-            "summary": "Rating summary of a product (or its group)", "description": CACHED,
-            "parameters": [SKU], "responses": {
-                "200": _json("Summary"), "304": {"description": "Not modified"},
-                "404": _problem("unknown SKU")}}},
-        "/api/v1/products/{sku}/reviews": {"get": {
-            "summary": "Published reviews of a product (or its group)", "description": CACHED,
-            "parameters": PUBLIC_PARAMS, "responses": {
-                "200": _json("ReviewPage"), "304": {"description": "Not modified"},
-                "404": _problem("unknown SKU"), "422": _problem("invalid query")}}},
-        "/api/v1/reviews/{review_id}/votes": {"post": {
-            "summary": "Was this review helpful? One vote per browser",
-            "parameters": [{"name": "review_id", "in": "path", "required": True, "schema": INT}],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": ref("VoteIn")}}},
-            "responses": {"200": _json("VoteResult"), "403": _problem("origin not allowed"),
-                          "404": _problem("no such review"), "422": _problem("invalid body"),
-                          "429": _problem("too many votes")}}},
+        "/api/v1/products/{sku}/summary": {
+            "get": {
+                "summary": "Rating summary of a product (or its group)",
+                "description": CACHED,
+                "parameters": [SKU],
+                "responses": {
+                    "200": _json("Summary"),
+                    "304": {"description": "Not modified"},
+                    "404": _problem("unknown SKU"),
+                },
+            }
+        },
+        "/api/v1/products/{sku}/reviews": {
+            "get": {
+                "summary": "Published reviews of a product (or its group)",
+                "description": CACHED,
+                "parameters": PUBLIC_PARAMS,
+                "responses": {
+                    "200": _json("ReviewPage"),
+                    "304": {"description": "Not modified"},
+                    "404": _problem("unknown SKU"),
+                    "422": _problem("invalid query"),
+                },
+            }
+        },
+        "/api/v1/reviews/{review_id}/votes": {
+            "post": {
+                "summary": "Was this review helpful? One vote per browser",
+                "parameters": [{"name": "review_id", "in": "path", "required": True, "schema": INT}],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": ref("VoteIn")}}},
+                "responses": {
+                    "200": _json("VoteResult"),
+                    "403": _problem("origin not allowed"),
+                    "404": _problem("no such review"),
+                    "422": _problem("invalid body"),
+                    "429": _problem("too many votes"),
+                },
+            }
+        },
         "/api/v1/reviews": {
-            "get": {"summary": "Every review, any status (reviews:read)", "security": KEYED,
-                    "parameters": FEED_PARAMS, "responses": {"200": _json("FeedPage"), **UNAUTHORISED,
-                                                             "422": _problem("invalid query")}},
-            "post": {"summary": "Submit a review from the store's own form (reviews:write)",
-                     "security": KEYED,
-                     "requestBody": {"required": True,
-                                     "content": {"application/json": {"schema": ref("ReviewIn")}}},
-                     "responses": {"201": _json("ReviewCreated", "Stored"), **UNAUTHORISED,
-                                   "422": _problem("invalid review"), "429": _problem("too many reviews")}}},
-        "/api/v1/reviews/export": {"get": {
-            "summary": "Every review as NDJSON, one FeedReview per line (reviews:read)", "security": KEYED,
-            "parameters": FEED_PARAMS[:3], "responses": {
-                "200": {"description": "NDJSON stream",
-                        "content": {"application/x-ndjson": {"schema": ref("FeedReview")}}},
-                **UNAUTHORISED}}},
+            "get": {
+                "summary": "Every review, any status (reviews:read)",
+                "security": KEYED,
+                "parameters": FEED_PARAMS,
+                "responses": {"200": _json("FeedPage"), **UNAUTHORISED, "422": _problem("invalid query")},
+            },
+            "post": {
+                "summary": "Submit a review from the store's own form (reviews:write)",
+                "security": KEYED,
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": ref("ReviewIn")}},
+                },
+                "responses": {
+                    "201": _json("ReviewCreated", "Stored"),
+                    **UNAUTHORISED,
+                    "422": _problem("invalid review"),
+                    "429": _problem("too many reviews"),
+                },
+            },
+        },
+        "/api/v1/reviews/export": {
+            "get": {
+                "summary": "Every review as NDJSON, one FeedReview per line (reviews:read)",
+                "security": KEYED,
+                "parameters": FEED_PARAMS[:3],
+                "responses": {
+                    "200": {
+                        "description": "NDJSON stream",
+                        "content": {"application/x-ndjson": {"schema": ref("FeedReview")}},
+                    },
+                    **UNAUTHORISED,
+                },
+            }
+        },
     }
 
 
@@ -142,6 +242,8 @@ def openapi_document(settings: Settings) -> dict[str, Any]:
         "info": {"title": f"{settings.brand_name} review API", "version": "1"},
         "servers": [{"url": settings.base_url}],
         "paths": _paths(),
-        "components": {"schemas": SCHEMAS,
-                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
     }

@@ -59,9 +59,13 @@ class Scope:
 
 _SCOPE_COLUMNS = "rating.count, rating.rating_sum, rating.histogram, rating.photo_count, rating.version"
 _RATED = "product LEFT JOIN product_rating AS rating ON rating.product_id = product.id"
-SCOPE_SQL = (f"SELECT product.id, product.name, product.url, product.image_url, product.group_id,"  # noqa: S608
-             f" {_SCOPE_COLUMNS} FROM {_RATED} WHERE product.external_id = ?")
-GROUP_SQL = f"SELECT product.id, {_SCOPE_COLUMNS} FROM {_RATED} WHERE product.group_id = ? ORDER BY product.id"  # noqa: S608, E501
+SCOPE_SQL = (
+    f"SELECT product.id, product.name, product.url, product.image_url, product.group_id,"  # noqa: S608
+    f" {_SCOPE_COLUMNS} FROM {_RATED} WHERE product.external_id = ?"
+)
+GROUP_SQL = (
+    f"SELECT product.id, {_SCOPE_COLUMNS} FROM {_RATED} WHERE product.group_id = ? ORDER BY product.id"  # noqa: S608
+)
 
 
 def _summary(figures: Sequence[Any]) -> RatingSummary:
@@ -69,18 +73,26 @@ def _summary(figures: Sequence[Any]) -> RatingSummary:
     count, rating_sum, histogram, photo_count, version = figures
     if count is None:
         return EMPTY
-    return RatingSummary(count=count, rating_sum=rating_sum,
-                         histogram=list(json_value(histogram) or EMPTY.histogram),
-                         photo_count=photo_count, version=version)
+    return RatingSummary(
+        count=count,
+        rating_sum=rating_sum,
+        histogram=list(json_value(histogram) or EMPTY.histogram),
+        photo_count=photo_count,
+        version=version,
+    )
 
 
 def _added(summaries: list[RatingSummary]) -> RatingSummary:
     """The figures of a group: its products' figures added up (rows stay per product)."""
     return RatingSummary(
-        count=sum(s.count for s in summaries), rating_sum=sum(s.rating_sum for s in summaries),
+        count=sum(s.count for s in summaries),
+        rating_sum=sum(s.rating_sum for s in summaries),
         histogram=[sum(column) for column in zip(*(s.histogram for s in summaries), strict=True)]
-        if summaries else EMPTY.histogram,
-        photo_count=sum(s.photo_count for s in summaries), version=sum(s.version for s in summaries))
+        if summaries
+        else EMPTY.histogram,
+        photo_count=sum(s.photo_count for s in summaries),
+        version=sum(s.version for s in summaries),
+    )
 
 
 async def load_scope(sku: str) -> Scope | None:
@@ -98,8 +110,14 @@ async def load_scope(sku: str) -> Scope | None:
     if group_id is None:
         return Scope(sku, name, url, image_url, (product_id,), _summary(figures))
     variants = await fetch(GROUP_SQL, (group_id,))
-    return Scope(sku, name, url, image_url, tuple(row[0] for row in variants),
-                 _added([_summary(row[1:]) for row in variants]))
+    return Scope(
+        sku,
+        name,
+        url,
+        image_url,
+        tuple(row[0] for row in variants),
+        _added([_summary(row[1:]) for row in variants]),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,19 +133,28 @@ class ReviewQuery:
 
     def params(self, **changes: Any) -> dict[str, str]:
         """The query string of this query with ``changes``, defaults left out."""
-        values = {"sort": self.sort, "rating": self.rating, "with_photos": self.with_photos,
-                  "page": self.page, "limit": self.limit, **changes}
+        values = {
+            "sort": self.sort,
+            "rating": self.rating,
+            "with_photos": self.with_photos,
+            "page": self.page,
+            "limit": self.limit,
+            **changes,
+        }
         defaults = ReviewQuery()
-        return {name: str(value).lower() if isinstance(value, bool) else str(value)
-                for name, value in values.items()
-                if value is not None and value != getattr(defaults, name)}
+        return {
+            name: str(value).lower() if isinstance(value, bool) else str(value)
+            for name, value in values.items()
+            if value is not None and value != getattr(defaults, name)
+        }
 
 
 QueryError = InvalidInput
 
 
-def _whole(params: Mapping[str, str], name: str, low: int, high: int, default: int | None,
-           errors: list[FieldError]) -> int | None:
+def _whole(
+    params: Mapping[str, str], name: str, low: int, high: int, default: int | None, errors: list[FieldError]
+) -> int | None:
     try:
         return whole(params.get(name), name, low=low, high=high, default=default)
     except InvalidInput as error:
@@ -150,7 +177,8 @@ def parse_query(params: Mapping[str, str]) -> ReviewQuery:
         errors.append(FieldError("sort", f"must be one of {', '.join(SORTS)}"))
         sort = "newest"
     query = ReviewQuery(
-        sort=sort, rating=_whole(params, "rating", 1, 5, None, errors),
+        sort=sort,
+        rating=_whole(params, "rating", 1, 5, None, errors),
         with_photos=_flag(params, "with_photos", errors),
         page=_whole(params, "page", 1, MAX_PAGE, 1, errors) or 1,
         limit=_whole(params, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT, errors) or DEFAULT_LIMIT,
@@ -178,12 +206,18 @@ def media_url(settings: Settings, name: str) -> str:
     return settings.base_url + str(_MEDIA.url_path_for("media", name=name))
 
 
-PHOTO_SQL = ("SELECT review_id, id, source_url, web_name, thumb_name, width, height FROM photo"
-             " WHERE review_id IN ({ids}) AND status = ? ORDER BY id")
-REPLY_SQL = ("SELECT review_id, body, created_at FROM review_reply"
-             " WHERE review_id IN ({ids}) AND is_public = ? ORDER BY created_at, id")
-REVIEW_COLUMNS = ("id, rating, title, body, display_name, published_at, verified_buyer, source,"
-                  " helpful_count, unhelpful_count, has_photos")
+PHOTO_SQL = (
+    "SELECT review_id, id, source_url, web_name, thumb_name, width, height FROM photo"
+    " WHERE review_id IN ({ids}) AND status = ? ORDER BY id"
+)
+REPLY_SQL = (
+    "SELECT review_id, body, created_at FROM review_reply"
+    " WHERE review_id IN ({ids}) AND is_public = ? ORDER BY created_at, id"
+)
+REVIEW_COLUMNS = (
+    "id, rating, title, body, display_name, published_at, verified_buyer, source,"
+    " helpful_count, unhelpful_count, has_photos"
+)
 
 
 def public_photo(settings: Settings, row: Sequence[Any]) -> dict[str, Any] | None:
@@ -197,24 +231,46 @@ def public_photo(settings: Settings, row: Sequence[Any]) -> dict[str, Any] | Non
             return None
         urls = {"url": link, "thumb_url": link}
     else:
-        urls = {"url": media_url(settings, web_name),
-                "thumb_url": media_url(settings, thumb_name or web_name)}
+        urls = {
+            "url": media_url(settings, web_name),
+            "thumb_url": media_url(settings, thumb_name or web_name),
+        }
     return {"id": photo_id, **urls, "width": width, "height": height}
 
 
-def public_review(row: Sequence[Any], photos: list[dict[str, Any]],
-                  replies: list[dict[str, Any]]) -> dict[str, Any]:
+def public_review(
+    row: Sequence[Any], photos: list[dict[str, Any]], replies: list[dict[str, Any]]
+) -> dict[str, Any]:
     """A published review (a row of `REVIEW_COLUMNS`) as the world may see it.
 
     No customer data beyond the name the customer chose to show.
     """
-    (review_id, rating, title, body, display_name, published_at, verified_buyer, source, helpful,
-     unhelpful, _) = row
+    (
+        review_id,
+        rating,
+        title,
+        body,
+        display_name,
+        published_at,
+        verified_buyer,
+        source,
+        helpful,
+        unhelpful,
+        _,
+    ) = row
     return {
-        "id": review_id, "rating": rating, "title": title, "body": body,
-        "author": display_name or "Anonymous", "date": _iso(moment(published_at)),
-        "verified_buyer": bool(verified_buyer), "source": source, "helpful": helpful,
-        "unhelpful": unhelpful, "photos": photos, "replies": replies,
+        "id": review_id,
+        "rating": rating,
+        "title": title,
+        "body": body,
+        "author": display_name or "Anonymous",
+        "date": _iso(moment(published_at)),
+        "verified_buyer": bool(verified_buyer),
+        "source": source,
+        "helpful": helpful,
+        "unhelpful": unhelpful,
+        "photos": photos,
+        "replies": replies,
     }
 
 
@@ -233,16 +289,18 @@ def _page_sql(scope: Scope, query: ReviewQuery) -> tuple[str, list[Any]]:
     return sql, params
 
 
-async def _extras(settings: Settings, ids: list[int], with_photos: list[int]
-                  ) -> tuple[dict[int, list[dict[str, Any]]], dict[int, list[dict[str, Any]]]]:
+async def _extras(
+    settings: Settings, ids: list[int], with_photos: list[int]
+) -> tuple[dict[int, list[dict[str, Any]]], dict[int, list[dict[str, Any]]]]:
     """Approved photos (asked for only where a review has any) and public replies, by review."""
     photos: dict[int, list[dict[str, Any]]] = {review_id: [] for review_id in ids}
     replies: dict[int, list[dict[str, Any]]] = {review_id: [] for review_id in ids}
     if not ids:
         return photos, replies
     if with_photos:
-        for row in await fetch(PHOTO_SQL.format(ids=marks(len(with_photos))),
-                               [*with_photos, PhotoStatus.APPROVED.value]):
+        for row in await fetch(
+            PHOTO_SQL.format(ids=marks(len(with_photos))), [*with_photos, PhotoStatus.APPROVED.value]
+        ):
             if photo := public_photo(settings, row):
                 photos[row[0]].append(photo)
     for review_id, body, created_at in await fetch(REPLY_SQL.format(ids=marks(len(ids))), [*ids, True]):
@@ -250,8 +308,9 @@ async def _extras(settings: Settings, ids: list[int], with_photos: list[int]
     return photos, replies
 
 
-async def list_reviews(settings: Settings, scope: Scope, query: ReviewQuery, *,
-                       extras: bool = True) -> ReviewPage:
+async def list_reviews(
+    settings: Settings, scope: Scope, query: ReviewQuery, *, extras: bool = True
+) -> ReviewPage:
     """One page of the scope's published reviews, with approved photos and public replies.
 
     ``extras=False`` leaves photos and replies out (empty lists) and skips their reads.
@@ -261,13 +320,19 @@ async def list_reviews(settings: Settings, scope: Scope, query: ReviewQuery, *,
     rows = await fetch(*_page_sql(scope, query))
     shown = rows[: query.limit]
     with_extras = shown if extras else []
-    photos, replies = await _extras(settings, [row[0] for row in with_extras],
-                                    [row[0] for row in with_extras if row[-1]])
+    photos, replies = await _extras(
+        settings, [row[0] for row in with_extras], [row[0] for row in with_extras if row[-1]]
+    )
     items = [public_review(row, photos.get(row[0], []), replies.get(row[0], [])) for row in shown]
     return ReviewPage(items, query.page, query.page + 1 if len(rows) > query.limit else None)
 
 
 def summary_json(scope: Scope) -> dict[str, Any]:
-    return {"sku": scope.sku, "name": scope.name, "average": scope.summary.average,
-            "count": scope.summary.count, "histogram": scope.histogram(),
-            "photo_count": scope.summary.photo_count}
+    return {
+        "sku": scope.sku,
+        "name": scope.name,
+        "average": scope.summary.average,
+        "count": scope.summary.count,
+        "histogram": scope.histogram(),
+        "photo_count": scope.summary.photo_count,
+    }

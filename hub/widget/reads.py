@@ -50,8 +50,13 @@ _reading = threading.Lock()
 def _open(filename: str) -> sqlite3.Connection | None:
     """A read-only connection to an existing database in WAL mode, else None."""
     try:
-        connection = sqlite3.connect(f"file:{quote(filename)}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_S,
-                                     isolation_level=None, check_same_thread=False)
+        connection = sqlite3.connect(
+            f"file:{quote(filename)}?mode=rw",
+            uri=True,
+            timeout=BUSY_TIMEOUT_S,
+            isolation_level=None,
+            check_same_thread=False,
+        )
     except sqlite3.OperationalError:  # no such file: the ORM's own error is clearer
         return None
     if str(connection.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":

@@ -86,8 +86,15 @@ async def widget_fragment(request: Request) -> Response:
         css_url = settings.base_url + path_for(request.app, "widget_css")
         return await render_fragment(settings, scope, query, frame=frame, css_url=css_url)
 
-    return await cached_response(request, kind="fragment", scope=scope, key=f"{query.key()}:{frame}",
-                                 media_type="text/html", build=build, headers=_fragment_headers(settings))
+    return await cached_response(
+        request,
+        kind="fragment",
+        scope=scope,
+        key=f"{query.key()}:{frame}",
+        media_type="text/html",
+        build=build,
+        headers=_fragment_headers(settings),
+    )
 
 
 async def widget_jsonld(request: Request) -> Response:
@@ -101,15 +108,25 @@ async def widget_jsonld(request: Request) -> Response:
         page = await list_reviews(settings, scope, ReviewQuery(limit=LATEST_REVIEWS), extras=False)
         return html_safe_json(product_jsonld(scope, page.items))
 
-    return await cached_response(request, kind="jsonld", scope=scope, key="", build=build,
-                                 media_type="application/ld+json")
+    return await cached_response(
+        request, kind="jsonld", scope=scope, key="", build=build, media_type="application/ld+json"
+    )
 
 
 def _store_policy(settings: Settings) -> str:
     hub = hub_origin(settings)
-    return "; ".join(["default-src 'self'", f"script-src 'self' {hub}", f"connect-src 'self' {hub}",
-                      f"style-src 'self' {hub}", f"img-src 'self' {hub} https: data:",
-                      "object-src 'none'", "base-uri 'self'", "frame-ancestors 'none'"])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' {hub}",
+            f"connect-src 'self' {hub}",
+            f"style-src 'self' {hub}",
+            f"img-src 'self' {hub} https: data:",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 async def demo_store(request: Request) -> Response:
@@ -117,19 +134,26 @@ async def demo_store(request: Request) -> Response:
     if page is None:
         raise HTTPException(404, "The demo store shows demo products only.")
     settings = request.app.state.settings
-    others = [{**other, "href": request.app.url_path_for("demo_store", sku=other["sku"])}
-              for other in page.pop("others")]
-    context = {**page, "others": others, "height": DEMO_REVIEWS_HEIGHT,
-               "widget_url": settings.base_url + str(request.app.url_path_for("widget_js")),
-               "css_url": settings.base_url + str(request.app.url_path_for("widget_css"))}
+    others = [
+        {**other, "href": request.app.url_path_for("demo_store", sku=other["sku"])}
+        for other in page.pop("others")
+    ]
+    context = {
+        **page,
+        "others": others,
+        "height": DEMO_REVIEWS_HEIGHT,
+        "widget_url": settings.base_url + str(request.app.url_path_for("widget_js")),
+        "css_url": settings.base_url + str(request.app.url_path_for("widget_css")),
+    }
     response = render(request, "widget/demo_store.html", context)
     response.headers["Content-Security-Policy"] = _store_policy(settings)
     return response
 
 
 async def openapi(request: Request) -> Response:
-    return JSONResponse(openapi_document(request.app.state.settings),
-                        headers={"Cache-Control": "public, max-age=300"})
+    return JSONResponse(
+        openapi_document(request.app.state.settings), headers={"Cache-Control": "public, max-age=300"}
+    )
 
 
 routes: list[BaseRoute] = [

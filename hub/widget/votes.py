@@ -1,4 +1,4 @@
-""""Was this helpful?": one vote per browser and review, counted atomically.
+""" "Was this helpful?": one vote per browser and review, counted atomically.
 
 The browser sends a random id it keeps in localStorage; the hub stores only a salted
 hash of it (`HelpfulVote.voter_hash`, unique per review), so a second vote from the
@@ -62,8 +62,9 @@ async def _record(review_id: int, digest: str, helpful: bool) -> bool:
     return True
 
 
-async def cast_vote(settings: Settings, *, review_id: int, voter: str, helpful: bool,
-                    ip: str | None) -> VoteResult:
+async def cast_vote(
+    settings: Settings, *, review_id: int, voter: str, helpful: bool, ip: str | None
+) -> VoteResult:
     """Count one vote; a repeat from the same browser changes nothing (`counted=False`)."""
     if not VOTER_ID.match(voter):
         raise VoteError(422, "voter", "must be 16–64 letters, digits, - or _")

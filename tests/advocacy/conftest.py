@@ -44,8 +44,9 @@ def app(settings: Settings) -> Starlette:
     return app
 
 
-async def make_customer(name: str = "Dana Buyer", created: datetime | None = None, **fields: object
-                        ) -> Customer:
+async def make_customer(
+    name: str = "Dana Buyer", created: datetime | None = None, **fields: object
+) -> Customer:
     customer = await Customer.create(email=f"buyer{next(_numbers)}@example.net", name=name, **fields)
     if created is not None:
         await Customer.filter(id=customer.id).update(created_at=created)
@@ -53,11 +54,20 @@ async def make_customer(name: str = "Dana Buyer", created: datetime | None = Non
     return customer
 
 
-async def make_order(customer: Customer, days_ago: float = 0, total: str = "100.00",
-                     when: datetime | None = None, **fields: object) -> Order:
+async def make_order(
+    customer: Customer,
+    days_ago: float = 0,
+    total: str = "100.00",
+    when: datetime | None = None,
+    **fields: object,
+) -> Order:
     return await Order.create(
-        source="api", external_id=f"O{next(_numbers)}", customer=customer, total=Decimal(total),
-        placed_at=when or NOW - timedelta(days=days_ago), **fields,
+        source="api",
+        external_id=f"O{next(_numbers)}",
+        customer=customer,
+        total=Decimal(total),
+        placed_at=when or NOW - timedelta(days=days_ago),
+        **fields,
     )
 
 

@@ -31,11 +31,17 @@ async def test_published_answers_to_shoppers_count_toward_the_score(db: str) -> 
 
     customer = await make_customer(created=NOW - timedelta(days=100))
     product = await Product.create(external_id="SKU-Q", name="Tent")
-    question = await Question.create(product=product, asker_email="ask@example.org", body="Waterproof?",
-                                     status="published")
+    question = await Question.create(
+        product=product, asker_email="ask@example.org", body="Waterproof?", status="published"
+    )
     for status in ("published", "published", "pending"):
-        await Answer.create(question=question, customer=customer, body="Yes, it is.", status=status,
-                            created_at=NOW - timedelta(days=1))
+        await Answer.create(
+            question=question,
+            customer=customer,
+            body="Yes, it is.",
+            status=status,
+            created_at=NOW - timedelta(days=1),
+        )
     [facts] = await gather_facts(customer.id, customer.id, TODAY, Thresholds())
     answers = {p.name: p for p in score_parts(facts, TODAY)}["answers"]
     assert (answers.raw, answers.points, answers.max_points) == (2, round(5 * 2 / 3, 1), 5)

@@ -18,8 +18,13 @@ JAN, APR = date(2025, 1, 1), date(2025, 4, 1)
 async def history(db: str) -> dict[str, int]:
     """Three dormant customers came back, one active went dormant, one arrived in between."""
     people: dict[str, int] = {}
-    moves = {"Ann": ("dormant", "active"), "Ben": ("dormant", "active"), "Cid": ("dormant", "loyal"),
-             "Dot": ("active", "dormant"), "Eve": ("loyal", "loyal")}
+    moves = {
+        "Ann": ("dormant", "active"),
+        "Ben": ("dormant", "active"),
+        "Cid": ("dormant", "loyal"),
+        "Dot": ("active", "dormant"),
+        "Eve": ("loyal", "loyal"),
+    }
     for name, (before, after) in moves.items():
         customer = await make_customer(name)
         people[name] = customer.id
@@ -48,22 +53,27 @@ async def test_the_main_moves_are_told_in_words(history: dict[str, int]) -> None
 
 
 async def test_the_page_draws_an_accessible_chart_and_links_each_cell(
-        history: dict[str, int], client: httpx.AsyncClient, login, bob) -> None:  # type: ignore[no-untyped-def]
+    history: dict[str, int], client: httpx.AsyncClient, login, bob
+) -> None:  # type: ignore[no-untyped-def]
     await login(bob)
     page = await client.get("/admin/movement?from=2025-01-01&to=2025-04-01")
     assert page.status_code == 200
     assert 'role="img"' in page.text and "<title" in page.text and "<table" in page.text
     assert "style=" not in page.text
-    link = ("/admin/customers?from_day=2025-01-01&amp;to_day=2025-04-01"
-            "&amp;from_stage=dormant&amp;to_stage=active")
+    link = (
+        "/admin/customers?from_day=2025-01-01&amp;to_day=2025-04-01"
+        "&amp;from_stage=dormant&amp;to_stage=active"
+    )
     assert link in page.text
 
 
-async def test_a_cell_lists_its_customers(history: dict[str, int], client: httpx.AsyncClient,
-                                          login, bob) -> None:  # type: ignore[no-untyped-def]
+async def test_a_cell_lists_its_customers(
+    history: dict[str, int], client: httpx.AsyncClient, login, bob
+) -> None:  # type: ignore[no-untyped-def]
     await login(bob)
-    page = await client.get("/admin/customers?from_day=2025-01-01&to_day=2025-04-01"
-                            "&from_stage=dormant&to_stage=active")
+    page = await client.get(
+        "/admin/customers?from_day=2025-01-01&to_day=2025-04-01&from_stage=dormant&to_stage=active"
+    )
     assert page.status_code == 200
     assert "Ann" in page.text and "Ben" in page.text and "Cid" not in page.text
     assert f"/admin/customers/{history['Ann']}" in page.text
@@ -73,10 +83,12 @@ async def test_the_page_needs_a_login(db: str, client: httpx.AsyncClient) -> Non
     assert (await client.get("/admin/movement")).status_code == 303
 
 
-async def test_the_api_gives_the_matrix_and_the_counts(history: dict[str, int],
-                                                      client: httpx.AsyncClient) -> None:
-    answer = await client.get("/api/v1/metrics/movement?from=2025-01-01&to=2025-04-01",
-                              headers=await api_headers())
+async def test_the_api_gives_the_matrix_and_the_counts(
+    history: dict[str, int], client: httpx.AsyncClient
+) -> None:
+    answer = await client.get(
+        "/api/v1/metrics/movement?from=2025-01-01&to=2025-04-01", headers=await api_headers()
+    )
     assert answer.status_code == 200
     body = answer.json()
     assert {"from_stage": "dormant", "to_stage": "active", "customers": 2} in body["moves"]

@@ -22,7 +22,8 @@ async def promising(name: str = "Ada Advocate", score: int = 80, **fields: objec
 
 
 async def test_moderators_see_the_candidates_not_yet_recognised(
-        client: httpx.AsyncClient, login, carol) -> None:  # type: ignore[no-untyped-def]
+    client: httpx.AsyncClient, login, carol
+) -> None:  # type: ignore[no-untyped-def]
     ada, old = await promising(), await promising("Old Hand")
     await Award.create(customer=old, badge="recognised")
     await login(carol)
@@ -31,10 +32,17 @@ async def test_moderators_see_the_candidates_not_yet_recognised(
     assert f"/admin/customers/{ada.id}" in page.text and "Old Hand" not in page.text
 
 
-@pytest.mark.parametrize(("query", "shown"), [("min_score=90", False), ("min_score=50", True),
-                                              ("stage=loyal", False), ("has_photos=1", False)])
-async def test_the_filters_narrow_the_candidates(client: httpx.AsyncClient, login, carol,  # type: ignore[no-untyped-def]
-                                                 query: str, shown: bool) -> None:
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [("min_score=90", False), ("min_score=50", True), ("stage=loyal", False), ("has_photos=1", False)],
+)
+async def test_the_filters_narrow_the_candidates(
+    client: httpx.AsyncClient,
+    login,
+    carol,  # type: ignore[no-untyped-def]
+    query: str,
+    shown: bool,
+) -> None:
     await promising()
     await login(carol)
     page = await client.get(f"/admin/advocates?{query}")
@@ -47,12 +55,20 @@ async def test_agents_may_not_open_the_advocates_page(client: httpx.AsyncClient,
 
 
 async def test_recognising_gives_badge_points_and_a_thank_you_with_a_referral_link(
-        client: httpx.AsyncClient, login, carol) -> None:  # type: ignore[no-untyped-def]
+    client: httpx.AsyncClient, login, carol
+) -> None:  # type: ignore[no-untyped-def]
     ada, ben = await promising(), await promising("Ben Quiet", mail_opt_outs=["thanks"])
     await login(carol)
     token = await csrf_from(client, "/admin/advocates")
-    answer = await client.post("/admin/advocates/recognise", data={
-        "csrf_token": token, "customer": [str(ada.id), str(ben.id)], "badge": "photo_pro", "points": "100"})
+    answer = await client.post(
+        "/admin/advocates/recognise",
+        data={
+            "csrf_token": token,
+            "customer": [str(ada.id), str(ben.id)],
+            "badge": "photo_pro",
+            "points": "100",
+        },
+    )
     assert answer.status_code == 200 and "Recognised 2 customers; 1 thank-you mails queued" in answer.text
     badges = await Award.filter(customer=ada).values_list("badge", flat=True)
     assert set(badges) == {"photo_pro", "recognised"}
@@ -66,13 +82,15 @@ async def test_recognising_without_a_pick_says_so(client: httpx.AsyncClient, log
     await promising()
     await login(carol)
     token = await csrf_from(client, "/admin/advocates")
-    answer = await client.post("/admin/advocates/recognise", data={
-        "csrf_token": token, "badge": "photo_pro", "points": "10"})
+    answer = await client.post(
+        "/admin/advocates/recognise", data={"csrf_token": token, "badge": "photo_pro", "points": "10"}
+    )
     assert answer.status_code == 422 and 'id="error-customers"' in answer.text
 
 
 async def test_a_referral_link_counts_the_visit_and_lands_on_the_store(
-        client: httpx.AsyncClient, settings) -> None:  # type: ignore[no-untyped-def]
+    client: httpx.AsyncClient, settings
+) -> None:  # type: ignore[no-untyped-def]
     code = await ReferralCode.create(customer=await promising(), code="ADA-XYZ123")
     answer = await client.get("/ref/ADA-XYZ123")
     assert answer.status_code == 302
@@ -121,16 +139,22 @@ async def test_a_refund_reverses_the_points_once(db: str) -> None:
 
 
 async def test_an_order_ingested_with_the_code_is_attributed_to_the_advocate(
-        db: str, settings: Settings) -> None:
+    db: str, settings: Settings
+) -> None:
     from decimal import Decimal
 
     from hub.catalog.ingest import ingest_order
     from hub.catalog.schema import CustomerIn, LineIn, OrderIn
 
     ada, code = await referral_setup()
-    order = OrderIn(source="api", external_id="R-1", customer=CustomerIn("friend@example.org", "Fred Friend"),
-                    placed_at=NOW, lines=(LineIn("SKU-R", "Tent", 1, Decimal("120.00")),),
-                    referral_code=code.code)
+    order = OrderIn(
+        source="api",
+        external_id="R-1",
+        customer=CustomerIn("friend@example.org", "Fred Friend"),
+        placed_at=NOW,
+        lines=(LineIn("SKU-R", "Tent", 1, Decimal("120.00")),),
+        referral_code=code.code,
+    )
     await ingest_order(settings, order)
     await ingest_order(settings, order)
     referral = await Referral.get(referrer=ada)

@@ -46,7 +46,8 @@ async def test_repeat_rate_frequency_and_order_value(shop: None, settings: Setti
 
 
 async def test_churn_counts_customers_active_at_the_start_and_dormant_at_the_end(
-        shop: None, settings: Settings) -> None:
+    shop: None, settings: Settings
+) -> None:
     figures = await retention(settings, PERIOD)
     assert (figures.active_at_start, figures.churned) == (2, 1)  # Cal and Dee; Cal left
     assert figures.churn_rate == pytest.approx(0.5)
@@ -58,7 +59,8 @@ async def test_lifespan_is_estimated_as_one_over_yearly_churn(shop: None, settin
 
 
 async def test_lifetime_value_is_order_value_times_yearly_frequency_times_lifespan(
-        shop: None, settings: Settings) -> None:
+    shop: None, settings: Settings
+) -> None:
     settings = settings.with_overrides(extra={"retention": {"lifespan_years": 2}})
     figures = await retention(settings, PERIOD)
     assert figures.lifespan_source == "settings"
@@ -68,13 +70,15 @@ async def test_lifetime_value_is_order_value_times_yearly_frequency_times_lifesp
 async def test_cohorts_follow_each_first_order_month(shop: None, settings: Settings) -> None:
     cohorts = (await retention(settings, PERIOD)).cohorts
     assert [(row.month, row.size, row.active) for row in cohorts] == [
-        ("2025-01", 1, [1, 1]), ("2025-03", 1, [1]),
+        ("2025-01", 1, [1, 1]),
+        ("2025-03", 1, [1]),
     ]
 
 
 async def test_the_api_gives_the_same_figures(shop: None, client: httpx.AsyncClient) -> None:
-    answer = await client.get("/api/v1/metrics/retention?from=2025-01-01&to=2025-06-30",
-                              headers=await api_headers())
+    answer = await client.get(
+        "/api/v1/metrics/retention?from=2025-01-01&to=2025-06-30", headers=await api_headers()
+    )
     assert answer.status_code == 200
     body = answer.json()
     assert body["orders"] == 4 and body["average_order_value"] == "97.50"
@@ -82,8 +86,10 @@ async def test_the_api_gives_the_same_figures(shop: None, client: httpx.AsyncCli
     assert "formula" in body["customer_lifetime_value"]
 
 
-@pytest.mark.parametrize(("query", "field"), [("from=2025-13-01", "from"), ("to=yesterday", "to"),
-                                              ("from=2025-06-01&to=2025-01-01", "from")])
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("from=2025-13-01", "from"), ("to=yesterday", "to"), ("from=2025-06-01&to=2025-01-01", "from")],
+)
 async def test_the_api_names_a_bad_date(db: str, client: httpx.AsyncClient, query: str, field: str) -> None:
     answer = await client.get(f"/api/v1/metrics/retention?{query}", headers=await api_headers())
     assert answer.status_code == 422
@@ -97,8 +103,9 @@ async def test_the_api_needs_a_key_with_the_metrics_scope(db: str, client: httpx
     assert (await client.get("/api/v1/metrics/retention", headers=other)).status_code == 403
 
 
-async def test_the_page_shows_the_figures_and_the_formula(shop: None, client: httpx.AsyncClient,
-                                                          login, bob) -> None:  # type: ignore[no-untyped-def]
+async def test_the_page_shows_the_figures_and_the_formula(
+    shop: None, client: httpx.AsyncClient, login, bob
+) -> None:  # type: ignore[no-untyped-def]
     await login(bob)
     page = await client.get("/admin/retention?from=2025-01-01&to=2025-06-30")
     assert page.status_code == 200

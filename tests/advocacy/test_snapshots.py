@@ -29,7 +29,8 @@ async def test_the_snapshot_job_records_every_customer_once_a_day(db: str, setti
 
 
 async def test_a_second_snapshot_of_the_same_day_updates_rather_than_duplicates(
-        db: str, settings: Settings) -> None:
+    db: str, settings: Settings
+) -> None:
     customer = await make_customer(created=NOW - timedelta(days=400))
     await make_order(customer, days_ago=200)
     await snapshot_stages(settings, NOW)
@@ -55,8 +56,9 @@ async def test_advocacy_signals_count_toward_the_stage(db: str, settings: Settin
     for days in (10, 60, 120):
         order = await make_order(customer, days_ago=days)
     survey = await Survey.create(slug="post", name="After purchase")
-    await SurveyResponse.create(survey=survey, customer=customer, order=order, nps=10,
-                                submitted_at=NOW - timedelta(days=5))
+    await SurveyResponse.create(
+        survey=survey, customer=customer, order=order, nps=10, submitted_at=NOW - timedelta(days=5)
+    )
     await snapshot_stages(settings, NOW)
     assert (await Customer.get(id=customer.id)).stage == "advocate"
 
@@ -101,7 +103,15 @@ async def test_a_published_helpful_review_is_a_sign_of_advocacy(db: str, setting
     customer = await make_customer(created=NOW - timedelta(days=400))
     product = await Product.create(external_id="P-tent", name="Trail Tent")
     orders = [await make_order(customer, days_ago=days) for days in (10, 40, 80)]
-    await Review.create(product=product, customer=customer, order=orders[0], rating=5, body="Great",
-                        status="published", helpful_count=3, submitted_at=NOW - timedelta(days=5))
+    await Review.create(
+        product=product,
+        customer=customer,
+        order=orders[0],
+        rating=5,
+        body="Great",
+        status="published",
+        helpful_count=3,
+        submitted_at=NOW - timedelta(days=5),
+    )
     await snapshot_stages(settings, NOW)
     assert (await Customer.get(id=customer.id)).stage == "advocate"

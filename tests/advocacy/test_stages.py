@@ -19,14 +19,29 @@ def ago(days: int) -> date:
 
 
 def one_order(days: int) -> StageFacts:
-    return StageFacts(created_on=ago(days), orders=1, orders_in_window=int(days < 365),
-                      first_order_on=ago(days), last_order_on=ago(days))
+    return StageFacts(
+        created_on=ago(days),
+        orders=1,
+        orders_in_window=int(days < 365),
+        first_order_on=ago(days),
+        last_order_on=ago(days),
+    )
 
 
-@pytest.mark.parametrize(("days", "stage"), [(0, Stage.NEW), (89, Stage.NEW), (90, Stage.ACTIVE),
-                                             (91, Stage.ACTIVE), (119, Stage.ACTIVE),
-                                             (120, Stage.AT_RISK), (179, Stage.AT_RISK),
-                                             (180, Stage.DORMANT), (181, Stage.DORMANT)])
+@pytest.mark.parametrize(
+    ("days", "stage"),
+    [
+        (0, Stage.NEW),
+        (89, Stage.NEW),
+        (90, Stage.ACTIVE),
+        (91, Stage.ACTIVE),
+        (119, Stage.ACTIVE),
+        (120, Stage.AT_RISK),
+        (179, Stage.AT_RISK),
+        (180, Stage.DORMANT),
+        (181, Stage.DORMANT),
+    ],
+)
 def test_a_one_time_buyer_ages_from_new_to_dormant(days: int, stage: Stage) -> None:
     assert stage_for(one_order(days), TODAY, LIMITS) == stage
 
@@ -37,8 +52,14 @@ def test_a_customer_without_orders_is_new_only_while_recent(days: int, stage: St
 
 
 def regular(orders_in_window: int, last: int = 10, **extra: object) -> StageFacts:
-    return StageFacts(created_on=ago(300), orders=orders_in_window, orders_in_window=orders_in_window,
-                      first_order_on=ago(300), last_order_on=ago(last), **extra)  # type: ignore[arg-type]
+    return StageFacts(
+        created_on=ago(300),
+        orders=orders_in_window,
+        orders_in_window=orders_in_window,
+        first_order_on=ago(300),
+        last_order_on=ago(last),
+        **extra,
+    )  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(("orders", "stage"), [(2, Stage.ACTIVE), (3, Stage.LOYAL), (4, Stage.LOYAL)])
@@ -62,8 +83,13 @@ def test_advocacy_without_loyalty_is_not_enough() -> None:
 
 def every_sixty_days(last: int) -> StageFacts:
     """Two orders 60 days apart: the usual interval is 60 days, at risk after 90."""
-    return StageFacts(created_on=ago(last + 60), orders=2, orders_in_window=2,
-                      first_order_on=ago(last + 60), last_order_on=ago(last))
+    return StageFacts(
+        created_on=ago(last + 60),
+        orders=2,
+        orders_in_window=2,
+        first_order_on=ago(last + 60),
+        last_order_on=ago(last),
+    )
 
 
 @pytest.mark.parametrize(("days", "stage"), [(89, Stage.ACTIVE), (90, Stage.ACTIVE), (91, Stage.AT_RISK)])
@@ -76,8 +102,9 @@ def test_dormancy_wins_over_loyalty() -> None:
 
 
 def test_loyalty_wins_over_being_at_risk() -> None:
-    facts = StageFacts(created_on=ago(100), orders=3, orders_in_window=3, first_order_on=ago(100),
-                       last_order_on=ago(90))
+    facts = StageFacts(
+        created_on=ago(100), orders=3, orders_in_window=3, first_order_on=ago(100), last_order_on=ago(90)
+    )
     assert stage_for(facts, TODAY, LIMITS) == Stage.LOYAL
 
 

@@ -20,9 +20,16 @@ ORDER: dict[str, Any] = {
     "delivered_at": None,
     "referral_code": None,
     "lines": [
-        {"product": {"id": "SKU-1", "name": "Trail Tent", "url": "https://shop.example/tent",
-                     "image_url": "https://shop.example/tent.jpg"},
-         "quantity": 1, "price": "199.90"},
+        {
+            "product": {
+                "id": "SKU-1",
+                "name": "Trail Tent",
+                "url": "https://shop.example/tent",
+                "image_url": "https://shop.example/tent.jpg",
+            },
+            "quantity": 1,
+            "price": "199.90",
+        },
         {"product": {"id": "SKU-2", "name": "Camp Mug"}, "quantity": 2, "price": "12.50"},
     ],
 }
@@ -37,8 +44,7 @@ def order_payload(**changes: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    return settings.with_overrides(shopify_secret=SHOPIFY_SECRET,
-                                   woocommerce_secret=WOOCOMMERCE_SECRET)
+    return settings.with_overrides(shopify_secret=SHOPIFY_SECRET, woocommerce_secret=WOOCOMMERCE_SECRET)
 
 
 @pytest.fixture

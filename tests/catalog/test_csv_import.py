@@ -10,9 +10,11 @@ from hub.catalog.csv_import import ImportAborted, import_orders
 from hub.catalog.models import Customer, Order, OrderLine
 from hub.config import Settings
 
-HEADER = ("order_id,placed_at,fulfilled_at,delivered_at,currency,customer_email,customer_name,"
-          "customer_id,product_id,product_name,product_url,product_image_url,quantity,price,"
-          "referral_code\n")
+HEADER = (
+    "order_id,placed_at,fulfilled_at,delivered_at,currency,customer_email,customer_name,"
+    "customer_id,product_id,product_name,product_url,product_image_url,quantity,price,"
+    "referral_code\n"
+)
 GOOD = [
     "A1,2025-03-01T10:00:00Z,,,USD,dana@example.com,Dana Buyer,,SKU-1,Trail Tent,,,1,199.90,\n",
     "A1,2025-03-01T10:00:00Z,,,USD,dana@example.com,Dana Buyer,,SKU-2,Camp Mug,,,2,12.50,\n",
@@ -28,8 +30,7 @@ def write_csv(tmp_path: Path, *rows: str) -> Path:
     return path
 
 
-async def test_it_imports_orders_with_their_lines(settings: Settings, db: str,
-                                                  tmp_path: Path) -> None:
+async def test_it_imports_orders_with_their_lines(settings: Settings, db: str, tmp_path: Path) -> None:
     summary = await import_orders(settings, write_csv(tmp_path, *GOOD))
     assert (summary.created, summary.updated, summary.skipped) == (2, 0, 0)
     assert await OrderLine.filter(order__external_id="A1").count() == 2
@@ -39,7 +40,8 @@ async def test_it_imports_orders_with_their_lines(settings: Settings, db: str,
 
 
 async def test_it_reports_bad_rows_by_line_and_imports_the_rest(
-        settings: Settings, db: str, tmp_path: Path) -> None:
+    settings: Settings, db: str, tmp_path: Path
+) -> None:
     path = write_csv(tmp_path, GOOD[0], BAD_PRICE, GOOD[1], BAD_EMAIL, GOOD[2])
     summary = await import_orders(settings, path)
     assert [(p.line, p.reason) for p in summary.problems] == [
@@ -51,7 +53,8 @@ async def test_it_reports_bad_rows_by_line_and_imports_the_rest(
 
 
 async def test_strict_mode_stops_at_the_first_bad_row_and_stores_nothing(
-        settings: Settings, db: str, tmp_path: Path) -> None:
+    settings: Settings, db: str, tmp_path: Path
+) -> None:
     path = write_csv(tmp_path, *GOOD, BAD_PRICE)
     with pytest.raises(ImportAborted) as raised:
         await import_orders(settings, path, strict=True)
@@ -62,12 +65,14 @@ async def test_strict_mode_stops_at_the_first_bad_row_and_stores_nothing(
 
 @pytest.fixture
 def cli_env(settings: Settings) -> dict[str, str]:
-    return {"HUB_DATA_DIR": str(settings.data_dir), "HUB_DATABASE_URL": settings.database_url,
-            "HUB_SECRET_KEY": settings.secret_key}
+    return {
+        "HUB_DATA_DIR": str(settings.data_dir),
+        "HUB_DATABASE_URL": settings.database_url,
+        "HUB_SECRET_KEY": settings.secret_key,
+    }
 
 
-def test_the_command_prints_a_summary_and_the_bad_lines(cli_env: dict[str, str],
-                                                        tmp_path: Path) -> None:
+def test_the_command_prints_a_summary_and_the_bad_lines(cli_env: dict[str, str], tmp_path: Path) -> None:
     path = write_csv(tmp_path, *GOOD, BAD_PRICE)
     result = CliRunner().invoke(import_group, ["orders", str(path)], env=cli_env)
     assert result.exit_code == 0, result.output
@@ -75,16 +80,14 @@ def test_the_command_prints_a_summary_and_the_bad_lines(cli_env: dict[str, str],
     assert f"{path}:5: price must be" in result.stderr
 
 
-def test_the_strict_command_fails_naming_the_file_and_line(cli_env: dict[str, str],
-                                                           tmp_path: Path) -> None:
+def test_the_strict_command_fails_naming_the_file_and_line(cli_env: dict[str, str], tmp_path: Path) -> None:
     path = write_csv(tmp_path, BAD_EMAIL, *GOOD)
     result = CliRunner().invoke(import_group, ["orders", "--strict", str(path)], env=cli_env)
     assert result.exit_code == 1
     assert f"{path}:2: customer_email is not an email address" in result.stderr
 
 
-def test_a_file_without_the_required_columns_is_refused(cli_env: dict[str, str],
-                                                        tmp_path: Path) -> None:
+def test_a_file_without_the_required_columns_is_refused(cli_env: dict[str, str], tmp_path: Path) -> None:
     path = tmp_path / "orders.csv"
     path.write_text("id,email\n1,a@example.com\n")
     result = CliRunner().invoke(import_group, ["orders", str(path)], env=cli_env)

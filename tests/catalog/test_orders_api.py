@@ -16,7 +16,8 @@ from tests.catalog.conftest import order_payload
 
 
 async def test_it_creates_an_order_with_its_customer_and_products(
-        client: httpx.AsyncClient, auth: dict[str, str]) -> None:
+    client: httpx.AsyncClient, auth: dict[str, str]
+) -> None:
     response = await client.post("/api/v1/orders", json=order_payload(), headers=auth)
     assert response.status_code == 201
     assert response.json()["status"] == "created"
@@ -25,13 +26,15 @@ async def test_it_creates_an_order_with_its_customer_and_products(
     assert order.customer.external_id == "c-77"
     assert order.total == Decimal("224.90")
     assert {(line.quantity, line.unit_price) for line in order.lines} == {
-        (1, Decimal("199.90")), (2, Decimal("12.50"))}
+        (1, Decimal("199.90")),
+        (2, Decimal("12.50")),
+    }
     assert await Product.get(external_id="SKU-1").values_list("image_url", flat=True) == (
-        "https://shop.example/tent.jpg")
+        "https://shop.example/tent.jpg"
+    )
 
 
-async def test_it_updates_a_resent_order_in_place(client: httpx.AsyncClient,
-                                                  auth: dict[str, str]) -> None:
+async def test_it_updates_a_resent_order_in_place(client: httpx.AsyncClient, auth: dict[str, str]) -> None:
     first = await client.post("/api/v1/orders", json=order_payload(), headers=auth)
     again = await client.post("/api/v1/orders", json=order_payload(), headers=auth)
     assert again.status_code == 200
@@ -41,7 +44,8 @@ async def test_it_updates_a_resent_order_in_place(client: httpx.AsyncClient,
 
 
 async def test_a_later_fulfilment_updates_the_order_and_schedules_one_invitation(
-        client: httpx.AsyncClient, auth: dict[str, str], settings: Settings) -> None:
+    client: httpx.AsyncClient, auth: dict[str, str], settings: Settings
+) -> None:
     await client.post("/api/v1/orders", json=order_payload(), headers=auth)
     assert not await Invitation.exists()
     shipped = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
@@ -56,23 +60,27 @@ async def test_a_later_fulfilment_updates_the_order_and_schedules_one_invitation
     assert await Order.all().count() == 1
 
 
-@pytest.mark.parametrize(("changes", "path"), [
-    ({"id": ""}, "id"),
-    ({"customer": {"email": "not-an-email"}}, "customer/email"),
-    ({"placed_at": "yesterday"}, "placed_at"),
-    ({"currency": "dollars"}, "currency"),
-    ({"lines": []}, "lines"),
-    ({"lines": [{"product": {"id": "SKU-1", "name": "Tent"}, "price": True}]}, "lines/0/price"),
-    ({"lines": [{"product": {"id": "SKU-1", "name": "Tent"}, "price": 19.999}]}, "lines/0/price"),
-    ({"lines": [{"product": {"id": "SKU-1", "name": "Tent"}, "price": "1.999"}]},
-     "lines/0/price"),
-    ({"lines": [{"product": {"id": "SKU-1"}, "price": "1"}]}, "lines/0/product/name"),
-    ({"lines": [{"product": {"id": "SKU-1", "name": "T"}, "quantity": 0, "price": "1"}]},
-     "lines/0/quantity"),
-])
+@pytest.mark.parametrize(
+    ("changes", "path"),
+    [
+        ({"id": ""}, "id"),
+        ({"customer": {"email": "not-an-email"}}, "customer/email"),
+        ({"placed_at": "yesterday"}, "placed_at"),
+        ({"currency": "dollars"}, "currency"),
+        ({"lines": []}, "lines"),
+        ({"lines": [{"product": {"id": "SKU-1", "name": "Tent"}, "price": True}]}, "lines/0/price"),
+        ({"lines": [{"product": {"id": "SKU-1", "name": "Tent"}, "price": 19.999}]}, "lines/0/price"),
+        ({"lines": [{"product": {"id": "SKU-1", "name": "Tent"}, "price": "1.999"}]}, "lines/0/price"),
+        ({"lines": [{"product": {"id": "SKU-1"}, "price": "1"}]}, "lines/0/product/name"),
+        (
+            {"lines": [{"product": {"id": "SKU-1", "name": "T"}, "quantity": 0, "price": "1"}]},
+            "lines/0/quantity",
+        ),
+    ],
+)
 async def test_it_refuses_a_bad_field_with_its_path(
-        client: httpx.AsyncClient, auth: dict[str, str], changes: dict[str, object],
-        path: str) -> None:
+    client: httpx.AsyncClient, auth: dict[str, str], changes: dict[str, object], path: str
+) -> None:
     response = await client.post("/api/v1/orders", json=order_payload(**changes), headers=auth)
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
@@ -80,23 +88,20 @@ async def test_it_refuses_a_bad_field_with_its_path(
     assert not await Order.exists()
 
 
-async def test_it_lists_every_bad_field_at_once(client: httpx.AsyncClient,
-                                                 auth: dict[str, str]) -> None:
+async def test_it_lists_every_bad_field_at_once(client: httpx.AsyncClient, auth: dict[str, str]) -> None:
     payload = order_payload(placed_at=None, customer={"email": ""})
     response = await client.post("/api/v1/orders", json=payload, headers=auth)
     errors = {error["path"]: error["reason"] for error in response.json()["errors"]}
     assert errors == {"customer/email": "is required", "placed_at": "is required"}
 
 
-async def test_it_refuses_a_body_that_is_not_json(client: httpx.AsyncClient,
-                                                   auth: dict[str, str]) -> None:
+async def test_it_refuses_a_body_that_is_not_json(client: httpx.AsyncClient, auth: dict[str, str]) -> None:
     response = await client.post("/api/v1/orders", content=b"{nope", headers=auth)
     assert response.status_code == 422
 
 
 @pytest.mark.parametrize("header", [None, "Bearer fh_nope_nope", "Basic abc", "Bearer "])
-async def test_it_refuses_a_missing_or_wrong_key(client: httpx.AsyncClient,
-                                                  header: str | None) -> None:
+async def test_it_refuses_a_missing_or_wrong_key(client: httpx.AsyncClient, header: str | None) -> None:
     headers = {"Authorization": header} if header is not None else {}
     response = await client.post("/api/v1/orders", json=order_payload(), headers=headers)
     assert response.status_code == 401
@@ -105,32 +110,37 @@ async def test_it_refuses_a_missing_or_wrong_key(client: httpx.AsyncClient,
 
 
 @pytest.mark.parametrize("path", ["/api/v1/orders", "/api/v1/orders/batch"])
-async def test_it_refuses_a_key_without_the_orders_scope(client: httpx.AsyncClient,
-                                                          path: str) -> None:
+async def test_it_refuses_a_key_without_the_orders_scope(client: httpx.AsyncClient, path: str) -> None:
     _key, raw = await create_api_key("Reader", ["reviews:read"])
-    response = await client.post(path, json=order_payload(),
-                                 headers={"Authorization": f"Bearer {raw}"})
+    response = await client.post(path, json=order_payload(), headers={"Authorization": f"Bearer {raw}"})
     assert response.status_code == 403
     assert not await Order.exists()
 
 
 async def test_a_batch_stores_the_good_orders_and_reports_the_bad_ones(
-        client: httpx.AsyncClient, auth: dict[str, str]) -> None:
+    client: httpx.AsyncClient, auth: dict[str, str]
+) -> None:
     await client.post("/api/v1/orders", json=order_payload(id="1"), headers=auth)
-    orders = [order_payload(id="1"), order_payload(id="2", placed_at="never"),
-              order_payload(id="3"), order_payload(id="3")]
+    orders = [
+        order_payload(id="1"),
+        order_payload(id="2", placed_at="never"),
+        order_payload(id="3"),
+        order_payload(id="3"),
+    ]
     response = await client.post("/api/v1/orders/batch", json={"orders": orders}, headers=auth)
     assert response.status_code == 200
     results = response.json()["results"]
     assert [r["status"] for r in results] == ["updated", "invalid", "created", "updated"]
-    assert results[1]["errors"] == [{"path": "placed_at", "reason": (
-        "must be an ISO 8601 date and time, e.g. 2025-03-01T12:00:00Z")}]
+    assert results[1]["errors"] == [
+        {"path": "placed_at", "reason": ("must be an ISO 8601 date and time, e.g. 2025-03-01T12:00:00Z")}
+    ]
     assert results[2]["id"] == results[3]["id"]
     assert sorted(await Order.all().values_list("external_id", flat=True)) == ["1", "3"]
 
 
-async def test_a_batch_over_a_thousand_orders_is_refused(client: httpx.AsyncClient,
-                                                          auth: dict[str, str]) -> None:
+async def test_a_batch_over_a_thousand_orders_is_refused(
+    client: httpx.AsyncClient, auth: dict[str, str]
+) -> None:
     orders = [order_payload(id=str(n)) for n in range(1001)]
     response = await client.post("/api/v1/orders/batch", json={"orders": orders}, headers=auth)
     assert response.status_code == 422
@@ -138,17 +148,22 @@ async def test_a_batch_over_a_thousand_orders_is_refused(client: httpx.AsyncClie
 
 
 async def test_the_same_orders_sent_at_once_from_many_clients_are_stored_once(
-        client: httpx.AsyncClient, auth: dict[str, str]) -> None:
+    client: httpx.AsyncClient, auth: dict[str, str]
+) -> None:
     """Overlapping customers and products race to be inserted; every request still succeeds."""
+
     def payload(number: int) -> dict[str, object]:
         skus = [f"RACE-{(number + step) % 6}" for step in (0, 2, 3)]
-        return order_payload(id=f"R{number}", customer={"email": f"racer{number % 4}@example.com"},
-                             lines=[{"product": {"id": sku, "name": "Racer"}, "quantity": 1,
-                                     "price": "5.00"} for sku in skus])
+        return order_payload(
+            id=f"R{number}",
+            customer={"email": f"racer{number % 4}@example.com"},
+            lines=[{"product": {"id": sku, "name": "Racer"}, "quantity": 1, "price": "5.00"} for sku in skus],
+        )
 
     sends = [payload(number) for number in range(12) for _ in range(3)]
-    answers = await asyncio.gather(*(client.post("/api/v1/orders", json=body, headers=auth)
-                                      for body in sends))
+    answers = await asyncio.gather(
+        *(client.post("/api/v1/orders", json=body, headers=auth) for body in sends)
+    )
     assert Counter(answer.status_code for answer in answers) == Counter({201: 12, 200: 24})
     assert (await Order.all().count(), await Customer.all().count()) == (12, 4)
     assert (await Product.all().count(), await OrderLine.all().count()) == (6, 36)

@@ -35,15 +35,23 @@ def woocommerce_order(**changes: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def send_shopify(client: httpx.AsyncClient) -> Send:
-    async def send(payload: dict[str, Any], topic: str = "orders/create",
-                   webhook_id: str = "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043",
-                   signature: str | None = "sign") -> httpx.Response:
+    async def send(
+        payload: dict[str, Any],
+        topic: str = "orders/create",
+        webhook_id: str = "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043",
+        signature: str | None = "sign",
+    ) -> httpx.Response:
         body = json.dumps(payload).encode()
-        headers = {"Content-Type": "application/json", "X-Shopify-Topic": topic,
-                   "X-Shopify-Webhook-Id": webhook_id, "X-Shopify-Shop-Domain": "acme.myshopify.com"}
+        headers = {
+            "Content-Type": "application/json",
+            "X-Shopify-Topic": topic,
+            "X-Shopify-Webhook-Id": webhook_id,
+            "X-Shopify-Shop-Domain": "acme.myshopify.com",
+        }
         if signature is not None:
             headers["X-Shopify-Hmac-Sha256"] = (
-                signature_of(SHOPIFY_SECRET, body) if signature == "sign" else signature)
+                signature_of(SHOPIFY_SECRET, body) if signature == "sign" else signature
+            )
         return await client.post("/webhooks/shopify", content=body, headers=headers)
 
     return send
@@ -51,12 +59,16 @@ def send_shopify(client: httpx.AsyncClient) -> Send:
 
 @pytest.fixture
 def send_woocommerce(client: httpx.AsyncClient) -> Send:
-    async def send(payload: dict[str, Any], delivery: str = "d-1",
-                   secret: str = WOOCOMMERCE_SECRET) -> httpx.Response:
+    async def send(
+        payload: dict[str, Any], delivery: str = "d-1", secret: str = WOOCOMMERCE_SECRET
+    ) -> httpx.Response:
         body = json.dumps(payload).encode()
-        headers = {"Content-Type": "application/json", "X-WC-Webhook-Topic": "order.updated",
-                   "X-WC-Webhook-Delivery-ID": delivery,
-                   "X-WC-Webhook-Signature": signature_of(secret, body)}
+        headers = {
+            "Content-Type": "application/json",
+            "X-WC-Webhook-Topic": "order.updated",
+            "X-WC-Webhook-Delivery-ID": delivery,
+            "X-WC-Webhook-Signature": signature_of(secret, body),
+        }
         return await client.post("/webhooks/woocommerce", content=body, headers=headers)
 
     return send
@@ -77,7 +89,8 @@ async def test_a_signed_shopify_order_is_stored(send_shopify: Send) -> None:
 
 @pytest.mark.parametrize("signature", [None, "", "bm90IHRoZSBzaWduYXR1cmU=", "sign-other"])
 async def test_a_shopify_webhook_with_a_bad_or_missing_signature_is_refused(
-        send_shopify: Send, signature: str | None) -> None:
+    send_shopify: Send, signature: str | None
+) -> None:
     if signature == "sign-other":
         signature = signature_of("another secret", json.dumps(shopify_order()).encode())
     response = await send_shopify(shopify_order(), signature=signature)
@@ -95,13 +108,21 @@ async def test_a_repeated_shopify_delivery_changes_nothing(send_shopify: Send) -
     assert (await Order.get()).total == Decimal("388.00")
 
 
-async def test_orders_fulfilled_schedules_the_invitation(
-        send_shopify: Send, settings: Settings) -> None:
+async def test_orders_fulfilled_schedules_the_invitation(send_shopify: Send, settings: Settings) -> None:
     shipped = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
     await send_shopify(shopify_order())
-    fulfilled = shopify_order(fulfillment_status="fulfilled", fulfillments=[
-        {"id": 255858046, "status": "success", "created_at": shipped.isoformat(),
-         "tracking_company": "UPS", "shipment_status": None}])
+    fulfilled = shopify_order(
+        fulfillment_status="fulfilled",
+        fulfillments=[
+            {
+                "id": 255858046,
+                "status": "success",
+                "created_at": shipped.isoformat(),
+                "tracking_company": "UPS",
+                "shipment_status": None,
+            }
+        ],
+    )
     response = await send_shopify(fulfilled, topic="orders/fulfilled", webhook_id="second")
     assert response.json()["status"] == "updated"
     order = await Order.get()
@@ -117,8 +138,11 @@ async def test_a_shopify_discount_code_becomes_the_referral_code(send_shopify: S
 
 async def test_a_cancelled_shopify_order_gets_no_invitation(send_shopify: Send) -> None:
     now = datetime.now(UTC).replace(microsecond=0)
-    payload = shopify_order(cancelled_at=now.isoformat(), fulfillment_status="fulfilled",
-                            fulfillments=[{"status": "success", "created_at": now.isoformat()}])
+    payload = shopify_order(
+        cancelled_at=now.isoformat(),
+        fulfillment_status="fulfilled",
+        fulfillments=[{"status": "success", "created_at": now.isoformat()}],
+    )
     await send_shopify(payload, topic="orders/updated")
     assert (await Order.get()).cancelled_at == now
     assert not await Invitation.exists()
@@ -134,24 +158,22 @@ async def test_a_signed_woocommerce_order_is_stored(send_woocommerce: Send) -> N
     assert order.referral_code == "spring-friend"
     assert order.placed_at == datetime(2017, 3, 22, 19, 28, 2, tzinfo=UTC)
     assert order.fulfilled_at is None
-    assert await Product.filter(external_id="22", name="Ship Your Idea – Color: Black, Size: M Test"
-                                ).exists()
+    assert await Product.filter(external_id="22", name="Ship Your Idea – Color: Black, Size: M Test").exists()
 
 
-async def test_a_completed_woocommerce_order_is_fulfilled(
-        send_woocommerce: Send, settings: Settings) -> None:
+async def test_a_completed_woocommerce_order_is_fulfilled(send_woocommerce: Send, settings: Settings) -> None:
     done = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
     await send_woocommerce(woocommerce_order())
-    completed = woocommerce_order(status="completed",
-                                  date_completed_gmt=done.replace(tzinfo=None).isoformat())
+    completed = woocommerce_order(
+        status="completed", date_completed_gmt=done.replace(tzinfo=None).isoformat()
+    )
     await send_woocommerce(completed, delivery="d-2")
     order = await Order.get()
     assert order.fulfilled_at == done
     assert (await Invitation.get(order_id=order.id)).send_at == done + settings.invite_delay
 
 
-async def test_a_woocommerce_webhook_signed_with_another_secret_is_refused(
-        send_woocommerce: Send) -> None:
+async def test_a_woocommerce_webhook_signed_with_another_secret_is_refused(send_woocommerce: Send) -> None:
     response = await send_woocommerce(woocommerce_order(), secret="wrong")
     assert response.status_code == 401
     assert not await Order.exists()
@@ -185,13 +207,15 @@ async def _every_row() -> dict[str, list[dict[str, Any]]]:
 
 def _fulfilled_shopify_order() -> dict[str, Any]:
     shipped = (datetime.now(UTC) - timedelta(hours=2)).replace(microsecond=0).isoformat()
-    return shopify_order(fulfillment_status="fulfilled",
-                         fulfillments=[{"id": 1, "status": "success", "created_at": shipped}])
+    return shopify_order(
+        fulfillment_status="fulfilled", fulfillments=[{"id": 1, "status": "success", "created_at": shipped}]
+    )
 
 
 @pytest.mark.parametrize("topic", ["orders/create", "orders/fulfilled", "orders/updated"])
 async def test_a_shopify_body_replayed_under_a_new_delivery_id_changes_nothing(
-        send_shopify: Send, topic: str) -> None:
+    send_shopify: Send, topic: str
+) -> None:
     body = _fulfilled_shopify_order()
     assert (await send_shopify(body, topic=topic, webhook_id="first")).status_code == 200
     before = await _every_row()
@@ -202,7 +226,8 @@ async def test_a_shopify_body_replayed_under_a_new_delivery_id_changes_nothing(
 
 
 async def test_a_woocommerce_body_replayed_under_a_new_delivery_id_changes_nothing(
-        send_woocommerce: Send) -> None:
+    send_woocommerce: Send,
+) -> None:
     body = woocommerce_order(status="completed", date_completed_gmt="2025-05-02T10:00:00")
     assert (await send_woocommerce(body, delivery="d-1")).status_code == 200
     before = await _every_row()

@@ -63,7 +63,9 @@ def app(settings: Settings) -> Starlette:
 
 @pytest.fixture
 async def tent(db: str) -> Product:
-    return await Product.create(external_id="tent-2p", name="Two-person tent", url="https://shop.example/tent")
+    return await Product.create(
+        external_id="tent-2p", name="Two-person tent", url="https://shop.example/tent"
+    )
 
 
 BuyerMaker = Callable[..., Awaitable[Customer]]
@@ -75,8 +77,12 @@ def make_buyer(tent: Product) -> BuyerMaker:
 
     async def make(email: str, name: str = "", days_ago: int = 20, **fields: Any) -> Customer:
         customer = await Customer.create(email=email, name=name or email.split("@")[0].title(), **fields)
-        order = await Order.create(source="api", external_id=f"o-{email}", customer=customer,
-                                   placed_at=NOW - timedelta(days=days_ago))
+        order = await Order.create(
+            source="api",
+            external_id=f"o-{email}",
+            customer=customer,
+            placed_at=NOW - timedelta(days=days_ago),
+        )
         await OrderLine.create(order=order, product=tent)
         return customer
 
@@ -86,9 +92,15 @@ def make_buyer(tent: Product) -> BuyerMaker:
 @pytest.fixture
 async def question(tent: Product) -> Question:
     """A published question from Erin, a shopper, that a moderator approved."""
-    return await Question.create(product=tent, asker_email="erin@example.org", asker_name="Erin",
-                                 body="Does it fit two adults with backpacks?",
-                                 status=ReviewStatus.PUBLISHED.value, published_at=NOW, approved_at=NOW)
+    return await Question.create(
+        product=tent,
+        asker_email="erin@example.org",
+        asker_name="Erin",
+        body="Does it fit two adults with backpacks?",
+        status=ReviewStatus.PUBLISHED.value,
+        published_at=NOW,
+        approved_at=NOW,
+    )
 
 
 def mail_part(message: object, kind: str) -> str:

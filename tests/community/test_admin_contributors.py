@@ -23,28 +23,40 @@ Login = Callable[[StaffUser], Awaitable[httpx.Response]]
 @pytest.fixture
 async def gil(tent: Product, question: Question) -> Customer:
     """Gil shows a public profile: two published reviews, an answer voted helpful, a badge."""
-    gil = await Customer.create(email="gil@example.net", name="Gil Buyer", profile_name="Gil the Camper",
-                                profile_opt_in_at=NOW)
+    gil = await Customer.create(
+        email="gil@example.net", name="Gil Buyer", profile_name="Gil the Camper", profile_opt_in_at=NOW
+    )
     for rating in (5, 4):
-        await Review.create(product=tent, customer=gil, rating=rating, body="Fine", status="published",
-                            submitted_at=NOW, published_at=NOW)
-    await Answer.create(question=question, customer=gil, body="Yes", status="published",
-                        published_at=NOW, helpful_count=3)
+        await Review.create(
+            product=tent,
+            customer=gil,
+            rating=rating,
+            body="Fine",
+            status="published",
+            submitted_at=NOW,
+            published_at=NOW,
+        )
+    await Answer.create(
+        question=question, customer=gil, body="Yes", status="published", published_at=NOW, helpful_count=3
+    )
     await Award.create(customer=gil, badge="helpful_answerer")
     return gil
 
 
 async def test_bob_the_agent_may_not_see_the_profiles(
-        client: httpx.AsyncClient, login: Login, bob: StaffUser, gil: Customer) -> None:
+    client: httpx.AsyncClient, login: Login, bob: StaffUser, gil: Customer
+) -> None:
     await login(bob)
     assert (await client.get("/admin/contributors")).status_code == 403
 
 
 async def test_carol_sees_public_profiles_only_with_their_figures(
-        client: httpx.AsyncClient, login: Login, carol: StaffUser, gil: Customer) -> None:
+    client: httpx.AsyncClient, login: Login, carol: StaffUser, gil: Customer
+) -> None:
     await Customer.create(email="private@example.net", profile_name="Hidden Hal")  # never opted in
-    await Customer.create(email="erased@example.net", profile_name="Gone Gwen", profile_opt_in_at=NOW,
-                          erased_at=NOW)
+    await Customer.create(
+        email="erased@example.net", profile_name="Gone Gwen", profile_opt_in_at=NOW, erased_at=NOW
+    )
     await login(carol)
     page = await client.get("/admin/contributors")
     assert page.status_code == 200
@@ -58,14 +70,17 @@ async def test_carol_sees_public_profiles_only_with_their_figures(
 
 
 async def test_carol_takes_a_profile_down_everywhere_at_once(
-        client: httpx.AsyncClient, login: Login, carol: StaffUser, gil: Customer) -> None:
+    client: httpx.AsyncClient, login: Login, carol: StaffUser, gil: Customer
+) -> None:
     assert (await client.get(f"/contributors/{gil.id}")).status_code == 200
     assert [item["name"] for item in (await client.get("/api/v1/contributors")).json()["items"]] == [
-        "Gil the Camper"]
+        "Gil the Camper"
+    ]
     await login(carol)
     token = await csrf_from(client, "/admin/contributors")
-    swapped = await client.post(f"/admin/contributors/{gil.id}/withdraw", data={"csrf_token": token},
-                                headers={"HX-Request": "true"})
+    swapped = await client.post(
+        f"/admin/contributors/{gil.id}/withdraw", data={"csrf_token": token}, headers={"HX-Request": "true"}
+    )
     assert swapped.status_code == 200 and "was taken down" in swapped.text
     await gil.refresh_from_db()
     assert (gil.profile_opt_in_at, gil.profile_name) == (None, "")
@@ -77,7 +92,8 @@ async def test_carol_takes_a_profile_down_everywhere_at_once(
 
 
 async def test_without_htmx_the_list_comes_back_with_a_notice(
-        client: httpx.AsyncClient, login: Login, carol: StaffUser, gil: Customer) -> None:
+    client: httpx.AsyncClient, login: Login, carol: StaffUser, gil: Customer
+) -> None:
     await login(carol)
     token = await csrf_from(client, "/admin/contributors")
     done = await client.post(f"/admin/contributors/{gil.id}/withdraw", data={"csrf_token": token})
@@ -88,7 +104,8 @@ async def test_without_htmx_the_list_comes_back_with_a_notice(
 
 
 async def test_a_withdrawal_without_the_csrf_token_or_of_no_profile_changes_nothing(
-        client: httpx.AsyncClient, login: Login, carol: StaffUser, gil: Customer) -> None:
+    client: httpx.AsyncClient, login: Login, carol: StaffUser, gil: Customer
+) -> None:
     await login(carol)
     assert (await client.post(f"/admin/contributors/{gil.id}/withdraw", data={})).status_code == 403
     token = await csrf_from(client, "/admin/contributors")
@@ -100,10 +117,18 @@ async def test_a_withdrawal_without_the_csrf_token_or_of_no_profile_changes_noth
 
 
 async def test_the_list_pages_newest_first(
-        client: httpx.AsyncClient, login: Login, carol: StaffUser, db: str) -> None:
-    await Customer.bulk_create([
-        Customer(email=f"c{n}@example.net", profile_name=f"Camper {n}",
-                 profile_opt_in_at=NOW - timedelta(minutes=n)) for n in range(ADMIN_PAGE + 1)])
+    client: httpx.AsyncClient, login: Login, carol: StaffUser, db: str
+) -> None:
+    await Customer.bulk_create(
+        [
+            Customer(
+                email=f"c{n}@example.net",
+                profile_name=f"Camper {n}",
+                profile_opt_in_at=NOW - timedelta(minutes=n),
+            )
+            for n in range(ADMIN_PAGE + 1)
+        ]
+    )
     await login(carol)
     first = await client.get("/admin/contributors")
     assert "Camper 0<" in first.text and f"Camper {ADMIN_PAGE - 1}<" in first.text
@@ -117,9 +142,11 @@ async def test_the_list_pages_newest_first(
 
 
 async def test_names_are_shown_as_text(
-        client: httpx.AsyncClient, login: Login, carol: StaffUser, db: str) -> None:
-    odd = await Customer.create(email="odd@example.net", profile_name='Al "the <b>Bold</b>"',
-                                profile_opt_in_at=NOW)
+    client: httpx.AsyncClient, login: Login, carol: StaffUser, db: str
+) -> None:
+    odd = await Customer.create(
+        email="odd@example.net", profile_name='Al "the <b>Bold</b>"', profile_opt_in_at=NOW
+    )
     await login(carol)
     page = (await client.get("/admin/contributors")).text
     assert "<b>Bold</b>" not in page and "&lt;b&gt;Bold&lt;/b&gt;" in page

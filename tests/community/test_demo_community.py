@@ -19,13 +19,23 @@ async def _small_shop(carol: StaffUser) -> None:
     for number in range(3):
         product = await Product.create(external_id=f"sku-{number}", name=f"Product {number}")
         for buyer in range(3):
-            customer, _ = await Customer.get_or_create(email=f"c{buyer}@example.net",
-                                                       defaults={"name": f"Cat Buyer{buyer}"})
-            order = await Order.create(source="demo", external_id=f"{number}-{buyer}", customer=customer,
-                                       placed_at=NOW)
+            customer, _ = await Customer.get_or_create(
+                email=f"c{buyer}@example.net", defaults={"name": f"Cat Buyer{buyer}"}
+            )
+            order = await Order.create(
+                source="demo", external_id=f"{number}-{buyer}", customer=customer, placed_at=NOW
+            )
             await OrderLine.create(order=order, product=product)
-            await Review.create(product=product, customer=customer, order=order, rating=5, body="Lovely",
-                                status="published", submitted_at=NOW, published_at=NOW)
+            await Review.create(
+                product=product,
+                customer=customer,
+                order=order,
+                rating=5,
+                body="Lovely",
+                status="published",
+                submitted_at=NOW,
+                published_at=NOW,
+            )
 
 
 async def test_the_demo_adds_questions_photos_and_profiles(settings: Settings, carol: StaffUser) -> None:

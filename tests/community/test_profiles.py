@@ -19,10 +19,19 @@ from tests.conftest import csrf_from
 async def fay(tent: Product, question: Question) -> Customer:
     """Fay wrote a review and an answer, both published and voted helpful."""
     fay = await Customer.create(email="fay@example.net", name="Fay Buyer")
-    await Review.create(product=tent, customer=fay, rating=4, body="Roomy", status="published",
-                        submitted_at=NOW, published_at=NOW, helpful_count=2)
-    await Answer.create(question=question, customer=fay, body="Yes", status="published",
-                        published_at=NOW, helpful_count=3)
+    await Review.create(
+        product=tent,
+        customer=fay,
+        rating=4,
+        body="Roomy",
+        status="published",
+        submitted_at=NOW,
+        published_at=NOW,
+        helpful_count=2,
+    )
+    await Answer.create(
+        question=question, customer=fay, body="Yes", status="published", published_at=NOW, helpful_count=3
+    )
     await Award.create(customer=fay, badge="helpful_answerer")
     return fay
 
@@ -37,17 +46,26 @@ async def test_without_opt_in_there_is_no_profile(client: httpx.AsyncClient, fay
 
 
 async def test_a_customer_opts_in_and_out_through_the_signed_link(
-        client: httpx.AsyncClient, settings: Settings, fay: Customer) -> None:
+    client: httpx.AsyncClient, settings: Settings, fay: Customer
+) -> None:
     path = _settings_path(settings, fay)
     token = await csrf_from(client, path)
-    saved = await client.post(path, data={"opt_in": "yes", "display_name": "Fay the Hiker",
-                                          "csrf_token": token})
+    saved = await client.post(
+        path, data={"opt_in": "yes", "display_name": "Fay the Hiker", "csrf_token": token}
+    )
     assert "your profile is public" in saved.text
     page = await client.get(f"/contributors/{fay.id}")
     assert page.status_code == 200 and "Fay the Hiker" in page.text and "helpful answerer" in page.text
     listed = (await client.get("/api/v1/contributors?limit=5")).json()["items"]
-    assert listed[0] | {"url": ""} == {"id": fay.id, "name": "Fay the Hiker", "badges": ["helpful_answerer"],
-                                      "reviews": 1, "answers": 1, "helpful_votes": 5, "url": ""}
+    assert listed[0] | {"url": ""} == {
+        "id": fay.id,
+        "name": "Fay the Hiker",
+        "badges": ["helpful_answerer"],
+        "reviews": 1,
+        "answers": 1,
+        "helpful_votes": 5,
+        "url": "",
+    }
 
     await client.post(path, data={"display_name": "Fay the Hiker", "csrf_token": token})
     assert (await client.get(f"/contributors/{fay.id}")).status_code == 404
@@ -56,7 +74,8 @@ async def test_a_customer_opts_in_and_out_through_the_signed_link(
 
 
 async def test_opting_in_needs_a_display_name(
-        client: httpx.AsyncClient, settings: Settings, fay: Customer) -> None:
+    client: httpx.AsyncClient, settings: Settings, fay: Customer
+) -> None:
     path = _settings_path(settings, fay)
     token = await csrf_from(client, path)
     saved = await client.post(path, data={"opt_in": "yes", "display_name": " ", "csrf_token": token})

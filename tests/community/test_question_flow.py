@@ -34,17 +34,26 @@ async def _run_worker(settings: Settings, after: timedelta = timedelta(seconds=1
 
 
 async def test_a_question_is_answered_by_a_past_buyer_and_the_asker_hears_of_it(
-        client: httpx.AsyncClient, smtp_settings: Settings, mailbox: MailCollector, tent: Product,
-        make_buyer: BuyerMaker, login: Login, carol: StaffUser) -> None:
+    client: httpx.AsyncClient,
+    smtp_settings: Settings,
+    mailbox: MailCollector,
+    tent: Product,
+    make_buyer: BuyerMaker,
+    login: Login,
+    carol: StaffUser,
+) -> None:
     buyers = await _buyers(make_buyer)
     recent = buyers[0]
-    other = await Question.create(product=tent, asker_email="x@example.org", body="Old one?",
-                                  status="published")
+    other = await Question.create(
+        product=tent, asker_email="x@example.org", body="Old one?", status="published"
+    )
     await AnswerRequest.create(question=other, customer=recent, sent_at=NOW - timedelta(days=3))
 
-    asked = await client.post("/api/v1/products/tent-2p/questions", headers={"Origin": STORE},
-                              json={"email": "Erin@Example.org", "name": "Erin",
-                                    "body": "Does it fit two adults with backpacks?"})
+    asked = await client.post(
+        "/api/v1/products/tent-2p/questions",
+        headers={"Origin": STORE},
+        json={"email": "Erin@Example.org", "name": "Erin", "body": "Does it fit two adults with backpacks?"},
+    )
     assert asked.status_code == 201 and asked.json()["status"] == "pending", "a stranger's question waits"
     await _run_worker(smtp_settings)
     assert [str(m["To"]) for m in mailbox.received] == ["erin@example.org"], "only the confirmation"
@@ -64,8 +73,9 @@ async def test_a_question_is_answered_by_a_past_buyer_and_the_asker_hears_of_it(
     answer_page = await client.get(answer_path)
     assert "Does it fit two adults" in answer_page.text
     token = await csrf_from(client, answer_path)
-    sent = await client.post(answer_path, data={
-        "body": "Yes, two of us with 50 l packs fit, just about.", "csrf_token": token})
+    sent = await client.post(
+        answer_path, data={"body": "Yes, two of us with 50 l packs fit, just about.", "csrf_token": token}
+    )
     assert "It is published" in sent.text
     answer = await Answer.get()
     assert answer.verified_buyer and answer.status == "published"
@@ -86,7 +96,8 @@ async def test_a_question_is_answered_by_a_past_buyer_and_the_asker_hears_of_it(
 
 
 async def test_a_buyer_answers_a_question_only_once(
-        client: httpx.AsyncClient, settings: Settings, question: Question, make_buyer: BuyerMaker) -> None:
+    client: httpx.AsyncClient, settings: Settings, question: Question, make_buyer: BuyerMaker
+) -> None:
     await make_buyer("fay@example.net", "Fay Buyer")
     await ask_buyers(settings, NOW)
     request = await AnswerRequest.get()

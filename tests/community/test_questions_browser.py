@@ -24,8 +24,14 @@ from tests.conftest import run_sync
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def _free_port() -> int:
@@ -39,8 +45,11 @@ def _serve(settings: Settings) -> tuple[uvicorn.Server, threading.Thread]:
     if "question_fragment" not in {getattr(route, "name", None) for route in app.router.routes}:
         app.router.routes.extend(community_routes.routes)
     port = int(settings.base_url.rsplit(":", 1)[1])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           http="h11", ws="none", lifespan="on"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_level="warning", http="h11", ws="none", lifespan="on"
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 15
@@ -72,8 +81,9 @@ def served(settings: Settings, database_url: str) -> Iterator[Served]:
     async def tent() -> None:
         product = await Product.create(external_id="tent-2p", name="Two-person tent")
         fay = await Customer.create(email="fay@example.net", name="Fay Buyer")
-        order = await Order.create(source="api", external_id="o-fay", customer=fay,
-                                   placed_at=datetime.now(UTC))
+        order = await Order.create(
+            source="api", external_id="o-fay", customer=fay, placed_at=datetime.now(UTC)
+        )
         await OrderLine.create(order=order, product=product)
 
     run_sync(database_url, tent)
@@ -90,19 +100,34 @@ def _stored(database_url: str) -> list[Question]:
     return run_sync(database_url, work)  # type: ignore[no-any-return]
 
 
-@pytest.mark.parametrize(("email", "body", "notice"), [
-    ("fay@example.net", "Does it fit two adults with backpacks?", "your question is published below"),
-    ("fay@example.net", "Is this arsehole of a tent any good?", "will appear once it has been checked"),
-    ("erin@example.org", "Does it fit two adults with backpacks?", "will appear once it has been checked"),
-], ids=["published", "held", "held-from-a-stranger"])
-def test_a_shopper_asks_a_question_in_the_browser(served: Served, database_url: str, email: str, body: str,
-                                                  notice: str) -> None:
+@pytest.mark.parametrize(
+    ("email", "body", "notice"),
+    [
+        ("fay@example.net", "Does it fit two adults with backpacks?", "your question is published below"),
+        ("fay@example.net", "Is this arsehole of a tent any good?", "will appear once it has been checked"),
+        (
+            "erin@example.org",
+            "Does it fit two adults with backpacks?",
+            "will appear once it has been checked",
+        ),
+    ],
+    ids=["published", "held", "held-from-a-stranger"],
+)
+def test_a_shopper_asks_a_question_in_the_browser(
+    served: Served, database_url: str, email: str, body: str, notice: str
+) -> None:
     problems: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page()
-        page.on("console", lambda message: problems.append(message.text)
-                if message.type == "error" and "favicon" not in str(message.location.get("url")) else None)
+        page.on(
+            "console",
+            lambda message: (
+                problems.append(message.text)
+                if message.type == "error" and "favicon" not in str(message.location.get("url"))
+                else None
+            ),
+        )
         page.goto(f"{served.url}/widget/products/tent-2p/questions")
         page.get_by_label("Your question").fill(body)
         page.get_by_label("Your email").fill(email)

@@ -33,7 +33,8 @@ def app(settings: Settings) -> Starlette:
     application = create_app(settings)
     present = {getattr(route, "name", None) for route in application.router.routes}
     application.router.routes.extend(
-        route for route in dataio_routes.routes if getattr(route, "name", None) not in present)
+        route for route in dataio_routes.routes if getattr(route, "name", None) not in present
+    )
     middleware = {entry.cls for entry in application.user_middleware}
     if RateLimitMiddleware not in middleware:
         application.add_middleware(RateLimitMiddleware, limits=settings.extra.get("rate_limits"))
@@ -51,17 +52,25 @@ async def make_product(name: str = "Trail Tent") -> Product:
 
 
 async def make_order(customer: Customer, product: Product, total: str = "120.00") -> Order:
-    order = await Order.create(source="api", external_id=f"O{next(_numbers)}", customer=customer,
-                               total=Decimal(total), placed_at=NOW - timedelta(days=20))
+    order = await Order.create(
+        source="api",
+        external_id=f"O{next(_numbers)}",
+        customer=customer,
+        total=Decimal(total),
+        placed_at=NOW - timedelta(days=20),
+    )
     await OrderLine.create(order=order, product=product, quantity=1, unit_price=Decimal(total))
     return order
 
 
 async def make_review(settings: Settings, product: Product, **overrides: Any) -> SubmissionResult:
     options: dict[str, Any] = {
-        "product": product, "rating": 5, "title": "Great tent",
+        "product": product,
+        "rating": 5,
+        "title": "Great tent",
         "body": f"Pitched it in five minutes, stayed dry all night. ({next(_numbers)})",
-        "display_name": "Dana B.", "source": "api",
+        "display_name": "Dana B.",
+        "source": "api",
     }
     options.update(overrides)
     return await submit_review(settings, **options)

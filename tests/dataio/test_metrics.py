@@ -43,8 +43,7 @@ async def test_a_local_client_reads_metrics_without_a_token(client: httpx.AsyncC
     assert (await client.get("/metrics")).status_code == 200
 
 
-async def test_requests_are_counted_by_route_template_never_by_raw_path(
-        client: httpx.AsyncClient) -> None:
+async def test_requests_are_counted_by_route_template_never_by_raw_path(client: httpx.AsyncClient) -> None:
     await client.get("/r/secret-token-one")
     await client.get("/r/secret-token-two")
     await client.get("/no/such/page")
@@ -60,12 +59,21 @@ async def test_queue_figures_are_reported(client: httpx.AsyncClient) -> None:
     now = datetime.now(UTC)
     dana = await make_customer()
     order = await make_order(dana, await make_product())
-    await OutboxMessage.create(kind="review_request", to_address="x@example.com", subject="s",
-                               text_body="", html_body="", message_id="<1@hub>",
-                               next_attempt_at=now - timedelta(minutes=10))
+    await OutboxMessage.create(
+        kind="review_request",
+        to_address="x@example.com",
+        subject="s",
+        text_body="",
+        html_body="",
+        message_id="<1@hub>",
+        next_attempt_at=now - timedelta(minutes=10),
+    )
     await Invitation.create(order=order, customer=dana, send_at=now - timedelta(hours=1))
-    await Case.create(customer=dana, first_response_due_at=now - timedelta(hours=2),
-                      resolution_due_at=now + timedelta(days=1))
+    await Case.create(
+        customer=dana,
+        first_response_due_at=now - timedelta(hours=2),
+        resolution_due_at=now + timedelta(days=1),
+    )
     text = (await client.get("/metrics")).text
     values = dict(line.rsplit(" ", 1) for line in text.splitlines() if not line.startswith("#"))
     assert values["hub_outbox_depth"] == "1"

@@ -36,21 +36,37 @@ async def _shop(settings: Settings) -> Shop:
     dana, erin = await make_customer("dana@example.com", "Dana Buyer"), await make_customer()
     tent = await make_product()
     order = await make_order(dana, tent)
-    review = (await make_review(settings, tent, customer=dana, order=order, rating=2,
-                                body="The zip broke and water came in, I want a refund.")).review
+    review = (
+        await make_review(
+            settings,
+            tent,
+            customer=dana,
+            order=order,
+            rating=2,
+            body="The zip broke and water came in, I want a refund.",
+        )
+    ).review
     await make_review(settings, tent, customer=erin, rating=5)
     media = settings.media_dir
     media.mkdir(parents=True, exist_ok=True)
     (media / "web-dana.webp").write_bytes(b"x")
-    await Photo.create(review=review, customer=dana, product=tent, status="approved",
-                       web_name="web-dana.webp", thumb_name="")
+    await Photo.create(
+        review=review, customer=dana, product=tent, status="approved", web_name="web-dana.webp", thumb_name=""
+    )
     survey = await Survey.create(slug="post", name="After purchase")
     question = await SurveyQuestion.create(survey=survey, kind="text", prompt="Anything else?")
     response = await SurveyResponse.create(survey=survey, customer=dana, nps=3, submitted_at=NOW)
     await SurveyAnswer.create(response=response, question=question, text="I live at 1 Elm St")
-    await OutboxMessage.create(kind="review_request", to_address=dana.email, customer=dana,
-                               subject="How was your tent?", text_body="secret body", html_body="",
-                               message_id="<m1@hub>", next_attempt_at=NOW)
+    await OutboxMessage.create(
+        kind="review_request",
+        to_address=dana.email,
+        customer=dana,
+        subject="How was your tent?",
+        text_body="secret body",
+        html_body="",
+        message_id="<m1@hub>",
+        next_attempt_at=NOW,
+    )
     await Award.create(customer=dana, badge="first_review")
     await PointsEntry.create(customer=dana, points=50, reason="review")
     return Shop(dana, erin, tent)
@@ -65,16 +81,22 @@ async def test_the_export_holds_everything_about_the_customer(settings: Settings
     assert data["photos"][0]["web_name"] == "web-dana.webp"
     assert data["survey_responses"][0]["answers"][0]["text"] == "I live at 1 Elm St"
     assert data["cases"][0]["events"] and data["cases"][0]["status"] == "open"
-    assert data["messages"] == [{"id": data["messages"][0]["id"], "kind": "review_request",
-                                 "subject": "How was your tent?", "status": "queued",
-                                 "created_at": data["messages"][0]["created_at"], "sent_at": None}]
+    assert data["messages"] == [
+        {
+            "id": data["messages"][0]["id"],
+            "kind": "review_request",
+            "subject": "How was your tent?",
+            "status": "queued",
+            "created_at": data["messages"][0]["created_at"],
+            "sent_at": None,
+        }
+    ]
     assert data["awards"][0]["badge"] == "first_review" and data["points"][0]["points"] == 50
     assert data["referrals"] == {"codes": [], "referrals_made": []}
     json.dumps(data)
 
 
-async def test_erasing_anonymises_and_keeps_the_rating_figures_right(settings: Settings,
-                                                                     db: str) -> None:
+async def test_erasing_anonymises_and_keeps_the_rating_figures_right(settings: Settings, db: str) -> None:
     shop = await _shop(settings)
     report = await erase_customer(settings, None, shop.dana)
     dana = await Customer.get(id=shop.dana.id)
@@ -104,22 +126,24 @@ async def test_erasing_with_delete_reviews_recounts_the_rating(settings: Setting
 
 
 def _env(settings: Settings) -> dict[str, str]:
-    return {"HUB_DATA_DIR": str(settings.data_dir), "HUB_DATABASE_URL": settings.database_url,
-            "HUB_SECRET_KEY": settings.secret_key}
+    return {
+        "HUB_DATA_DIR": str(settings.data_dir),
+        "HUB_DATABASE_URL": settings.database_url,
+        "HUB_SECRET_KEY": settings.secret_key,
+    }
 
 
 def test_the_erase_command_asks_for_confirmation(settings: Settings) -> None:
     run_sync(settings.database_url, lambda: _shop(settings))
-    refused = CliRunner().invoke(customer_group, ["erase", "dana@example.com"], input="n\n",
-                                 env=_env(settings))
+    refused = CliRunner().invoke(
+        customer_group, ["erase", "dana@example.com"], input="n\n", env=_env(settings)
+    )
     assert refused.exit_code == 1 and "This cannot be undone" in refused.output
     assert run_sync(settings.database_url, lambda: Customer.filter(erased_at=None).count()) == 2
-    done = CliRunner().invoke(customer_group, ["erase", "dana@example.com", "--yes"],
-                              env=_env(settings))
+    done = CliRunner().invoke(customer_group, ["erase", "dana@example.com", "--yes"], env=_env(settings))
     assert done.exit_code == 0, done.output
     assert "1 reviews anonymised, 1 photos deleted" in done.stdout
-    missing = CliRunner().invoke(customer_group, ["erase", "dana@example.com", "--yes"],
-                                 env=_env(settings))
+    missing = CliRunner().invoke(customer_group, ["erase", "dana@example.com", "--yes"], env=_env(settings))
     assert missing.exit_code == 1 and "No customer has this email address." in missing.output
 
 
@@ -133,7 +157,8 @@ def test_the_export_command_prints_json_and_audits_by_id(settings: Settings) -> 
 
 
 async def test_an_admin_finds_exports_and_erases_a_customer_on_the_privacy_pages(
-        client: httpx.AsyncClient, alice: StaffUser, login: Login, settings: Settings) -> None:
+    client: httpx.AsyncClient, alice: StaffUser, login: Login, settings: Settings
+) -> None:
     shop = await _shop(settings)
     await login(alice)
     token = await csrf_from(client, "/admin/privacy")
@@ -148,21 +173,26 @@ async def test_an_admin_finds_exports_and_erases_a_customer_on_the_privacy_pages
     erased = await client.post(page_url + "/erase", data={"csrf_token": token, "confirm": "ERASE"})
     assert erased.status_code == 303
     assert (await Customer.get(id=shop.dana.id)).erased_at is not None
-    actions = await AuditEntry.filter(actor=alice, target_type="customer").order_by("id").values_list(
-        "action", flat=True)
+    actions = (
+        await AuditEntry.filter(actor=alice, target_type="customer")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
     assert actions == ["customer.export", "customer.erase"]
 
 
 async def test_an_unknown_email_is_reported_next_to_the_field(
-        client: httpx.AsyncClient, alice: StaffUser, login: Login) -> None:
+    client: httpx.AsyncClient, alice: StaffUser, login: Login
+) -> None:
     await login(alice)
     token = await csrf_from(client, "/admin/privacy")
     page = await client.post("/admin/privacy", data={"email": "nobody@example.com", "csrf_token": token})
     assert page.status_code == 404 and 'id="email-error"' in page.text
 
 
-async def test_agents_cannot_open_the_privacy_pages(client: httpx.AsyncClient, bob: StaffUser,
-                                                    login: Login, settings: Settings) -> None:
+async def test_agents_cannot_open_the_privacy_pages(
+    client: httpx.AsyncClient, bob: StaffUser, login: Login, settings: Settings
+) -> None:
     shop = await _shop(settings)
     await login(bob)
     assert (await client.get("/admin/privacy")).status_code == 403

@@ -48,8 +48,12 @@ def test_limits_are_read_from_text() -> None:
 
 
 def _post(path: str, content_type: str, method: str = "POST") -> dict[str, object]:
-    return {"type": "http", "method": method, "path": path,
-            "headers": [(b"content-type", content_type.encode())]}
+    return {
+        "type": "http",
+        "method": method,
+        "path": path,
+        "headers": [(b"content-type", content_type.encode())],
+    }
 
 
 def test_every_post_that_can_carry_files_counts_as_an_upload_except_on_staff_pages() -> None:
@@ -63,7 +67,8 @@ def test_every_post_that_can_carry_files_counts_as_an_upload_except_on_staff_pag
 
 @pytest.mark.parametrize("settings", [{"upload": (2, 600)}], indirect=True)
 async def test_a_client_over_the_upload_limit_gets_429_before_anything_is_stored(
-        client: httpx.AsyncClient) -> None:
+    client: httpx.AsyncClient,
+) -> None:
     files = {"photo": ("a.png", b"x", "image/png")}
     answers = [await client.post(f"/share/link-{n}", files=files) for n in range(3)]
     assert [a.status_code for a in answers[:2]] == [403, 403]  # counted, then refused for CSRF

@@ -52,8 +52,9 @@ async def customer(db: str) -> Customer:
 
 @pytest.fixture
 async def order(customer: Customer, product: Product) -> Order:
-    placed = await Order.create(source="api", external_id="1001", customer=customer,
-                                placed_at=datetime(2025, 5, 1, tzinfo=UTC))
+    placed = await Order.create(
+        source="api", external_id="1001", customer=customer, placed_at=datetime(2025, 5, 1, tzinfo=UTC)
+    )
     await OrderLine.create(order=placed, product=product)
     return placed
 
@@ -67,9 +68,12 @@ def make_review(settings: Settings, product: Product) -> ReviewMaker:
 
     async def make(**overrides: Any) -> SubmissionResult:
         options: dict[str, Any] = {
-            "product": product, "rating": 5, "title": "Great tent",
+            "product": product,
+            "rating": 5,
+            "title": "Great tent",
             "body": f"Pitched it in five minutes, stayed dry all night. ({next(_numbers)})",
-            "display_name": "Dana B.", "settings": settings,
+            "display_name": "Dana B.",
+            "settings": settings,
         }
         options.update(overrides)
         return await submit_review(options.pop("settings"), **options)

@@ -47,12 +47,15 @@ async def test_it_lists_reviews_for_moderators_and_admins(
     assert "style=" not in page.text and "<script>" not in page.text
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("status=pending", {"Held"}),
-    ("rating=1", {"Broken"}),
-    ("flagged=yes", {"Broken"}),
-    ("flagged=no&status=published", {"Lovely"}),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("status=pending", {"Held"}),
+        ("rating=1", {"Broken"}),
+        ("flagged=yes", {"Broken"}),
+        ("flagged=no&status=published", {"Lovely"}),
+    ],
+)
 async def test_it_filters_the_list(
     client: httpx.AsyncClient, carol: StaffUser, make_review: ReviewMaker, query: str, expected: set[str]
 ) -> None:
@@ -71,8 +74,9 @@ async def test_it_approves_inline_with_htmx(
     held = await make_review(body="Shit tent.")
     await log_in(client, carol)
     token = await _token(client)
-    response = await client.post(f"/admin/reviews/{held.review.id}/approve",
-                                 data={"csrf_token": token}, headers=HTMX)
+    response = await client.post(
+        f"/admin/reviews/{held.review.id}/approve", data={"csrf_token": token}, headers=HTMX
+    )
     assert response.status_code == 200
     assert response.text.lstrip().startswith(f'<tr id="review-{held.review.id}"')
     assert (await Review.get(id=held.review.id)).status == "published"
@@ -85,20 +89,23 @@ async def test_it_rejects_with_a_reason_without_htmx(
     result = await make_review()
     await log_in(client, carol)
     token = await _token(client)
-    response = await client.post(f"/admin/reviews/{result.review.id}/reject",
-                                 data={"csrf_token": token, "reason": "off_topic",
-                                       "next": "/admin/reviews?status=published"})
+    response = await client.post(
+        f"/admin/reviews/{result.review.id}/reject",
+        data={"csrf_token": token, "reason": "off_topic", "next": "/admin/reviews?status=published"},
+    )
     assert (response.status_code, response.headers["location"]) == (303, "/admin/reviews?status=published")
     review = await Review.get(id=result.review.id)
     assert (review.status, review.status_reason) == ("rejected", "off_topic")
 
 
-async def test_it_needs_a_reason_to_reject(client: httpx.AsyncClient, carol: StaffUser,
-                                           make_review: ReviewMaker) -> None:
+async def test_it_needs_a_reason_to_reject(
+    client: httpx.AsyncClient, carol: StaffUser, make_review: ReviewMaker
+) -> None:
     result = await make_review()
     await log_in(client, carol)
-    response = await client.post(f"/admin/reviews/{result.review.id}/reject",
-                                 data={"csrf_token": await _token(client)})
+    response = await client.post(
+        f"/admin/reviews/{result.review.id}/reject", data={"csrf_token": await _token(client)}
+    )
     assert response.status_code == 400
 
 
@@ -116,8 +123,12 @@ async def test_it_rejects_in_bulk(
 ) -> None:
     picked = [(await make_review()).review.id for _ in range(3)]
     await log_in(client, carol)
-    data = {"csrf_token": await _token(client), "action": "reject", "reason": "spam",
-            "ids": [str(i) for i in picked[:2]]}
+    data = {
+        "csrf_token": await _token(client),
+        "action": "reject",
+        "reason": "spam",
+        "ids": [str(i) for i in picked[:2]],
+    }
     response = await client.post("/admin/reviews/bulk", data=data)
     assert response.status_code == 303
     statuses = await Review.filter(id__in=picked).order_by("id").values_list("status", flat=True)
@@ -125,12 +136,14 @@ async def test_it_rejects_in_bulk(
     assert await AuditEntry.filter(action="review.reject").count() == 2
 
 
-async def test_bob_the_agent_may_not_moderate(client: httpx.AsyncClient, bob: StaffUser,
-                                              make_review: ReviewMaker) -> None:
+async def test_bob_the_agent_may_not_moderate(
+    client: httpx.AsyncClient, bob: StaffUser, make_review: ReviewMaker
+) -> None:
     result = await make_review()
     await log_in(client, bob)
-    response = await client.post(f"/admin/reviews/{result.review.id}/reject",
-                                 data={"reason": "spam"}, headers=HTMX)
+    response = await client.post(
+        f"/admin/reviews/{result.review.id}/reject", data={"reason": "spam"}, headers=HTMX
+    )
     assert response.status_code == 403
     assert (await Review.get(id=result.review.id)).status == "published"
 
@@ -140,9 +153,10 @@ async def test_it_replies_publicly(
 ) -> None:
     result = await make_review()
     await log_in(client, carol)
-    response = await client.post(f"/admin/reviews/{result.review.id}/reply",
-                                 data={"csrf_token": await _token(client), "body": "Thank you, Dana!",
-                                       "visibility": "public"})
+    response = await client.post(
+        f"/admin/reviews/{result.review.id}/reply",
+        data={"csrf_token": await _token(client), "body": "Thank you, Dana!", "visibility": "public"},
+    )
     assert response.status_code == 303
     assert await Reply.filter(review=result.review, is_public=True).exists()
     assert "Thank you, Dana!" in (await client.get("/admin/reviews")).text
@@ -150,14 +164,18 @@ async def test_it_replies_publicly(
 
 
 async def test_it_mails_a_private_reply_through_the_outbox(
-    client: httpx.AsyncClient, settings: Settings, carol: StaffUser, make_review: ReviewMaker,
+    client: httpx.AsyncClient,
+    settings: Settings,
+    carol: StaffUser,
+    make_review: ReviewMaker,
     customer: Customer,
 ) -> None:
     result = await make_review(customer=customer, rating=2, body="Smaller than I hoped.")
     await log_in(client, carol)
-    await client.post(f"/admin/reviews/{result.review.id}/reply",
-                      data={"csrf_token": await _token(client), "body": "We will swap it.",
-                            "visibility": "private"})
+    await client.post(
+        f"/admin/reviews/{result.review.id}/reply",
+        data={"csrf_token": await _token(client), "body": "We will swap it.", "visibility": "private"},
+    )
     mail = await OutboxMessage.get(kind="private_reply")
     assert mail.to_address == customer.email
     assert mail.headers["Reply-To"] == settings.support_email
@@ -171,16 +189,18 @@ async def test_it_shows_a_field_error_for_a_private_reply_without_a_customer(
 ) -> None:
     result = await make_review()
     await log_in(client, carol)
-    response = await client.post(f"/admin/reviews/{result.review.id}/reply",
-                                 data={"csrf_token": await _token(client), "body": "Hello",
-                                       "visibility": "private"})
+    response = await client.post(
+        f"/admin/reviews/{result.review.id}/reply",
+        data={"csrf_token": await _token(client), "body": "Hello", "visibility": "private"},
+    )
     assert response.status_code == 400
     assert "no customer to mail" in response.text
     assert not await Reply.exists()
 
 
-async def test_it_shows_the_edit_history(client: httpx.AsyncClient, settings: Settings, carol: StaffUser,
-                                         make_review: ReviewMaker) -> None:
+async def test_it_shows_the_edit_history(
+    client: httpx.AsyncClient, settings: Settings, carol: StaffUser, make_review: ReviewMaker
+) -> None:
     result = await make_review(title="First thoughts")
     await reviews.edit_review(settings, result.review, rating=4, title="Second thoughts", body="Still good.")
     await log_in(client, carol)

@@ -24,7 +24,8 @@ async def _pending(client: httpx.AsyncClient, link: Link) -> Photo:
 
 @pytest.mark.parametrize("status", ["pending", "rejected"])
 async def test_the_public_address_of_a_photo_not_approved_answers_404(
-        client: httpx.AsyncClient, dana: Link, status: str) -> None:
+    client: httpx.AsyncClient, dana: Link, status: str
+) -> None:
     photo = await _pending(client, dana)
     await Photo.filter(id=photo.id).update(status=status)
     for name in (photo.web_name, photo.thumb_name):
@@ -39,7 +40,8 @@ async def test_an_approved_photo_is_public(client: httpx.AsyncClient, dana: Link
 
 
 async def test_a_moderator_sees_a_pending_photo_in_the_queue(
-        client: httpx.AsyncClient, dana: Link, login: object, carol: StaffUser) -> None:
+    client: httpx.AsyncClient, dana: Link, login: object, carol: StaffUser
+) -> None:
     photo = await _pending(client, dana)
     await login(carol)  # type: ignore[operator]
     queue = await client.get("/admin/photos")
@@ -54,7 +56,8 @@ async def test_a_moderator_sees_a_pending_photo_in_the_queue(
 
 @pytest.mark.parametrize("who", ["stranger", "agent"])
 async def test_the_moderators_address_is_for_moderators_only(
-        client: httpx.AsyncClient, dana: Link, login: object, bob: StaffUser, who: str) -> None:
+    client: httpx.AsyncClient, dana: Link, login: object, bob: StaffUser, who: str
+) -> None:
     photo = await _pending(client, dana)
     if who == "agent":
         await login(bob)  # type: ignore[operator]
@@ -64,7 +67,8 @@ async def test_the_moderators_address_is_for_moderators_only(
 
 
 async def test_the_customer_sees_a_pending_photo_through_their_own_link_only(
-        client: httpx.AsyncClient, dana: Link, erin: Link) -> None:
+    client: httpx.AsyncClient, dana: Link, erin: Link
+) -> None:
     photo = await _pending(client, dana)
     own = f"{dana.path}/photos/{photo.thumb_name}"
     form = await client.get(dana.path)

@@ -29,8 +29,9 @@ __all__ = ["app", "dana", "tent"]
 GPS_IFD = 0x8825
 
 
-def image_bytes(fmt: str = "JPEG", size: tuple[int, int] = (800, 600), mode: str = "RGB",
-                **save: object) -> bytes:
+def image_bytes(
+    fmt: str = "JPEG", size: tuple[int, int] = (800, 600), mode: str = "RGB", **save: object
+) -> bytes:
     out = BytesIO()
     Image.new(mode, size, "teal" if mode != "1" else 1).save(out, fmt, **save)  # type: ignore[arg-type]
     return out.getvalue()
@@ -63,16 +64,20 @@ def test_it_accepts_each_image_format_by_its_content(fmt: str) -> None:
     assert Image.open(BytesIO(prepared.web)).format == "WEBP"
 
 
-@pytest.mark.parametrize(("name", "data", "reason"), [
-    ("photo.jpg", b"I am a text file, honestly.\n" * 10, "photo.jpg is not a JPEG, PNG or WebP image"),
-    ("anim.gif", image_bytes("GIF"), "anim.gif is not a JPEG, PNG or WebP image"),
-    ("cut.jpg", image_bytes()[:400], "cut.jpg is not a JPEG, PNG or WebP image"),
-    ("huge.jpg", b"\xff\xd8" + bytes(10 * 1024 * 1024), "huge.jpg is larger than 10 MB"),
-    ("bomb.png", png_declaring(20000, 20000), "bomb.png has too many pixels: the limit is 40 megapixels"),
-    ("big.png", png_declaring(7000, 7000), "big.png has too many pixels: the limit is 40 megapixels"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("photo.jpg", b"I am a text file, honestly.\n" * 10, "photo.jpg is not a JPEG, PNG or WebP image"),
+        ("anim.gif", image_bytes("GIF"), "anim.gif is not a JPEG, PNG or WebP image"),
+        ("cut.jpg", image_bytes()[:400], "cut.jpg is not a JPEG, PNG or WebP image"),
+        ("huge.jpg", b"\xff\xd8" + bytes(10 * 1024 * 1024), "huge.jpg is larger than 10 MB"),
+        ("bomb.png", png_declaring(20000, 20000), "bomb.png has too many pixels: the limit is 40 megapixels"),
+        ("big.png", png_declaring(7000, 7000), "big.png has too many pixels: the limit is 40 megapixels"),
+    ],
+)
 def test_it_refuses_what_is_not_a_safe_image_with_a_clear_message(
-        name: str, data: bytes, reason: str) -> None:
+    name: str, data: bytes, reason: str
+) -> None:
     with pytest.raises(PhotoRejected) as refused:
         prepare_photo(PhotoUpload(name, data))
     assert str(refused.value) == reason
@@ -92,13 +97,17 @@ def test_it_removes_exif_and_gps_data() -> None:
         assert b"PhoneMaker" not in data
 
 
-@pytest.mark.parametrize(("size", "web", "thumb"), [
-    ((4000, 3000), (1600, 1200), (320, 240)),
-    ((900, 2400), (600, 1600), (120, 320)),
-    ((200, 100), (200, 100), (200, 100)),
-])
+@pytest.mark.parametrize(
+    ("size", "web", "thumb"),
+    [
+        ((4000, 3000), (1600, 1200), (320, 240)),
+        ((900, 2400), (600, 1600), (120, 320)),
+        ((200, 100), (200, 100), (200, 100)),
+    ],
+)
 def test_it_stores_a_web_size_and_a_thumbnail(
-        size: tuple[int, int], web: tuple[int, int], thumb: tuple[int, int]) -> None:
+    size: tuple[int, int], web: tuple[int, int], thumb: tuple[int, int]
+) -> None:
     prepared = prepare_photo(PhotoUpload("big.png", image_bytes("PNG", size)))
     assert Image.open(BytesIO(prepared.web)).size == web == (prepared.width, prepared.height)
     assert Image.open(BytesIO(prepared.thumb)).size == thumb
@@ -116,7 +125,8 @@ def _photo_files(name: str, data: bytes, product: Product, count: int = 1) -> li
 
 
 async def test_an_uploaded_photo_waits_for_a_moderator(
-        client: httpx.AsyncClient, dana: Link, settings: Settings) -> None:
+    client: httpx.AsyncClient, dana: Link, settings: Settings
+) -> None:
     tent = dana.products[0]
     answer = await send(client, dana, tent, files=_photo_files("me.jpg", jpeg_with_gps(), tent))
     assert answer.status_code == 303
@@ -132,7 +142,8 @@ async def test_an_uploaded_photo_waits_for_a_moderator(
 
 
 async def test_photos_are_approved_at_once_when_the_setting_says_so(
-        client: httpx.AsyncClient, dana: Link, app: object, settings: Settings) -> None:
+    client: httpx.AsyncClient, dana: Link, app: object, settings: Settings
+) -> None:
     app.state.settings = settings.with_overrides(auto_approve_photos=True)  # type: ignore[attr-defined]
     tent = dana.products[0]
     await send(client, dana, tent, consent="yes", files=_photo_files("me.png", image_bytes("PNG"), tent))
@@ -143,7 +154,8 @@ async def test_photos_are_approved_at_once_when_the_setting_says_so(
 
 
 async def test_a_text_file_named_jpg_is_refused_and_nothing_is_stored(
-        client: httpx.AsyncClient, dana: Link) -> None:
+    client: httpx.AsyncClient, dana: Link
+) -> None:
     tent = dana.products[0]
     answer = await send(client, dana, tent, files=_photo_files("photo.jpg", b"not an image", tent))
     assert answer.status_code == 400
@@ -188,20 +200,27 @@ async def test_only_stored_media_names_are_served(client: httpx.AsyncClient, nam
     assert (await client.get(f"/media/{name}")).status_code == 404
 
 
-@pytest.mark.parametrize(("roles", "status"), [
-    ("admin", 200), ("moderator", 200), ("agent moderator", 200), ("agent", 403),
-])
+@pytest.mark.parametrize(
+    ("roles", "status"),
+    [
+        ("admin", 200),
+        ("moderator", 200),
+        ("agent moderator", 200),
+        ("agent", 403),
+    ],
+)
 async def test_photo_moderation_is_for_moderators_and_admins(
-        client: httpx.AsyncClient, dana: Link, login: object, password_hash: str, roles: str,
-        status: int) -> None:
+    client: httpx.AsyncClient, dana: Link, login: object, password_hash: str, roles: str, status: int
+) -> None:
     photo = await _stored_photo(client, dana)
     user = await StaffUser.create(email="staff@example.com", roles=roles, password_hash=password_hash)
     await login(user)  # type: ignore[operator]
     page = await client.get("/admin/photos")
     assert page.status_code == status
     assert (photo.thumb_name in page.text) is (status == 200)
-    refused = await client.post(f"/admin/photos/{photo.id}/approve",
-                                data={"csrf_token": await csrf_from(client, dana.path)})
+    refused = await client.post(
+        f"/admin/photos/{photo.id}/approve", data={"csrf_token": await csrf_from(client, dana.path)}
+    )
     assert (refused.status_code == 403) is (status == 403)
 
 
@@ -211,12 +230,14 @@ async def test_photo_moderation_asks_strangers_to_log_in(client: httpx.AsyncClie
 
 
 async def test_approving_a_photo_inline_shows_it_under_the_review(
-        client: httpx.AsyncClient, dana: Link, login: object, carol: StaffUser) -> None:
+    client: httpx.AsyncClient, dana: Link, login: object, carol: StaffUser
+) -> None:
     photo = await _stored_photo(client, dana)
     await login(carol)  # type: ignore[operator]
     token = await csrf_from(client, "/admin/photos")
-    answer = await client.post(f"/admin/photos/{photo.id}/approve", data={"csrf_token": token},
-                               headers={"HX-Request": "true"})
+    answer = await client.post(
+        f"/admin/photos/{photo.id}/approve", data={"csrf_token": token}, headers={"HX-Request": "true"}
+    )
     assert answer.status_code == 200 and 'id="photo-' in answer.text and "approved" in answer.text
     assert "<html" not in answer.text
     assert (await Photo.get()).status == "approved" and (await Review.get()).has_photos
@@ -226,7 +247,8 @@ async def test_approving_a_photo_inline_shows_it_under_the_review(
 
 
 async def test_rejecting_a_photo_without_javascript_goes_back_to_the_queue(
-        client: httpx.AsyncClient, dana: Link, login: object, carol: StaffUser) -> None:
+    client: httpx.AsyncClient, dana: Link, login: object, carol: StaffUser
+) -> None:
     photo = await _stored_photo(client, dana)
     await login(carol)  # type: ignore[operator]
     token = await csrf_from(client, "/admin/photos")
@@ -238,7 +260,8 @@ async def test_rejecting_a_photo_without_javascript_goes_back_to_the_queue(
 
 
 async def test_a_rejected_photo_is_no_longer_served_and_stays_rejected(
-        client: httpx.AsyncClient, dana: Link, login: object, carol: StaffUser) -> None:
+    client: httpx.AsyncClient, dana: Link, login: object, carol: StaffUser
+) -> None:
     photo = await _stored_photo(client, dana)
     await login(carol)  # type: ignore[operator]
     assert (await client.get(f"/admin/photos/media/{photo.web_name}")).status_code == 200
@@ -260,7 +283,8 @@ async def test_a_rejected_photo_is_no_longer_served_and_stays_rejected(
 
 
 async def test_moderating_needs_the_csrf_token(
-        client: httpx.AsyncClient, dana: Link, login: object, carol: StaffUser) -> None:
+    client: httpx.AsyncClient, dana: Link, login: object, carol: StaffUser
+) -> None:
     photo = await _stored_photo(client, dana)
     await login(carol)  # type: ignore[operator]
     answer = await client.post(f"/admin/photos/{photo.id}/approve", data={})

@@ -23,28 +23,34 @@ ANGRY = "The zip broke on the first night and the seams leak. Totally disappoint
 CLEAN = "Pitched it in five minutes and it stayed dry through a night of heavy rain."
 
 
-@pytest.mark.parametrize(("raw", "clean"), [
-    ("<p>Great <b>tent</b></p><script>alert(1)</script>", "Great tent"),
-    ("Fish &amp; chips &lt;3", "Fish & chips <3"),
-    ("Love it &lt;/script&gt;&lt;svg onload=alert(1)&gt;", "Love it"),
-    ("a &amp;lt;b&amp;gt; b", "a &lt;b&gt; b"),
-    ("<\u200bscript>alert(1)<\u200b/script>ok", "ok"),
-    ("x <<b>i>y", "x < i>y"),
-    ("bell\x07 and\x00 null\u200b", "bell and null"),
-    ("\u201cbest\u201d it\u2019s", "\"best\" it's"),
-    ("  lots   of\t spaces \n\n\n\n next  ", "lots of spaces\n\nnext"),
-])
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("<p>Great <b>tent</b></p><script>alert(1)</script>", "Great tent"),
+        ("Fish &amp; chips &lt;3", "Fish & chips <3"),
+        ("Love it &lt;/script&gt;&lt;svg onload=alert(1)&gt;", "Love it"),
+        ("a &amp;lt;b&amp;gt; b", "a &lt;b&gt; b"),
+        ("<\u200bscript>alert(1)<\u200b/script>ok", "ok"),
+        ("x <<b>i>y", "x < i>y"),
+        ("bell\x07 and\x00 null\u200b", "bell and null"),
+        ("\u201cbest\u201d it\u2019s", '"best" it\'s'),
+        ("  lots   of\t spaces \n\n\n\n next  ", "lots of spaces\n\nnext"),
+    ],
+)
 def test_it_cleans_each_kind_of_mess_out_of_the_text(raw: str, clean: str) -> None:
     assert clean_text(raw) == clean
 
 
-@pytest.mark.parametrize(("field", "changes"), [
-    ("title", {"title": "x" * 151}),
-    ("body", {"body": "x" * 5001}),
-    ("rating", {"rating": 0}),
-    ("rating", {"rating": 6}),
-    ("rating", {"rating": "5"}),
-])
+@pytest.mark.parametrize(
+    ("field", "changes"),
+    [
+        ("title", {"title": "x" * 151}),
+        ("body", {"body": "x" * 5001}),
+        ("rating", {"rating": 0}),
+        ("rating", {"rating": 6}),
+        ("rating", {"rating": "5"}),
+    ],
+)
 def test_it_refuses_bad_input_with_a_field_error(field: str, changes: dict[str, object]) -> None:
     submission: dict[str, object] = {"rating": 4, "title": "Fine", "body": CLEAN, **changes}
     with pytest.raises(SubmissionError) as refused:
@@ -57,11 +63,14 @@ def test_it_accepts_text_at_the_limits() -> None:
     assert (len(decision.text.title), len(decision.text.body)) == (150, 5000)
 
 
-@pytest.mark.parametrize(("changes", "reason"), [
-    ({"honeypot": "http://buy.example"}, "honeypot"),
-    ({"body": "Deals at http://a.example http://b.example and www.c.example today"}, "links"),
-    ({"duplicate": True}, "duplicate"),
-])
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"honeypot": "http://buy.example"}, "honeypot"),
+        ({"body": "Deals at http://a.example http://b.example and www.c.example today"}, "links"),
+        ({"duplicate": True}, "duplicate"),
+    ],
+)
 def test_it_marks_spam_with_its_reason(changes: dict[str, object], reason: str) -> None:
     decision = moderate(Settings(), **{"rating": 5, "title": "Nice", "body": CLEAN, **changes})  # type: ignore[arg-type]
     assert (decision.status, decision.reason) == ("spam", reason)
@@ -73,11 +82,14 @@ def test_it_allows_two_links() -> None:
     assert moderate(Settings(), rating=4, title="", body=body).status == "published"
 
 
-@pytest.mark.parametrize(("text", "masked"), [
-    ("Mail me at dana.b+tents@example.co.uk please", "Mail me at [email removed] please"),
-    ("Call 555-123-4567 or +44 20 7946 0958", "Call [phone removed] or [phone removed]"),
-    ("Bought 2024-05-01 in sizes 10 12 14 for 129.99", "Bought 2024-05-01 in sizes 10 12 14 for 129.99"),
-])
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("Mail me at dana.b+tents@example.co.uk please", "Mail me at [email removed] please"),
+        ("Call 555-123-4567 or +44 20 7946 0958", "Call [phone removed] or [phone removed]"),
+        ("Bought 2024-05-01 in sizes 10 12 14 for 129.99", "Bought 2024-05-01 in sizes 10 12 14 for 129.99"),
+    ],
+)
 def test_it_masks_email_addresses_and_phone_numbers(text: str, masked: str) -> None:
     assert mask_personal_data(text) == masked
 
@@ -88,10 +100,13 @@ def test_it_publishes_a_review_with_personal_data_masked() -> None:
     assert decision.text.body == "Write to me: [email removed]"
 
 
-@pytest.mark.parametrize(("action", "status", "reason", "body"), [
-    ("hold", "pending", "profanity", "This tent is the shit, fucking brilliant."),
-    ("mask", "published", "profanity_masked", "This tent is the s***, f****** brilliant."),
-])
+@pytest.mark.parametrize(
+    ("action", "status", "reason", "body"),
+    [
+        ("hold", "pending", "profanity", "This tent is the shit, fucking brilliant."),
+        ("mask", "published", "profanity_masked", "This tent is the s***, f****** brilliant."),
+    ],
+)
 def test_it_holds_or_masks_profanity(action: str, status: str, reason: str, body: str) -> None:
     settings = Settings(profanity_action=action)
     decision = moderate(settings, rating=5, title="", body="This tent is the shit, fucking brilliant.")
@@ -156,8 +171,7 @@ async def test_it_opens_no_case_for_a_happy_five_star_review(make_review: Review
 async def test_it_holds_every_review_when_auto_publish_is_off(
     settings: Settings, make_review: ReviewMaker, rating: int, body: str
 ) -> None:
-    result = await make_review(settings=settings.with_overrides(auto_publish=False),
-                               rating=rating, body=body)
+    result = await make_review(settings=settings.with_overrides(auto_publish=False), rating=rating, body=body)
     assert (result.review.status, result.review.status_reason) == ("pending", "auto_publish_off")
     assert await Case.exists() == (rating == 1)
 
@@ -253,13 +267,21 @@ def test_the_pipeline_module_names_every_reason_code_it_uses() -> None:
 # Rescanning after the word list changes.
 
 
-@pytest.mark.parametrize(("action", "status", "body"), [
-    ("hold", "pending", "The pegs are flimsy."),
-    ("mask", "published", "The pegs are f*****."),
-])
+@pytest.mark.parametrize(
+    ("action", "status", "body"),
+    [
+        ("hold", "pending", "The pegs are flimsy."),
+        ("mask", "published", "The pegs are f*****."),
+    ],
+)
 async def test_rescan_applies_a_new_word_to_stored_reviews(
-    settings: Settings, make_review: ReviewMaker, product: Product, tmp_path: Path,
-    action: str, status: str, body: str,
+    settings: Settings,
+    make_review: ReviewMaker,
+    product: Product,
+    tmp_path: Path,
+    action: str,
+    status: str,
+    body: str,
 ) -> None:
     result = await make_review(body="The pegs are flimsy.")
     words = tmp_path / "words.txt"

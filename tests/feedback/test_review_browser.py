@@ -26,8 +26,14 @@ from tests.feedback.test_review_form import Link, make_link
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @dataclass(frozen=True)
@@ -58,8 +64,9 @@ def _start(settings: Settings, port: int) -> tuple[uvicorn.Server, threading.Thr
     app = create_app(settings)
     if "media" not in {getattr(route, "name", None) for route in app.router.routes}:
         app.router.routes.extend(photo_routes.routes)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                            http="h11", ws="none", lifespan="on")
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", http="h11", ws="none", lifespan="on"
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -99,8 +106,9 @@ def _review_tent(page: Page, tent_id: int) -> None:
     expect(page.locator(f"#rating-{tent_id}-4")).to_be_checked()
     page.fill(f"#title-{tent_id}", "Dry all night")
     page.fill(f"#body-{tent_id}", "Pitched it in five minutes and it stayed dry through heavy rain.")
-    page.set_input_files(f"#photos-{tent_id}",
-                         files=[{"name": "tent.jpg", "mimeType": "image/jpeg", "buffer": _jpeg()}])
+    page.set_input_files(
+        f"#photos-{tent_id}", files=[{"name": "tent.jpg", "mimeType": "image/jpeg", "buffer": _jpeg()}]
+    )
     page.check(f"#consent-{tent_id}")
     page.locator(f"#product-{tent_id}").get_by_role("button", name="Send my review").click()
 
@@ -120,14 +128,21 @@ def _stored(database_url: str, order_id: int) -> tuple[Review, list[Photo]]:
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-js"])
 def test_a_customer_reviews_a_product_with_a_photo_in_the_browser(
-        served: Served, database_url: str, javascript: bool) -> None:
+    served: Served, database_url: str, javascript: bool
+) -> None:
     tent_id = served.link.products[0].id
     problems: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(java_script_enabled=javascript)
-        page.on("console", lambda message: problems.append(message.text)
-                if message.type == "error" and not _favicon(message.location) else None)
+        page.on(
+            "console",
+            lambda message: (
+                problems.append(message.text)
+                if message.type == "error" and not _favicon(message.location)
+                else None
+            ),
+        )
         page.goto(served.base_url + served.link.path)
         _review_tent(page, tent_id)
         notice = page.locator(f"#product-{tent_id} .notice")

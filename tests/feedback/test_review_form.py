@@ -54,21 +54,25 @@ def app(settings: Settings) -> Starlette:
 
 async def make_link(email: str, name: str, number: str, products: list[Product]) -> Link:
     buyer = await Customer.create(email=email, name=name)
-    order = await Order.create(source="api", external_id=number, customer=buyer,
-                               placed_at=datetime.now(UTC) - timedelta(days=9))
+    order = await Order.create(
+        source="api", external_id=number, customer=buyer, placed_at=datetime.now(UTC) - timedelta(days=9)
+    )
     for product in products:
         await OrderLine.create(order=order, product=product)
-    invitation = await Invitation.create(order=order, customer=buyer, status="sent",
-                                         send_at=datetime.now(UTC) - timedelta(days=1))
-    raw = await issue_token("review", customer=buyer, order=order, invitation=invitation,
-                            ttl=timedelta(days=90))
+    invitation = await Invitation.create(
+        order=order, customer=buyer, status="sent", send_at=datetime.now(UTC) - timedelta(days=1)
+    )
+    raw = await issue_token(
+        "review", customer=buyer, order=order, invitation=invitation, ttl=timedelta(days=90)
+    )
     return Link(raw, order, tuple(products), invitation)
 
 
 @pytest.fixture
 async def tent(db: str) -> Product:
-    return await Product.create(external_id="tent", name="Trail Tent",
-                                image_url="https://shop.example/tent.jpg")
+    return await Product.create(
+        external_id="tent", name="Trail Tent", image_url="https://shop.example/tent.jpg"
+    )
 
 
 @pytest.fixture
@@ -85,18 +89,29 @@ async def erin(db: str, tent: Product) -> Link:
     return await make_link("erin@example.com", "Erin Outsider", "2002", [tent, lantern])
 
 
-async def send(client: httpx.AsyncClient, link: Link, product: Product, *, htmx: bool = False,
-               files: list[tuple[str, Any]] | None = None, **fields: str) -> httpx.Response:
+async def send(
+    client: httpx.AsyncClient,
+    link: Link,
+    product: Product,
+    *,
+    htmx: bool = False,
+    files: list[tuple[str, Any]] | None = None,
+    **fields: str,
+) -> httpx.Response:
     """Post one product's form as the browser would; `fields` without their product suffix."""
     values = {"rating": "5", "title": "Great tent", "body": CLEAN, **fields}
-    data = {"csrf_token": await csrf_from(client, link.path), "product_id": str(product.id),
-            **{f"{key}-{product.id}": value for key, value in values.items()}}
+    data = {
+        "csrf_token": await csrf_from(client, link.path),
+        "product_id": str(product.id),
+        **{f"{key}-{product.id}": value for key, value in values.items()},
+    }
     headers = {"HX-Request": "true"} if htmx else {}
     return await client.post(link.path, data=data, files=files, headers=headers)
 
 
 async def test_a_review_without_javascript_is_stored_and_redirected_back_to_the_form(
-        client: httpx.AsyncClient, dana: Link) -> None:
+    client: httpx.AsyncClient, dana: Link
+) -> None:
     tent = dana.products[0]
     answer = await send(client, dana, tent)
     assert answer.status_code == 303
@@ -111,7 +126,8 @@ async def test_a_review_without_javascript_is_stored_and_redirected_back_to_the_
 
 
 async def test_the_last_review_of_the_order_completes_the_invitation(
-        client: httpx.AsyncClient, dana: Link) -> None:
+    client: httpx.AsyncClient, dana: Link
+) -> None:
     first = await send(client, dana, dana.products[0])
     assert (await Invitation.get(id=dana.invitation.id)).completed_at is None
     last = await send(client, dana, dana.products[1], title="Good mug")
@@ -123,7 +139,8 @@ async def test_the_last_review_of_the_order_completes_the_invitation(
 
 
 async def test_the_first_review_of_an_order_sends_one_thank_you_with_photo_and_profile_links(
-        client: httpx.AsyncClient, dana: Link) -> None:
+    client: httpx.AsyncClient, dana: Link
+) -> None:
     from hub.mail.models import OutboxMessage
 
     await send(client, dana, dana.products[0])
@@ -136,7 +153,8 @@ async def test_the_first_review_of_an_order_sends_one_thank_you_with_photo_and_p
 
 
 async def test_no_thank_you_goes_to_a_customer_who_turned_thanks_off(
-        client: httpx.AsyncClient, dana: Link) -> None:
+    client: httpx.AsyncClient, dana: Link
+) -> None:
     from hub.mail.models import OutboxMessage
 
     await Customer.filter(id=dana.order.customer_id).update(mail_opt_outs=["thanks"])  # type: ignore[attr-defined]
@@ -145,7 +163,8 @@ async def test_no_thank_you_goes_to_a_customer_who_turned_thanks_off(
 
 
 async def test_an_htmx_post_answers_with_the_product_section_and_no_redirect(
-        client: httpx.AsyncClient, dana: Link) -> None:
+    client: httpx.AsyncClient, dana: Link
+) -> None:
     tent = dana.products[0]
     answer = await send(client, dana, tent, htmx=True)
     assert answer.status_code == 200
@@ -156,7 +175,8 @@ async def test_an_htmx_post_answers_with_the_product_section_and_no_redirect(
 
 
 async def test_the_last_htmx_post_offers_the_way_to_the_thanks_page(
-        client: httpx.AsyncClient, dana: Link) -> None:
+    client: httpx.AsyncClient, dana: Link
+) -> None:
     first = await send(client, dana, dana.products[0], htmx=True)
     last = await send(client, dana, dana.products[1], htmx=True, title="Good mug")
     thanks = f'href="{dana.path}/thanks"'
@@ -173,7 +193,8 @@ INVALID = [
 
 @pytest.mark.parametrize(("fields", "name", "error"), INVALID)
 async def test_an_invalid_review_is_shown_again_with_the_error_beside_the_field(
-        client: httpx.AsyncClient, dana: Link, fields: dict[str, str], name: str, error: str) -> None:
+    client: httpx.AsyncClient, dana: Link, fields: dict[str, str], name: str, error: str
+) -> None:
     tent = dana.products[0]
     answer = await send(client, dana, tent, **fields)
     assert answer.status_code == 400
@@ -187,25 +208,34 @@ async def test_an_invalid_review_is_shown_again_with_the_error_beside_the_field(
 
 @pytest.mark.parametrize(("fields", "name", "error"), INVALID[2:])
 async def test_an_invalid_htmx_post_swaps_in_the_section_with_its_errors(
-        client: httpx.AsyncClient, dana: Link, fields: dict[str, str], name: str, error: str) -> None:
+    client: httpx.AsyncClient, dana: Link, fields: dict[str, str], name: str, error: str
+) -> None:
     answer = await send(client, dana, dana.products[0], htmx=True, **fields)
     assert answer.status_code == 200
     assert error in answer.text and "<html" not in answer.text
     assert fields[name] in answer.text
 
 
-@pytest.mark.parametrize(("name", "value", "error"), [
-    ("title", "t" * 151, "The title is 151 characters long; the limit is 150."),
-    ("body", "b" * 5001, "The review is 5001 characters long; the limit is 5000."),
-    ("title", "Fine", None),
-])
+@pytest.mark.parametrize(
+    ("name", "value", "error"),
+    [
+        ("title", "t" * 151, "The title is 151 characters long; the limit is 150."),
+        ("body", "b" * 5001, "The review is 5001 characters long; the limit is 5000."),
+        ("title", "Fine", None),
+    ],
+)
 async def test_inline_validation_answers_with_the_field_and_its_error(
-        client: httpx.AsyncClient, dana: Link, name: str, value: str, error: str | None) -> None:
+    client: httpx.AsyncClient, dana: Link, name: str, value: str, error: str | None
+) -> None:
     tent = dana.products[0]
-    data = {"csrf_token": await csrf_from(client, dana.path), "product_id": str(tent.id),
-            f"{name}-{tent.id}": value}
-    answer = await client.post(f"{dana.path}/validate?field={name}", data=data,
-                               headers={"HX-Request": "true"})
+    data = {
+        "csrf_token": await csrf_from(client, dana.path),
+        "product_id": str(tent.id),
+        f"{name}-{tent.id}": value,
+    }
+    answer = await client.post(
+        f"{dana.path}/validate?field={name}", data=data, headers={"HX-Request": "true"}
+    )
     assert answer.status_code == 200
     assert answer.text.lstrip().startswith(f'<div class="field" id="field-{name}-{tent.id}">')
     assert ("aria-invalid" in answer.text) is (error is not None)
@@ -215,7 +245,8 @@ async def test_inline_validation_answers_with_the_field_and_its_error(
 
 
 async def test_a_second_post_edits_the_review_and_keeps_its_history(
-        client: httpx.AsyncClient, dana: Link) -> None:
+    client: httpx.AsyncClient, dana: Link
+) -> None:
     tent = dana.products[0]
     await send(client, dana, tent)
     answer = await send(client, dana, tent, rating="3", title="Good, not great")
@@ -229,8 +260,7 @@ async def test_a_second_post_edits_the_review_and_keeps_its_history(
 async def test_after_30_days_the_review_is_read_only(client: httpx.AsyncClient, dana: Link) -> None:
     tent = dana.products[0]
     await send(client, dana, tent)
-    await Review.filter(order_id=dana.order.id).update(
-        submitted_at=datetime.now(UTC) - timedelta(days=31))
+    await Review.filter(order_id=dana.order.id).update(submitted_at=datetime.now(UTC) - timedelta(days=31))
     page = await client.get(dana.path)
     assert "can no longer be changed" in page.text
     assert f'name="title-{tent.id}"' not in page.text and f'name="title-{dana.products[1].id}"' in page.text
@@ -240,14 +270,16 @@ async def test_after_30_days_the_review_is_read_only(client: httpx.AsyncClient, 
 
 
 async def test_a_product_from_another_order_is_not_found(
-        client: httpx.AsyncClient, dana: Link, erin: Link) -> None:
+    client: httpx.AsyncClient, dana: Link, erin: Link
+) -> None:
     lantern = erin.products[1]
     assert (await send(client, dana, lantern)).status_code == 404
     assert not await Review.exists()
 
 
 async def test_a_link_for_one_order_cannot_touch_the_review_of_another(
-        client: httpx.AsyncClient, dana: Link, erin: Link) -> None:
+    client: httpx.AsyncClient, dana: Link, erin: Link
+) -> None:
     tent = dana.products[0]
     await send(client, erin, tent, title="Erin's tent")
     await send(client, dana, tent, title="Dana's tent", rating="2")
@@ -257,44 +289,51 @@ async def test_a_link_for_one_order_cannot_touch_the_review_of_another(
     assert (danas.title, danas.rating) == ("Dana's tent", 2)
 
 
-@pytest.mark.parametrize(("style", "shown"), [
-    ("initial", "Dana B."), ("first", "Dana"), ("anonymous", "Anonymous"),
-])
+@pytest.mark.parametrize(
+    ("style", "shown"),
+    [
+        ("initial", "Dana B."),
+        ("first", "Dana"),
+        ("anonymous", "Anonymous"),
+    ],
+)
 async def test_the_customer_chooses_how_the_name_is_shown(
-        client: httpx.AsyncClient, dana: Link, style: str, shown: str) -> None:
+    client: httpx.AsyncClient, dana: Link, style: str, shown: str
+) -> None:
     await send(client, dana, dana.products[0], name_style=style)
     assert (await Review.get()).display_name == shown
 
 
-@pytest.mark.parametrize(("full_name", "initial", "first"), [
-    ("Dana Buyer", "Dana B.", "Dana"),
-    ("  dana   de la buyer ", "dana B.", "dana"),
-    ("Cher", "Cher", "Cher"),
-    ("", "Anonymous", "Anonymous"),
-    ("X" * 200 + " Long", "X" * 77 + " L.", "X" * 77),
-])
+@pytest.mark.parametrize(
+    ("full_name", "initial", "first"),
+    [
+        ("Dana Buyer", "Dana B.", "Dana"),
+        ("  dana   de la buyer ", "dana B.", "dana"),
+        ("Cher", "Cher", "Cher"),
+        ("", "Anonymous", "Anonymous"),
+        ("X" * 200 + " Long", "X" * 77 + " L.", "X" * 77),
+    ],
+)
 def test_each_name_style_shows_the_name_its_own_way(full_name: str, initial: str, first: str) -> None:
     assert display_names(full_name) == {"initial": initial, "first": first, "anonymous": "Anonymous"}
 
 
-async def test_first_name_and_initial_is_the_default_name(
-        client: httpx.AsyncClient, dana: Link) -> None:
+async def test_first_name_and_initial_is_the_default_name(client: httpx.AsyncClient, dana: Link) -> None:
     page = await client.get(dana.path)
     tent = dana.products[0]
     assert re.search(rf'id="name-{tent.id}-initial"[^>]*checked', page.text)
     assert "Leave this empty" in page.text and 'tabindex="-1" autocomplete="off"' in page.text
 
 
-async def test_a_filled_honeypot_stores_the_review_as_spam(
-        client: httpx.AsyncClient, dana: Link) -> None:
+async def test_a_filled_honeypot_stores_the_review_as_spam(client: httpx.AsyncClient, dana: Link) -> None:
     await send(client, dana, dana.products[0], website="http://cheap.example")
     assert (await Review.get()).status == "spam"
 
 
 @pytest.mark.parametrize(("htmx", "status"), [(False, 429), (True, 200)])
 async def test_too_many_reviews_from_one_address_are_refused_with_a_readable_message(
-        client: httpx.AsyncClient, dana: Link, monkeypatch: pytest.MonkeyPatch, htmx: bool,
-        status: int) -> None:
+    client: httpx.AsyncClient, dana: Link, monkeypatch: pytest.MonkeyPatch, htmx: bool, status: int
+) -> None:
     monkeypatch.setattr(spam, "ip_window", spam.IpWindow(limit=0))
     answer = await send(client, dana, dana.products[0], htmx=htmx)
     assert answer.status_code == status
@@ -302,8 +341,7 @@ async def test_too_many_reviews_from_one_address_are_refused_with_a_readable_mes
     assert not await Review.exists()
 
 
-async def test_a_post_without_the_csrf_token_is_refused(
-        client: httpx.AsyncClient, dana: Link) -> None:
+async def test_a_post_without_the_csrf_token_is_refused(client: httpx.AsyncClient, dana: Link) -> None:
     tent = dana.products[0]
     await client.get(dana.path)
     answer = await client.post(dana.path, data={"product_id": str(tent.id), f"rating-{tent.id}": "5"})
@@ -312,7 +350,8 @@ async def test_a_post_without_the_csrf_token_is_refused(
 
 
 async def test_the_page_lists_each_product_with_its_own_multipart_form(
-        client: httpx.AsyncClient, dana: Link) -> None:
+    client: httpx.AsyncClient, dana: Link
+) -> None:
     page = await client.get(dana.path)
     assert page.text.count('enctype="multipart/form-data"') == 2
     assert page.text.count('hx-encoding="multipart/form-data"') == 2

@@ -19,8 +19,15 @@ def evidence_phrases(assessment: Assessment) -> set[str]:
 
 @pytest.mark.parametrize(
     "text",
-    ["I don't love it.", "I do not love it.", "It is not working.", "I didn't like it at all.",
-     "Not good.", "It wasn't comfortable", "I wanted to love it."],
+    [
+        "I don't love it.",
+        "I do not love it.",
+        "It is not working.",
+        "I didn't like it at all.",
+        "Not good.",
+        "It wasn't comfortable",
+        "I wanted to love it.",
+    ],
 )
 def test_it_reads_negated_praise_as_negative(text: str) -> None:
     assessment = assess(text)

@@ -22,23 +22,42 @@ async def survey(db: str) -> Survey:
     survey = await Survey.create(slug="after-order", name="After your order", purpose="custom")
     await SurveyQuestion.create(survey=survey, position=0, kind="nps", prompt="Recommend us?")
     await SurveyQuestion.create(survey=survey, position=1, kind="csat", prompt="Delivery?")
-    await SurveyQuestion.create(survey=survey, position=2, kind="choice", prompt="Heard of us",
-                                choices=["Friend", "Search", "Ad"])
+    await SurveyQuestion.create(
+        survey=survey, position=2, kind="choice", prompt="Heard of us", choices=["Friend", "Search", "Ad"]
+    )
     await SurveyQuestion.create(survey=survey, position=3, kind="text", prompt="Why?")
     return survey
 
 
-async def answer(survey: Survey, nps: int | None = None, csat: int | None = None, choice: str = "",
-                 text: str = "", label: str = "neutral", at: datetime = MAY) -> SurveyResponse:
-    response = await SurveyResponse.create(survey=survey, token_hash=f"t{next(_tokens)}", nps=nps,
-                                           csat=csat, sentiment_label=label, submitted_at=at)
+async def answer(
+    survey: Survey,
+    nps: int | None = None,
+    csat: int | None = None,
+    choice: str = "",
+    text: str = "",
+    label: str = "neutral",
+    at: datetime = MAY,
+) -> SurveyResponse:
+    response = await SurveyResponse.create(
+        survey=survey,
+        token_hash=f"t{next(_tokens)}",
+        nps=nps,
+        csat=csat,
+        sentiment_label=label,
+        submitted_at=at,
+    )
     questions = {q.kind: q for q in await SurveyQuestion.filter(survey=survey)}
-    values = {"nps": (nps, "", ""), "csat": (csat, "", ""), "choice": (None, choice, ""),
-              "text": (None, "", text)}
+    values = {
+        "nps": (nps, "", ""),
+        "csat": (csat, "", ""),
+        "choice": (None, choice, ""),
+        "text": (None, "", text),
+    }
     for kind, (number, chosen, written) in values.items():
         if number is not None or chosen or written:
-            await SurveyAnswer.create(response=response, question=questions[kind], number=number,
-                                      choice=chosen, text=written)
+            await SurveyAnswer.create(
+                response=response, question=questions[kind], number=number, choice=chosen, text=written
+            )
     return response
 
 
@@ -98,7 +117,9 @@ async def test_the_trend_gives_nps_and_responses_per_month(survey: Survey) -> No
         await answer(survey, nps=nps, at=JUNE)
     trend = (await survey_results(survey)).trend
     assert [(m.month, m.responses, m.nps.total, m.nps.value) for m in trend] == [
-        ("2025-05", 4, 3, 33.3), ("2025-06", 2, 2, -100.0)]
+        ("2025-05", 4, 3, 33.3),
+        ("2025-06", 2, 2, -100.0),
+    ]
 
 
 async def test_the_overview_counts_questions_and_responses(survey: Survey) -> None:
@@ -107,8 +128,9 @@ async def test_the_overview_counts_questions_and_responses(survey: Survey) -> No
     assert [(s["slug"], s["questions"], s["responses"]) for s in overview] == [("after-order", 4, 1)]
 
 
-async def test_the_results_page_shows_the_figures(client: httpx.AsyncClient, login: Login,
-                                                  carol: StaffUser, survey: Survey) -> None:
+async def test_the_results_page_shows_the_figures(
+    client: httpx.AsyncClient, login: Login, carol: StaffUser, survey: Survey
+) -> None:
     for nps in (10, 9, 8, 6, 3):
         await answer(survey, nps=nps, text="Took ages to arrive" if nps == 3 else "", label="negative")
     await login(carol)

@@ -76,7 +76,7 @@ async def post_purchase_fields(client: httpx.AsyncClient, review_link: str) -> d
 async def test_the_thank_you_page_offers_the_nps_survey(client: httpx.AsyncClient, review_link: str) -> None:
     page = await client.get(f"/r/{review_link}/thanks")
     assert page.status_code == 200
-    assert f"<legend>{NPS_PROMPT} <span class=\"required\">(required)</span></legend>" in page.text
+    assert f'<legend>{NPS_PROMPT} <span class="required">(required)</span></legend>' in page.text
     assert page.text.count('type="radio" name="q') >= 11 + 5
     assert "0 = Not at all likely" in page.text and "10 = Extremely likely" in page.text
     assert "What is the main reason for your score?" in page.text
@@ -84,12 +84,15 @@ async def test_the_thank_you_page_offers_the_nps_survey(client: httpx.AsyncClien
     assert (survey.purpose, survey.is_active) == ("post_purchase", True)
 
 
-async def test_submitting_stores_the_answers_and_the_nps(client: httpx.AsyncClient, review_link: str,
-                                                         customer: Customer, order: Order) -> None:
+async def test_submitting_stores_the_answers_and_the_nps(
+    client: httpx.AsyncClient, review_link: str, customer: Customer, order: Order
+) -> None:
     names = await post_purchase_fields(client, review_link)
-    page = await submit(client, f"/r/{review_link}/thanks",
-                        **{names["nps"]: "9", names["text"]: "Lovely tent, quick delivery.",
-                           names["csat"]: "5"})
+    page = await submit(
+        client,
+        f"/r/{review_link}/thanks",
+        **{names["nps"]: "9", names["text"]: "Lovely tent, quick delivery.", names["csat"]: "5"},
+    )
     assert page.status_code == 200 and "Thank you for your answers" in page.text
     response = await SurveyResponse.get()
     assert (response.nps, response.csat, response.flagged) == (9, 5, False)
@@ -100,11 +103,15 @@ async def test_submitting_stores_the_answers_and_the_nps(client: httpx.AsyncClie
     assert not await Case.exists()
 
 
-async def test_a_detractor_opens_a_case(client: httpx.AsyncClient, review_link: str,
-                                        customer: Customer) -> None:
+async def test_a_detractor_opens_a_case(
+    client: httpx.AsyncClient, review_link: str, customer: Customer
+) -> None:
     names = await post_purchase_fields(client, review_link)
-    await submit(client, f"/r/{review_link}/thanks",
-                 **{names["nps"]: "2", names["text"]: "The tent leaked and support never replied."})
+    await submit(
+        client,
+        f"/r/{review_link}/thanks",
+        **{names["nps"]: "2", names["text"]: "The tent leaked and support never replied."},
+    )
     response = await SurveyResponse.get()
     assert (response.flagged, response.sentiment_label) == (True, "negative")
     case = await Case.get(survey_response=response)
@@ -115,15 +122,17 @@ async def test_a_detractor_opens_a_case(client: httpx.AsyncClient, review_link: 
 async def test_a_link_is_answered_only_once(client: httpx.AsyncClient, review_link: str) -> None:
     names = await post_purchase_fields(client, review_link)
     await submit(client, f"/r/{review_link}/thanks", **{names["nps"]: "10"})
-    again = await client.post(f"/r/{review_link}/thanks", data={
-        "csrf_token": await csrf_from(client, "/login"), names["nps"]: "0"})
+    again = await client.post(
+        f"/r/{review_link}/thanks", data={"csrf_token": await csrf_from(client, "/login"), names["nps"]: "0"}
+    )
     assert "You already answered, thank you" in again.text
     assert "You already answered, thank you" in (await client.get(f"/r/{review_link}/thanks")).text
     assert [r.nps for r in await SurveyResponse.all()] == [10]
 
 
-async def test_a_missing_required_answer_is_shown_beside_the_question(client: httpx.AsyncClient,
-                                                                      review_link: str) -> None:
+async def test_a_missing_required_answer_is_shown_beside_the_question(
+    client: httpx.AsyncClient, review_link: str
+) -> None:
     names = await post_purchase_fields(client, review_link)
     page = await submit(client, f"/r/{review_link}/thanks", **{names["text"]: "Fine"})
     assert page.status_code == 400
@@ -133,18 +142,21 @@ async def test_a_missing_required_answer_is_shown_beside_the_question(client: ht
 
 
 @pytest.mark.parametrize("value", ["11", "-1", "ten"])
-async def test_an_nps_outside_the_scale_is_refused(client: httpx.AsyncClient, review_link: str,
-                                                   value: str) -> None:
+async def test_an_nps_outside_the_scale_is_refused(
+    client: httpx.AsyncClient, review_link: str, value: str
+) -> None:
     names = await post_purchase_fields(client, review_link)
     page = await submit(client, f"/r/{review_link}/thanks", **{names["nps"]: value})
     assert page.status_code == 400 and "Choose a number from 0 to 10." in page.text
 
 
-async def test_a_survey_link_opens_its_survey(client: httpx.AsyncClient, settings: Settings,
-                                              customer: Customer) -> None:
+async def test_a_survey_link_opens_its_survey(
+    client: httpx.AsyncClient, settings: Settings, customer: Customer
+) -> None:
     survey = await Survey.create(slug="winter", name="Winter gear", purpose="custom")
-    question = await SurveyQuestion.create(survey=survey, kind="choice", prompt="Favourite season?",
-                                           choices=["Winter", "Summer"], required=True)
+    question = await SurveyQuestion.create(
+        survey=survey, kind="choice", prompt="Favourite season?", choices=["Winter", "Summer"], required=True
+    )
     url = await issue_survey_link(settings, survey, customer)
     assert url.startswith("http://testserver/s/")
     path = url.removeprefix("http://testserver")
@@ -156,11 +168,18 @@ async def test_a_survey_link_opens_its_survey(client: httpx.AsyncClient, setting
     assert "You already answered, thank you" in (await client.get(path)).text
 
 
-async def test_a_case_link_records_the_recovery(client: httpx.AsyncClient, settings: Settings,
-                                                customer: Customer, order: Order) -> None:
+async def test_a_case_link_records_the_recovery(
+    client: httpx.AsyncClient, settings: Settings, customer: Customer, order: Order
+) -> None:
     case = await open_case(settings, reasons=["detractor"], priority="normal", customer=customer, order=order)
-    raw = await issue_token("survey", customer=customer, order=order, subject_type="case",
-                            subject_id=case.id, ttl=timedelta(days=30))
+    raw = await issue_token(
+        "survey",
+        customer=customer,
+        order=order,
+        subject_type="case",
+        subject_id=case.id,
+        ttl=timedelta(days=30),
+    )
     page = await client.get(f"/s/{raw}")
     assert "Did we put things right?" in page.text
     names = await fields(await Survey.get(purpose="recovery"))
@@ -175,38 +194,54 @@ async def test_an_unknown_link_is_not_found(client: httpx.AsyncClient, path: str
     assert (await client.get(path.format("no-such-token"))).status_code == 404
 
 
-async def test_expired_links_are_gone(client: httpx.AsyncClient, settings: Settings,
-                                      customer: Customer, order: Order) -> None:
+async def test_expired_links_are_gone(
+    client: httpx.AsyncClient, settings: Settings, customer: Customer, order: Order
+) -> None:
     past = datetime.now(UTC) - timedelta(days=60)
     review = await issue_token("review", customer=customer, order=order, ttl=timedelta(days=1), now=past)
     survey = await Survey.create(slug="old", name="Old", purpose="custom")
-    link = await issue_token("survey", customer=customer, subject_type="survey", subject_id=survey.id,
-                             ttl=timedelta(days=1), now=past)
+    link = await issue_token(
+        "survey",
+        customer=customer,
+        subject_type="survey",
+        subject_id=survey.id,
+        ttl=timedelta(days=1),
+        now=past,
+    )
     assert (await client.get(f"/r/{review}/thanks")).status_code == 410
     assert (await client.get(f"/s/{link}")).status_code == 410
 
 
-async def test_a_review_link_does_not_open_a_survey_link_page(client: httpx.AsyncClient,
-                                                              review_link: str) -> None:
+async def test_a_review_link_does_not_open_a_survey_link_page(
+    client: httpx.AsyncClient, review_link: str
+) -> None:
     assert (await client.get(f"/s/{review_link}")).status_code == 404
 
 
-async def test_bob_the_agent_may_not_build_surveys(client: httpx.AsyncClient, login: Login,
-                                                   bob: StaffUser) -> None:
+async def test_bob_the_agent_may_not_build_surveys(
+    client: httpx.AsyncClient, login: Login, bob: StaffUser
+) -> None:
     await login(bob)
     assert (await client.get("/admin/surveys")).status_code == 403
 
 
-async def test_carol_builds_a_survey_with_every_kind_of_question(client: httpx.AsyncClient, login: Login,
-                                                                 carol: StaffUser) -> None:
+async def test_carol_builds_a_survey_with_every_kind_of_question(
+    client: httpx.AsyncClient, login: Login, carol: StaffUser
+) -> None:
     await login(carol)
     created = await submit(client, "/admin/surveys", name="Winter gear", slug="winter-gear", purpose="custom")
     assert created.status_code == 303
     survey = await Survey.get(slug="winter-gear")
     edit = f"/admin/surveys/{survey.id}"
     for kind in ("nps", "csat", "rating", "choice", "text"):
-        added = await submit(client, f"{edit}/questions", kind=kind, prompt=f"A {kind} question",
-                             choices="Red\nBlue\n" if kind == "choice" else "", required="on")
+        added = await submit(
+            client,
+            f"{edit}/questions",
+            kind=kind,
+            prompt=f"A {kind} question",
+            choices="Red\nBlue\n" if kind == "choice" else "",
+            required="on",
+        )
         assert added.status_code == 303
     questions = await SurveyQuestion.filter(survey=survey).order_by("position")
     assert [(q.kind, q.position, q.required) for q in questions][:2] == [("nps", 0, True), ("csat", 1, True)]
@@ -216,8 +251,9 @@ async def test_carol_builds_a_survey_with_every_kind_of_question(client: httpx.A
     assert {"survey.create", "survey.question_add"} <= actions
 
 
-async def test_carol_reorders_removes_and_activates(client: httpx.AsyncClient, login: Login,
-                                                    carol: StaffUser) -> None:
+async def test_carol_reorders_removes_and_activates(
+    client: httpx.AsyncClient, login: Login, carol: StaffUser
+) -> None:
     await login(carol)
     survey = await Survey.create(slug="s", name="S", purpose="post_purchase", is_active=False)
     older = await Survey.create(slug="old", name="Old", purpose="post_purchase", is_active=True)
@@ -235,14 +271,17 @@ async def test_carol_reorders_removes_and_activates(client: httpx.AsyncClient, l
     assert (survey.is_active, older.is_active) == (True, False)
 
 
-@pytest.mark.parametrize(("form", "field", "reason"), [
-    ({"name": "", "slug": "ok", "purpose": "custom"}, "name", "Give the survey a name"),
-    ({"name": "N", "slug": "Not A Slug", "purpose": "custom"}, "slug", "Use lowercase letters"),
-    ({"name": "N", "slug": "ok", "purpose": "weekly"}, "purpose", "Choose post-purchase"),
-])
-async def test_a_bad_survey_is_refused_beside_its_field(client: httpx.AsyncClient, login: Login,
-                                                        carol: StaffUser, form: dict[str, str],
-                                                        field: str, reason: str) -> None:
+@pytest.mark.parametrize(
+    ("form", "field", "reason"),
+    [
+        ({"name": "", "slug": "ok", "purpose": "custom"}, "name", "Give the survey a name"),
+        ({"name": "N", "slug": "Not A Slug", "purpose": "custom"}, "slug", "Use lowercase letters"),
+        ({"name": "N", "slug": "ok", "purpose": "weekly"}, "purpose", "Choose post-purchase"),
+    ],
+)
+async def test_a_bad_survey_is_refused_beside_its_field(
+    client: httpx.AsyncClient, login: Login, carol: StaffUser, form: dict[str, str], field: str, reason: str
+) -> None:
     await login(carol)
     page = await submit(client, "/admin/surveys", **form)
     assert page.status_code == 400
@@ -250,14 +289,17 @@ async def test_a_bad_survey_is_refused_beside_its_field(client: httpx.AsyncClien
     assert not await Survey.exists()
 
 
-@pytest.mark.parametrize(("form", "field"), [
-    ({"kind": "choice", "prompt": "Colour?", "choices": "Only one"}, "choices"),
-    ({"kind": "text", "prompt": "   "}, "prompt"),
-    ({"kind": "slider", "prompt": "How much?"}, "kind"),
-])
-async def test_a_bad_question_is_refused_beside_its_field(client: httpx.AsyncClient, login: Login,
-                                                          carol: StaffUser, form: dict[str, str],
-                                                          field: str) -> None:
+@pytest.mark.parametrize(
+    ("form", "field"),
+    [
+        ({"kind": "choice", "prompt": "Colour?", "choices": "Only one"}, "choices"),
+        ({"kind": "text", "prompt": "   "}, "prompt"),
+        ({"kind": "slider", "prompt": "How much?"}, "kind"),
+    ],
+)
+async def test_a_bad_question_is_refused_beside_its_field(
+    client: httpx.AsyncClient, login: Login, carol: StaffUser, form: dict[str, str], field: str
+) -> None:
     await login(carol)
     survey = await Survey.create(slug="s", name="S", purpose="custom")
     page = await submit(client, f"/admin/surveys/{survey.id}/questions", **form)
@@ -265,8 +307,9 @@ async def test_a_bad_question_is_refused_beside_its_field(client: httpx.AsyncCli
     assert not await SurveyQuestion.exists()
 
 
-async def test_a_survey_without_questions_cannot_be_activated(client: httpx.AsyncClient, login: Login,
-                                                              carol: StaffUser) -> None:
+async def test_a_survey_without_questions_cannot_be_activated(
+    client: httpx.AsyncClient, login: Login, carol: StaffUser
+) -> None:
     await login(carol)
     survey = await Survey.create(slug="s", name="S", purpose="custom", is_active=False)
     page = await submit(client, f"/admin/surveys/{survey.id}/active", active="yes")

@@ -18,12 +18,16 @@ from tests.invites.conftest import dana_order
 
 @pytest.fixture
 def cli_env(settings: Settings, tmp_path: Path) -> dict[str, str]:
-    return {"HUB_DATA_DIR": str(tmp_path / "cli"), "HUB_DATABASE_URL": settings.database_url,
-            "HUB_BASE_URL": settings.base_url}
+    return {
+        "HUB_DATA_DIR": str(tmp_path / "cli"),
+        "HUB_DATABASE_URL": settings.database_url,
+        "HUB_BASE_URL": settings.base_url,
+    }
 
 
 def test_it_prints_a_fresh_review_link_that_opens_the_order(
-        cli_env: dict[str, str], settings: Settings) -> None:
+    cli_env: dict[str, str], settings: Settings
+) -> None:
     run_sync(settings.database_url, lambda: ingest_order(settings, dana_order("1001")))
     result = CliRunner().invoke(main, ["review-link", "1001"], env=cli_env)
     assert result.exit_code == 0, result.output

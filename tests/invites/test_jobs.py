@@ -24,8 +24,7 @@ async def _sent(ingest: Any, settings: Settings) -> Invitation:
     return await Invitation.get()
 
 
-async def test_nothing_is_sent_before_the_invitation_is_due(
-        ingest: Any, settings: Settings) -> None:
+async def test_nothing_is_sent_before_the_invitation_is_due(ingest: Any, settings: Settings) -> None:
     await ingest(dana_order())
     due = SHIPPED + settings.invite_delay
     assert await send_due_invitations(settings, due - timedelta(minutes=1)) == 0
@@ -61,7 +60,8 @@ async def test_the_token_is_stored_only_as_a_hash(ingest: Any, settings: Setting
 
 
 async def test_a_star_in_the_mail_opens_the_form_with_that_rating_chosen(
-        ingest: Any, settings: Settings, client: httpx.AsyncClient) -> None:
+    ingest: Any, settings: Settings, client: httpx.AsyncClient
+) -> None:
     await _sent(ingest, settings)
     tent = await Product.get(external_id=TENT.product_id)
     links = LINK.findall((await OutboxMessage.get()).html_body)
@@ -82,13 +82,18 @@ async def test_an_unknown_link_shows_a_friendly_404(client: httpx.AsyncClient) -
     assert "We could not find that page" in page.text
 
 
-async def test_an_expired_link_shows_a_410(ingest: Any, settings: Settings,
-                                           client: httpx.AsyncClient) -> None:
+async def test_an_expired_link_shows_a_410(
+    ingest: Any, settings: Settings, client: httpx.AsyncClient
+) -> None:
     from hub.invites.links import issue_token
 
     outcome = await ingest(dana_order())
-    raw = await issue_token("review", customer=await Customer.get(), ttl=timedelta(days=-1),
-                            order=await outcome_order(outcome.order_id))
+    raw = await issue_token(
+        "review",
+        customer=await Customer.get(),
+        ttl=timedelta(days=-1),
+        order=await outcome_order(outcome.order_id),
+    )
     page = await client.get(f"/r/{raw}")
     assert page.status_code == 410
     assert "Trail Tent" not in page.text
@@ -101,7 +106,8 @@ async def outcome_order(order_id: int) -> Any:
 
 
 async def test_the_reminder_goes_out_once_with_a_fresh_link(
-        ingest: Any, settings: Settings, client: httpx.AsyncClient) -> None:
+    ingest: Any, settings: Settings, client: httpx.AsyncClient
+) -> None:
     invitation = await _sent(ingest, settings)
     assert invitation.remind_at is not None
     assert await send_due_reminders(settings, invitation.remind_at - timedelta(minutes=1)) == 0
@@ -118,9 +124,13 @@ async def test_the_reminder_goes_out_once_with_a_fresh_link(
 
 async def test_no_reminder_once_the_customer_reviewed(ingest: Any, settings: Settings) -> None:
     invitation = await _sent(ingest, settings)
-    await Review.create(product=await Product.get(external_id=TENT.product_id),
-                        customer=await Customer.get(), order_id=invitation.order_id, rating=4,
-                        submitted_at=SHIPPED + timedelta(days=8))
+    await Review.create(
+        product=await Product.get(external_id=TENT.product_id),
+        customer=await Customer.get(),
+        order_id=invitation.order_id,
+        rating=4,
+        submitted_at=SHIPPED + timedelta(days=8),
+    )
     assert invitation.remind_at is not None
     await send_due_reminders(settings, invitation.remind_at)
     assert not await OutboxMessage.exists(kind="review_reminder")

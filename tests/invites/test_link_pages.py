@@ -51,7 +51,8 @@ def test_the_route_table_names_every_kind_of_customer_link() -> None:
 
 @pytest.mark.parametrize(("name", "method", "path"), LINK_ROUTES, ids=[f"{m} {n}" for n, m, _ in LINK_ROUTES])
 async def test_a_link_page_is_private_even_when_the_link_is_dead(
-        client: httpx.AsyncClient, name: str, method: str, path: str) -> None:
+    client: httpx.AsyncClient, name: str, method: str, path: str
+) -> None:
     answer = await client.request(method, path)
     assert answer.status_code >= 400
     assert {key: answer.headers.get(key) for key in PRIVATE} == PRIVATE
@@ -65,17 +66,27 @@ async def links(settings: Settings, db: str) -> Links:
     """A working link of each kind for Dana, by the first segment of its path."""
     dana = await Customer.create(email="dana@example.net", name="Dana Buyer")
     tent = await Product.create(external_id="tent-2p", name="Two-person tent")
-    order = await Order.create(source="api", external_id="1001", customer=dana,
-                               placed_at=datetime.now(UTC))
+    order = await Order.create(source="api", external_id="1001", customer=dana, placed_at=datetime.now(UTC))
     await OrderLine.create(order=order, product=tent)
     survey = await Survey.create(slug="fit", name="Fit")
-    question = await Question.create(product=tent, asker_email="erin@example.org", body="Roomy?",
-                                     status="published")
-    answer = await issue_token(LinkPurpose.ANSWER.value, customer=dana, subject_type="question",
-                               subject_id=question.id, ttl=timedelta(days=1))
+    question = await Question.create(
+        product=tent, asker_email="erin@example.org", body="Roomy?", status="published"
+    )
+    answer = await issue_token(
+        LinkPurpose.ANSWER.value,
+        customer=dana,
+        subject_type="question",
+        subject_id=question.id,
+        ttl=timedelta(days=1),
+    )
     review = await issue_token(LinkPurpose.REVIEW.value, customer=dana, order=order, ttl=timedelta(days=1))
-    confirm = await issue_token(LinkPurpose.CONFIRM_ASKER.value, customer=None, subject_type="question",
-                                subject_id=question.id, ttl=timedelta(days=1))
+    confirm = await issue_token(
+        LinkPurpose.CONFIRM_ASKER.value,
+        customer=None,
+        subject_type="question",
+        subject_id=question.id,
+        ttl=timedelta(days=1),
+    )
     _invited, staff_invite = await invite_staff(settings, None, "gus@example.com", ["agent"])
     urls = {
         "r": review_url(settings, review),
@@ -103,12 +114,14 @@ async def test_a_working_link_page_is_private(client: httpx.AsyncClient, links: 
 async def test_pages_that_are_not_link_pages_keep_the_usual_policy(client: httpx.AsyncClient) -> None:
     page = await client.get("/login")
     assert page.headers["referrer-policy"] == "same-origin" and "no-store" not in page.headers.get(
-        "cache-control", "")
+        "cache-control", ""
+    )
 
 
 @pytest.mark.parametrize(("name", "path"), POSTS, ids=[name for name, _ in POSTS])
 async def test_every_post_on_a_link_page_needs_the_csrf_token(
-        client: httpx.AsyncClient, name: str, path: str) -> None:
+    client: httpx.AsyncClient, name: str, path: str
+) -> None:
     for body in ({"data": {"x": "1"}}, {"files": {"photo": ("a.png", b"x", "image/png")}}):
         answer = await client.post(path, **body)  # type: ignore[arg-type]
         assert answer.status_code == 403, name
@@ -130,20 +143,23 @@ def post_without_csrf(client: httpx.AsyncClient) -> CsrfPost:
 
 
 async def test_an_answer_without_the_csrf_token_changes_nothing(
-        post_without_csrf: CsrfPost, links: Links) -> None:
+    post_without_csrf: CsrfPost, links: Links
+) -> None:
     answer = await post_without_csrf(links["a"], {"body": "Yes, two adults fit with their packs."})
     assert answer.status_code == 403 and not await Answer.exists()
 
 
 async def test_a_profile_without_the_csrf_token_changes_nothing(
-        post_without_csrf: CsrfPost, links: Links) -> None:
+    post_without_csrf: CsrfPost, links: Links
+) -> None:
     answer = await post_without_csrf(links["profile"], {"opt_in": "yes", "display_name": "Dana the Hiker"})
     dana = await Customer.get(email="dana@example.net")
     assert answer.status_code == 403 and dana.profile_opt_in_at is None and not dana.profile_name
 
 
 async def test_preferences_without_the_csrf_token_change_nothing(
-        client: httpx.AsyncClient, links: Links) -> None:
+    client: httpx.AsyncClient, links: Links
+) -> None:
     assert (await client.get(links["u"])).status_code == 200
     answer = await client.post(links["u"] + "/preferences", data={"kind": "offers"})
     dana = await Customer.get(email="dana@example.net")

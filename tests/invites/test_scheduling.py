@@ -14,8 +14,7 @@ from hub.mail.models import OutboxMessage
 from tests.invites.conftest import MUG, SHIPPED, TENT, dana_order
 
 
-async def test_a_fulfilled_order_gets_one_invitation_after_the_delay(
-        ingest: Any, settings: Settings) -> None:
+async def test_a_fulfilled_order_gets_one_invitation_after_the_delay(ingest: Any, settings: Settings) -> None:
     outcome = await ingest(dana_order())
     await ingest(dana_order())
     invitation = await Invitation.get(order_id=outcome.order_id)
@@ -30,13 +29,15 @@ async def test_an_unfulfilled_order_waits_for_its_fulfilment(ingest: Any) -> Non
     assert not await Invitation.exists()
 
 
-@pytest.mark.parametrize("opt_out", [
-    {"unsubscribed_at": datetime(2025, 1, 1, tzinfo=UTC)},
-    {"mail_opt_outs": ["review_requests"]},
-    {"erased_at": datetime(2025, 1, 1, tzinfo=UTC)},
-])
-async def test_a_customer_who_opted_out_gets_no_invitation(
-        ingest: Any, opt_out: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    "opt_out",
+    [
+        {"unsubscribed_at": datetime(2025, 1, 1, tzinfo=UTC)},
+        {"mail_opt_outs": ["review_requests"]},
+        {"erased_at": datetime(2025, 1, 1, tzinfo=UTC)},
+    ],
+)
+async def test_a_customer_who_opted_out_gets_no_invitation(ingest: Any, opt_out: dict[str, Any]) -> None:
     await Customer.create(email="dana@example.com", name="Dana Buyer", **opt_out)
     await ingest(dana_order())
     assert await Order.exists()
@@ -71,19 +72,20 @@ async def test_an_order_of_only_reviewed_products_gets_no_invitation(ingest: Any
     tent = await Product.get(external_id=TENT.product_id)
     customer = await Customer.get(email="dana@example.com")
     await Invitation.filter(order_id=first.order_id).delete()
-    await Review.create(product=tent, customer=customer, order_id=first.order_id, rating=5,
-                        submitted_at=SHIPPED)
+    await Review.create(
+        product=tent, customer=customer, order_id=first.order_id, rating=5, submitted_at=SHIPPED
+    )
     again = await ingest(dana_order("1001", lines=(TENT,)))
     assert again.invitation_send_at is None
     assert not await Invitation.exists()
 
 
-async def test_a_reviewed_product_is_left_out_of_the_request(
-        ingest: Any, settings: Settings) -> None:
+async def test_a_reviewed_product_is_left_out_of_the_request(ingest: Any, settings: Settings) -> None:
     earlier = await ingest(dana_order("1000", lines=(TENT,)))
     tent = await Product.get(external_id=TENT.product_id)
-    await Review.create(product=tent, customer=await Customer.get(), order_id=earlier.order_id,
-                        rating=5, submitted_at=SHIPPED)
+    await Review.create(
+        product=tent, customer=await Customer.get(), order_id=earlier.order_id, rating=5, submitted_at=SHIPPED
+    )
     outcome = await ingest(dana_order("1001", lines=(TENT, MUG)))
     await Invitation.exclude(order_id=outcome.order_id).delete()
     await send_due_invitations(settings, SHIPPED + settings.invite_delay)
@@ -92,13 +94,13 @@ async def test_a_reviewed_product_is_left_out_of_the_request(
     assert TENT.product_name not in message.text_body
 
 
-async def test_a_fourth_review_mail_in_thirty_days_is_postponed(
-        ingest: Any, settings: Settings) -> None:
+async def test_a_fourth_review_mail_in_thirty_days_is_postponed(ingest: Any, settings: Settings) -> None:
     due = SHIPPED + settings.invite_delay
     for day, number in enumerate(("1", "2", "3"), start=1):
         outcome = await ingest(dana_order(number, lines=(TENT,)))
         await Invitation.filter(order_id=outcome.order_id).update(
-            status=InvitationStatus.SENT.value, sent_at=due - timedelta(days=day))
+            status=InvitationStatus.SENT.value, sent_at=due - timedelta(days=day)
+        )
     fourth = await ingest(dana_order("4", lines=(MUG,)))
     assert await send_due_invitations(settings, due) == 1
     assert not await OutboxMessage.exists()

@@ -28,8 +28,9 @@ class MailCollector:
         self.refuse_data = ""
         self.on_message: Callable[[], None] | None = None
 
-    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
-                          address: str, rcpt_options: list[str]) -> str:
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]
+    ) -> str:
         if self.refuse_rcpt:
             return self.refuse_rcpt
         envelope.rcpt_tos.append(address)
@@ -100,10 +101,17 @@ async def dana(db: str) -> Customer:
     return await Customer.create(email="dana@example.net", name="Dana Buyer")
 
 
-async def queue_message(settings: Settings, customer: Customer | None = None,
-                        to: str = "dana@example.net", **fields: Any) -> OutboxMessage:
-    message = await enqueue(settings, kind="review_request", template="test_message",
-                            context={"name": "Dana"}, to=to, customer=customer)
+async def queue_message(
+    settings: Settings, customer: Customer | None = None, to: str = "dana@example.net", **fields: Any
+) -> OutboxMessage:
+    message = await enqueue(
+        settings,
+        kind="review_request",
+        template="test_message",
+        context={"name": "Dana"},
+        to=to,
+        customer=customer,
+    )
     assert message is not None
     if fields:
         await OutboxMessage.filter(id=message.id).update(**fields)

@@ -48,8 +48,8 @@ def _stored(row: OutboxMessage) -> str:
 
 
 async def test_a_sent_mail_keeps_only_masked_links_while_the_customer_can_still_use_them(
-        smtp_settings: Settings, mailbox: MailCollector, client: httpx.AsyncClient, login: Login,
-        alice: StaffUser) -> None:
+    smtp_settings: Settings, mailbox: MailCollector, client: httpx.AsyncClient, login: Login, alice: StaffUser
+) -> None:
     queued = await _queue_review_request(smtp_settings)
     assert await send_due(smtp_settings, datetime.now(UTC) + timedelta(minutes=1)) == 1
     [mail] = mailbox.received
@@ -71,7 +71,8 @@ async def test_a_sent_mail_keeps_only_masked_links_while_the_customer_can_still_
 
 
 async def test_the_admin_never_sees_a_live_link_even_in_unsent_mail(
-        settings: Settings, client: httpx.AsyncClient, login: Login, alice: StaffUser) -> None:
+    settings: Settings, client: httpx.AsyncClient, login: Login, alice: StaffUser
+) -> None:
     queued = await _queue_review_request(settings)
     live = {token for _, token in LINK.findall(queued.text_body)}
     assert live

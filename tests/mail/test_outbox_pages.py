@@ -44,9 +44,9 @@ async def test_it_previews_a_message_in_a_sandboxed_frame(
     await login(alice)
     page = await client.get(f"/admin/outbox/{message.id}")
     assert page.status_code == 200
-    assert "<iframe class=\"mail-preview\" sandbox srcdoc=\"" in page.text
+    assert '<iframe class="mail-preview" sandbox srcdoc="' in page.text
     assert "&lt;strong&gt;test message&lt;/strong&gt;" in page.text
-    assert "<pre class=\"mail-text\">Hello Dana," in page.text
+    assert '<pre class="mail-text">Hello Dana,' in page.text
     assert "Retry this message" not in page.text
 
 

@@ -40,8 +40,10 @@ async def test_it_refuses_a_one_click_post_without_the_rfc_8058_body(
 async def test_it_shows_a_plain_404_for_a_bad_link(
     client: httpx.AsyncClient, dana: Customer, token: str
 ) -> None:
-    for response in (await client.get(f"/u/{token}"),
-                     await client.post(f"/u/{token}", data={"List-Unsubscribe": "One-Click"})):
+    for response in (
+        await client.get(f"/u/{token}"),
+        await client.post(f"/u/{token}", data={"List-Unsubscribe": "One-Click"}),
+    ):
         assert response.status_code == 404
         assert "We could not find that page" in response.text
         assert "dana" not in response.text.lower()
@@ -67,12 +69,17 @@ async def test_it_shows_an_accessible_preference_page(
     ],
 )
 async def test_it_saves_the_kinds_of_mail_a_customer_chooses(
-    client: httpx.AsyncClient, settings: Settings, dana: Customer,
-    chosen: list[str], opt_outs: list[str], unsubscribed: bool,
+    client: httpx.AsyncClient,
+    settings: Settings,
+    dana: Customer,
+    chosen: list[str],
+    opt_outs: list[str],
+    unsubscribed: bool,
 ) -> None:
     token = await csrf_from(client, link(settings, dana))
-    response = await client.post(f"{link(settings, dana)}/preferences",
-                                 data={"csrf_token": token, "kind": chosen})
+    response = await client.post(
+        f"{link(settings, dana)}/preferences", data={"csrf_token": token, "kind": chosen}
+    )
     assert response.status_code == 200
     assert "Your choices are saved" in response.text
     await dana.refresh_from_db()
@@ -85,8 +92,7 @@ async def test_choosing_some_mail_again_resubscribes(
 ) -> None:
     await client.post(link(settings, dana), data={"List-Unsubscribe": "One-Click"})
     token = await csrf_from(client, link(settings, dana))
-    await client.post(f"{link(settings, dana)}/preferences",
-                      data={"csrf_token": token, "kind": ["offers"]})
+    await client.post(f"{link(settings, dana)}/preferences", data={"csrf_token": token, "kind": ["offers"]})
     await dana.refresh_from_db()
     assert dana.unsubscribed_at is None and dana.accepts("offers") and not dana.accepts("thanks")
 

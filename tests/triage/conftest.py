@@ -34,8 +34,10 @@ async def _placeholder(request: Request) -> PlainTextResponse:
 
 
 def _missing(routes: list[BaseRoute], present: set[str]) -> list[BaseRoute]:
-    placeholders = [Route("/s/{token}", _placeholder, name="survey_form"),
-                    Route("/r/{token}", _placeholder, name="review_form")]
+    placeholders = [
+        Route("/s/{token}", _placeholder, name="survey_form"),
+        Route("/r/{token}", _placeholder, name="review_form"),
+    ]
     wanted = [*triage_routes.routes, *placeholders]
     return [r for r in wanted if getattr(r, "name", None) not in present]
 
@@ -70,33 +72,65 @@ async def make_product(name: str = "Trail Tent") -> Product:
     return await Product.create(external_id=f"P{next(_numbers)}", name=name)
 
 
-async def make_order(customer: Customer, product: Product, total: str = "120.00",
-                     external_id: str = "") -> Order:
-    order = await Order.create(source="api", external_id=external_id or f"O{next(_numbers)}",
-                               customer=customer, total=Decimal(total), placed_at=NOW - timedelta(days=20),
-                               fulfilled_at=NOW - timedelta(days=18))
+async def make_order(
+    customer: Customer, product: Product, total: str = "120.00", external_id: str = ""
+) -> Order:
+    order = await Order.create(
+        source="api",
+        external_id=external_id or f"O{next(_numbers)}",
+        customer=customer,
+        total=Decimal(total),
+        placed_at=NOW - timedelta(days=20),
+        fulfilled_at=NOW - timedelta(days=18),
+    )
     await OrderLine.create(order=order, product=product, quantity=1, unit_price=Decimal(total))
     return order
 
 
-async def make_case(settings: Settings, *, priority: str = "normal",
-                    reasons: tuple[str, ...] = ("low_rating",),
-                    body: str = "The tent arrived broken and support never answered.",
-                    rating: int = 1, evidence: tuple[tuple[Any, ...], ...] = (), now: datetime = NOW,
-                    customer: Customer | None = None, product: Product | None = None,
-                    order_id: str = "") -> Case:
+async def make_case(
+    settings: Settings,
+    *,
+    priority: str = "normal",
+    reasons: tuple[str, ...] = ("low_rating",),
+    body: str = "The tent arrived broken and support never answered.",
+    rating: int = 1,
+    evidence: tuple[tuple[Any, ...], ...] = (),
+    now: datetime = NOW,
+    customer: Customer | None = None,
+    product: Product | None = None,
+    order_id: str = "",
+) -> Case:
     customer = customer or await make_customer()
     product = product or await make_product()
     order = await make_order(customer, product, external_id=order_id)
-    review = await Review.create(product=product, customer=customer, order=order, rating=rating,
-                                 title="Disappointed", body=body, submitted_at=now, flagged=True)
-    return await open_case(settings, reasons=reasons, priority=priority, evidence=evidence,
-                           customer=customer, review=review, order=order, product=product, now=now)
+    review = await Review.create(
+        product=product,
+        customer=customer,
+        order=order,
+        rating=rating,
+        title="Disappointed",
+        body=body,
+        submitted_at=now,
+        flagged=True,
+    )
+    return await open_case(
+        settings,
+        reasons=reasons,
+        priority=priority,
+        evidence=evidence,
+        customer=customer,
+        review=review,
+        order=order,
+        product=product,
+        now=now,
+    )
 
 
-async def post_action(client: httpx.AsyncClient, case: Case, action: str, htmx: bool = True,
-                      **data: str) -> httpx.Response:
+async def post_action(
+    client: httpx.AsyncClient, case: Case, action: str, htmx: bool = True, **data: str
+) -> httpx.Response:
     token = await csrf_from(client, f"/admin/cases/{case.id}")
     headers = {"HX-Request": "true"} if htmx else {}
-    return await client.post(f"/admin/cases/{case.id}/{action}", data={"csrf_token": token, **data},
-                             headers=headers)
+    return await client.post(
+        f"/admin/cases/{case.id}/{action}", data={"csrf_token": token, **data}, headers=headers
+    )

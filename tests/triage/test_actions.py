@@ -17,8 +17,9 @@ async def _logged_in_case(client: httpx.AsyncClient, settings: Settings, user: S
     return case
 
 
-async def test_an_agent_assigns_a_case_to_themselves(client: httpx.AsyncClient, settings: Settings,
-                                                     bob: StaffUser) -> None:
+async def test_an_agent_assigns_a_case_to_themselves(
+    client: httpx.AsyncClient, settings: Settings, bob: StaffUser
+) -> None:
     case = await _logged_in_case(client, settings, bob)
     response = await post_action(client, case, "assign", assignee="me")
     assert response.status_code == 200 and "<html" not in response.text
@@ -29,14 +30,16 @@ async def test_an_agent_assigns_a_case_to_themselves(client: httpx.AsyncClient, 
 
 
 async def test_it_refuses_to_assign_to_someone_who_is_not_an_agent(
-        client: httpx.AsyncClient, settings: Settings, bob: StaffUser, carol: StaffUser) -> None:
+    client: httpx.AsyncClient, settings: Settings, bob: StaffUser, carol: StaffUser
+) -> None:
     case = await _logged_in_case(client, settings, bob)
     response = await post_action(client, case, "assign", htmx=False, assignee=str(carol.id))
     assert response.status_code == 422 and "choose an active agent" in response.text.lower()
 
 
-async def test_without_htmx_an_action_redirects_to_the_case(client: httpx.AsyncClient, settings: Settings,
-                                                            bob: StaffUser) -> None:
+async def test_without_htmx_an_action_redirects_to_the_case(
+    client: httpx.AsyncClient, settings: Settings, bob: StaffUser
+) -> None:
     case = await _logged_in_case(client, settings, bob)
     response = await post_action(client, case, "priority", htmx=False, priority="urgent")
     assert response.status_code == 303 and response.headers["location"].endswith(f"/admin/cases/{case.id}")
@@ -45,8 +48,9 @@ async def test_without_htmx_an_action_redirects_to_the_case(client: httpx.AsyncC
     assert event.data == {"from": "normal", "to": "urgent"}
 
 
-async def test_an_internal_note_lands_on_the_timeline(client: httpx.AsyncClient, settings: Settings,
-                                                      bob: StaffUser) -> None:
+async def test_an_internal_note_lands_on_the_timeline(
+    client: httpx.AsyncClient, settings: Settings, bob: StaffUser
+) -> None:
     case = await _logged_in_case(client, settings, bob)
     response = await post_action(client, case, "note", body="Called the courier.")
     assert "Called the courier." in response.text
@@ -55,7 +59,8 @@ async def test_an_internal_note_lands_on_the_timeline(client: httpx.AsyncClient,
 
 
 async def test_a_reply_is_mailed_with_the_reference_and_reply_to_support(
-        client: httpx.AsyncClient, settings: Settings, bob: StaffUser) -> None:
+    client: httpx.AsyncClient, settings: Settings, bob: StaffUser
+) -> None:
     case = await _logged_in_case(client, settings, bob)
     await post_action(client, case, "reply", body="Sorry, a new tent is on its way.")
     await post_action(client, case, "reply", body="It ships today.")
@@ -70,17 +75,20 @@ async def test_a_reply_is_mailed_with_the_reference_and_reply_to_support(
     assert await AuditEntry.filter(action="case.reply").count() == 2
 
 
-async def test_a_canned_response_fills_the_reply(client: httpx.AsyncClient, settings: Settings,
-                                                 bob: StaffUser) -> None:
+async def test_a_canned_response_fills_the_reply(
+    client: httpx.AsyncClient, settings: Settings, bob: StaffUser
+) -> None:
     case = await _logged_in_case(client, settings, bob)
     canned = await CannedResponse.create(title="Sorry", body="Hi {first_name}, about {reference}:")
-    draft = await client.get(f"/admin/cases/{case.id}/reply-draft?canned={canned.id}",
-                             headers={"HX-Request": "true"})
+    draft = await client.get(
+        f"/admin/cases/{case.id}/reply-draft?canned={canned.id}", headers={"HX-Request": "true"}
+    )
     assert f"Hi Dana, about {case.reference}:" in draft.text
 
 
 async def test_resolving_sets_the_follow_up_and_queues_a_webhook(
-        client: httpx.AsyncClient, settings: Settings, bob: StaffUser, app: object) -> None:
+    client: httpx.AsyncClient, settings: Settings, bob: StaffUser, app: object
+) -> None:
     app.state.settings = settings.with_overrides(extra={"webhook_url": "http://127.0.0.1:9/hook"})  # type: ignore[attr-defined]
     case = await _logged_in_case(client, settings, bob)
     await post_action(client, case, "pending")
@@ -95,16 +103,18 @@ async def test_resolving_sets_the_follow_up_and_queues_a_webhook(
     assert await WebhookEvent.filter(event="case.resolved").count() == 1
 
 
-async def test_a_resolution_needs_a_code(client: httpx.AsyncClient, settings: Settings,
-                                         bob: StaffUser) -> None:
+async def test_a_resolution_needs_a_code(
+    client: httpx.AsyncClient, settings: Settings, bob: StaffUser
+) -> None:
     case = await _logged_in_case(client, settings, bob)
     response = await post_action(client, case, "resolve", resolution="bribe")
     assert "choose how the case was resolved" in response.text.lower()
     assert (await Case.get(id=case.id)).status == "open"
 
 
-async def test_a_resolved_case_can_be_reopened(client: httpx.AsyncClient, settings: Settings,
-                                               bob: StaffUser) -> None:
+async def test_a_resolved_case_can_be_reopened(
+    client: httpx.AsyncClient, settings: Settings, bob: StaffUser
+) -> None:
     case = await _logged_in_case(client, settings, bob)
     await post_action(client, case, "resolve", resolution="apology")
     await post_action(client, case, "reopen")
@@ -114,16 +124,20 @@ async def test_a_resolved_case_can_be_reopened(client: httpx.AsyncClient, settin
 
 
 @pytest.mark.parametrize(("roles", "status"), [("moderator", 403), ("moderator agent", 200)])
-async def test_only_agents_act_on_cases(client: httpx.AsyncClient, settings: Settings, carol: StaffUser,
-                                        roles: str, status: int) -> None:
+async def test_only_agents_act_on_cases(
+    client: httpx.AsyncClient, settings: Settings, carol: StaffUser, roles: str, status: int
+) -> None:
     carol.roles = roles
     await carol.save()
     case = await make_case(settings)
     await log_in(client, carol)
     token_page = await client.get("/login")
     assert token_page.status_code in (200, 303)
-    response = await client.post(f"/admin/cases/{case.id}/note", data={"body": "hi"},
-                                 headers={"HX-Request": "true", "X-CSRF-Token": _csrf(client)})
+    response = await client.post(
+        f"/admin/cases/{case.id}/note",
+        data={"body": "hi"},
+        headers={"HX-Request": "true", "X-CSRF-Token": _csrf(client)},
+    )
     assert response.status_code == status
 
 
@@ -135,8 +149,9 @@ def _csrf(client: httpx.AsyncClient) -> str:
     return str(json.loads(base64.b64decode(cookie + "=="))["csrf"])
 
 
-async def test_an_action_without_the_csrf_token_is_refused(client: httpx.AsyncClient, settings: Settings,
-                                                           bob: StaffUser) -> None:
+async def test_an_action_without_the_csrf_token_is_refused(
+    client: httpx.AsyncClient, settings: Settings, bob: StaffUser
+) -> None:
     case = await _logged_in_case(client, settings, bob)
     response = await client.post(f"/admin/cases/{case.id}/note", data={"body": "hi"})
     assert response.status_code == 403

@@ -7,13 +7,17 @@ from tests.triage.conftest import make_case
 
 
 async def _agents(password_hash: str) -> list[StaffUser]:
-    return [await StaffUser.create(email=f"{name}@example.com", name=name, roles=roles,
-                                   password_hash=password_hash)
-            for name, roles in (("Ann", "agent"), ("Ben", "moderator agent"), ("Cid", "moderator"))]
+    return [
+        await StaffUser.create(
+            email=f"{name}@example.com", name=name, roles=roles, password_hash=password_hash
+        )
+        for name, roles in (("Ann", "agent"), ("Ben", "moderator agent"), ("Cid", "moderator"))
+    ]
 
 
-async def test_new_cases_go_round_robin_to_agents_under_the_cap(settings: Settings, db: str,
-                                                                password_hash: str) -> None:
+async def test_new_cases_go_round_robin_to_agents_under_the_cap(
+    settings: Settings, db: str, password_hash: str
+) -> None:
     ann, ben, _ = await _agents(password_hash)
     auto = settings.with_overrides(extra={"auto_assign": True, "agent_case_cap": 2})
     cases = [await make_case(auto) for _ in range(5)]

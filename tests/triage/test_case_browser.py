@@ -40,8 +40,14 @@ from tests.mail.conftest import MailCollector, free_port, start_server
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 AGENT_EMAIL = "bob@example.com"
 CUSTOMER_EMAIL = "dana@example.net"
 REPLY = "We are so sorry, Dana. A new stove is on its way, and please do not use the old one."
@@ -63,8 +69,15 @@ class Hub:
     """uvicorn serving the hub on its own event loop, in a thread."""
 
     def __init__(self, settings: Settings, port: int) -> None:
-        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning",
-                                http="h11", ws="none", lifespan="on")
+        config = uvicorn.Config(
+            create_app(settings),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            http="h11",
+            ws="none",
+            lifespan="on",
+        )
         self.settings = settings
         self.base_url = f"http://127.0.0.1:{port}"
         self.server = uvicorn.Server(config)
@@ -106,33 +119,80 @@ class Hub:
             self.thread.join(timeout=15)
 
 
-async def _review(settings: Settings, email: str, name: str, product_name: str, rating: int,
-                  title: str, body: str, days_ago: int) -> int:
+async def _review(
+    settings: Settings,
+    email: str,
+    name: str,
+    product_name: str,
+    rating: int,
+    title: str,
+    body: str,
+    days_ago: int,
+) -> int:
     """A bought product reviewed through the real pipeline; returns the case it opened."""
     submitted = datetime.now(UTC) - timedelta(days=days_ago)
     customer = await Customer.create(email=email, name=name, stage="active")
-    product = await Product.create(external_id=f"sku-{product_name.lower().replace(' ', '-')}",
-                                   name=product_name)
-    order = await Order.create(source="api", external_id=f"O-{product.id}", customer=customer,
-                               total=Decimal("89.00"), placed_at=submitted - timedelta(days=10),
-                               fulfilled_at=submitted - timedelta(days=8))
+    product = await Product.create(
+        external_id=f"sku-{product_name.lower().replace(' ', '-')}", name=product_name
+    )
+    order = await Order.create(
+        source="api",
+        external_id=f"O-{product.id}",
+        customer=customer,
+        total=Decimal("89.00"),
+        placed_at=submitted - timedelta(days=10),
+        fulfilled_at=submitted - timedelta(days=8),
+    )
     await OrderLine.create(order=order, product=product, quantity=1, unit_price=Decimal("89.00"))
-    result = await submit_review(settings, product=product, rating=rating, title=title, body=body,
-                                 display_name=name, customer=customer, order=order,
-                                 submitted_at=submitted)
+    result = await submit_review(
+        settings,
+        product=product,
+        rating=rating,
+        title=title,
+        body=body,
+        display_name=name,
+        customer=customer,
+        order=order,
+        submitted_at=submitted,
+    )
     assert result.case is not None, "the review should have opened a case"
     return result.case.id
 
 
 async def _build(settings: Settings) -> Cases:
-    await StaffUser.create(email=AGENT_EMAIL, roles="agent", name="Bob Agent",
-                           password_hash=hash_password(PASSWORD))
-    zip_case = await _review(settings, "erin@example.net", "Erin Walker", "Day Pack", 2, "Meh",
-                             "The zip is stiff and the colour is duller than in the photos.", 2)
-    chargeback = await _review(settings, "finn@example.net", "Finn Hale", "Camp Lantern", 1,
-                               "Where is it", "The lantern never arrived and I will file a chargeback.", 1)
-    fire = await _review(settings, CUSTOMER_EMAIL, "Dana Buyer", "Camp Stove", 1, "Dangerous",
-                         "The stove caught fire on the second night and burned the table.", 0)
+    await StaffUser.create(
+        email=AGENT_EMAIL, roles="agent", name="Bob Agent", password_hash=hash_password(PASSWORD)
+    )
+    zip_case = await _review(
+        settings,
+        "erin@example.net",
+        "Erin Walker",
+        "Day Pack",
+        2,
+        "Meh",
+        "The zip is stiff and the colour is duller than in the photos.",
+        2,
+    )
+    chargeback = await _review(
+        settings,
+        "finn@example.net",
+        "Finn Hale",
+        "Camp Lantern",
+        1,
+        "Where is it",
+        "The lantern never arrived and I will file a chargeback.",
+        1,
+    )
+    fire = await _review(
+        settings,
+        CUSTOMER_EMAIL,
+        "Dana Buyer",
+        "Camp Stove",
+        1,
+        "Dangerous",
+        "The stove caught fire on the second night and burned the table.",
+        0,
+    )
     priorities = dict(await Case.all().values_list("id", "priority"))
     assert priorities == {zip_case: "normal", chargeback: "urgent", fire: "urgent"}
     return Cases(fire=fire, chargeback=chargeback, zip=zip_case)
@@ -154,8 +214,9 @@ def served(settings: Settings, database_url: str) -> Iterator[Served]:
     mailbox = MailCollector()
     smtp: Controller = start_server(mailbox, free_port())
     port = free_port()
-    settings = settings.with_overrides(base_url=f"http://127.0.0.1:{port}", smtp_host="127.0.0.1",
-                                       smtp_port=smtp.port)
+    settings = settings.with_overrides(
+        base_url=f"http://127.0.0.1:{port}", smtp_host="127.0.0.1", smtp_port=smtp.port
+    )
     cases = run_sync(database_url, lambda: _build(settings))
     hub = Hub(settings, port)
     hub.start()
@@ -181,16 +242,23 @@ def _reference(case_id: int) -> str:
 
 def _watch(page: Page, problems: list[str]) -> Page:
     """Collects console errors and every 4xx/5xx response ``page`` gets (htmx swaps included)."""
-    page.on("console", lambda message: problems.append(f"{page.url}: {message.text}")
-            if message.type == "error" else None)
-    page.on("response", lambda response: problems.append(f"{response.status} {response.url}")
-            if response.status >= 400 else None)
+    page.on(
+        "console",
+        lambda message: problems.append(f"{page.url}: {message.text}") if message.type == "error" else None,
+    )
+    page.on(
+        "response",
+        lambda response: (
+            problems.append(f"{response.status} {response.url}") if response.status >= 400 else None
+        ),
+    )
     return page
 
 
 def _mail_to(mailbox: MailCollector, subject_part: str) -> list[EmailMessage]:
-    return [m for m in mailbox.received
-            if str(m["To"]) == CUSTOMER_EMAIL and subject_part in str(m["Subject"])]
+    return [
+        m for m in mailbox.received if str(m["To"]) == CUSTOMER_EMAIL and subject_part in str(m["Subject"])
+    ]
 
 
 def _text(message: EmailMessage) -> str:
@@ -255,13 +323,15 @@ def _answer_follow_up(page: Page, survey_url: str) -> None:
     scale = page.get_by_role("group", name="Did we put things right?")
     scale.get_by_role("radio", name=re.compile(r"^5\b")).check()
     page.get_by_label("Is there anything else you would like to tell us?").fill(
-        "The new stove came in two days. Thank you for calling me.")
+        "The new stove came in two days. Thank you for calling me."
+    )
     page.get_by_role("button", name="Send my answers").click()
     expect(page.get_by_role("heading", name="Thank you for your answers")).to_be_visible()
 
 
 def test_an_agent_resolves_the_newest_urgent_case_and_the_follow_up_records_recovery(
-        served: Served, browser: Browser) -> None:
+    served: Served, browser: Browser
+) -> None:
     hub, mailbox, cases = served.hub, served.mailbox, served.cases
     reference = _reference(cases.fire)
     problems: list[str] = []
@@ -312,7 +382,8 @@ def test_an_agent_resolves_the_newest_urgent_case_and_the_follow_up_records_reco
     expect(recovery).to_have_count(1)
     expect(recovery).to_contain_text("CSAT 5/5")
     expect(recovery.locator(".event-body")).to_have_text(
-        "The new stove came in two days. Thank you for calling me.")
+        "The new stove came in two days. Thank you for calling me."
+    )
     expect(agent.locator(".timeline li.event-follow_up")).to_have_count(1)
 
     async def others() -> dict[int, Any]:
@@ -323,7 +394,8 @@ def test_an_agent_resolves_the_newest_urgent_case_and_the_follow_up_records_reco
 
 
 def test_choosing_a_product_narrows_the_queue_in_place_and_polling_keeps_the_choice(
-        served: Served, browser: Browser) -> None:
+    served: Served, browser: Browser
+) -> None:
     problems: list[str] = []
     agent = _watch(browser.new_context().new_page(), problems)
     _log_in(agent, served.hub.base_url)

@@ -12,8 +12,9 @@ from tests.triage.conftest import make_case, make_customer, make_order, make_pro
 def test_it_marks_each_evidence_span_and_escapes_the_rest() -> None:
     text = "<b>Bad</b> & broken"
     marked = highlight(text, [[13, 19, "broken_item"], [0, 3, "html"], [100, 120, "out_of_range"]])
-    assert str(marked) == ('<mark title="html">&lt;b&gt;</mark>Bad&lt;/b&gt; &amp; '
-                           '<mark title="broken item">broken</mark>')
+    assert str(marked) == (
+        '<mark title="html">&lt;b&gt;</mark>Bad&lt;/b&gt; &amp; <mark title="broken item">broken</mark>'
+    )
 
 
 def test_it_ignores_overlapping_and_malformed_spans() -> None:
@@ -22,7 +23,8 @@ def test_it_ignores_overlapping_and_malformed_spans() -> None:
 
 
 async def test_the_case_page_highlights_evidence_without_rendering_customer_markup(
-        client: httpx.AsyncClient, settings: Settings, bob: StaffUser) -> None:
+    client: httpx.AsyncClient, settings: Settings, bob: StaffUser
+) -> None:
     body = "<script>alert(1)</script> It never arrived."
     start = body.index("never arrived")
     case = await make_case(settings, body=body, evidence=((start, start + 13, "not_delivered"),))
@@ -35,7 +37,8 @@ async def test_the_case_page_highlights_evidence_without_rendering_customer_mark
 
 
 async def test_the_case_page_shows_the_order_the_history_and_the_timeline(
-        client: httpx.AsyncClient, settings: Settings, bob: StaffUser) -> None:
+    client: httpx.AsyncClient, settings: Settings, bob: StaffUser
+) -> None:
     customer = await make_customer(name="Dana Buyer")
     await make_order(customer, await make_product("Camp Stove"), total="30.50")
     earlier = await make_case(settings, customer=customer)

@@ -16,8 +16,13 @@ from tests.triage.conftest import NOW, make_case, make_customer, make_product, p
 
 async def _three_cases(settings: Settings, bob: StaffUser) -> list[Case]:
     tent = await make_product("Trail Tent")
-    late = await make_case(settings, priority="urgent", reasons=("urgent", "negative_text"),
-                           now=NOW - timedelta(hours=10), product=tent)
+    late = await make_case(
+        settings,
+        priority="urgent",
+        reasons=("urgent", "negative_text"),
+        now=NOW - timedelta(hours=10),
+        product=tent,
+    )
     soon = await make_case(settings, priority="high", reasons=("negative_text",), now=NOW)
     later = await make_case(settings, priority="low", reasons=("low_rating",), now=NOW, product=tent)
     await Case.filter(id=soon.id).update(assignee_id=bob.id)
@@ -35,17 +40,21 @@ async def test_it_sorts_open_cases_by_their_next_sla_deadline(settings: Settings
     assert await _ids(settings, bob) == [late.id, soon.id]
 
 
-@pytest.mark.parametrize(("params", "expected"), [
-    ({"status": "pending"}, [2]),
-    ({"priority": "urgent"}, [0]),
-    ({"reason": "negative_text"}, [0, 1]),
-    ({"reason": "low_rating", "status": "pending"}, [2]),
-    ({"assignee": "none"}, [0]),
-    ({"mine": "1"}, [1]),
-    ({"overdue": "1"}, [0]),
-])
-async def test_each_filter_shows_its_cases(settings: Settings, bob: StaffUser,
-                                           params: dict[str, str], expected: list[int]) -> None:
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"status": "pending"}, [2]),
+        ({"priority": "urgent"}, [0]),
+        ({"reason": "negative_text"}, [0, 1]),
+        ({"reason": "low_rating", "status": "pending"}, [2]),
+        ({"assignee": "none"}, [0]),
+        ({"mine": "1"}, [1]),
+        ({"overdue": "1"}, [0]),
+    ],
+)
+async def test_each_filter_shows_its_cases(
+    settings: Settings, bob: StaffUser, params: dict[str, str], expected: list[int]
+) -> None:
     cases = await _three_cases(settings, bob)
     assert await _ids(settings, bob, **params) == [cases[i].id for i in expected]
 
@@ -90,7 +99,8 @@ async def test_it_pages_with_a_keyset_cursor(settings: Settings, bob: StaffUser)
 
 
 async def test_the_queue_page_shows_counts_overdue_rows_and_polls(
-        client: httpx.AsyncClient, settings: Settings, bob: StaffUser) -> None:
+    client: httpx.AsyncClient, settings: Settings, bob: StaffUser
+) -> None:
     late, _, _ = await _three_cases(settings, bob)
     await log_in(client, bob)
     page = await client.get("/admin/cases")
@@ -102,18 +112,21 @@ async def test_the_queue_page_shows_counts_overdue_rows_and_polls(
     assert f'<option value="{late.product_id}">Trail Tent (1)</option>' in page.text  # type: ignore[attr-defined]
 
 
-async def test_htmx_polling_gets_only_the_results_block(client: httpx.AsyncClient, settings: Settings,
-                                                        bob: StaffUser) -> None:
+async def test_htmx_polling_gets_only_the_results_block(
+    client: httpx.AsyncClient, settings: Settings, bob: StaffUser
+) -> None:
     await _three_cases(settings, bob)
     await log_in(client, bob)
     fragment = await client.get("/admin/cases?status=pending", headers={"HX-Request": "true"})
     assert "<html" not in fragment.text and "case-row" in fragment.text
 
 
-@pytest.mark.parametrize(("roles", "status"), [("moderator", 403), ("agent", 200),
-                                               ("moderator agent", 200), ("admin", 200)])
-async def test_only_agents_and_admins_open_the_queue(client: httpx.AsyncClient, carol: StaffUser,
-                                                     roles: str, status: int) -> None:
+@pytest.mark.parametrize(
+    ("roles", "status"), [("moderator", 403), ("agent", 200), ("moderator agent", 200), ("admin", 200)]
+)
+async def test_only_agents_and_admins_open_the_queue(
+    client: httpx.AsyncClient, carol: StaffUser, roles: str, status: int
+) -> None:
     carol.roles = roles
     await carol.save()
     await log_in(client, carol)
@@ -121,7 +134,8 @@ async def test_only_agents_and_admins_open_the_queue(client: httpx.AsyncClient, 
 
 
 async def test_an_unanswered_case_is_overdue_from_its_first_response_target_until_answered(
-        client: httpx.AsyncClient, settings: Settings, bob: StaffUser) -> None:
+    client: httpx.AsyncClient, settings: Settings, bob: StaffUser
+) -> None:
     now = datetime.now(UTC)
     # Normal priority: first response due after 24 h (passed), resolution after 72 h (not yet).
     case = await make_case(settings, priority="normal", now=now - timedelta(hours=30))
@@ -131,11 +145,11 @@ async def test_an_unanswered_case_is_overdue_from_its_first_response_target_unti
     assert late.overdue == 1
 
     await log_in(client, bob)
-    assert (await post_action(client, case, "reply", body="Sorry, a new tent is on its way.")
-            ).status_code == 200
+    assert (
+        await post_action(client, case, "reply", body="Sorry, a new tent is on its way.")
+    ).status_code == 200
     await case.refresh_from_db()
     assert case.first_response_at is not None and case.breach_at == case.resolution_due_at
     answered = await load_queue(QueueFilters.parse({}), bob, datetime.now(UTC))
-    assert [(row.id, row.deadline, row.overdue) for row in answered.rows] == [
-        (case.id, "resolution", False)]
+    assert [(row.id, row.deadline, row.overdue) for row in answered.rows] == [(case.id, "resolution", False)]
     assert answered.overdue == 0

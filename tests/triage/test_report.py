@@ -27,8 +27,11 @@ async def _four_cases(settings: Settings, bob: StaffUser) -> None:
     for created, answered, resolved, csat, agent in rows:
         case = await make_case(settings, now=created)
         await Case.filter(id=case.id).update(
-            first_response_at=created + answered, resolved_at=created + resolved if resolved else None,
-            recovery_csat=csat, assignee_id=agent.id if agent else None)
+            first_response_at=created + answered,
+            resolved_at=created + resolved if resolved else None,
+            recovery_csat=csat,
+            assignee_id=agent.id if agent else None,
+        )
 
 
 async def test_the_report_matches_hand_computed_figures(settings: Settings, bob: StaffUser) -> None:
@@ -49,8 +52,9 @@ async def test_the_report_matches_hand_computed_figures(settings: Settings, bob:
     assert months["2025-02"].resolved == 1
 
 
-async def test_the_report_page_shows_the_figures(client: httpx.AsyncClient, settings: Settings,
-                                                 bob: StaffUser) -> None:
+async def test_the_report_page_shows_the_figures(
+    client: httpx.AsyncClient, settings: Settings, bob: StaffUser
+) -> None:
     await make_case(settings, now=datetime.now(UTC))
     await log_in(client, bob)
     page = await client.get("/admin/cases/report")

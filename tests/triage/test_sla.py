@@ -22,7 +22,8 @@ def test_targets_come_from_the_settings_over_the_defaults(settings: Settings) ->
 
 
 async def test_an_overdue_case_is_escalated_exactly_once_and_its_assignee_mailed(
-        settings: Settings, db: str, bob: StaffUser) -> None:
+    settings: Settings, db: str, bob: StaffUser
+) -> None:
     case = await make_case(settings, priority="normal")
     await Case.filter(id=case.id).update(assignee_id=bob.id)
     later = NOW + timedelta(hours=25)
@@ -51,7 +52,8 @@ async def test_a_case_within_its_targets_is_left_alone(settings: Settings, db: s
 
 
 async def test_saving_an_old_copy_of_a_case_keeps_the_deadline_a_reply_moved(
-        settings: Settings, db: str) -> None:
+    settings: Settings, db: str
+) -> None:
     case = await make_case(settings, priority="normal")
     stale = await Case.get(id=case.id)
     await Case.filter(id=case.id).update(first_response_at=NOW, breach_at=case.resolution_due_at)

@@ -71,8 +71,9 @@ async def test_a_new_case_is_posted_as_signed_json(settings: Settings, db: str, 
     assert event.status == "delivered" and event.attempts == 1
 
 
-async def test_a_failed_delivery_is_retried_after_a_back_off(settings: Settings, db: str,
-                                                             receiver: Receiver) -> None:
+async def test_a_failed_delivery_is_retried_after_a_back_off(
+    settings: Settings, db: str, receiver: Receiver
+) -> None:
     hooked = _hooked(settings, receiver)
     receiver.failures = 1
     await make_case(hooked)

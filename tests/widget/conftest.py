@@ -24,11 +24,13 @@ from hub.widget.aggregates import refresh_rating
 
 STORE = "https://shop.example"
 _numbers = itertools.count(1)
-BODIES = ["Pitched it in five minutes and it stayed dry all night in the rain.",
-          "Roomy for two people and the zips run smoothly, happy with it.",
-          "Packs small, the poles feel sturdy and the fly is easy to clip on.",
-          "Decent tent for the price though the pegs bent on hard ground.",
-          "The door zip snagged on the first trip, otherwise it does the job."]
+BODIES = [
+    "Pitched it in five minutes and it stayed dry all night in the rain.",
+    "Roomy for two people and the zips run smoothly, happy with it.",
+    "Packs small, the poles feel sturdy and the fly is easy to clip on.",
+    "Decent tent for the price though the pegs bent on hard ground.",
+    "The door zip snagged on the first trip, otherwise it does the job.",
+]
 
 
 @pytest.fixture
@@ -39,8 +41,9 @@ def settings(settings: Settings) -> Settings:
 @pytest.fixture(autouse=True)
 def fresh_windows(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(spam, "ip_window", spam.IpWindow())
-    monkeypatch.setattr(votes, "vote_window", spam.IpWindow(limit=votes.VOTES_PER_IP,
-                                                            window=votes.VOTE_WINDOW))
+    monkeypatch.setattr(
+        votes, "vote_window", spam.IpWindow(limit=votes.VOTES_PER_IP, window=votes.VOTE_WINDOW)
+    )
     cache.clear()
     yield
     cache.clear()
@@ -59,21 +62,35 @@ def app(settings: Settings) -> Starlette:
     return with_widget_routes(create_app(settings))
 
 
-async def add_review(settings: Settings, product: Product, rating: int, *, days_ago: int = 0,
-                     **extra: Any) -> Review:
+async def add_review(
+    settings: Settings, product: Product, rating: int, *, days_ago: int = 0, **extra: Any
+) -> Review:
     number = next(_numbers)
     result = await submit_review(
-        settings, product=product, rating=rating, title=f"Tent review {number}",
-        body=f"{BODIES[number % len(BODIES)]} ({number})", display_name=f"Buyer {number}",
-        source="import", import_key=f"test:{number}",
-        submitted_at=datetime.now(UTC) - timedelta(days=days_ago), **extra)
+        settings,
+        product=product,
+        rating=rating,
+        title=f"Tent review {number}",
+        body=f"{BODIES[number % len(BODIES)]} ({number})",
+        display_name=f"Buyer {number}",
+        source="import",
+        import_key=f"test:{number}",
+        submitted_at=datetime.now(UTC) - timedelta(days=days_ago),
+        **extra,
+    )
     return result.review
 
 
 async def add_photo(review: Review, name: str = "tent") -> Photo:
-    photo = await Photo.create(review=review, product_id=review.product_id,  # type: ignore[attr-defined]
-                               status="approved", web_name=f"{name}.webp", thumb_name=f"{name}-t.webp",
-                               width=800, height=600)
+    photo = await Photo.create(
+        review=review,
+        product_id=review.product_id,  # type: ignore[attr-defined]
+        status="approved",
+        web_name=f"{name}.webp",
+        thumb_name=f"{name}-t.webp",
+        width=800,
+        height=600,
+    )
     await Review.filter(id=review.id).update(has_photos=True)
     await refresh_rating(review.product_id)  # type: ignore[attr-defined]
     return photo
@@ -85,8 +102,9 @@ class Shop:
     reviews: list[Review]
 
 
-async def build_shop(settings: Settings, sku: str = "tent-2p", ratings: tuple[int, ...] = (5, 5, 4, 3, 1)
-                     ) -> Shop:
+async def build_shop(
+    settings: Settings, sku: str = "tent-2p", ratings: tuple[int, ...] = (5, 5, 4, 3, 1)
+) -> Shop:
     """A tent with one review per rating in ``ratings`` (newest first), a photo and a public reply."""
     tent = await Product.create(external_id=sku, name="Trail Tent", url="https://shop.example/tent")
     reviews = [await add_review(settings, tent, rating, days_ago=day) for day, rating in enumerate(ratings)]
@@ -113,8 +131,9 @@ def api_key(db: str) -> Callable[..., Awaitable[str]]:
 async def dana_order(product: Product, number: str = "5001") -> Order:
     """Dana bought ``product`` in order ``number``."""
     dana = await Customer.create(email="dana@example.com", name="Dana Buyer")
-    order = await Order.create(source="api", external_id=number, customer=dana,
-                               placed_at=datetime.now(UTC) - timedelta(days=10))
+    order = await Order.create(
+        source="api", external_id=number, customer=dana, placed_at=datetime.now(UTC) - timedelta(days=10)
+    )
     await OrderLine.create(order=order, product=product)
     return order
 

@@ -9,8 +9,19 @@ from __future__ import annotations
 import re
 from typing import Any
 
-KNOWN = {"$ref", "type", "properties", "required", "items", "enum", "minimum", "maximum", "pattern",
-         "format", "description"}
+KNOWN = {
+    "$ref",
+    "type",
+    "properties",
+    "required",
+    "items",
+    "enum",
+    "minimum",
+    "maximum",
+    "pattern",
+    "format",
+    "description",
+}
 TYPES = {"object": dict, "array": list, "string": str, "boolean": bool, "null": type(None)}
 
 
@@ -67,12 +78,16 @@ def errors_of(document: dict[str, Any], schema: dict[str, Any], value: Any, path
     if isinstance(value, dict):
         return _check_object(document, schema, value, path)
     if isinstance(value, list):
-        return [e for i, item in enumerate(value) for e in errors_of(document, schema.get("items", {}), item,
-                                                                      f"{path}[{i}]")]
+        return [
+            e
+            for i, item in enumerate(value)
+            for e in errors_of(document, schema.get("items", {}), item, f"{path}[{i}]")
+        ]
     return _check_scalar(schema, value, path)
 
 
-def response_schema(document: dict[str, Any], path: str, method: str, status: int,
-                    media: str = "application/json") -> dict[str, Any]:
+def response_schema(
+    document: dict[str, Any], path: str, method: str, status: int, media: str = "application/json"
+) -> dict[str, Any]:
     operation = document["paths"][path][method]
     return dict(operation["responses"][str(status)]["content"][media]["schema"])

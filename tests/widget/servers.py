@@ -29,8 +29,14 @@ from tests.conftest import run_sync
 from tests.widget.conftest import with_widget_routes
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 STORE_PATH = "/demo/store/tent-2p"
 T = TypeVar("T")
 
@@ -61,8 +67,15 @@ class _StorePage(http.server.BaseHTTPRequestHandler):
 
 
 def _start_hub(settings: Settings, port: int) -> tuple[uvicorn.Server, threading.Thread]:
-    config = uvicorn.Config(with_widget_routes(create_app(settings)), host="127.0.0.1", port=port,
-                            log_level="warning", http="h11", ws="none", lifespan="on")
+    config = uvicorn.Config(
+        with_widget_routes(create_app(settings)),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        http="h11",
+        ws="none",
+        lifespan="on",
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -82,8 +95,12 @@ class Sites(Generic[T]):
 
 
 @contextmanager
-def hub_and_store(settings: Settings, database_url: str, seed: Callable[[Settings, str], Awaitable[T]],
-                  store_page: Callable[[str], bytes] | None = None) -> Iterator[Sites[T]]:
+def hub_and_store(
+    settings: Settings,
+    database_url: str,
+    seed: Callable[[Settings, str], Awaitable[T]],
+    store_page: Callable[[str], bytes] | None = None,
+) -> Iterator[Sites[T]]:
     """The hub with ``seed``'s data (given the settings and the store's origin), and the
     demo store page as a store would serve it (or ``store_page(hub)``, built once the hub
     answers), each on a port of its own.

@@ -12,8 +12,7 @@ from hub.widget.queries import Scope
 
 
 def _scope(sku: str, version: int) -> Scope:
-    summary = RatingSummary(count=1, rating_sum=5, histogram=[0, 0, 0, 0, 1], photo_count=0,
-                            version=version)
+    summary = RatingSummary(count=1, rating_sum=5, histogram=[0, 0, 0, 0, 1], photo_count=0, version=version)
     return Scope(sku, "Trail Tent", "", "", (1,), summary)
 
 
@@ -59,8 +58,7 @@ async def test_a_failed_read_reaches_every_waiter_and_the_next_request_tries_aga
             raise ConnectionError("the database went away")
         return _scope(sku, version=1)
 
-    failed = await asyncio.gather(*(cache.scope_for("sku-3", load) for _ in range(3)),
-                                  return_exceptions=True)
+    failed = await asyncio.gather(*(cache.scope_for("sku-3", load) for _ in range(3)), return_exceptions=True)
     assert all(isinstance(result, ConnectionError) for result in failed) and len(attempts) == 1
     assert await cache.scope_for("sku-3", load) is not None and len(attempts) == 2
 

@@ -49,13 +49,15 @@ def _png() -> bytes:
     return out.getvalue()
 
 
-async def _photo(settings: Settings, review: Review, owner: Customer, *, approved: bool,
-                 consent: bool) -> None:
+async def _photo(
+    settings: Settings, review: Review, owner: Customer, *, approved: bool, consent: bool
+) -> None:
     """A photo through the upload pipeline (files on disk), then moderated."""
     prepared = prepare_photo(PhotoUpload("tent.png", _png()))
     photos = await store_photos(settings, review, [prepared], consent=consent, now=datetime.now(UTC))
-    await Photo.filter(id=photos[0].id).update(customer_id=owner.id,
-                                               status="approved" if approved else "pending")
+    await Photo.filter(id=photos[0].id).update(
+        customer_id=owner.id, status="approved" if approved else "pending"
+    )
 
 
 async def _community(settings: Settings, store: str) -> tuple[int, int]:
@@ -65,24 +67,51 @@ async def _community(settings: Settings, store: str) -> tuple[int, int]:
     await Product.filter(external_id="tent-2p").update(url=f"{store}/demo/store/tent-2p")
     tent = await Product.get(external_id="tent-2p")
     reviews = await Review.filter(product_id=tent.id).order_by("-submitted_at", "-id").limit(3)
-    fan = await Customer.create(email="fan@example.com", name="Casey Camper", profile_name="Trail Fan",
-                                profile_opt_in_at=now)
+    fan = await Customer.create(
+        email="fan@example.com", name="Casey Camper", profile_name="Trail Fan", profile_opt_in_at=now
+    )
     shy = await Customer.create(email="shy@example.com", name="Sam Quiet")
     await Award.create(customer=fan, badge="helpful_answerer")
     await _photo(settings, reviews[0], fan, approved=True, consent=True)
     await _photo(settings, reviews[1], fan, approved=True, consent=False)
     await _photo(settings, reviews[2], fan, approved=False, consent=True)
-    question = await Question.create(product=tent, asker_email="erin@example.org", asker_name="Erin",
-                                     body=QUESTION, status="published", published_at=now)
-    await Question.create(product=tent, asker_email="x@example.org", body="A pending question here",
-                          status="pending")
-    buyer = await Answer.create(question=question, customer=fan, body="Yes, with room to spare.",
-                                display_name="Trail Fan", status="published", verified_buyer=True,
-                                helpful_count=3, published_at=now)
-    await Answer.create(question=question, body="It fits two adults and two 40 l packs.", is_brand=True,
-                        display_name="Outdoor Co", status="published", published_at=now)
-    await Answer.create(question=question, customer=shy, body="Snug but fine for us both.",
-                        display_name="Sam Q.", status="published", published_at=now)
+    question = await Question.create(
+        product=tent,
+        asker_email="erin@example.org",
+        asker_name="Erin",
+        body=QUESTION,
+        status="published",
+        published_at=now,
+    )
+    await Question.create(
+        product=tent, asker_email="x@example.org", body="A pending question here", status="pending"
+    )
+    buyer = await Answer.create(
+        question=question,
+        customer=fan,
+        body="Yes, with room to spare.",
+        display_name="Trail Fan",
+        status="published",
+        verified_buyer=True,
+        helpful_count=3,
+        published_at=now,
+    )
+    await Answer.create(
+        question=question,
+        body="It fits two adults and two 40 l packs.",
+        is_brand=True,
+        display_name="Outdoor Co",
+        status="published",
+        published_at=now,
+    )
+    await Answer.create(
+        question=question,
+        customer=shy,
+        body="Snug but fine for us both.",
+        display_name="Sam Q.",
+        status="published",
+        published_at=now,
+    )
     return reviews[0].id, buyer.id
 
 
@@ -117,7 +146,8 @@ def _tab_state(page: Page) -> list[str | None]:
 
 
 def test_the_questions_tab_works_by_keyboard_and_shows_answers_brand_first(
-        browser: Browser, served: Community) -> None:
+    browser: Browser, served: Community
+) -> None:
     page = browser.new_page()
     page.goto(served.store + "/demo/store/tent-2p")
     expect(page.locator(f"{HOST} .rv")).to_have_count(10)
@@ -156,16 +186,19 @@ def test_asking_a_question_shows_field_errors_then_stores_it(browser: Browser, s
     page.locator(f"{HOST} #fh-body").fill(ASKED)
     page.locator(f"{HOST} form.ask button[type=submit]").click()
     expect(page.locator(f"{HOST} #fh-email-e")).to_have_text(
-        "enter an email address such as name@example.com")
+        "enter an email address such as name@example.com"
+    )
     expect(page.locator(f"{HOST} #fh-email")).to_have_attribute("aria-invalid", "true")
     expect(page.locator(f"{HOST} #fh-email")).to_be_focused()
     page.locator(f"{HOST} #fh-email").fill("quinn@example.org")
     page.locator(f"{HOST} #fh-name").fill("Quinn")
     page.locator(f"{HOST} form.ask button[type=submit]").click()
     expect(page.locator(f"{HOST} #fh-pq [role=status]")).to_have_text(
-        "Thanks — your question will appear once it is answered/approved.")
-    rows = _rows(served.database_url,
-                 "SELECT asker_email, asker_name, status FROM question WHERE body = ?", ASKED)
+        "Thanks — your question will appear once it is answered/approved."
+    )
+    rows = _rows(
+        served.database_url, "SELECT asker_email, asker_name, status FROM question WHERE body = ?", ASKED
+    )
     assert len(rows) == 1
     assert rows[0][:2] == ("quinn@example.org", "Quinn") and rows[0][2] in ("pending", "published")
 
@@ -179,7 +212,8 @@ def test_an_answer_vote_counts_once_per_browser(browser: Browser, served: Commun
     yes.click()
     expect(yes).to_have_text("Yes (4)")
     expect(page.locator(f"{HOST} #answer-{served.buyer_answer} [role=status]")).to_contain_text(
-        "Thanks for your feedback")
+        "Thanks for your feedback"
+    )
     _open_questions(page, served)
     expect(page.locator(f"{HOST} button[data-answer='{served.buyer_answer}']")).to_be_disabled()
     page.evaluate("localStorage.removeItem('fh-answer-votes')")
@@ -191,8 +225,9 @@ def test_an_answer_vote_counts_once_per_browser(browser: Browser, served: Commun
     assert rows == [(4,)]
 
 
-def test_the_gallery_shows_featurable_photos_and_links_to_the_review(browser: Browser,
-                                                                     served: Community) -> None:
+def test_the_gallery_shows_featurable_photos_and_links_to_the_review(
+    browser: Browser, served: Community
+) -> None:
     page = browser.new_page()
     page.goto(served.store + "/demo/store/tent-2p")
     page.locator(GALLERY).scroll_into_view_if_needed()
@@ -230,13 +265,15 @@ def test_the_community_hosts_reserve_their_height(browser: Browser, served: Comm
     page.route("**/api/v1/**", lambda route: None)  # never answered
     page.goto(served.store + "/demo/store/tent-2p")
     page.wait_for_function(f"document.querySelector('{CONTRIBUTORS}').style.minHeight")
-    heights = page.evaluate(f"['{GALLERY}', '{CONTRIBUTORS}'].map(s => "
-                            "document.querySelector(s).getBoundingClientRect().height)")
+    heights = page.evaluate(
+        f"['{GALLERY}', '{CONTRIBUTORS}'].map(s => document.querySelector(s).getBoundingClientRect().height)"
+    )
     assert heights == [240, 200]
 
 
-def test_axe_finds_no_serious_problem_with_the_questions_tab_open(browser: Browser,
-                                                                  served: Community) -> None:
+def test_axe_finds_no_serious_problem_with_the_questions_tab_open(
+    browser: Browser, served: Community
+) -> None:
     page = browser.new_page()
     _open_questions(page, served)
     page.locator(GALLERY).scroll_into_view_if_needed()

@@ -22,23 +22,32 @@ def bearer(key: str) -> dict[str, str]:
 
 
 def review_body(**changes: Any) -> dict[str, Any]:
-    return {"sku": "tent-2p", "rating": 4, "title": "Solid tent",
-            "body": "Set it up twice already, it keeps the wind out well.", "display_name": "Erin",
-            **changes}
+    return {
+        "sku": "tent-2p",
+        "rating": 4,
+        "title": "Solid tent",
+        "body": "Set it up twice already, it keeps the wind out well.",
+        "display_name": "Erin",
+        **changes,
+    }
 
 
-@pytest.mark.parametrize(("method", "path"), [("GET", "/api/v1/reviews"), ("GET", "/api/v1/reviews/export"),
-                                              ("POST", "/api/v1/reviews")])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("GET", "/api/v1/reviews"), ("GET", "/api/v1/reviews/export"), ("POST", "/api/v1/reviews")],
+)
 async def test_keyed_routes_want_a_key_with_the_right_scope(
-        client: httpx.AsyncClient, shop: Shop, api_key: KeyMaker, method: str, path: str) -> None:
+    client: httpx.AsyncClient, shop: Shop, api_key: KeyMaker, method: str, path: str
+) -> None:
     assert (await client.request(method, path)).status_code == 401
     wrong = await api_key("orders:write")
     response = await client.request(method, path, headers=bearer(wrong))
     assert response.status_code == 403 and response.headers["content-type"] == "application/problem+json"
 
 
-async def test_a_store_form_review_is_unverified_without_an_order(client: httpx.AsyncClient, shop: Shop,
-                                                                  api_key: KeyMaker) -> None:
+async def test_a_store_form_review_is_unverified_without_an_order(
+    client: httpx.AsyncClient, shop: Shop, api_key: KeyMaker
+) -> None:
     key = await api_key("reviews:write")
     response = await client.post("/api/v1/reviews", json=review_body(), headers=bearer(key))
     assert response.status_code == 201, response.text
@@ -46,8 +55,9 @@ async def test_a_store_form_review_is_unverified_without_an_order(client: httpx.
     assert (review.source, review.verified_buyer, review.status) == ("api", False, "published")
 
 
-async def test_a_proven_order_makes_the_review_verified(client: httpx.AsyncClient, shop: Shop,
-                                                        api_key: KeyMaker) -> None:
+async def test_a_proven_order_makes_the_review_verified(
+    client: httpx.AsyncClient, shop: Shop, api_key: KeyMaker
+) -> None:
     order = await dana_order(shop.tent)
     key = await api_key("reviews:write")
     body = review_body(order_id="5001", email="Dana@Example.com")
@@ -57,31 +67,40 @@ async def test_a_proven_order_makes_the_review_verified(client: httpx.AsyncClien
     assert review.verified_buyer and review.order_id == order.id  # type: ignore[attr-defined]
 
 
-async def test_an_order_that_does_not_match_is_refused(client: httpx.AsyncClient, shop: Shop,
-                                                       api_key: KeyMaker) -> None:
+async def test_an_order_that_does_not_match_is_refused(
+    client: httpx.AsyncClient, shop: Shop, api_key: KeyMaker
+) -> None:
     await dana_order(shop.tent)
     key = await api_key("reviews:write")
     body = review_body(order_id="5001", email="mallory@example.com")
     response = await client.post("/api/v1/reviews", json=body, headers=bearer(key))
     assert response.status_code == 422
-    assert response.json()["errors"] == [{"path": "order_id",
-                                          "reason": "no order with this number, email and product"}]
+    assert response.json()["errors"] == [
+        {"path": "order_id", "reason": "no order with this number, email and product"}
+    ]
 
 
-async def test_invalid_input_lists_each_bad_field(client: httpx.AsyncClient, shop: Shop,
-                                                  api_key: KeyMaker) -> None:
+async def test_invalid_input_lists_each_bad_field(
+    client: httpx.AsyncClient, shop: Shop, api_key: KeyMaker
+) -> None:
     key = await api_key("reviews:write")
     body = {"sku": "", "rating": 7, "body": "", "title": 3, "order_id": "1"}
     response = await client.post("/api/v1/reviews", json=body, headers=bearer(key))
     assert response.status_code == 422 and response.headers["content-type"] == "application/problem+json"
-    assert {error["path"] for error in response.json()["errors"]} == {"sku", "rating", "body", "title",
-                                                                      "email"}
+    assert {error["path"] for error in response.json()["errors"]} == {
+        "sku",
+        "rating",
+        "body",
+        "title",
+        "email",
+    }
     broken = await client.post("/api/v1/reviews", content=b"{", headers=bearer(key))
     assert broken.status_code == 422
 
 
-async def test_the_feed_lists_every_status_with_a_cursor(client: httpx.AsyncClient, shop: Shop,
-                                                         api_key: KeyMaker) -> None:
+async def test_the_feed_lists_every_status_with_a_cursor(
+    client: httpx.AsyncClient, shop: Shop, api_key: KeyMaker
+) -> None:
     await Review.filter(id=shop.reviews[0].id).update(status="rejected")
     key = await api_key("reviews:read")
     first = (await client.get("/api/v1/reviews?limit=3", headers=bearer(key))).json()
@@ -93,8 +112,9 @@ async def test_the_feed_lists_every_status_with_a_cursor(client: httpx.AsyncClie
     assert {error["path"] for error in bad.json()["errors"]} == {"status", "since"}
 
 
-async def test_the_export_streams_one_review_per_line(client: httpx.AsyncClient, shop: Shop,
-                                                      api_key: KeyMaker) -> None:
+async def test_the_export_streams_one_review_per_line(
+    client: httpx.AsyncClient, shop: Shop, api_key: KeyMaker
+) -> None:
     key = await api_key("reviews:read")
     response = await client.get("/api/v1/reviews/export?product=tent-2p", headers=bearer(key))
     assert response.headers["content-type"].startswith("application/x-ndjson")
@@ -113,39 +133,51 @@ async def test_a_browser_votes_once_per_review(client: httpx.AsyncClient, shop: 
     assert VOTER not in vote.voter_hash and len(vote.voter_hash) == 64
 
 
-@pytest.mark.parametrize(("origin", "status"), [(None, 403), ("https://evil.example", 403),
-                                                ("http://testserver", 200)])
-async def test_votes_come_from_the_store_or_the_hub_only(client: httpx.AsyncClient, shop: Shop,
-                                                         origin: str | None, status: int) -> None:
+@pytest.mark.parametrize(
+    ("origin", "status"), [(None, 403), ("https://evil.example", 403), ("http://testserver", 200)]
+)
+async def test_votes_come_from_the_store_or_the_hub_only(
+    client: httpx.AsyncClient, shop: Shop, origin: str | None, status: int
+) -> None:
     headers = {"Origin": origin} if origin else {}
-    response = await client.post(f"/api/v1/reviews/{shop.reviews[0].id}/votes", json={"voter": VOTER},
-                                 headers=headers)
+    response = await client.post(
+        f"/api/v1/reviews/{shop.reviews[0].id}/votes", json={"voter": VOTER}, headers=headers
+    )
     assert response.status_code == status
 
 
-async def test_votes_are_rate_limited_per_address(client: httpx.AsyncClient, shop: Shop,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_votes_are_rate_limited_per_address(
+    client: httpx.AsyncClient, shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from hub.feedback.spam import IpWindow
     from hub.widget import votes
 
     monkeypatch.setattr(votes, "vote_window", IpWindow(limit=2))
     path = f"/api/v1/reviews/{shop.reviews[0].id}/votes"
-    codes = [(await client.post(path, json={"voter": f"{VOTER}{n}"}, headers={"Origin": STORE})).status_code
-             for n in range(3)]
+    codes = [
+        (await client.post(path, json={"voter": f"{VOTER}{n}"}, headers={"Origin": STORE})).status_code
+        for n in range(3)
+    ]
     assert codes == [200, 200, 429]
 
 
 async def test_the_vote_preflight_answers_the_store(client: httpx.AsyncClient, shop: Shop) -> None:
-    response = await client.options(f"/api/v1/reviews/{shop.reviews[0].id}/votes", headers={
-        "Origin": STORE, "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type"})
+    response = await client.options(
+        f"/api/v1/reviews/{shop.reviews[0].id}/votes",
+        headers={
+            "Origin": STORE,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert response.status_code == 204
     assert response.headers["access-control-allow-origin"] == STORE
     assert "POST" in response.headers["access-control-allow-methods"]
 
 
-async def test_real_answers_match_the_openapi_document(client: httpx.AsyncClient, shop: Shop,
-                                                       api_key: KeyMaker) -> None:
+async def test_real_answers_match_the_openapi_document(
+    client: httpx.AsyncClient, shop: Shop, api_key: KeyMaker
+) -> None:
     document = (await client.get("/openapi.json")).json()
     assert document["openapi"].startswith("3.1")
     key = await api_key("reviews:read", "reviews:write")
@@ -153,14 +185,24 @@ async def test_real_answers_match_the_openapi_document(client: httpx.AsyncClient
     checks = [
         ("/api/v1/products/{sku}/summary", "get", await client.get("/api/v1/products/tent-2p/summary")),
         ("/api/v1/products/{sku}/reviews", "get", await client.get("/api/v1/products/tent-2p/reviews")),
-        ("/api/v1/products/{sku}/reviews", "get", await client.get(
-            "/api/v1/products/tent-2p/reviews?limit=99")),
+        (
+            "/api/v1/products/{sku}/reviews",
+            "get",
+            await client.get("/api/v1/products/tent-2p/reviews?limit=99"),
+        ),
         ("/api/v1/reviews", "get", await client.get("/api/v1/reviews", headers=bearer(key))),
         ("/api/v1/reviews", "post", await client.post("/api/v1/reviews", json=review_body(), headers=auth)),
         ("/api/v1/reviews", "post", await client.post("/api/v1/reviews", json={}, headers=bearer(key))),
         ("/api/v1/reviews", "get", await client.get("/api/v1/reviews")),
-        ("/api/v1/reviews/{review_id}/votes", "post", await client.post(
-            f"/api/v1/reviews/{shop.reviews[0].id}/votes", json={"voter": VOTER}, headers={"Origin": STORE})),
+        (
+            "/api/v1/reviews/{review_id}/votes",
+            "post",
+            await client.post(
+                f"/api/v1/reviews/{shop.reviews[0].id}/votes",
+                json={"voter": VOTER},
+                headers={"Origin": STORE},
+            ),
+        ),
     ]
     for path, method, response in checks:
         media = response.headers["content-type"].split(";")[0]

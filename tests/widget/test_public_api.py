@@ -28,21 +28,30 @@ async def test_the_summary_matches_the_published_reviews(client: httpx.AsyncClie
 
 
 async def test_reviews_come_newest_first_with_photos_and_public_replies_only(
-        client: httpx.AsyncClient, shop: Shop) -> None:
+    client: httpx.AsyncClient, shop: Shop
+) -> None:
     page = (await client.get(REVIEWS)).json()
     assert [item["id"] for item in page["items"]] == [review.id for review in shop.reviews]
     assert page["items"][1]["photos"][0]["url"] == "http://testserver/media/tent.webp"
     assert [reply["body"] for reply in page["items"][4]["replies"]] == [
-        "Sorry about the zip, we sent a new one."]
+        "Sorry about the zip, we sent a new one."
+    ]
     assert page["next_page"] is None
 
 
-@pytest.mark.parametrize(("query", "ratings"), [
-    ("sort=highest", [5, 5, 4, 3, 1]), ("sort=lowest", [1, 3, 4, 5, 5]), ("rating=5", [5, 5]),
-    ("with_photos=true", [5]), ("sort=photos&limit=1", [5]),
-])
-async def test_reviews_sort_and_filter(client: httpx.AsyncClient, shop: Shop, query: str,
-                                       ratings: list[int]) -> None:
+@pytest.mark.parametrize(
+    ("query", "ratings"),
+    [
+        ("sort=highest", [5, 5, 4, 3, 1]),
+        ("sort=lowest", [1, 3, 4, 5, 5]),
+        ("rating=5", [5, 5]),
+        ("with_photos=true", [5]),
+        ("sort=photos&limit=1", [5]),
+    ],
+)
+async def test_reviews_sort_and_filter(
+    client: httpx.AsyncClient, shop: Shop, query: str, ratings: list[int]
+) -> None:
     page = (await client.get(f"{REVIEWS}?{query}")).json()
     assert [item["rating"] for item in page["items"]] == ratings
 
@@ -71,8 +80,13 @@ async def test_jsonld_matches_the_summary(client: httpx.AsyncClient, shop: Shop)
     assert response.headers["content-type"] == "application/ld+json"
     document = response.json()
     assert document["@type"] == "Product" and document["sku"] == "tent-2p"
-    assert document["aggregateRating"] == {"@type": "AggregateRating", "ratingValue": 3.6,
-                                           "reviewCount": 5, "bestRating": 5, "worstRating": 1}
+    assert document["aggregateRating"] == {
+        "@type": "AggregateRating",
+        "ratingValue": 3.6,
+        "reviewCount": 5,
+        "bestRating": 5,
+        "worstRating": 1,
+    }
     latest = document["review"][0]
     assert latest["author"]["name"] == shop.reviews[0].display_name
     assert latest["reviewRating"]["ratingValue"] == 5 and latest["reviewBody"] == shop.reviews[0].body
@@ -87,8 +101,9 @@ async def test_jsonld_of_a_product_without_reviews_is_204(client: httpx.AsyncCli
     assert response.status_code == 204 and response.content == b""
 
 
-async def test_variants_of_a_group_share_their_reviews(client: httpx.AsyncClient, settings: Settings,
-                                                       db: str) -> None:
+async def test_variants_of_a_group_share_their_reviews(
+    client: httpx.AsyncClient, settings: Settings, db: str
+) -> None:
     await tent_group(settings)
     for sku in ("tent-green", "tent-orange"):
         summary = (await client.get(f"/api/v1/products/{sku}/summary")).json()
@@ -97,8 +112,9 @@ async def test_variants_of_a_group_share_their_reviews(client: httpx.AsyncClient
 
 
 @pytest.mark.parametrize("path", [SUMMARY, REVIEWS + "?sort=helpful", JSONLD, FRAGMENT])
-async def test_a_repeat_with_the_etag_is_304_with_cache_headers(client: httpx.AsyncClient, shop: Shop,
-                                                               path: str) -> None:
+async def test_a_repeat_with_the_etag_is_304_with_cache_headers(
+    client: httpx.AsyncClient, shop: Shop, path: str
+) -> None:
     first = await client.get(path)
     assert first.headers["cache-control"] == "public, max-age=60, stale-while-revalidate=600"
     again = await client.get(path, headers={"If-None-Match": first.headers["etag"]})
@@ -107,7 +123,8 @@ async def test_a_repeat_with_the_etag_is_304_with_cache_headers(client: httpx.As
 
 
 async def test_the_etag_changes_with_the_query_and_with_a_new_review(
-        client: httpx.AsyncClient, shop: Shop, settings: Settings) -> None:
+    client: httpx.AsyncClient, shop: Shop, settings: Settings
+) -> None:
     newest = (await client.get(REVIEWS)).headers["etag"]
     assert (await client.get(REVIEWS + "?sort=lowest")).headers["etag"] != newest
     await add_review(settings, shop.tent, 2)
@@ -117,8 +134,9 @@ async def test_the_etag_changes_with_the_query_and_with_a_new_review(
     assert (await client.get(SUMMARY)).json()["count"] == 6
 
 
-async def test_a_304_runs_no_review_query(client: httpx.AsyncClient, shop: Shop,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_304_runs_no_review_query(
+    client: httpx.AsyncClient, shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
     tag = (await client.get(REVIEWS)).headers["etag"]
     cache.bodies.clear()
 
@@ -130,8 +148,9 @@ async def test_a_304_runs_no_review_query(client: httpx.AsyncClient, shop: Shop,
 
 
 @pytest.mark.parametrize(("origin", "allowed"), [(STORE, True), ("https://evil.example", False)])
-async def test_cors_is_open_to_the_store_origins_only(client: httpx.AsyncClient, shop: Shop, origin: str,
-                                                      allowed: bool) -> None:
+async def test_cors_is_open_to_the_store_origins_only(
+    client: httpx.AsyncClient, shop: Shop, origin: str, allowed: bool
+) -> None:
     response = await client.get(SUMMARY, headers={"Origin": origin})
     assert response.headers.get("access-control-allow-origin") == (origin if allowed else None)
     assert "Origin" in response.headers["vary"]
@@ -153,7 +172,8 @@ def test_widget_js_is_at_most_8_kb_gzipped() -> None:
 
 
 async def test_the_fragment_renders_without_javascript_and_may_be_framed_by_the_store(
-        client: httpx.AsyncClient, shop: Shop) -> None:
+    client: httpx.AsyncClient, shop: Shop
+) -> None:
     response = await client.get(FRAGMENT + "?rating=5")
     policy = response.headers["content-security-policy"]
     assert f"frame-ancestors 'self' {STORE}" in policy and "<script" not in response.text
@@ -169,7 +189,8 @@ async def test_the_framed_fragment_is_a_whole_document(client: httpx.AsyncClient
 
 
 async def test_the_fragment_counts_match_the_summary_after_a_rating_changes(
-        client: httpx.AsyncClient, shop: Shop) -> None:
+    client: httpx.AsyncClient, shop: Shop
+) -> None:
     await Review.filter(id=shop.reviews[0].id).update(status="rejected")
     await refresh_rating(shop.tent.id)
     cache.clear()

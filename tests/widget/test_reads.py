@@ -22,14 +22,18 @@ from tests.widget.conftest import Shop, add_review, tent_group
 
 def test_placeholders_are_numbered_for_postgresql() -> None:
     assert reads._numbered("SELECT a FROM t WHERE b IN (?, ?) AND c = ? LIMIT ?") == (
-        "SELECT a FROM t WHERE b IN ($1, $2) AND c = $3 LIMIT $4")
+        "SELECT a FROM t WHERE b IN ($1, $2) AND c = $3 LIMIT $4"
+    )
 
 
 async def test_a_page_shows_what_the_store_published(settings: Settings, shop: Shop) -> None:
     scope = await load_scope("tent-2p")
     assert scope is not None
     assert (scope.summary.count, scope.summary.rating_sum, scope.histogram()) == (
-        5, 18, {"1": 1, "2": 0, "3": 1, "4": 1, "5": 2})
+        5,
+        18,
+        {"1": 1, "2": 0, "3": 1, "4": 1, "5": 2},
+    )
     page = await list_reviews(settings, scope, ReviewQuery(sort="lowest", limit=2))
     lowest = page.items[0]
     assert (lowest["rating"], page.next_page) == (1, 2)

@@ -43,8 +43,9 @@ async def demo_shop(settings: Settings) -> tuple[str, int, int]:
     buyer = await Customer.create(email="demo@example.com", name="Demo Buyer")
     await Order.create(source="demo", external_id="D1", customer=buyer, placed_at=datetime.now(UTC))
     link = await make_link("dana@example.com", "Dana Buyer", "1001", [tent])
-    await StaffUser.create(email="bob@example.com", roles="agent", name="Bob Agent",
-                           password_hash=hash_password(PASSWORD))
+    await StaffUser.create(
+        email="bob@example.com", roles="agent", name="Bob Agent", password_hash=hash_password(PASSWORD)
+    )
     return link.path, tent.id, reviews[0].id
 
 
@@ -92,14 +93,16 @@ def test_the_widget_renders_cross_origin_inside_a_shadow_root(browser: Browser, 
     expect(page.locator(f"{HOST} .avg")).to_contain_text("3.9 out of 5 · 13 reviews")
     expect(page.locator(f"{HOST} .rv").first).to_contain_text("Imported")
     expect(page.locator("header [data-feedback-hub=badge] .bd")).to_have_attribute(
-        "aria-label", "Rated 3.9 out of 5, 13 reviews")
+        "aria-label", "Rated 3.9 out of 5, 13 reviews"
+    )
     expect(page.locator(f"{SLIDE}:not([hidden])")).to_have_count(1)
     page.locator("[data-feedback-hub=carousel]").get_by_role("button", name="Next").click()
     expect(page.locator(f"{SLIDE}:not([hidden])")).to_have_attribute("aria-label", "2 of 8")
 
 
-def test_the_histogram_filters_by_keyboard_and_load_more_and_sort_work(browser: Browser,
-                                                                       served: Served) -> None:
+def test_the_histogram_filters_by_keyboard_and_load_more_and_sort_work(
+    browser: Browser, served: Served
+) -> None:
     page = _store_page(browser, served)
     five = page.locator(f"{HOST} .hist button[data-star='5']")
     five.focus()
@@ -118,8 +121,9 @@ def test_the_histogram_filters_by_keyboard_and_load_more_and_sort_work(browser: 
 
 
 def _active(page: Page) -> str:
-    return str(page.evaluate(f"({SHADOW}.activeElement || {{}}).textContent"
-                             " || document.activeElement.tagName"))
+    return str(
+        page.evaluate(f"({SHADOW}.activeElement || {{}}).textContent || document.activeElement.tagName")
+    )
 
 
 def test_the_lightbox_works_by_keyboard(browser: Browser, served: Served) -> None:
@@ -173,15 +177,17 @@ def test_the_hosts_reserve_their_height_before_the_data_arrives(browser: Browser
     page.route("**/api/v1/**", lambda route: route.continue_() if released else held.append(route))
     page.goto(served.store + "/demo/store/tent-2p")
     page.wait_for_function("document.querySelector('header [data-feedback-hub=badge]').style.minHeight")
-    before = page.evaluate("[...document.querySelectorAll('[data-feedback-hub]')]"
-                           ".map(el => el.getBoundingClientRect().height)")
+    before = page.evaluate(
+        "[...document.querySelectorAll('[data-feedback-hub]')].map(el => el.getBoundingClientRect().height)"
+    )
     assert before[:3] == [24, 180, 900]
     released.append(True)
     for route in held:
         route.continue_()
     expect(page.locator(f"{HOST} .rv")).to_have_count(10)
-    after = page.evaluate("[...document.querySelectorAll('[data-feedback-hub]')]"
-                          ".map(el => el.getBoundingClientRect().height)")
+    after = page.evaluate(
+        "[...document.querySelectorAll('[data-feedback-hub]')].map(el => el.getBoundingClientRect().height)"
+    )
     assert abs(after[0] - before[0]) < 3 and after[2] >= before[2]
 
 
@@ -189,9 +195,11 @@ def _axe(page: Page) -> list[str]:
     if not AXE.exists():
         pytest.fail("node_modules/axe-core is missing: run `npm ci` at the repository root")
     page.add_script_tag(content=AXE.read_text())
-    found = page.evaluate("axe.run(document, {resultTypes: ['violations']}).then(r => r.violations"
-                          ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-                          ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')))")
+    found = page.evaluate(
+        "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations"
+        ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')))"
+    )
     return list(found)
 
 
