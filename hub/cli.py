@@ -8,38 +8,18 @@ import os
 import secrets
 import sys
 import time
-from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import click
 
 from hub import db
-from hub.config import Settings, SettingsError, load_settings
+from hub.config import Settings
+from hub.console import run_with_db, settings_or_exit
 from hub.files import private_dir, write_private
 from hub.logredact import install as install_log_redaction
 
 T = TypeVar("T")
 DEMO_ADMIN = "admin@example.com"
-
-
-def settings_or_exit() -> Settings:
-    try:
-        return load_settings()
-    except SettingsError as error:
-        raise click.ClickException(str(error)) from None
-
-
-def run_with_db(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
-    """Run ``work`` with the ORM open on the configured database."""
-
-    async def wrapped() -> T:
-        await db.connect(settings.database_url)
-        try:
-            return await work()
-        finally:
-            await db.disconnect()
-
-    return asyncio.run(wrapped())
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -178,22 +158,32 @@ def createuser(email: str, roles: tuple[str, ...], name: str, password_stdin: bo
     click.echo(f"Created {user.email} ({user.roles}).")
 
 
+@click.group("import")
+def import_group() -> None:
+    """Import data from files: orders, or reviews from another review app."""
+
+
 def _add_domain_commands() -> None:
     from hub.advocacy.commands import commands as advocacy_commands
-    from hub.catalog.commands import commands as catalog_commands
-    from hub.dataio.commands import commands as dataio_commands
-    from hub.feedback.commands import commands as feedback_commands
     from hub.invites.commands import commands as invites_commands
     from hub.mail.commands import commands as mail_commands
+    from hub.orders.commands import import_commands as order_imports
+    from hub.privacy.commands import commands as privacy_commands
+    from hub.reviews.commands import commands as reviews_commands
     from hub.staff.commands import commands as staff_commands
+    from hub.transfer.commands import commands as transfer_commands
+    from hub.transfer.commands import import_commands as review_imports
 
+    for command in (*order_imports, *review_imports):
+        import_group.add_command(command)
+    main.add_command(import_group)
     for command in (
-        *catalog_commands,
         *invites_commands,
         *mail_commands,
-        *feedback_commands,
+        *reviews_commands,
         *advocacy_commands,
-        *dataio_commands,
+        *transfer_commands,
+        *privacy_commands,
         *staff_commands,
     ):
         main.add_command(command)

@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from hub.advocacy.backfill import backfill, month_starts
 from hub.advocacy.facts import customer_id_bounds
 from hub.advocacy.stages import Thresholds
+from hub.console import run_with_db, settings_or_exit
 
 
 @click.group()
@@ -46,7 +47,6 @@ async def _run(today: date, limits: Thresholds) -> str:
 )
 def backfill_command(today: datetime | None) -> None:
     """Rebuild stage snapshots: the first of each month over 24 months, plus today."""
-    from hub.cli import run_with_db, settings_or_exit
 
     settings = settings_or_exit()
     try:

@@ -18,7 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, NoMatchFound, Route
 
 from hub.catalog.models import Product
-from hub.feedback.form import (
+from hub.intake.form import (
     LIMITS,
     FormInvalid,
     Section,
@@ -32,15 +32,15 @@ from hub.feedback.form import (
     save_entry,
     saved_notice,
 )
-from hub.feedback.photos import ACCEPT_ATTRIBUTE, MAX_PHOTO_BYTES, MAX_PHOTOS, PhotoUpload
 from hub.invites.links import LinkExpired, LinkUnknown, ReviewVisit, open_review_link
+from hub.photos.uploads import ACCEPT_ATTRIBUTE, MAX_PHOTO_BYTES, MAX_PHOTOS, PhotoUpload
 from hub.staff.web import csrf_protect
 from hub.templating import render
 from hub.web.errors import InvalidInput
 from hub.web.params import identifier, whole
 
 RATINGS = range(1, 6)
-SECTION_TEMPLATE = "invites/_review_product.html"
+SECTION_TEMPLATE = "intake/_review_product.html"
 
 
 async def _visit(token: str) -> ReviewVisit:
@@ -99,7 +99,7 @@ async def _page(
     context = _context(
         token, visit=visit, sections=sections, thanks_url=_thanks_url(request, token) if done else None
     )
-    return render(request, "feedback/review_form.html", context, status_code=status)
+    return render(request, "intake/review_form.html", context, status_code=status)
 
 
 async def review_form(request: Request) -> Response:

@@ -1,11 +1,17 @@
-"""API keys: shown once, stored as a SHA-256 hash, each with its scopes."""
+"""API keys: shown once, stored as a SHA-256 hash, each with its scopes; the /api/v1 authentication."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
 
 from hub.staff.accounts import AccountError, audit
 from hub.staff.models import ApiKey, StaffUser
@@ -94,3 +100,34 @@ async def revoke_api_key(actor: StaffUser | None, key: ApiKey) -> bool:
     key.revoked_at = now
     await audit(actor, "apikey.revoked", "apikey", key.id, name=key.name, prefix=key.prefix)
     return True
+
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+CHALLENGE = {"WWW-Authenticate": 'Bearer realm="feedback-hub"'}
+
+
+async def authenticate(request: Request, scope: str) -> ApiKey:
+    """The API key of the request: 401 when missing or wrong, 403 without ``scope``."""
+    kind, _, raw = request.headers.get("Authorization", "").partition(" ")
+    if kind.lower() != "bearer" or not raw.strip():
+        raise HTTPException(401, "Send an API key: Authorization: Bearer <key>.", CHALLENGE)
+    key = await find_api_key(raw.strip())
+    if key is None:
+        raise HTTPException(401, "The API key is wrong or revoked.", CHALLENGE)
+    if scope not in (key.scopes or []):
+        raise HTTPException(403, f"The API key lacks the scope {scope}.")
+    return key
+
+
+def require_scope(scope: str) -> Callable[[Endpoint], Endpoint]:
+    """Let a request through only with an API key holding ``scope``; the key is in state."""
+
+    def decorate(endpoint: Endpoint) -> Endpoint:
+        @functools.wraps(endpoint)
+        async def wrapper(request: Request) -> Response:
+            request.state.api_key = await authenticate(request, scope)
+            return await endpoint(request)
+
+        return wrapper
+
+    return decorate

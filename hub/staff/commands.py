@@ -9,6 +9,7 @@ from typing import TypeVar
 import click
 
 from hub.config import Settings
+from hub.console import run_with_db, settings_or_exit
 from hub.staff.accounts import AccountError
 from hub.staff.models import Role
 
@@ -17,7 +18,6 @@ ROLE_CHOICE = click.Choice([role.value for role in Role])
 
 
 def _run(work: Callable[[Settings], Awaitable[T]]) -> T:
-    from hub.cli import run_with_db, settings_or_exit  # the cli module loads this one
 
     settings = settings_or_exit()
     try:

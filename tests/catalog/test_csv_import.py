@@ -5,10 +5,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hub.catalog.commands import import_group
-from hub.catalog.csv_import import ImportAborted, import_orders
 from hub.catalog.models import Customer, Order, OrderLine
+from hub.cli import main
 from hub.config import Settings
+from hub.orders.csv_import import ImportAborted, import_orders
 
 HEADER = (
     "order_id,placed_at,fulfilled_at,delivered_at,currency,customer_email,customer_name,"
@@ -74,7 +74,7 @@ def cli_env(settings: Settings) -> dict[str, str]:
 
 def test_the_command_prints_a_summary_and_the_bad_lines(cli_env: dict[str, str], tmp_path: Path) -> None:
     path = write_csv(tmp_path, *GOOD, BAD_PRICE)
-    result = CliRunner().invoke(import_group, ["orders", str(path)], env=cli_env)
+    result = CliRunner().invoke(main, ["import", "orders", str(path)], env=cli_env)
     assert result.exit_code == 0, result.output
     assert "Created 2, updated 0, skipped 1 orders." in result.stdout
     assert f"{path}:5: price must be" in result.stderr
@@ -82,7 +82,7 @@ def test_the_command_prints_a_summary_and_the_bad_lines(cli_env: dict[str, str],
 
 def test_the_strict_command_fails_naming_the_file_and_line(cli_env: dict[str, str], tmp_path: Path) -> None:
     path = write_csv(tmp_path, BAD_EMAIL, *GOOD)
-    result = CliRunner().invoke(import_group, ["orders", "--strict", str(path)], env=cli_env)
+    result = CliRunner().invoke(main, ["import", "orders", "--strict", str(path)], env=cli_env)
     assert result.exit_code == 1
     assert f"{path}:2: customer_email is not an email address" in result.stderr
 
@@ -90,6 +90,6 @@ def test_the_strict_command_fails_naming_the_file_and_line(cli_env: dict[str, st
 def test_a_file_without_the_required_columns_is_refused(cli_env: dict[str, str], tmp_path: Path) -> None:
     path = tmp_path / "orders.csv"
     path.write_text("id,email\n1,a@example.com\n")
-    result = CliRunner().invoke(import_group, ["orders", str(path)], env=cli_env)
+    result = CliRunner().invoke(main, ["import", "orders", str(path)], env=cli_env)
     assert result.exit_code == 1
     assert "missing columns: order_id, placed_at" in result.stderr

@@ -11,10 +11,10 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from hub.catalog.commands import import_group
 from hub.catalog.models import Order, Product
-from hub.catalog.shopify import signature_of
+from hub.cli import main
 from hub.config import Settings
+from hub.orders.shopify import signature_of
 from tests.catalog.conftest import WOOCOMMERCE_SECRET, order_payload
 from tests.catalog.test_csv_import import write_csv
 from tests.catalog.test_webhooks import woocommerce_order
@@ -154,7 +154,7 @@ def test_the_csv_import_names_the_line_and_column_of_a_bad_link_and_skips_its_or
         ROW.format(url="https://shop.example/tent", image=""),
         ROW.format(url=url, image=image).replace("B1", "B2"),
     )
-    result = CliRunner().invoke(import_group, ["orders", str(path)], env=cli_env)
+    result = CliRunner().invoke(main, ["import", "orders", str(path)], env=cli_env)
     assert f"{path}:3: {column} must be an absolute http:// or https:// URL" in result.stderr
     assert "Created 1, updated 0, skipped 1 orders." in result.stdout
 

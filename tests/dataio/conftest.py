@@ -13,11 +13,8 @@ from starlette.applications import Starlette
 from hub.app import create_app
 from hub.catalog.models import Customer, Order, OrderLine, Product
 from hub.config import Settings
-from hub.dataio import routes as dataio_routes
-from hub.dataio.metrics import MetricsMiddleware
-from hub.dataio.ratelimit import RateLimitMiddleware
-from hub.feedback import spam
-from hub.feedback.reviews import SubmissionResult, submit_review
+from hub.intake.submit import SubmissionResult, submit_review
+from hub.reviews import spam
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 _numbers = itertools.count(1)
@@ -30,17 +27,7 @@ def fresh_ip_window(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def app(settings: Settings) -> Starlette:
-    application = create_app(settings)
-    present = {getattr(route, "name", None) for route in application.router.routes}
-    application.router.routes.extend(
-        route for route in dataio_routes.routes if getattr(route, "name", None) not in present
-    )
-    middleware = {entry.cls for entry in application.user_middleware}
-    if RateLimitMiddleware not in middleware:
-        application.add_middleware(RateLimitMiddleware, limits=settings.extra.get("rate_limits"))
-    if MetricsMiddleware not in middleware:
-        application.add_middleware(MetricsMiddleware)
-    return application
+    return create_app(settings)
 
 
 async def make_customer(email: str = "", name: str = "Dana Buyer") -> Customer:

@@ -6,13 +6,13 @@ import pytest
 from click.testing import CliRunner
 
 from hub.catalog.models import Customer, Product
+from hub.cli import main
 from hub.config import Settings
-from hub.dataio.commands import import_group
-from hub.dataio.reviews_import import ReviewFileError, import_reviews
-from hub.feedback.models import Photo, Reply, Review
 from hub.mail.models import OutboxMessage
+from hub.photos.models import Photo
+from hub.reviews.models import ProductRating, Reply, Review
+from hub.transfer.reviews_import import ReviewFileError, import_reviews
 from hub.triage.models import Case
-from hub.widget.models import ProductRating
 
 HERE = Path(__file__).parent
 
@@ -190,11 +190,11 @@ def cli_env(settings: Settings) -> dict[str, str]:
 def test_the_command_reports_created_skipped_and_bad_lines(cli_env: dict[str, str]) -> None:
     path = HERE / "generic.csv"
     runner = CliRunner()
-    first = runner.invoke(import_group, ["reviews", str(path), "--format", "generic"], env=cli_env)
+    first = runner.invoke(main, ["import", "reviews", str(path), "--format", "generic"], env=cli_env)
     assert first.exit_code == 0, first.output
     assert "Reviews: created 2, skipped 0, 1 bad rows." in first.stdout
     assert f"{path}:4: rating 'five' is not a number from 1 to 5" in first.stderr
-    second = runner.invoke(import_group, ["reviews", str(path), "--format", "generic"], env=cli_env)
+    second = runner.invoke(main, ["import", "reviews", str(path), "--format", "generic"], env=cli_env)
     assert f"{path}:2: skipped: already imported" in second.stdout
     assert "created 0, skipped 2 (2 already imported), 1 bad rows." in second.stdout
 
@@ -202,7 +202,9 @@ def test_the_command_reports_created_skipped_and_bad_lines(cli_env: dict[str, st
 def test_the_command_says_why_rows_were_skipped(cli_env: dict[str, str]) -> None:
     path = HERE / "yotpo-2026.csv"
     result = CliRunner().invoke(
-        import_group, ["reviews", str(path), "--format", "yotpo", "--dry-run"], env=cli_env
+        main,
+        ["import", "reviews", str(path), "--format", "yotpo", "--dry-run"],
+        env=cli_env,
     )
     assert result.exit_code == 0, result.output
     assert f"{path}:3: would be skipped: a review of the store, not of a product" in result.stdout
@@ -212,10 +214,12 @@ def test_the_command_says_why_rows_were_skipped(cli_env: dict[str, str]) -> None
 def test_the_dry_run_command_says_what_would_happen(cli_env: dict[str, str]) -> None:
     path = HERE / "okendo.csv"
     result = CliRunner().invoke(
-        import_group, ["reviews", str(path), "--format", "okendo", "--dry-run"], env=cli_env
+        main,
+        ["import", "reviews", str(path), "--format", "okendo", "--dry-run"],
+        env=cli_env,
     )
     assert result.exit_code == 0, result.output
     assert f"{path}:2: would be created (published)" in result.stdout
     assert "Dry run: would have created 2, skipped 0, 1 bad rows. Nothing was stored." in result.stdout
-    again = CliRunner().invoke(import_group, ["reviews", str(path), "--format", "okendo"], env=cli_env)
+    again = CliRunner().invoke(main, ["import", "reviews", str(path), "--format", "okendo"], env=cli_env)
     assert "created 2" in again.stdout

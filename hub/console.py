@@ -1,0 +1,34 @@
+"""What the commands of every domain share: the settings or a clear exit, and the ORM around a job."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import click
+
+from hub import db
+from hub.config import Settings, SettingsError, load_settings
+
+T = TypeVar("T")
+
+
+def settings_or_exit() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def run_with_db(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
+    """Run ``work`` with the ORM open on the configured database."""
+
+    async def wrapped() -> T:
+        await db.connect(settings.database_url)
+        try:
+            return await work()
+        finally:
+            await db.disconnect()
+
+    return asyncio.run(wrapped())

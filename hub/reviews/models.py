@@ -1,0 +1,160 @@
+"""Reviews, their history, replies and helpful votes, and the rating aggregates of products."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+from hub.catalog.models import Customer, Order, Product
+from hub.invites.models import Invitation
+from hub.staff.models import StaffUser
+
+
+class ReviewStatus(StrEnum):
+    PENDING = "pending"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+    SPAM = "spam"
+
+
+class ReviewSource(StrEnum):
+    INVITATION = "invitation"
+    IMPORT = "import"
+    API = "api"
+
+
+class Review(Model):
+    id = fields.IntField(primary_key=True)
+    product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
+        "hub.Product", related_name="reviews", on_delete=fields.CASCADE
+    )
+    product_id: int
+    # Erasing a customer anonymises their reviews rather than deleting them.
+    customer: fields.ForeignKeyNullableRelation[Customer] = fields.ForeignKeyField(
+        "hub.Customer", related_name="reviews", null=True, on_delete=fields.SET_NULL
+    )
+    customer_id: int | None
+    order: fields.ForeignKeyNullableRelation[Order] = fields.ForeignKeyField(
+        "hub.Order", related_name="reviews", null=True, on_delete=fields.SET_NULL
+    )
+    order_id: int | None
+    invitation: fields.ForeignKeyNullableRelation[Invitation] = fields.ForeignKeyField(
+        "hub.Invitation", related_name="reviews", null=True, on_delete=fields.SET_NULL
+    )
+    invitation_id: int | None
+    rating = fields.SmallIntField()
+    title = fields.CharField(max_length=150, default="")
+    body = fields.TextField(default="")
+    display_name = fields.CharField(max_length=80, default="")
+    status = fields.CharField(max_length=16, default=ReviewStatus.PENDING.value)
+    status_reason = fields.CharField(max_length=32, default="")
+    verified_buyer = fields.BooleanField(default=False)
+    source = fields.CharField(max_length=16, default=ReviewSource.INVITATION.value)
+    locale = fields.CharField(max_length=16, default="en")
+    sentiment_polarity = fields.FloatField(default=0.0)
+    sentiment_subjectivity = fields.FloatField(default=0.0)
+    sentiment_label = fields.CharField(max_length=8, default="neutral")
+    flagged = fields.BooleanField(default=False)
+    flag_reasons: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    priority = fields.CharField(max_length=8, default="low")
+    helpful_count = fields.IntField(default=0)
+    unhelpful_count = fields.IntField(default=0)
+    has_photos = fields.BooleanField(default=False)
+    # "judgeme:1234" for an imported review, so that importing twice changes nothing.
+    import_key = fields.CharField(max_length=128, null=True, unique=True)
+    submitted_at = fields.DatetimeField()
+    published_at = fields.DatetimeField(null=True)
+    edited_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "review"
+        unique_together = (("order_id", "product_id"),)
+        indexes = (
+            ("product_id", "status", "published_at"),
+            ("status", "submitted_at"),
+            ("customer_id", "submitted_at"),
+        )
+
+
+class ReviewRevision(Model):
+    """A review as it was before an edit."""
+
+    id = fields.IntField(primary_key=True)
+    review: fields.ForeignKeyRelation[Review] = fields.ForeignKeyField(
+        "hub.Review", related_name="revisions", on_delete=fields.CASCADE
+    )
+    review_id: int
+    rating = fields.SmallIntField()
+    title = fields.CharField(max_length=150, default="")
+    body = fields.TextField(default="")
+    status = fields.CharField(max_length=16)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "review_revision"
+
+
+class Reply(Model):
+    """The answer of the brand to a review: public under it, or private by mail."""
+
+    id = fields.IntField(primary_key=True)
+    review: fields.ForeignKeyRelation[Review] = fields.ForeignKeyField(
+        "hub.Review", related_name="replies", on_delete=fields.CASCADE
+    )
+    review_id: int
+    author: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
+        "hub.StaffUser", related_name="replies", null=True, on_delete=fields.SET_NULL
+    )
+    author_id: int | None
+    body = fields.TextField()
+    is_public = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "review_reply"
+        # A widget page reads the public replies of its reviews.
+        indexes = (("review_id", "is_public"),)
+
+
+class HelpfulVote(Model):
+    id = fields.IntField(primary_key=True)
+    review: fields.ForeignKeyRelation[Review] = fields.ForeignKeyField(
+        "hub.Review", related_name="votes", on_delete=fields.CASCADE
+    )
+    review_id: int
+    # A hash of the browser's random id: one vote per browser, nothing personal kept.
+    voter_hash = fields.CharField(max_length=64)
+    helpful = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "helpful_vote"
+        unique_together = (("review_id", "voter_hash"),)
+
+
+class ProductRating(Model):
+    """Published-review figures of one product, so that no request computes them."""
+
+    id = fields.IntField(primary_key=True)
+    product: fields.OneToOneRelation[Product] = fields.OneToOneField(
+        "hub.Product", related_name="rating", on_delete=fields.CASCADE
+    )
+    product_id: int
+    count = fields.IntField(default=0)
+    rating_sum = fields.IntField(default=0)
+    histogram: fields.JSONField[list[int]] = fields.JSONField(default=list)
+    photo_count = fields.IntField(default=0)
+    # Changes on every update: the widget's ETag is built from it.
+    version = fields.IntField(default=0)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "product_rating"
+
+    @property
+    def average(self) -> float:
+        return round(self.rating_sum / self.count, 2) if self.count else 0.0
