@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from importlib import import_module
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -19,34 +20,18 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
 
-from hub import health
-from hub.admin import metrics_routes
-from hub.admin import routes as admin_routes
+from hub.admin.context import staff_context
 from hub.admin.metrics import MetricsMiddleware
-from hub.advocacy import routes as advocacy_routes
-from hub.community import routes as community_routes
 from hub.config import Settings, load_settings
 from hub.dataio.ratelimit import RateLimitMiddleware
 from hub.db import tortoise_config
 from hub.files import private_database, private_dir
-from hub.invites import routes as invites_routes
 from hub.logredact import describe, redact_path, redacted_traceback
 from hub.logredact import install as install_log_redaction
-from hub.mail import routes as mail_routes
 from hub.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
-from hub.orders import routes as catalog_routes
-from hub.photos import routes as photo_routes
-from hub.privacy import routes as privacy_routes
-from hub.reviews import routes as feedback_routes
-from hub.staff import account_routes as staff_account_routes
-from hub.staff import admin_routes as staff_admin_routes
-from hub.staff import routes as staff_routes
-from hub.surveys import routes as survey_routes
-from hub.templating import STATIC_DIR, render
-from hub.transfer import routes as transfer_routes
-from hub.triage import routes as triage_routes
+from hub.templating import STATIC_DIR, add_context, render
+from hub.urls import ROUTES, STATIC_PATH
 from hub.web.errors import InvalidInput, invalid_input_problem
-from hub.widget import routes as widget_routes
 from hub.worker import embedded_worker
 
 log = logging.getLogger("hub")
@@ -63,28 +48,20 @@ BODY_LIMITS = (
 )
 
 
+def _endpoint(target: str) -> Callable[[Request], Awaitable[Response]]:
+    module, _, function = target.partition(":")
+    endpoint: Callable[[Request], Awaitable[Response]] = getattr(import_module(module), function)
+    return endpoint
+
+
 def all_routes() -> list[BaseRoute]:
-    """Every route of the hub; also used to build links outside a request."""
+    """Every route of the hub, built from the one table in `hub.urls`."""
     return [
-        Route("/healthz", health.healthz, name="healthz"),
-        Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
-        *staff_routes.routes,
-        *staff_account_routes.routes,
-        *staff_admin_routes.routes,
-        *admin_routes.routes,
-        *catalog_routes.routes,
-        *invites_routes.routes,
-        *mail_routes.routes,
-        *feedback_routes.routes,
-        *survey_routes.routes,
-        *photo_routes.routes,
-        *triage_routes.routes,
-        *widget_routes.routes,
-        *advocacy_routes.routes,
-        *community_routes.routes,
-        *transfer_routes.routes,
-        *privacy_routes.routes,
-        *metrics_routes.routes,
+        *(
+            Route(route.path, _endpoint(route.target), methods=list(route.methods), name=route.name)
+            for route in ROUTES
+        ),
+        Mount(STATIC_PATH, app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
 
 
@@ -196,6 +173,7 @@ async def tuned_collector() -> AsyncIterator[None]:
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
     install_log_redaction()
+    add_context(staff_context)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2_fragments.starlette import Jinja2Blocks
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 
 from hub.text.plain import defanged, inert
+from hub.urls import path_for
 from hub.web.safe_urls import http_url
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -60,52 +60,24 @@ def make_environment() -> Environment:
 PATH_CACHE_SIZE = 4096
 
 
-@dataclass
-class _PathCache:
-    """Paths already resolved for one app, valid while its routes stay the same."""
-
-    route_count: int
-    paths: dict[tuple[str, tuple[tuple[str, Any], ...]], str] = field(default_factory=dict)
-
-
-def path_for(app: Starlette, name: str, /, **path_params: Any) -> str:
-    """The app's path for route ``name``, remembered per app.
-
-    Starlette tries every route in turn for each lookup, and a page such as the case
-    queue asks for a hundred links; the answer only changes if the routes do.
-    """
-    route_count = len(app.router.routes)
-    cache: _PathCache | None = getattr(app.state, "path_cache", None)
-    if cache is None or cache.route_count != route_count or len(cache.paths) > PATH_CACHE_SIZE:
-        cache = app.state.path_cache = _PathCache(route_count)
-    key = (name, tuple(sorted(path_params.items())))
-    path = cache.paths.get(key)
-    if path is None:
-        path = cache.paths[key] = str(app.url_path_for(name, **path_params))
-    return path
-
-
 @pass_context
 def _path_for(context: dict[str, Any], name: str, /, **path_params: Any) -> str:
-    return path_for(context["request"].app, name, **path_params)
+    return path_for(name, **path_params)
 
 
 def _request_context(request: Request) -> dict[str, Any]:
-    from hub.admin.nav import nav_links
-    from hub.staff.web import csrf_token
-
     settings = request.app.state.settings
-    return {
-        "settings": settings,
-        "brand_name": settings.brand_name,
-        "csrf_token": lambda: csrf_token(request),
-        "nav_links": lambda: nav_links(request, request.scope.get("staff")),
-        "current_staff": request.scope.get("staff"),
-    }
+    return {"settings": settings, "brand_name": settings.brand_name}
 
 
 templates = Jinja2Blocks(env=make_environment(), context_processors=[_request_context])
 templates.env.globals["path_for"] = _path_for
+
+
+def add_context(processor: Callable[[Request], dict[str, Any]]) -> None:
+    """Give every page what ``processor`` reads from its request (the app adds staff's: CSRF, nav)."""
+    if processor not in templates.context_processors:
+        templates.context_processors.append(processor)
 
 
 def render(

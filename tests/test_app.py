@@ -4,14 +4,10 @@ import gc
 
 import httpx
 import pytest
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse
-from starlette.routing import Route
 
 from hub.app import COLLECTOR_THRESHOLDS, create_app
 from hub.config import Settings
 from hub.staff.models import StaffUser
-from hub.templating import templates
 from tests.conftest import log_in
 
 
@@ -85,20 +81,6 @@ async def test_admin_pages_may_not_be_framed(client: httpx.AsyncClient, alice: S
     response = await client.get("/admin")
     assert response.headers["x-frame-options"] == "DENY"
     assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
-
-
-def test_remembered_paths_differ_by_parameter_and_follow_new_routes(settings: Settings) -> None:
-    app = create_app(settings)
-    request = Request({"type": "http", "app": app, "method": "GET", "path": "/", "headers": []})
-    links = templates.env.from_string(
-        "{{ path_for('case_detail', case_id=1) }} {{ path_for('case_detail', case_id=2) }}"
-    )
-    assert links.render(request=request) == "/admin/cases/1 /admin/cases/2"
-    assert links.render(request=request) == "/admin/cases/1 /admin/cases/2"
-
-    app.router.routes.append(Route("/added/{n:int}", PlainTextResponse, name="added"))
-    added = templates.env.from_string("{{ path_for('added', n=7) }}")
-    assert added.render(request=request) == "/added/7"
 
 
 async def test_the_collector_is_tuned_while_serving_and_restored_by_the_last_app(

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import BaseRoute, Route
 
 from hub.admin.metrics import SCOPE_KEY, RequestMetrics, queue_lines, request_lines
 
@@ -29,6 +28,3 @@ async def metrics(request: Request) -> Response:
     counted = request.scope.get(SCOPE_KEY) or RequestMetrics()
     lines = [*request_lines(counted), *await queue_lines(datetime.now(UTC))]
     return PlainTextResponse("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4; charset=utf-8")
-
-
-routes: list[BaseRoute] = [Route("/metrics", metrics, methods=["GET"], name="metrics")]

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.routing import NoMatchFound
 
 from hub.staff.models import StaffUser
+from hub.urls import path_for
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def nav_links(request: Request, user: StaffUser | None) -> list[tuple[str, str, 
         if user is None or (item.roles and not user.has_role(*item.roles)):
             continue
         try:
-            url = str(request.app.url_path_for(item.route))
+            url = str(path_for(item.route))
         except NoMatchFound:
             continue
         links.append((url, item.label, request.url.path == url))

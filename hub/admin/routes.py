@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from hub.admin.audit import PAGE_SIZE, audit_page
 from hub.admin.dashboard import load_dashboard
@@ -23,9 +22,3 @@ async def audit_log(request: Request) -> Response:
     entries = await audit_page(identifier(request.query_params.get("before"), "before"))
     more = len(entries) == PAGE_SIZE
     return render(request, "admin/audit.html", {"entries": entries, "more": more})
-
-
-routes = [
-    Route("/admin", dashboard, name="dashboard"),
-    Route("/admin/audit", audit_log, name="audit_log"),
-]

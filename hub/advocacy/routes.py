@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import BaseRoute, Route
 
 from hub.advocacy.advocates import CandidateFilters
 from hub.advocacy.badges import BADGES, badge_label
@@ -142,16 +141,3 @@ async def api_retention(request: Request) -> Response:
     except BadParams as error:
         return problem(422, "The dates are not valid.", error.errors)
     return JSONResponse((await retention(request.app.state.settings, period)).as_dict())
-
-
-routes: list[BaseRoute] = [
-    Route("/admin/movement", movement, name="movement"),
-    Route("/admin/retention", retention_view, name="retention"),
-    Route("/admin/advocates", advocates, name="advocates"),
-    Route("/admin/advocates/recognise", advocates_recognise, methods=["POST"], name="advocates_recognise"),
-    Route("/admin/customers", customer_list, name="customer_list"),
-    Route("/admin/customers/{customer_id:id}", customer_detail, name="customer_detail"),
-    Route("/ref/{code}", referral_redirect, name="referral_redirect"),
-    Route("/api/v1/metrics/movement", api_movement, name="api_movement"),
-    Route("/api/v1/metrics/retention", api_retention, name="api_retention"),
-]

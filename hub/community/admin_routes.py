@@ -13,7 +13,6 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import BaseRoute, Route
 
 from hub.community.answers import answer_as_brand
 from hub.community.moderation import ACTIONS, moderate_answer, moderate_question, moderation_queue
@@ -21,6 +20,7 @@ from hub.community.profiles import profile_page, withdraw_profile
 from hub.staff.web import require_staff, staff
 from hub.templating import render
 from hub.text.normalise import SubmissionError
+from hub.urls import path_for
 from hub.web.params import identifier, whole
 
 
@@ -29,7 +29,7 @@ def _is_htmx(request: Request) -> bool:
 
 
 def _back(request: Request) -> Response:
-    return RedirectResponse(str(request.app.url_path_for("question_moderation")), status_code=303)
+    return RedirectResponse(str(path_for("question_moderation")), status_code=303)
 
 
 def _action(request: Request) -> str:
@@ -109,32 +109,5 @@ async def contributor_withdraw(request: Request) -> Response:
         raise HTTPException(404, "There is no public profile for this customer.")
     if _is_htmx(request):
         return render(request, "community/_contributor_withdrawn.html", {"customer": customer})
-    path = request.app.url_path_for("contributor_list")
+    path = path_for("contributor_list")
     return RedirectResponse(f"{path}?withdrawn={customer.id}", status_code=303)
-
-
-routes: list[BaseRoute] = [
-    Route("/admin/contributors", contributor_list, methods=["GET"], name="contributor_list"),
-    Route(
-        "/admin/contributors/{customer_id:id}/withdraw",
-        contributor_withdraw,
-        methods=["POST"],
-        name="contributor_withdraw",
-    ),
-    Route("/admin/questions", question_queue, methods=["GET"], name="question_moderation"),
-    Route(
-        "/admin/questions/{question_id:id}/answer",
-        brand_answer,
-        methods=["POST"],
-        name="question_brand_answer",
-    ),
-    Route(
-        "/admin/questions/{question_id:id}/{action:str}",
-        question_action,
-        methods=["POST"],
-        name="question_action",
-    ),
-    Route(
-        "/admin/answers/{answer_id:id}/{action:str}", answer_action, methods=["POST"], name="answer_action"
-    ),
-]

@@ -8,11 +8,10 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
 
 from hub.community import gallery as gallery_service
 from hub.community.answers import vote_for_answer
-from hub.community.http import cors_headers, json_response, limit_param, preflight, problem_with_cors
+from hub.community.http import cors_headers, json_response, limit_param, problem_with_cors
 from hub.community.products import group_ids, product_for, variant_ids
 from hub.community.profiles import contributor_json, top_contributors
 from hub.community.questions import DEFAULT_QUESTIONS, QuestionIn, ask_question, product_questions
@@ -118,25 +117,3 @@ async def contributors(request: Request) -> Response:
     settings = request.app.state.settings
     top = await top_contributors(limit_param(request.query_params, CONTRIBUTORS))
     return json_response(request, {"items": [contributor_json(settings, *row) for row in top]})
-
-
-routes: list[BaseRoute] = [
-    Route(
-        "/api/v1/products/{sku:str}/questions", list_questions, methods=["GET"], name="api_product_questions"
-    ),
-    Route(
-        "/api/v1/products/{sku:str}/questions", create_question, methods=["POST"], name="api_question_create"
-    ),
-    Route(
-        "/api/v1/products/{sku:str}/questions", preflight, methods=["OPTIONS"], name="api_question_preflight"
-    ),
-    Route("/api/v1/answers/{answer_id:id}/votes", vote, methods=["POST"], name="api_answer_vote"),
-    Route(
-        "/api/v1/answers/{answer_id:id}/votes",
-        preflight,
-        methods=["OPTIONS"],
-        name="api_answer_vote_preflight",
-    ),
-    Route("/api/v1/gallery", gallery, methods=["GET"], name="api_gallery"),
-    Route("/api/v1/contributors", contributors, methods=["GET"], name="api_contributors"),
-]

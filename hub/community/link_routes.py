@@ -10,7 +10,6 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
 
 from hub.community.answers import AnswerVisit, answer_as_buyer, open_answer_link
 from hub.community.confirming import confirm_asker, open_confirm_link
@@ -149,15 +148,3 @@ async def profile_save(request: Request) -> Response:
         return render(request, "community/profile_settings.html", context, status_code=400)
     context = {"customer": customer, "errors": {}, "saved": True}
     return render(request, "community/profile_settings.html", context)
-
-
-routes: list[BaseRoute] = [
-    Route("/a/{token:str}", answer_form, methods=["GET"], name="answer_form"),
-    Route("/a/{token:str}", answer_submit, methods=["POST"], name="answer_submit"),
-    Route("/q/{token:str}", asker_confirm_form, methods=["GET"], name="asker_confirm"),
-    Route("/q/{token:str}", asker_confirm, methods=["POST"], name="asker_confirm_submit"),
-    Route("/share/{token:str}", share_form, methods=["GET"], name="photo_share"),
-    Route("/share/{token:str}", share_submit, methods=["POST"], name="photo_share_submit"),
-    Route("/profile/{token:str}", profile_settings, methods=["GET"], name="profile_settings"),
-    Route("/profile/{token:str}", profile_save, methods=["POST"], name="profile_save"),
-]

@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import BaseRoute, Route
 
 from hub.catalog.models import Product
 from hub.community import gallery as gallery_service
@@ -21,6 +20,7 @@ from hub.community.profiles import public_profile, top_contributors
 from hub.community.questions import DEFAULT_QUESTIONS, QuestionIn, ask_question, product_questions
 from hub.templating import templates
 from hub.text.normalise import SubmissionError
+from hub.urls import path_for
 from hub.widget.http import may_post_from
 
 NOTICES = {
@@ -93,7 +93,7 @@ async def question_form(request: Request) -> Response:
             status_code=429 if error.field == "rate" else 400,
         )
     shown = "published" if question.status == "published" else "pending"
-    url = request.app.url_path_for("question_fragment", sku=product.external_id)
+    url = path_for("question_fragment", sku=product.external_id)
     return RedirectResponse(f"{url}?{urlencode({'asked': shown})}", status_code=303)
 
 
@@ -114,14 +114,3 @@ async def contributor_profile(request: Request) -> Response:
     if profile is None:
         raise HTTPException(404, "There is no such public profile.")
     return render_fragment(request, "community/profile.html", {"profile": profile})
-
-
-routes: list[BaseRoute] = [
-    Route(
-        "/widget/products/{sku:str}/questions", question_fragment, methods=["GET"], name="question_fragment"
-    ),
-    Route("/widget/products/{sku:str}/questions", question_form, methods=["POST"], name="question_form"),
-    Route("/widget/gallery", gallery_fragment, methods=["GET"], name="gallery_fragment"),
-    Route("/widget/contributors", contributors_fragment, methods=["GET"], name="contributors_fragment"),
-    Route("/contributors/{customer_id:id}", contributor_profile, methods=["GET"], name="contributor_profile"),
-]

@@ -21,7 +21,7 @@ from starlette.routing import Route
 from hub.catalog.models import Customer, Order, Product
 from hub.config import Settings
 from hub.invites.models import AccessToken, Invitation, LinkPurpose
-from hub.urls import external_url, route_table
+from hub.urls import external_url, paths_with
 
 MAX_TOKEN_LENGTH = 128
 LINK_PARAM = "token"
@@ -93,7 +93,7 @@ def is_link_page(route: object) -> bool:
 def _before_token() -> str:
     """A pattern for what precedes the token in the path of every link page."""
     marker = "{" + LINK_PARAM + "}"
-    paths = [route.path_format for route in route_table() if isinstance(route, Route) and is_link_page(route)]
+    paths = paths_with(LINK_PARAM)
     prefixes = {path.split(marker, 1)[0] for path in paths}
     escaped = (re.sub(r"\\\{\w+\\\}", "[^/?#]+", re.escape(prefix)) for prefix in prefixes)
     return "|".join(sorted(escaped, key=len, reverse=True))

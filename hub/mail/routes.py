@@ -7,13 +7,13 @@ from datetime import UTC, datetime
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
-from starlette.routing import BaseRoute, Route
 
 from hub.catalog.models import Customer
 from hub.mail import outbox, preferences
 from hub.mail.models import MessageStatus, OutboxMessage
 from hub.staff.web import csrf_protect, require_staff
 from hub.templating import render
+from hub.urls import path_for
 from hub.web.params import choice, whole
 
 KIND_LABELS = {
@@ -89,15 +89,5 @@ async def outbox_retry(request: Request) -> Response:
     message_id = request.path_params["message_id"]
     if not await outbox.retry_failed(message_id, datetime.now(UTC)):
         raise HTTPException(409, "Only a failed message can be retried.")
-    target = request.app.url_path_for("outbox_message", message_id=message_id)
+    target = path_for("outbox_message", message_id=message_id)
     return RedirectResponse(str(target), status_code=303)
-
-
-routes: list[BaseRoute] = [
-    Route("/u/{token}", preferences_page, methods=["GET"], name="unsubscribe"),
-    Route("/u/{token}", one_click_unsubscribe, methods=["POST"], name="unsubscribe_one_click"),
-    Route("/u/{token}/preferences", save_preferences, methods=["POST"], name="mail_preferences"),
-    Route("/admin/outbox", outbox_list, methods=["GET"], name="outbox"),
-    Route("/admin/outbox/{message_id:id}", outbox_message, methods=["GET"], name="outbox_message"),
-    Route("/admin/outbox/{message_id:id}/retry", outbox_retry, methods=["POST"], name="outbox_retry"),
-]

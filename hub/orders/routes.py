@@ -9,7 +9,6 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
 from tortoise.exceptions import IntegrityError, ValidationError
 
 from hub.catalog.models import OrderSource
@@ -117,11 +116,3 @@ async def woocommerce_webhook(request: Request) -> Response:
         request.headers.get("X-WC-Webhook-Delivery-ID"),
         woocommerce.to_order,
     )
-
-
-routes: list[BaseRoute] = [
-    Route("/api/v1/orders", post_order, methods=["POST"], name="api_orders"),
-    Route("/api/v1/orders/batch", post_order_batch, methods=["POST"], name="api_orders_batch"),
-    Route("/webhooks/shopify", shopify_webhook, methods=["POST"], name="webhook_shopify"),
-    Route("/webhooks/woocommerce", woocommerce_webhook, methods=["POST"], name="webhook_woocommerce"),
-]

@@ -7,7 +7,6 @@ from pathlib import Path
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
-from starlette.routing import BaseRoute, Route
 
 from hub.photos.uploads import (
     PHOTO_ACTIONS,
@@ -20,6 +19,7 @@ from hub.photos.uploads import (
 )
 from hub.staff.web import require_staff, staff
 from hub.templating import render
+from hub.urls import path_for
 
 # Names are random and a file never changes under its name.
 MEDIA_HEADERS = {"Cache-Control": "public, max-age=31536000, immutable"}
@@ -75,13 +75,4 @@ async def photo_action(request: Request) -> Response:
         raise HTTPException(404, "There is no such photo.")
     if request.headers.get("HX-Request") == "true":
         return render(request, "photos/_photo_card.html", {"photo": photo})
-    return RedirectResponse(str(request.app.url_path_for("photo_moderation")), status_code=303)
-
-
-routes: list[BaseRoute] = [
-    Route("/media/{name:str}", media, methods=["GET", "HEAD"], name="media"),
-    Route("/r/{token}/photos/{name:str}", review_media, methods=["GET", "HEAD"], name="review_media"),
-    Route("/admin/photos", photo_queue, methods=["GET"], name="photo_moderation"),
-    Route("/admin/photos/media/{name:str}", staff_media, methods=["GET", "HEAD"], name="staff_media"),
-    Route("/admin/photos/{photo_id:id}/{action:str}", photo_action, methods=["POST"], name="photo_action"),
-]
+    return RedirectResponse(str(path_for("photo_moderation")), status_code=303)

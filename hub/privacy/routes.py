@@ -7,7 +7,6 @@ import json
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import BaseRoute, Route
 
 from hub.catalog.models import Customer
 from hub.privacy import erasure as privacy
@@ -15,6 +14,7 @@ from hub.privacy.data import data_counts
 from hub.staff.models import Role
 from hub.staff.web import require_staff, staff
 from hub.templating import render
+from hub.urls import path_for
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "::1"})
 ERASE_WORD = "ERASE"
@@ -36,7 +36,7 @@ async def privacy_lookup(request: Request) -> Response:
     if customer is None:
         context = {"error": "No customer has this email address.", "email": email}
         return render(request, "privacy/privacy.html", context, status_code=404)
-    target = request.app.url_path_for("customer_privacy", customer_id=customer.id)
+    target = path_for("customer_privacy", customer_id=customer.id)
     return RedirectResponse(str(target), status_code=303)
 
 
@@ -86,16 +86,5 @@ async def customer_privacy_erase(request: Request) -> Response:
         delete_reviews=form.get("delete_reviews") == "yes",
         channel="web",
     )
-    target = request.app.url_path_for("customer_privacy", customer_id=customer.id)
+    target = path_for("customer_privacy", customer_id=customer.id)
     return RedirectResponse(f"{target}?erased=1", status_code=303)
-
-
-CUSTOMER = "/admin/customers/{customer_id:id}/privacy"
-
-routes: list[BaseRoute] = [
-    Route("/admin/privacy", privacy_page, methods=["GET"], name="privacy"),
-    Route("/admin/privacy", privacy_lookup, methods=["POST"], name="privacy_lookup"),
-    Route(CUSTOMER, customer_privacy, methods=["GET"], name="customer_privacy"),
-    Route(CUSTOMER + "/export", customer_privacy_export, methods=["GET"], name="customer_privacy_export"),
-    Route(CUSTOMER + "/erase", customer_privacy_erase, methods=["POST"], name="customer_privacy_erase"),
-]

@@ -8,13 +8,13 @@ from starlette.datastructures import FormData, QueryParams
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import BaseRoute, Route
 
 from hub.reviews import moderation
 from hub.reviews.models import ReviewStatus
 from hub.reviews.moderation import ModerationError, ReviewFilter
 from hub.staff.web import require_staff, staff
 from hub.templating import render
+from hub.urls import path_for
 from hub.web.params import choice, identifier, identifiers, whole
 
 YES_NO = {"yes": True, "no": False}
@@ -45,7 +45,7 @@ def _list_query(params: QueryParams, page: int) -> str:
 def _back(request: Request, form: FormData) -> Response:
     """Back to the page the form came from: only an admin review page, never elsewhere."""
     target = str(form.get("next", ""))
-    home = str(request.app.url_path_for("review_moderation"))
+    home = str(path_for("review_moderation"))
     if not target.startswith(home) or target.startswith("//"):
         target = home
     return RedirectResponse(target, status_code=303)
@@ -136,17 +136,4 @@ async def review_reply(request: Request) -> Response:
         if error.field == "review":
             raise HTTPException(404, error.reason) from None
         return await _detail(request, review_id, error)
-    return RedirectResponse(
-        str(request.app.url_path_for("review_page", review_id=review_id)), status_code=303
-    )
-
-
-routes: list[BaseRoute] = [
-    Route("/admin/reviews", review_list, methods=["GET"], name="review_moderation"),
-    Route("/admin/reviews/bulk", review_bulk, methods=["POST"], name="review_bulk"),
-    Route("/admin/reviews/{review_id:id}", review_page, methods=["GET"], name="review_page"),
-    Route("/admin/reviews/{review_id:id}/reply", review_reply, methods=["POST"], name="review_reply"),
-    Route(
-        "/admin/reviews/{review_id:id}/{action:str}", review_action, methods=["POST"], name="review_action"
-    ),
-]
+    return RedirectResponse(str(path_for("review_page", review_id=review_id)), status_code=303)

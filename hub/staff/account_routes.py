@@ -6,12 +6,12 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import Route
 
 from hub.staff import twofactor
 from hub.staff.policy import two_factor_required
 from hub.staff.web import require_staff, staff
 from hub.templating import render
+from hub.urls import path_for
 
 # The page shows a secret or recovery codes: never cached.
 NO_STORE = {"Cache-Control": "no-store"}
@@ -70,17 +70,4 @@ async def two_factor_disable(request: Request) -> Response:
         await twofactor.disable(user, user, await two_factor_required(), secret_key, await _code(request))
     except twofactor.TwoFactorError as error:
         return await _page(request, 422, error=error)
-    return RedirectResponse(request.app.url_path_for("two_factor_setup"), status_code=303)
-
-
-routes = [
-    Route("/account/two-factor", two_factor_setup, methods=["GET"], name="two_factor_setup"),
-    Route("/account/two-factor", two_factor_enable, methods=["POST"], name="two_factor_enable"),
-    Route(
-        "/account/two-factor/recovery-codes",
-        recovery_codes_replace,
-        methods=["POST"],
-        name="recovery_codes_replace",
-    ),
-    Route("/account/two-factor/off", two_factor_disable, methods=["POST"], name="two_factor_disable"),
-]
+    return RedirectResponse(path_for("two_factor_setup"), status_code=303)

@@ -8,7 +8,6 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import Route
 
 from hub.staff import apikeys, manage
 from hub.staff.accounts import AccountError, staff_member
@@ -17,6 +16,7 @@ from hub.staff.onboarding import invite_staff
 from hub.staff.policy import set_two_factor_required, staff_policy
 from hub.staff.web import require_staff, staff
 from hub.templating import render
+from hub.urls import path_for
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -61,7 +61,7 @@ async def staff_invite(request: Request) -> Response:
 async def staff_policy_update(request: Request) -> Response:
     required = (await request.form()).get("require_two_factor") == "on"
     await set_two_factor_required(staff(request), required)
-    return RedirectResponse(request.app.url_path_for("staff_list"), status_code=303)
+    return RedirectResponse(path_for("staff_list"), status_code=303)
 
 
 async def _member(request: Request) -> StaffUser:
@@ -103,7 +103,7 @@ async def staff_session_end(request: Request) -> Response:
         raise HTTPException(404, "There is no such session.") from None
     if request.headers.get("HX-Request") == "true":
         return render(request, "staff/_session_row.html", {"member": user, "session": session})
-    return RedirectResponse(request.app.url_path_for("staff_detail", user_id=user.id), status_code=303)
+    return RedirectResponse(path_for("staff_detail", user_id=user.id), status_code=303)
 
 
 async def _key_list(request: Request, status_code: int = 200, **context: Any) -> Response:
@@ -138,22 +138,4 @@ async def api_key_revoke(request: Request) -> Response:
     await apikeys.revoke_api_key(staff(request), key)
     if request.headers.get("HX-Request") == "true":
         return render(request, "staff/_api_key_row.html", {"key": key})
-    return RedirectResponse(request.app.url_path_for("api_key_list"), status_code=303)
-
-
-routes = [
-    Route("/admin/staff", staff_list, methods=["GET"], name="staff_list"),
-    Route("/admin/staff/invite", staff_invite, methods=["POST"], name="staff_invite"),
-    Route("/admin/staff/policy", staff_policy_update, methods=["POST"], name="staff_policy_update"),
-    Route("/admin/staff/{user_id:id}", staff_detail, methods=["GET"], name="staff_detail"),
-    Route(
-        "/admin/staff/{user_id:id}/sessions/{session_id:id}/end",
-        staff_session_end,
-        methods=["POST"],
-        name="staff_session_end",
-    ),
-    Route("/admin/staff/{user_id:id}/{action:str}", staff_action, methods=["POST"], name="staff_action"),
-    Route("/admin/api-keys", api_key_list, methods=["GET"], name="api_key_list"),
-    Route("/admin/api-keys", api_key_create, methods=["POST"], name="api_key_create"),
-    Route("/admin/api-keys/{key_id:id}/revoke", api_key_revoke, methods=["POST"], name="api_key_revoke"),
-]
+    return RedirectResponse(path_for("api_key_list"), status_code=303)

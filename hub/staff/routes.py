@@ -8,7 +8,6 @@ from datetime import timedelta
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import Route
 
 from hub.invites.links import LinkError
 from hub.staff import accounts, onboarding, twofactor
@@ -25,6 +24,7 @@ from hub.staff.web import (
     start_session,
 )
 from hub.templating import render
+from hub.urls import path_for
 from hub.web.columns import fits
 
 # Pages opened from a mailed link: not cached, and the token never leaves in a Referer.
@@ -60,7 +60,7 @@ async def _signed_in(request: Request, user: accounts.StaffUser, method: str, ne
     needs_enrolment = not user.has_two_factor and await two_factor_required()
     await start_session(request, user, needs_enrolment)
     await accounts.signed_in(user, client_ip(request), method)
-    target = request.app.url_path_for("two_factor_setup") if needs_enrolment else _safe_next(next_path)
+    target = path_for("two_factor_setup") if needs_enrolment else _safe_next(next_path)
     return RedirectResponse(str(target), status_code=303)
 
 
@@ -81,13 +81,13 @@ async def login_submit(request: Request) -> Response:
         return render(request, "staff/login.html", context, status_code=400)
     if result.user.has_two_factor:
         hold_for_second_factor(request, result.user, context["next"])
-        return RedirectResponse(request.app.url_path_for("two_factor_login"), status_code=303)
+        return RedirectResponse(path_for("two_factor_login"), status_code=303)
     return await _signed_in(request, result.user, "password", context["next"])
 
 
 async def two_factor_login(request: Request) -> Response:
     if await pending_staff(request) is None:
-        return RedirectResponse(request.app.url_path_for("login"), status_code=303)
+        return RedirectResponse(path_for("login"), status_code=303)
     return render(request, "staff/two_factor_login.html", {})
 
 
@@ -95,7 +95,7 @@ async def two_factor_submit(request: Request) -> Response:
     await check_csrf(request)
     user = await pending_staff(request)
     if user is None:
-        return RedirectResponse(request.app.url_path_for("login"), status_code=303)
+        return RedirectResponse(path_for("login"), status_code=303)
     code = (await _form(request)).get("code", "")
     secret_key = request.app.state.settings.secret_key
     method, locked = await twofactor.check_second_factor(user, secret_key, code, client_ip(request))
@@ -113,7 +113,7 @@ async def logout(request: Request) -> Response:
     if session is not None:
         await end_session(session, "logout")
     request.session.clear()
-    return RedirectResponse(request.app.url_path_for("login"), status_code=303)
+    return RedirectResponse(path_for("login"), status_code=303)
 
 
 GONE = "This link has expired or was already used. Ask an admin for a new one."
@@ -148,15 +148,4 @@ async def _set_password(request: Request, link: onboarding.StaffLink, user: acco
         return render(request, "staff/set_password.html", context, status_code=422)
     except LinkError:
         raise HTTPException(404, "This link was already used.") from None
-    return RedirectResponse(f"{request.app.url_path_for('login')}?joined=1", status_code=303)
-
-
-routes = [
-    Route("/login", login_page, methods=["GET"], name="login"),
-    Route("/login", login_submit, methods=["POST"], name="login_submit"),
-    Route("/login/two-factor", two_factor_login, methods=["GET"], name="two_factor_login"),
-    Route("/login/two-factor", two_factor_submit, methods=["POST"], name="two_factor_submit"),
-    Route("/login/welcome/{token:str}", password_link, methods=["GET", "POST"], name="staff_welcome"),
-    Route("/login/reset/{token:str}", password_link, methods=["GET", "POST"], name="staff_reset"),
-    Route("/logout", logout, methods=["POST"], name="logout"),
-]
+    return RedirectResponse(f"{path_for('login')}?joined=1", status_code=303)

@@ -20,6 +20,7 @@ from starlette.responses import RedirectResponse, Response
 
 from hub.staff.models import StaffSession, StaffUser
 from hub.staff.sessions import find_session, open_session
+from hub.urls import path_for
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -115,14 +116,14 @@ async def current_staff(request: Request) -> StaffUser | None:
 
 def _login_redirect(request: Request) -> Response:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    login = request.app.url_path_for("login")
+    login = path_for("login")
     if request.headers.get("HX-Request") == "true":
         return Response(status_code=401, headers={"HX-Redirect": str(login)})
     return RedirectResponse(f"{login}?{urlencode({'next': target})}", status_code=303)
 
 
 def _enrolment_redirect(request: Request) -> Response:
-    target = request.app.url_path_for("two_factor_setup")
+    target = path_for("two_factor_setup")
     if request.headers.get("HX-Request") == "true":
         return Response(status_code=403, headers={"HX-Redirect": str(target)})
     return RedirectResponse(str(target), status_code=303)

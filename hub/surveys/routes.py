@@ -8,7 +8,6 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import BaseRoute, Route
 
 from hub.config import Settings
 from hub.invites.links import LinkExpired, LinkUnknown
@@ -18,6 +17,7 @@ from hub.surveys.models import QuestionKind, Survey, SurveyQuestion
 from hub.surveys.results import survey_overview, survey_results
 from hub.surveys.surveys import PURPOSES, SurveyError, SurveyVisit
 from hub.templating import render
+from hub.urls import path_for
 
 Opener = Callable[[Settings, str], Awaitable[SurveyVisit]]
 KIND_LABELS = {
@@ -86,7 +86,7 @@ async def _question(request: Request, survey: Survey) -> SurveyQuestion:
 
 
 def _to_edit(request: Request, survey: Survey) -> Response:
-    target = request.app.url_path_for("survey_edit", survey_id=survey.id)
+    target = path_for("survey_edit", survey_id=survey.id)
     return RedirectResponse(str(target), status_code=303)
 
 
@@ -191,20 +191,3 @@ async def survey_activate(request: Request) -> Response:
 async def survey_results_page(request: Request) -> Response:
     results = await survey_results(await _survey(request))
     return render(request, "surveys/survey_results.html", {"results": results})
-
-
-ADMIN = "/admin/surveys"
-ONE = ADMIN + "/{survey_id:id}"
-QUESTION = ONE + "/questions/{question_id:id}"
-routes: list[BaseRoute] = [
-    Route("/r/{token}/thanks", review_thanks, methods=["GET", "POST"], name="review_thanks"),
-    Route("/s/{token}", survey_form, methods=["GET", "POST"], name="survey_form"),
-    Route(ADMIN, survey_list, methods=["GET"], name="survey_list"),
-    Route(ADMIN, survey_create, methods=["POST"], name="survey_create"),
-    Route(ONE, survey_edit, methods=["GET"], name="survey_edit"),
-    Route(ONE + "/questions", survey_question_add, methods=["POST"], name="survey_question_add"),
-    Route(QUESTION + "/move", survey_question_move, methods=["POST"], name="survey_question_move"),
-    Route(QUESTION + "/remove", survey_question_remove, methods=["POST"], name="survey_question_remove"),
-    Route(ONE + "/active", survey_activate, methods=["POST"], name="survey_activate"),
-    Route(ONE + "/results", survey_results_page, methods=["GET"], name="survey_results"),
-]

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
-from starlette.routing import BaseRoute, Route
 
 from hub.staff.models import Role
 from hub.staff.web import require_staff, staff
@@ -33,9 +32,3 @@ async def export_download(request: Request) -> Response:
         raise HTTPException(404, str(error)) from None
     name = file_name(kind, fmt, datetime.now(UTC).date())
     return StreamingResponse(lines, media_type=MEDIA_TYPES[fmt], headers=_attachment(name))
-
-
-routes: list[BaseRoute] = [
-    Route("/admin/exports", exports, methods=["GET"], name="exports"),
-    Route("/admin/exports/{kind:str}.{fmt:str}", export_download, methods=["GET"], name="export_download"),
-]

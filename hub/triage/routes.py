@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import BaseRoute, Route
 
 from hub.staff.models import Role
 from hub.staff.web import require_staff, staff
@@ -20,6 +19,7 @@ from hub.triage.models import CannedResponse
 from hub.triage.queue import load_queue
 from hub.triage.report import case_report
 from hub.triage.settings_view import settings_overview
+from hub.urls import path_for
 from hub.web.params import identifier
 
 REPORT_PERIOD = timedelta(days=365)
@@ -79,7 +79,7 @@ async def case_action(request: Request) -> Response:
         raise HTTPException(404, "There is no such case or action.")
     if _is_htmx(request):
         return await _case_page(request, case_id)
-    return RedirectResponse(request.url_for("case_detail", case_id=case_id), status_code=303)
+    return RedirectResponse(path_for("case_detail", case_id=case_id), status_code=303)
 
 
 @require_staff(Role.AGENT)
@@ -123,25 +123,10 @@ async def canned_save(request: Request) -> Response:
         return await _settings(request, error, 422)
     if saved is None:
         raise HTTPException(404, "There is no such canned response.")
-    return RedirectResponse(request.url_for("settings_page"), status_code=303)
+    return RedirectResponse(path_for("settings_page"), status_code=303)
 
 
 @require_staff(Role.ADMIN)
 async def canned_delete(request: Request) -> Response:
     await delete_canned(staff(request), request.path_params["canned_id"])
-    return RedirectResponse(request.url_for("settings_page"), status_code=303)
-
-
-routes: list[BaseRoute] = [
-    Route("/admin/cases", case_queue, name="case_queue"),
-    Route("/admin/cases/report", report_page, name="case_report"),
-    Route("/admin/cases/{case_id:id}", case_detail, name="case_detail"),
-    Route("/admin/cases/{case_id:id}/reply-draft", reply_draft, name="case_reply_draft"),
-    Route("/admin/cases/{case_id:id}/{action:str}", case_action, methods=["POST"], name="case_action"),
-    Route("/admin/settings", settings_page, name="settings_page"),
-    Route("/admin/settings/canned", canned_save, methods=["POST"], name="canned_create"),
-    Route("/admin/settings/canned/{canned_id:id}", canned_save, methods=["POST"], name="canned_update"),
-    Route(
-        "/admin/settings/canned/{canned_id:id}/delete", canned_delete, methods=["POST"], name="canned_delete"
-    ),
-]
+    return RedirectResponse(path_for("settings_page"), status_code=303)

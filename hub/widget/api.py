@@ -5,7 +5,6 @@ from __future__ import annotations
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
-from starlette.routing import BaseRoute, Route
 
 from hub.catalog.schema import FieldError
 from hub.intake.api import InvalidReview, parse_review, submit_from_store
@@ -141,19 +140,3 @@ async def review_create(request: Request) -> Response:
         },
         status_code=201,
     )
-
-
-routes: list[BaseRoute] = [
-    Route("/api/v1/products/{sku:str}/reviews", product_reviews, methods=["GET"], name="api_product_reviews"),
-    Route("/api/v1/products/{sku:str}/summary", product_summary, methods=["GET"], name="api_product_summary"),
-    Route("/api/v1/reviews/export", review_export, methods=["GET"], name="api_review_export"),
-    Route("/api/v1/reviews", review_feed, methods=["GET"], name="api_reviews"),
-    Route("/api/v1/reviews", review_create, methods=["POST"], name="api_review_create"),
-    Route("/api/v1/reviews/{review_id:id}/votes", vote, methods=["POST"], name="api_review_vote"),
-    Route(
-        "/api/v1/reviews/{review_id:id}/votes",
-        vote_preflight,
-        methods=["OPTIONS"],
-        name="api_review_vote_preflight",
-    ),
-]

@@ -12,14 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from starlette.routing import Router
-
 from hub.catalog.models import plausible_external_id
 from hub.config import Settings
-from hub.photos import routes as photo_routes
 from hub.photos.models import PhotoStatus
 from hub.reviews.aggregates import STARS, RatingSummary
 from hub.reviews.models import ReviewStatus
+from hub.urls import path_for
 from hub.web.errors import FieldError, InvalidInput
 from hub.web.params import whole
 from hub.web.safe_urls import http_url
@@ -200,11 +198,8 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-_MEDIA = Router(routes=photo_routes.routes)
-
-
 def media_url(settings: Settings, name: str) -> str:
-    return settings.base_url + str(_MEDIA.url_path_for("media", name=name))
+    return settings.base_url + path_for("media", name=name)
 
 
 PHOTO_SQL = (

@@ -10,13 +10,12 @@ from pathlib import Path
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
 
 from hub.config import Settings
-from hub.templating import STATIC_DIR, TEMPLATE_DIR, path_for, render
+from hub.templating import STATIC_DIR, TEMPLATE_DIR, render
+from hub.urls import path_for
 from hub.web.errors import problem
 from hub.web.safe_json import html_safe_json
-from hub.widget import api
 from hub.widget.api import product_scope
 from hub.widget.demo_store import store_page
 from hub.widget.fragment import render_fragment
@@ -83,7 +82,7 @@ async def widget_fragment(request: Request) -> Response:
     frame = request.query_params.get("frame") == "true"
 
     async def build() -> bytes:
-        css_url = settings.base_url + path_for(request.app, "widget_css")
+        css_url = settings.base_url + path_for("widget_css")
         return await render_fragment(settings, scope, query, frame=frame, css_url=css_url)
 
     return await cached_response(
@@ -134,16 +133,13 @@ async def demo_store(request: Request) -> Response:
     if page is None:
         raise HTTPException(404, "The demo store shows demo products only.")
     settings = request.app.state.settings
-    others = [
-        {**other, "href": request.app.url_path_for("demo_store", sku=other["sku"])}
-        for other in page.pop("others")
-    ]
+    others = [{**other, "href": path_for("demo_store", sku=other["sku"])} for other in page.pop("others")]
     context = {
         **page,
         "others": others,
         "height": DEMO_REVIEWS_HEIGHT,
-        "widget_url": settings.base_url + str(request.app.url_path_for("widget_js")),
-        "css_url": settings.base_url + str(request.app.url_path_for("widget_css")),
+        "widget_url": settings.base_url + str(path_for("widget_js")),
+        "css_url": settings.base_url + str(path_for("widget_css")),
     }
     response = render(request, "widget/demo_store.html", context)
     response.headers["Content-Security-Policy"] = _store_policy(settings)
@@ -154,15 +150,3 @@ async def openapi(request: Request) -> Response:
     return JSONResponse(
         openapi_document(request.app.state.settings), headers={"Cache-Control": "public, max-age=300"}
     )
-
-
-routes: list[BaseRoute] = [
-    Route("/widget.js", widget_js, methods=["GET", "HEAD"], name="widget_js"),
-    Route("/widget-community.js", widget_community_js, methods=["GET", "HEAD"], name="widget_community_js"),
-    Route("/widget.css", widget_css, methods=["GET", "HEAD"], name="widget_css"),
-    Route("/widget/products/{sku:str}", widget_fragment, methods=["GET"], name="widget_fragment"),
-    Route("/widget/products/{sku:str}/jsonld", widget_jsonld, methods=["GET"], name="widget_jsonld"),
-    Route("/demo/store/{sku:str}", demo_store, methods=["GET"], name="demo_store"),
-    Route("/openapi.json", openapi, methods=["GET"], name="openapi"),
-    *api.routes,
-]

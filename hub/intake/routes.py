@@ -15,7 +15,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import BaseRoute, NoMatchFound, Route
+from starlette.routing import NoMatchFound
 
 from hub.catalog.models import Product
 from hub.intake.form import (
@@ -36,6 +36,7 @@ from hub.invites.links import LinkExpired, LinkUnknown, ReviewVisit, open_review
 from hub.photos.uploads import ACCEPT_ATTRIBUTE, MAX_PHOTO_BYTES, MAX_PHOTOS, PhotoUpload
 from hub.staff.web import csrf_protect
 from hub.templating import render
+from hub.urls import path_for
 from hub.web.errors import InvalidInput
 from hub.web.params import identifier, whole
 
@@ -73,7 +74,7 @@ def _htmx(request: Request) -> bool:
 def _thanks_url(request: Request, token: str) -> str | None:
     """The survey page after the last review, once that route exists."""
     try:
-        return str(request.app.url_path_for("review_thanks", token=token))
+        return str(path_for("review_thanks", token=token))
     except NoMatchFound:
         return None
 
@@ -143,8 +144,7 @@ async def _saved(
         section.notice = saved_notice(product)
         return _section(request, token, section, thanks_url=thanks)
     target = thanks or (
-        str(request.app.url_path_for("review_form", token=token))
-        + f"?saved={product.id}#product-{product.id}"
+        str(path_for("review_form", token=token)) + f"?saved={product.id}#product-{product.id}"
     )
     return RedirectResponse(target, status_code=303)
 
@@ -186,10 +186,3 @@ async def review_validate(request: Request) -> Response:
     section = await load_section(visit, product, datetime.now(UTC))
     check_field(section, name, value)
     return render(request, SECTION_TEMPLATE, _context(token, section=section), block=f"field_{name}")
-
-
-routes: list[BaseRoute] = [
-    Route("/r/{token}", review_form, methods=["GET"], name="review_form"),
-    Route("/r/{token}", review_submit, methods=["POST"], name="review_submit"),
-    Route("/r/{token}/validate", review_validate, methods=["POST"], name="review_validate"),
-]
