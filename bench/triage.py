@@ -35,7 +35,6 @@ from hub.catalog.models import Customer, Product
 from hub.config import Settings
 from hub.staff.models import StaffUser
 from hub.staff.passwords import hash_password
-from hub.triage import routes as triage_routes
 from hub.triage.models import Case
 
 PASSWORD = "bench password 123"
@@ -113,9 +112,6 @@ async def run(database_url: str, count: int, label: str) -> None:
         data_dir=Path(tempfile.mkdtemp()),
     )
     app = create_app(settings)
-    app.router.routes.extend(
-        r for r in triage_routes.routes if r not in app.router.routes and getattr(r, "name", "") != ""
-    )
     async with app.router.lifespan_context(app):
         started = time.perf_counter()
         await _load(count, datetime.now(UTC))

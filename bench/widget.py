@@ -150,7 +150,7 @@ def ensure_database(rebuild: bool) -> Path:
 
 
 def serve(port: int, database: Path) -> None:
-    """The bench app: the hub, its widget routes and a constant endpoint (the stack's limit)."""
+    """The bench app: the hub and a constant endpoint (the stack's limit)."""
     import uvicorn
     from jinja2 import Environment
     from starlette.requests import Request
@@ -160,7 +160,6 @@ def serve(port: int, database: Path) -> None:
     from hub.app import create_app
     from hub.config import Settings
     from hub.reviews.models import Review
-    from hub.widget import routes as widget_routes
 
     filler = (" ".join(random.Random(1).choices(WORDS, k=40_000))).encode()
 
@@ -189,8 +188,6 @@ def serve(port: int, database: Path) -> None:
         extra={"rate_limits": {"widget": (0, 60), "api": (0, 60)}},
     )
     app = create_app(settings)
-    if "widget_js" not in {getattr(route, "name", None) for route in app.router.routes}:
-        app.router.routes.extend(widget_routes.routes)
     app.router.routes.append(Route("/bench/constant/{size:int}", constant))
     app.router.routes.append(Route("/bench/naive/{sku:str}", naive))
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)

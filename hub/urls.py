@@ -105,10 +105,13 @@ ROUTES: tuple[Endpoint, ...] = (
     Endpoint("unsubscribe", "/u/{token}", "hub.mail.routes:preferences_page"),
     Endpoint("unsubscribe_one_click", "/u/{token}", "hub.mail.routes:one_click_unsubscribe", ("POST",)),
     Endpoint("mail_preferences", "/u/{token}/preferences", "hub.mail.routes:save_preferences", ("POST",)),
-    Endpoint("outbox", "/admin/outbox", "hub.mail.routes:outbox_list"),
-    Endpoint("outbox_message", "/admin/outbox/{message_id:id}", "hub.mail.routes:outbox_message"),
+    Endpoint("outbox", "/admin/outbox", "hub.admin.outbox:outbox_list"),
+    Endpoint("outbox_message", "/admin/outbox/{message_id:id}", "hub.admin.outbox:outbox_message"),
     Endpoint(
-        "outbox_retry", "/admin/outbox/{message_id:id}/retry", "hub.mail.routes:outbox_retry", ("POST",)
+        "outbox_retry",
+        "/admin/outbox/{message_id:id}/retry",
+        "hub.admin.outbox:outbox_retry",
+        ("POST",),
     ),
     # Reviews: moderation
     Endpoint("review_moderation", "/admin/reviews", "hub.reviews.routes:review_list"),
@@ -124,8 +127,8 @@ ROUTES: tuple[Endpoint, ...] = (
         ("POST",),
     ),
     # Surveys
-    Endpoint("review_thanks", "/r/{token}/thanks", "hub.surveys.routes:review_thanks", ("GET", "POST")),
-    Endpoint("survey_form", "/s/{token}", "hub.surveys.routes:survey_form", ("GET", "POST")),
+    Endpoint("review_thanks", "/r/{token}/thanks", "hub.intake.survey_pages:review_thanks", ("GET", "POST")),
+    Endpoint("survey_form", "/s/{token}", "hub.intake.survey_pages:survey_form", ("GET", "POST")),
     Endpoint("survey_list", "/admin/surveys", "hub.surveys.routes:survey_list"),
     Endpoint("survey_create", "/admin/surveys", "hub.surveys.routes:survey_create", ("POST",)),
     Endpoint("survey_edit", "/admin/surveys/{survey_id:id}", "hub.surveys.routes:survey_edit"),
@@ -198,7 +201,7 @@ ROUTES: tuple[Endpoint, ...] = (
     Endpoint("api_product_summary", "/api/v1/products/{sku:str}/summary", "hub.widget.api:product_summary"),
     Endpoint("api_review_export", "/api/v1/reviews/export", "hub.widget.api:review_export"),
     Endpoint("api_reviews", "/api/v1/reviews", "hub.widget.api:review_feed"),
-    Endpoint("api_review_create", "/api/v1/reviews", "hub.widget.api:review_create", ("POST",)),
+    Endpoint("api_review_create", "/api/v1/reviews", "hub.intake.routes:review_create", ("POST",)),
     Endpoint("api_review_vote", "/api/v1/reviews/{review_id:id}/votes", "hub.widget.api:vote", ("POST",)),
     Endpoint(
         "api_review_vote_preflight",

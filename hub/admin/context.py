@@ -7,7 +7,7 @@ from typing import Any
 from starlette.requests import Request
 
 from hub.admin.nav import nav_links
-from hub.staff.web import csrf_token
+from hub.web.csrf import csrf_token
 
 
 def staff_context(request: Request) -> dict[str, Any]:

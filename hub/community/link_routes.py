@@ -17,9 +17,9 @@ from hub.community.profiles import customer_for_profile_token, save_profile
 from hub.community.share import LINK_FULL, ShareVisit, open_share_link, share_photo
 from hub.invites.links import LinkError
 from hub.photos.uploads import ACCEPT_ATTRIBUTE, PhotoRejected, PhotoUpload
-from hub.staff.web import check_csrf, csrf_protect
 from hub.templating import render
 from hub.text.normalise import SubmissionError
+from hub.web.csrf import check_csrf, csrf_protect
 from hub.web.params import identifier
 
 GONE = "This link has expired or is not valid any more."

@@ -14,10 +14,11 @@ from typing import Any
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import NoMatchFound
 
 from hub.catalog.models import Product
+from hub.intake.api import InvalidReview, parse_review, submit_from_store
 from hub.intake.form import (
     LIMITS,
     FormInvalid,
@@ -34,10 +35,13 @@ from hub.intake.form import (
 )
 from hub.invites.links import LinkExpired, LinkUnknown, ReviewVisit, open_review_link
 from hub.photos.uploads import ACCEPT_ATTRIBUTE, MAX_PHOTO_BYTES, MAX_PHOTOS, PhotoUpload
-from hub.staff.web import csrf_protect
+from hub.reviews.models import ReviewStatus
+from hub.staff.apikeys import require_scope
 from hub.templating import render
 from hub.urls import path_for
-from hub.web.errors import InvalidInput
+from hub.web.csrf import csrf_protect
+from hub.web.errors import InvalidInput, problem
+from hub.web.json_body import BadBody, invalid_body, json_body
 from hub.web.params import identifier, whole
 
 RATINGS = range(1, 6)
@@ -186,3 +190,25 @@ async def review_validate(request: Request) -> Response:
     section = await load_section(visit, product, datetime.now(UTC))
     check_field(section, name, value)
     return render(request, SECTION_TEMPLATE, _context(token, section=section), block=f"field_{name}")
+
+
+@require_scope("reviews:write")
+async def review_create(request: Request) -> Response:
+    try:
+        result = await submit_from_store(request.app.state.settings, parse_review(await json_body(request)))
+    except BadBody as error:
+        return invalid_body(error)
+    except InvalidReview as error:
+        return problem(error.status, "The review was not accepted.", error.errors)
+    review = result.review
+    published = review.status == ReviewStatus.PUBLISHED
+    return JSONResponse(
+        {
+            "id": review.id,
+            "status": review.status,
+            "published": published,
+            "verified_buyer": review.verified_buyer,
+            "source": review.source,
+        },
+        status_code=201,
+    )

@@ -23,7 +23,6 @@ from hub.invites.links import issue_token, review_url
 from hub.invites.models import Invitation, InvitationStatus, LinkPurpose
 from hub.invites.scheduling import may_invite, next_free_slot, products_to_ask_about
 from hub.mail.outbox import enqueue
-from hub.reviews.models import Review
 from hub.worker import each_row
 
 log = logging.getLogger(__name__)
@@ -132,7 +131,7 @@ async def _still_waiting(invitation: Invitation, products: list[Product], now: d
     """Whether a reminder makes sense: no answer yet, still welcome, below the mail cap."""
     if invitation.completed_at is not None or not products:
         return False
-    if await Review.filter(order_id=invitation.order_id).exists():
+    if await Order.filter(id=invitation.order_id, reviews__id__isnull=False).exists():
         return False
     if not may_invite(invitation.order, invitation.customer):
         return False

@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from hub.catalog.models import Customer, MailKind, Order, OrderLine
+from hub.catalog.models import Customer, MailKind, Order, OrderLine, Product
 from hub.config import Settings
 from hub.invites.models import Invitation, InvitationStatus
-from hub.reviews.models import Review
 
 MAIL_CAP = 3
 MAIL_CAP_WINDOW = timedelta(days=30)
@@ -36,8 +35,8 @@ def may_invite(order: Order, customer: Customer) -> bool:
 async def products_to_ask_about(customer_id: int, product_ids: Sequence[int]) -> list[int]:
     """The order's products this customer has not reviewed yet."""
     reviewed = set(
-        await Review.filter(customer_id=customer_id, product_id__in=list(product_ids)).values_list(
-            "product_id", flat=True
+        await Product.filter(id__in=list(product_ids), reviews__customer_id=customer_id).values_list(
+            "id", flat=True
         )
     )
     return [product_id for product_id in product_ids if product_id not in reviewed]
@@ -112,7 +111,9 @@ async def _products_by_order(order_ids: Sequence[int]) -> dict[int, set[int]]:
 
 async def _reviewed(customer_ids: Sequence[int]) -> dict[int, set[int]]:
     reviewed: dict[int, set[int]] = {}
-    rows = await Review.filter(customer_id__in=list(customer_ids)).values_list("customer_id", "product_id")
+    rows = await Product.filter(reviews__customer_id__in=list(customer_ids)).values_list(
+        "reviews__customer_id", "id"
+    )
     for customer_id, product_id in rows:
         reviewed.setdefault(customer_id, set()).add(product_id)
     return reviewed

@@ -1,4 +1,4 @@
-"""Routes of the mail domain: the customer's unsubscribe and preference page, the admin outbox."""
+"""Routes of the mail domain: the customer's unsubscribe and preference page."""
 
 from __future__ import annotations
 
@@ -6,15 +6,12 @@ from datetime import UTC, datetime
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.responses import PlainTextResponse, Response
 
 from hub.catalog.models import Customer
-from hub.mail import outbox, preferences
-from hub.mail.models import MessageStatus, OutboxMessage
-from hub.staff.web import csrf_protect, require_staff
+from hub.mail import preferences
 from hub.templating import render
-from hub.urls import path_for
-from hub.web.params import choice, whole
+from hub.web.csrf import csrf_protect
 
 KIND_LABELS = {
     "review_requests": ("Review requests", "A request to rate what you bought, and one reminder."),
@@ -61,33 +58,3 @@ async def save_preferences(request: Request) -> Response:
     wanted = [str(kind) for kind in (await request.form()).getlist("kind")]
     await preferences.save_choices(customer, wanted, datetime.now(UTC))
     return _preferences_page(request, customer, saved=True)
-
-
-def _page_number(request: Request) -> int:
-    return whole(request.query_params.get("page"), "page", low=1, default=1) or 1
-
-
-@require_staff("admin")
-async def outbox_list(request: Request) -> Response:
-    status = choice(request.query_params.get("status"), "status", [s.value for s in MessageStatus]) or ""
-    page = await outbox.list_messages(status or None, _page_number(request))
-    context = {"page": page, "status": status, "statuses": [s.value for s in MessageStatus]}
-    return render(request, "mail/outbox.html", context, block="messages")
-
-
-@require_staff("admin")
-async def outbox_message(request: Request) -> Response:
-    message = await OutboxMessage.get_or_none(id=request.path_params["message_id"])
-    if message is None:
-        raise HTTPException(404)
-    message.mask_links(request.app.state.settings.base_url)  # shown, never saved: unsent mail stays live
-    return render(request, "mail/message.html", {"message": message})
-
-
-@require_staff("admin")
-async def outbox_retry(request: Request) -> Response:
-    message_id = request.path_params["message_id"]
-    if not await outbox.retry_failed(message_id, datetime.now(UTC)):
-        raise HTTPException(409, "Only a failed message can be retried.")
-    target = path_for("outbox_message", message_id=message_id)
-    return RedirectResponse(str(target), status_code=303)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -14,7 +15,6 @@ from hub.reviews.models import Reply, Review, ReviewRevision, ReviewStatus
 from hub.sentiment import profanity
 from hub.staff.accounts import audit
 from hub.staff.models import StaffUser
-from hub.triage.models import Case
 from hub.web.params import has_control_characters
 
 PAGE_SIZE = 50
@@ -59,7 +59,7 @@ class ReviewDetail:
     review: Review
     revisions: list[ReviewRevision]
     replies: list[Reply]
-    cases: list[Case]
+    cases: list[dict[str, Any]]  # id and status of the cases opened for it, newest first
 
 
 async def list_reviews(wanted: ReviewFilter) -> ReviewPage:
@@ -88,7 +88,11 @@ async def review_detail(review_id: int) -> ReviewDetail | None:
         return None
     revisions = await ReviewRevision.filter(review=review).order_by("-created_at", "-id")
     replies = await Reply.filter(review=review).order_by("created_at", "id").prefetch_related("author")
-    cases = await Case.filter(review=review).order_by("-id")
+    opened = Review.filter(id=review.id, cases__id__isnull=False).order_by("-cases__id")
+    cases = [
+        {"id": row["cases__id"], "status": row["cases__status"]}
+        for row in await opened.values("cases__id", "cases__status")
+    ]
     return ReviewDetail(review, revisions, replies, cases)
 
 

@@ -1,4 +1,4 @@
-"""Sessions, CSRF and role checks for staff pages: the cross-cutting decorators.
+"""Sessions and role checks for staff pages: the cross-cutting decorators (CSRF: `hub.web.csrf`).
 
 The signed cookie holds the CSRF token and the key of a server-side session
 (hub.staff.sessions), looked up once per request; between the password and the
@@ -8,10 +8,9 @@ second factor it holds only the pending user's id and when the password passed.
 from __future__ import annotations
 
 import functools
-import hmac
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from starlette.exceptions import HTTPException
@@ -21,55 +20,11 @@ from starlette.responses import RedirectResponse, Response
 from hub.staff.models import StaffSession, StaffUser
 from hub.staff.sessions import find_session, open_session
 from hub.urls import path_for
+from hub.web.csrf import Endpoint, check_csrf
+from hub.web.params import client_ip
 
-Endpoint = Callable[[Request], Awaitable[Response]]
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-CSRF_FIELD = "csrf_token"
-CSRF_HEADER = "X-CSRF-Token"
 # Seconds between a correct password and the second factor.
 PENDING_SECONDS = 300
-
-
-def csrf_token(request: Request) -> str:
-    """This session's CSRF token, made on first use."""
-    token = request.session.get("csrf")
-    if not token:
-        token = secrets.token_urlsafe(32)
-        request.session["csrf"] = token
-    return str(token)
-
-
-async def check_csrf(request: Request) -> None:
-    if request.method in SAFE_METHODS:
-        return
-    expected = request.session.get("csrf", "")
-    sent = request.headers.get(CSRF_HEADER, "")
-    form = None
-    if not sent and request.headers.get("content-type", "").startswith(
-        ("application/x-www-form-urlencoded", "multipart/form-data")
-    ):
-        form = await request.form()
-        sent = str(form.get(CSRF_FIELD, ""))
-    # Bytes: compare_digest refuses str with non-ASCII characters, which a client may send.
-    if not expected or not hmac.compare_digest(str(expected).encode(), sent.encode()):
-        if form is not None:  # a refused post's uploads are not kept in temporary files
-            await form.close()
-        raise HTTPException(
-            403, "The form has expired or did not come from this site. Reload the page and try again."
-        )
-
-
-def csrf_protect(endpoint: Endpoint) -> Endpoint:
-    @functools.wraps(endpoint)
-    async def wrapper(request: Request) -> Response:
-        await check_csrf(request)
-        return await endpoint(request)
-
-    return wrapper
-
-
-def client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 async def start_session(request: Request, user: StaffUser, needs_two_factor: bool = False) -> None:

@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from starlette.convertors import Convertor, register_url_convertor
+from starlette.requests import Request
 
 from hub.web.errors import FieldError, InvalidInput
 
@@ -227,3 +228,7 @@ class IdConvertor(Convertor[int]):
 
 
 register_url_convertor("id", IdConvertor())
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"

@@ -7,11 +7,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from hub.catalog.schema import FieldError
-from hub.intake.api import InvalidReview, parse_review, submit_from_store
-from hub.reviews.models import ReviewStatus
 from hub.staff.apikeys import require_scope
 from hub.web.errors import problem
-from hub.web.json_body import BadBody, invalid_body, json_body
+from hub.web.json_body import BadBody, json_body
 from hub.web.safe_json import html_safe_json
 from hub.widget.cache import scope_for
 from hub.widget.feed import export_lines, feed_page, parse_feed_query
@@ -118,25 +116,3 @@ async def review_export(request: Request) -> Response:
     except QueryError as error:
         return problem(422, "The query is not valid.", error.errors)
     return StreamingResponse(export_lines(query), media_type="application/x-ndjson")
-
-
-@require_scope("reviews:write")
-async def review_create(request: Request) -> Response:
-    try:
-        result = await submit_from_store(request.app.state.settings, parse_review(await json_body(request)))
-    except BadBody as error:
-        return invalid_body(error)
-    except InvalidReview as error:
-        return problem(error.status, "The review was not accepted.", error.errors)
-    review = result.review
-    published = review.status == ReviewStatus.PUBLISHED
-    return JSONResponse(
-        {
-            "id": review.id,
-            "status": review.status,
-            "published": published,
-            "verified_buyer": review.verified_buyer,
-            "source": review.source,
-        },
-        status_code=201,
-    )

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from starlette.applications import Starlette
-from starlette.routing import BaseRoute, Router
 
-from hub import urls
-from hub.advocacy import routes as advocacy_routes
 from hub.app import create_app
 from hub.catalog.models import Customer, Order
 from hub.config import Settings
@@ -23,25 +19,9 @@ TODAY = NOW.date()
 _numbers = itertools.count(1)
 
 
-def _missing(present: list[BaseRoute]) -> list[BaseRoute]:
-    names = {getattr(route, "name", "") for route in present}
-    return [r for r in advocacy_routes.routes if getattr(r, "name", "") not in names]
-
-
-@pytest.fixture(autouse=True)
-def link_routes(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Mail links resolve before hub.app lists the advocacy routes."""
-    base = list(urls._router().routes)
-    router = Router(routes=[*base, *_missing(base)])
-    monkeypatch.setattr(urls, "_router", lambda: router)
-    yield
-
-
 @pytest.fixture
 def app(settings: Settings) -> Starlette:
-    app = create_app(settings)
-    app.router.routes.extend(_missing(app.router.routes))
-    return app
+    return create_app(settings)
 
 
 async def make_customer(

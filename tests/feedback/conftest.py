@@ -14,7 +14,6 @@ from hub.app import create_app
 from hub.catalog.models import Customer, Order, OrderLine, Product, ProductGroup
 from hub.config import Settings
 from hub.intake.submit import SubmissionResult, submit_review
-from hub.reviews import routes as feedback_routes
 from hub.reviews import spam
 
 _numbers = itertools.count(1)
@@ -27,12 +26,7 @@ def fresh_ip_window(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def app(settings: Settings) -> Starlette:
-    """The hub with the review moderation routes, wired or not yet in `hub.app`."""
-    application = create_app(settings)
-    names = {getattr(route, "name", None) for route in application.router.routes}
-    if "review_moderation" not in names:
-        application.router.routes.extend(feedback_routes.routes)
-    return application
+    return create_app(settings)
 
 
 @pytest.fixture

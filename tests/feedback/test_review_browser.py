@@ -18,7 +18,6 @@ from playwright.sync_api import Page, expect, sync_playwright
 from hub.app import create_app
 from hub.catalog.models import Product
 from hub.config import Settings
-from hub.photos import routes as photo_routes
 from hub.photos.models import Photo
 from hub.reviews.models import Review
 from tests.conftest import run_sync
@@ -63,8 +62,6 @@ async def _dana_link() -> Link:
 
 def _start(settings: Settings, port: int) -> tuple[uvicorn.Server, threading.Thread]:
     app = create_app(settings)
-    if "media" not in {getattr(route, "name", None) for route in app.router.routes}:
-        app.router.routes.extend(photo_routes.routes)
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_level="warning", http="h11", ws="none", lifespan="on"
     )

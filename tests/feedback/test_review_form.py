@@ -21,8 +21,6 @@ from hub.config import Settings
 from hub.intake.form import display_names
 from hub.invites.links import issue_token
 from hub.invites.models import Invitation, InvitationStatus
-from hub.photos import routes as photo_routes
-from hub.reviews import routes as feedback_routes
 from hub.reviews import spam
 from hub.reviews.models import Review, ReviewRevision
 from tests.conftest import csrf_from
@@ -44,13 +42,7 @@ class Link:
 
 @pytest.fixture
 def app(settings: Settings) -> Starlette:
-    """The hub with the photo and moderation routes, wired or not yet in `hub.app`."""
-    application = create_app(settings)
-    names = {getattr(route, "name", None) for route in application.router.routes}
-    for module, name in ((photo_routes, "media"), (feedback_routes, "review_moderation")):
-        if name not in names:
-            application.router.routes.extend(module.routes)
-    return application
+    return create_app(settings)
 
 
 async def make_link(email: str, name: str, number: str, products: list[Product]) -> Link:

@@ -21,7 +21,6 @@ from hub.reviews.aggregates import refresh_rating
 from hub.reviews.models import Reply, Review
 from hub.staff.apikeys import create_api_key
 from hub.widget import cache, votes
-from hub.widget import routes as widget_routes
 
 STORE = "https://shop.example"
 _numbers = itertools.count(1)
@@ -50,17 +49,9 @@ def fresh_windows(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     cache.clear()
 
 
-def with_widget_routes(application: Starlette) -> Starlette:
-    names = {getattr(route, "name", None) for route in application.router.routes}
-    if "widget_js" not in names:
-        application.router.routes.extend(widget_routes.routes)
-    return application
-
-
 @pytest.fixture
 def app(settings: Settings) -> Starlette:
-    """The hub with the widget routes, wired or not yet in `hub.app`."""
-    return with_widget_routes(create_app(settings))
+    return create_app(settings)
 
 
 async def add_review(
