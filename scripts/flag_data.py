@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = PROJECT_ROOT.parent / "shared" / "data" / "reviews"
 CLOTHING = "womens_clothing_dev.csv"
 SENTENCE_SETS = ("amazon_cells_labelled.txt", "yelp_labelled.txt")
