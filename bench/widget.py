@@ -186,8 +186,7 @@ def serve(port: int, database: Path) -> None:
         env="production",
         base_url=f"http://127.0.0.1:{port}",
         # every bench client shares 127.0.0.1: per-address limits would throttle it
-        extra={"rate_limits": {"widget": (0, 60), "api": (0, 60)}},
-    )
+    ).with_rate_limits(widget=(0, 60), api=(0, 60))
     app = create_app(settings)
     if "widget_js" not in {getattr(route, "name", None) for route in app.router.routes}:
         app.router.routes.extend(widget_routes.routes)

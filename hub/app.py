@@ -27,7 +27,6 @@ from hub.community import routes as community_routes
 from hub.config import Settings, load_settings
 from hub.dataio import routes as dataio_routes
 from hub.dataio.metrics import MetricsMiddleware
-from hub.dataio.ratelimit import RateLimitMiddleware
 from hub.db import tortoise_config
 from hub.feedback import photo_routes, survey_routes
 from hub.feedback import routes as feedback_routes
@@ -43,6 +42,7 @@ from hub.staff import routes as staff_routes
 from hub.templating import STATIC_DIR, render
 from hub.triage import routes as triage_routes
 from hub.web.errors import InvalidInput, invalid_input_problem
+from hub.web.ratelimit import RateLimitMiddleware
 from hub.widget import routes as widget_routes
 from hub.worker import embedded_worker
 
@@ -131,7 +131,7 @@ def _middleware(settings: Settings) -> list[Middleware]:
     return [
         Middleware(MetricsMiddleware),
         Middleware(SecurityHeadersMiddleware, hsts=settings.https),
-        Middleware(RateLimitMiddleware, limits=settings.extra.get("rate_limits")),
+        Middleware(RateLimitMiddleware, limits=settings.rate_limits),
         Middleware(BodyLimitMiddleware, groups=BODY_LIMITS, default=FORM_BODY_BYTES),
         Middleware(GZipMiddleware, minimum_size=800),
         Middleware(

@@ -14,7 +14,7 @@ from typing import TypeVar
 import click
 
 from hub import db
-from hub.config import Settings, SettingsError, load_settings
+from hub.config import Settings, SettingsError, load_settings, settings_doc
 from hub.files import private_dir, write_private
 from hub.logredact import install as install_log_redaction
 
@@ -42,7 +42,19 @@ def run_with_db(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
     return asyncio.run(wrapped())
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class HubGroup(click.Group):
+    """The command group whose help ends with every setting, from the one table in hub.config."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [
+            (var, f"{meaning.replace('`', '')} Default: {default.replace('`', '')}.")
+            for var, default, meaning in settings_doc()
+        ]
+        with formatter.section("Settings (environment variables)"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=HubGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Feedback Hub: reviews, surveys, triage and advocates for an online brand."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")

@@ -17,12 +17,9 @@ from hub import urls
 from hub.app import create_app
 from hub.catalog.models import Customer, Order, OrderLine, Product
 from hub.community import routes as community_routes
-from hub.community import screening
 from hub.community.models import Question
 from hub.config import Settings
-from hub.dataio import ratelimit
 from hub.feedback.models import ReviewStatus
-from hub.widget import votes
 from tests.mail.conftest import MailCollector, mailbox, smtp_server, smtp_settings  # noqa: F401  (aiosmtpd)
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -40,9 +37,6 @@ def community_wired(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         return routes if "answer_form" in names else [*routes, *community_routes.routes]
 
     monkeypatch.setattr(hub.app, "all_routes", all_routes)
-    monkeypatch.setattr(screening, "ask_window", screening.IpWindow())
-    monkeypatch.setattr(screening, "keyed_limits", ratelimit.KeyedLimiter())
-    monkeypatch.setattr(votes, "vote_window", votes.IpWindow(limit=votes.VOTES_PER_IP))
     urls._router.cache_clear()
     yield
     urls._router.cache_clear()

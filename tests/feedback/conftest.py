@@ -14,15 +14,9 @@ from hub.app import create_app
 from hub.catalog.models import Customer, Order, OrderLine, Product, ProductGroup
 from hub.config import Settings
 from hub.feedback import routes as feedback_routes
-from hub.feedback import spam
 from hub.feedback.reviews import SubmissionResult, submit_review
 
 _numbers = itertools.count(1)
-
-
-@pytest.fixture(autouse=True)
-def fresh_ip_window(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(spam, "ip_window", spam.IpWindow())
 
 
 @pytest.fixture

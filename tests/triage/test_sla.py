@@ -16,7 +16,7 @@ def test_priorities_rise_one_step_and_urgent_stays_urgent() -> None:
 
 
 def test_targets_come_from_the_settings_over_the_defaults(settings: Settings) -> None:
-    custom = settings.with_overrides(extra={"sla": {"urgent": [0.5, 2]}})
+    custom = settings.with_overrides(sla_hours={**settings.sla_hours, "urgent": (0.5, 2)})
     assert due_times(custom, "urgent", NOW) == (NOW + timedelta(minutes=30), NOW + timedelta(hours=2))
     assert due_times(settings, "low", NOW) == (NOW + timedelta(hours=72), NOW + timedelta(days=7))
 

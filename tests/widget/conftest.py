@@ -14,11 +14,10 @@ from starlette.applications import Starlette
 from hub.app import create_app
 from hub.catalog.models import Customer, Order, OrderLine, Product, ProductGroup
 from hub.config import Settings
-from hub.feedback import spam
 from hub.feedback.models import Photo, Reply, Review
 from hub.feedback.reviews import submit_review
 from hub.staff.apikeys import create_api_key
-from hub.widget import cache, votes
+from hub.widget import cache
 from hub.widget import routes as widget_routes
 from hub.widget.aggregates import refresh_rating
 
@@ -39,11 +38,7 @@ def settings(settings: Settings) -> Settings:
 
 
 @pytest.fixture(autouse=True)
-def fresh_windows(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(spam, "ip_window", spam.IpWindow())
-    monkeypatch.setattr(
-        votes, "vote_window", spam.IpWindow(limit=votes.VOTES_PER_IP, window=votes.VOTE_WINDOW)
-    )
+def fresh_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
