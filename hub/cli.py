@@ -42,12 +42,17 @@ def run_with_db(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
     return asyncio.run(wrapped())
 
 
+def _plain(markdown: str) -> str:
+    """Table text for a terminal: no code quotes, and lists that may wrap after their commas."""
+    return markdown.replace("`", "").replace(",", ", ").replace(",  ", ", ")
+
+
 class HubGroup(click.Group):
     """The command group whose help ends with every setting, from the one table in hub.config."""
 
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [
-            (var, f"{meaning.replace('`', '')} Default: {default.replace('`', '')}.")
+            (var, f"{_plain(meaning)} Default: {_plain(default)}.")
             for var, default, meaning in settings_doc()
         ]
         with formatter.section("Settings (environment variables)"):
