@@ -55,7 +55,7 @@ def setting(
     *,
     shown: str = "",
 ) -> Any:
-    """A `Settings` field read from ``var``; a dict or tuple default is copied per instance."""
+    """A `Settings` field read from ``var`` by ``parse``; a dict default is copied per instance."""
     metadata = {"setting": Setting(var, help, parse, shown)}
     if isinstance(default, dict):
         return field(default_factory=lambda: dict(default), metadata=metadata)
@@ -68,6 +68,8 @@ def _days(days: int) -> timedelta:
 
 @dataclass(frozen=True)
 class Settings:
+    """Every setting of the hub; tests and benches build one directly, the hub with `load_settings`."""
+
     # The hub itself.
     data_dir: Path = setting(
         "HUB_DATA_DIR",
