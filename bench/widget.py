@@ -159,7 +159,7 @@ def serve(port: int, database: Path) -> None:
 
     from hub.app import create_app
     from hub.config import Settings
-    from hub.feedback.models import Review
+    from hub.reviews.models import Review
     from hub.widget import routes as widget_routes
 
     filler = (" ".join(random.Random(1).choices(WORDS, k=40_000))).encode()

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from hub.config import Settings
-from hub.feedback.photos import PhotoUpload, prepare_photo, store_photos
+from hub.photos.uploads import PhotoUpload, prepare_photo, store_photos
 from hub.files import private_database, sqlite_path
 from hub.mail.sender import send_due
 from tests.dataio.conftest import make_customer, make_product, make_review

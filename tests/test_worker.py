@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from tortoise import connections
 
 from hub import db as hub_db
-from hub.catalog.ingest import ingest_order
+from hub.orders.ingest import ingest_order
 from hub.cli import main
 from hub.config import Settings
 from hub.invites.jobs import send_due_invitations

@@ -11,10 +11,10 @@ from hub.demo.names import display_name
 from hub.demo.orders import Purchase
 from hub.demo.products import Item
 from hub.demo.review_texts import MODERATED, review_text
-from hub.feedback.models import Review, ReviewSource, ReviewStatus
-from hub.feedback.normalise import CleanText
-from hub.feedback.pipeline import Decision, decide
-from hub.feedback.sentiment import Assessment
+from hub.reviews.models import Review, ReviewSource, ReviewStatus
+from hub.text.normalise import CleanText
+from hub.reviews.pipeline import Decision, decide
+from hub.sentiment.scoring import Assessment
 from hub.invites.models import Invitation
 
 RATING_WEIGHT = {5: 61.0, 4: 18.5, 3: 8.5, 2: 4.0, 1: 8.0}

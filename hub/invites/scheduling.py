@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from hub.catalog.models import Customer, MailKind, Order, OrderLine
 from hub.config import Settings
-from hub.feedback.models import Review
+from hub.reviews.models import Review
 from hub.invites.models import Invitation, InvitationStatus
 
 MAIL_CAP = 3

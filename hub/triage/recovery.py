@@ -9,7 +9,7 @@ from tortoise.transactions import in_transaction
 
 from hub.catalog.models import Customer, Order
 from hub.config import Settings
-from hub.feedback.models import Review
+from hub.reviews.models import Review
 from hub.invites.links import issue_token, review_url
 from hub.invites.models import LinkPurpose
 from hub.mail.outbox import enqueue

@@ -18,7 +18,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from hub.config import Settings
-from hub.feedback.models import HelpfulVote, Review, ReviewStatus
+from hub.reviews.models import HelpfulVote, Review, ReviewStatus
 from hub.web.ratelimit import limiter
 
 VOTER_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")

@@ -10,7 +10,8 @@ from hub.advocacy.snapshots import snapshot_stages
 from hub.advocacy.stages import Thresholds
 from hub.catalog.models import Customer
 from hub.config import Settings
-from hub.feedback.models import Review, Survey, SurveyResponse
+from hub.reviews.models import Review
+from hub.surveys.models import Survey, SurveyResponse
 from tests.advocacy.conftest import NOW, TODAY, make_customer, make_order
 
 

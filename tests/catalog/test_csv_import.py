@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hub.catalog.commands import import_group
-from hub.catalog.csv_import import ImportAborted, import_orders
+from hub.orders.commands import import_group
+from hub.orders.csv_import import ImportAborted, import_orders
 from hub.catalog.models import Customer, Order, OrderLine
 from hub.config import Settings
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from hub.catalog.models import Customer, Order, Product, WebhookReceipt
-from hub.catalog.shopify import signature_of
+from hub.orders.shopify import signature_of
 from hub.config import Settings
 from hub.invites.models import Invitation
 from tests.catalog.conftest import SHOPIFY_SECRET, WOOCOMMERCE_SECRET

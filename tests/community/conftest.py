@@ -19,7 +19,7 @@ from hub.catalog.models import Customer, Order, OrderLine, Product
 from hub.community import routes as community_routes
 from hub.community.models import Question
 from hub.config import Settings
-from hub.feedback.models import ReviewStatus
+from hub.reviews.models import ReviewStatus
 from tests.mail.conftest import MailCollector, mailbox, smtp_server, smtp_settings  # noqa: F401  (aiosmtpd)
 
 NOW = datetime.now(UTC).replace(microsecond=0)

@@ -10,7 +10,7 @@ from hub.community.models import Answer, Question
 from hub.community.profiles import top_contributors
 from hub.config import Settings
 from hub.demo.community import build_community
-from hub.feedback.models import Review
+from hub.reviews.models import Review
 from hub.staff.models import StaffUser
 from tests.community.conftest import NOW
 

@@ -11,7 +11,8 @@ from PIL import Image
 from hub.catalog.models import Customer, Order, OrderLine, Product
 from hub.community.share import photo_share_link
 from hub.config import Settings
-from hub.feedback.models import Photo, Review
+from hub.photos.models import Photo
+from hub.reviews.models import Review
 from tests.community.conftest import NOW, STORE
 from tests.conftest import csrf_from
 

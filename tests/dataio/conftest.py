@@ -14,8 +14,8 @@ from hub.app import create_app
 from hub.catalog.models import Customer, Order, OrderLine, Product
 from hub.config import Settings
 from hub.dataio import routes as dataio_routes
-from hub.dataio.metrics import MetricsMiddleware
-from hub.feedback.reviews import SubmissionResult, submit_review
+from hub.admin.metrics import MetricsMiddleware
+from hub.intake.submit import SubmissionResult, submit_review
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 _numbers = itertools.count(1)

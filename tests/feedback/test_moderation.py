@@ -7,8 +7,8 @@ import pytest
 
 from hub.catalog.models import Customer
 from hub.config import Settings
-from hub.feedback import reviews
-from hub.feedback.models import Reply, Review
+from hub.intake import submit as reviews
+from hub.reviews.models import Reply, Review
 from hub.mail.models import OutboxMessage
 from hub.staff.models import AuditEntry, StaffUser
 from tests.conftest import log_in

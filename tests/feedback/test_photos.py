@@ -12,15 +12,11 @@ from PIL import Image
 
 from hub.catalog.models import Product
 from hub.config import Settings
-from hub.feedback.models import Photo, Review
-from hub.feedback.photos import (
-    MEDIA_NAME,
-    PhotoRejected,
-    PhotoUpload,
-    prepare_photo,
-)
+from hub.photos.models import Photo
+from hub.reviews.models import Review
+from hub.photos.uploads import MEDIA_NAME, PhotoRejected, PhotoUpload, prepare_photo
 from hub.staff.models import AuditEntry, StaffUser
-from hub.widget.models import ProductRating
+from hub.reviews.models import ProductRating
 from tests.conftest import csrf_from
 from tests.feedback.test_review_form import Link, app, dana, send, tent
 

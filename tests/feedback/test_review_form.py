@@ -18,10 +18,10 @@ from starlette.applications import Starlette
 from hub.app import create_app
 from hub.catalog.models import Customer, Order, OrderLine, Product
 from hub.config import Settings
-from hub.feedback import photo_routes
-from hub.feedback import routes as feedback_routes
-from hub.feedback.form import display_names
-from hub.feedback.models import Review, ReviewRevision
+from hub.photos import routes as photo_routes
+from hub.reviews import routes as feedback_routes
+from hub.intake.form import display_names
+from hub.reviews.models import Review, ReviewRevision
 from hub.invites.links import issue_token
 from hub.invites.models import Invitation, InvitationStatus
 from hub.web.ratelimit import limiter

@@ -15,10 +15,10 @@ from hub import urls
 from hub.app import create_app
 from hub.catalog.models import Customer, Order
 from hub.config import Settings
-from hub.feedback import routes as feedback_routes
-from hub.feedback import survey_routes
-from hub.feedback.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
-from hub.feedback.surveys import issue_survey_link
+from hub.reviews import routes as feedback_routes
+from hub.surveys import routes as survey_routes
+from hub.surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+from hub.surveys.surveys import issue_survey_link
 from hub.invites.links import issue_token
 from hub.staff.models import AuditEntry, StaffUser
 from hub.triage.cases import open_case

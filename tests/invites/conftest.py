@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from hub.catalog.ingest import Outcome, ingest_order
+from hub.orders.ingest import Outcome, ingest_order
 from hub.catalog.schema import CustomerIn, LineIn, OrderIn
 from hub.config import Settings
 

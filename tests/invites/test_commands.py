@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hub.catalog.ingest import ingest_order
+from hub.orders.ingest import ingest_order
 from hub.cli import main
 from hub.config import Settings
 from hub.invites.links import open_review_link

@@ -15,8 +15,8 @@ from hub.community.models import Answer, Question
 from hub.community.profiles import profile_settings_url
 from hub.community.share import photo_share_link
 from hub.config import Settings
-from hub.feedback.models import Survey
-from hub.feedback.surveys import issue_survey_link
+from hub.surveys.models import Survey
+from hub.surveys.surveys import issue_survey_link
 from hub.invites.links import is_link_page, issue_token, review_url
 from hub.invites.models import LinkPurpose
 from hub.mail.outbox import unsubscribe_url

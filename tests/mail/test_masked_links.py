@@ -10,7 +10,7 @@ from email.message import EmailMessage
 
 import httpx
 
-from hub.catalog.ingest import ingest_order
+from hub.orders.ingest import ingest_order
 from hub.config import Settings
 from hub.invites.jobs import send_due_invitations
 from hub.invites.links import MASK

@@ -19,7 +19,7 @@ from hub import urls
 from hub.app import create_app
 from hub.catalog.models import Customer, Order, OrderLine, Product
 from hub.config import Settings
-from hub.feedback.models import Review
+from hub.reviews.models import Review
 from hub.triage import routes as triage_routes
 from hub.triage.cases import open_case
 from hub.triage.models import Case

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from hub.widget import cache
-from hub.widget.aggregates import RatingSummary
+from hub.reviews.aggregates import RatingSummary
 from hub.widget.queries import Scope
 
 

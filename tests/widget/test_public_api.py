@@ -9,9 +9,9 @@ import httpx
 import pytest
 
 from hub.config import Settings
-from hub.feedback.models import Review
+from hub.reviews.models import Review
 from hub.widget import cache
-from hub.widget.aggregates import refresh_rating
+from hub.reviews.aggregates import refresh_rating
 from tests.widget.conftest import STORE, Shop, add_review, tent_group
 
 SUMMARY = "/api/v1/products/tent-2p/summary"
