@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from textblob import TextBlob
 
-from scripts import flag_data
 from hub.sentiment.scoring import assess
+from scripts import flag_data
 
 Flagger = Callable[[flag_data.Example], bool]
 

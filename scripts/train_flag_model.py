@@ -29,9 +29,9 @@ from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scripts import flag_data
 from hub.sentiment import flag_model
 from hub.sentiment.scoring import NEGATIVE_POLARITY, VERY_NEGATIVE_POLARITY, read
+from scripts import flag_data
 
 SEED = 20240611
 EPOCHS = 10

@@ -19,9 +19,9 @@ from hub.catalog.models import Customer
 from hub.community.models import Answer
 from hub.config import Settings
 from hub.reviews.models import Review, ReviewStatus
-from hub.text.normalise import SubmissionError, clean_name
 from hub.staff.accounts import audit
 from hub.staff.models import StaffUser
+from hub.text.normalise import SubmissionError, clean_name
 from hub.urls import external_url
 
 PUBLISHED = ReviewStatus.PUBLISHED.value

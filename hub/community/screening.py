@@ -16,10 +16,10 @@ from __future__ import annotations
 import re
 
 from hub.config import Settings
-from hub.text.contact_details import has_contact_details
 from hub.reviews.models import ReviewStatus
-from hub.text.normalise import CleanText, SubmissionError, clean_name, clean_text, limited
 from hub.reviews.pipeline import Decision, decide
+from hub.text.contact_details import has_contact_details
+from hub.text.normalise import CleanText, SubmissionError, clean_name, clean_text, limited
 from hub.web.ratelimit import limiter
 
 QUESTION_LIMIT = 1000

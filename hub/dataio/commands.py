@@ -13,11 +13,11 @@ import click
 from rich.console import Console
 from rich.progress import Progress
 
-from hub.orders.commands import import_group
 from hub.config import Settings
+from hub.orders.commands import import_group
+from hub.privacy.erasure import ErasureReport, erase_customer, export_customer, find_customer
 from hub.transfer.export import FORMATS, KINDS, ExportError, start_export
 from hub.transfer.formats import FORMATS as REVIEW_FORMATS
-from hub.privacy.erasure import ErasureReport, erase_customer, export_customer, find_customer
 from hub.transfer.reviews_import import ReviewFileError, ReviewImportSummary, import_reviews
 
 T = TypeVar("T")

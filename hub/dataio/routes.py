@@ -11,14 +11,14 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
+from hub.admin.metrics import SCOPE_KEY, RequestMetrics, queue_lines, request_lines
 from hub.catalog.models import Customer
 from hub.privacy import erasure as privacy
-from hub.transfer.export import FORMATS, KINDS, MEDIA_TYPES, ExportError, file_name, start_export
-from hub.admin.metrics import SCOPE_KEY, RequestMetrics, queue_lines, request_lines
 from hub.privacy.data import data_counts
 from hub.staff.models import Role
 from hub.staff.web import require_staff, staff
 from hub.templating import render
+from hub.transfer.export import FORMATS, KINDS, MEDIA_TYPES, ExportError, file_name, start_export
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "::1"})
 ERASE_WORD = "ERASE"

@@ -24,8 +24,8 @@ from hub.demo.staff_texts import CANNED_RESPONSES
 from hub.demo.surveys import Existing, build_responses, build_surveys
 from hub.demo.writer import next_ids, write
 from hub.reviews.models import Review
-from hub.surveys.models import Survey, SurveyQuestion, SurveyResponse
 from hub.staff.models import StaffUser
+from hub.surveys.models import Survey, SurveyQuestion, SurveyResponse
 from hub.triage.models import CannedResponse, Case
 
 

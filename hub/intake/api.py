@@ -15,8 +15,8 @@ from typing import Any
 from hub.catalog.models import Order, Product, plausible_external_id
 from hub.catalog.schema import EMAIL_PATTERN
 from hub.config import Settings
-from hub.reviews.models import ReviewSource
 from hub.intake.submit import SubmissionError, SubmissionResult, submit_review
+from hub.reviews.models import ReviewSource
 from hub.web.errors import FieldError, InvalidInput
 
 TEXT_FIELDS = ("title", "body", "display_name")

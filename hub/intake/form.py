@@ -13,14 +13,22 @@ from datetime import datetime, timedelta
 
 from hub.catalog.models import Customer, Product
 from hub.config import Settings
-from hub.photos.models import Photo
-from hub.reviews.models import Review
-from hub.text.normalise import BODY_LIMIT, NAME_LIMIT, TITLE_LIMIT, SubmissionError, clean_text
-from hub.photos.uploads import MAX_PHOTOS, PhotoRejected, PhotoUpload, PreparedPhoto, prepare_photos, set_feature_consent, store_photos
 from hub.intake.submit import edit_review, submit_review
 from hub.intake.thanks import queue_review_thanks
 from hub.invites.links import ReviewVisit
 from hub.invites.models import Invitation, InvitationStatus
+from hub.photos.models import Photo
+from hub.photos.uploads import (
+    MAX_PHOTOS,
+    PhotoRejected,
+    PhotoUpload,
+    PreparedPhoto,
+    prepare_photos,
+    set_feature_consent,
+    store_photos,
+)
+from hub.reviews.models import Review
+from hub.text.normalise import BODY_LIMIT, NAME_LIMIT, TITLE_LIMIT, SubmissionError, clean_text
 from hub.web.errors import InvalidInput
 from hub.web.params import whole
 

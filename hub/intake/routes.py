@@ -18,11 +18,24 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, NoMatchFound, Route
 
 from hub.catalog.models import Product
-from hub.intake.form import LIMITS, FormInvalid, Section, check_field, complete_if_done, field_name, load_section, load_sections, parse_entry, product_of, save_entry, saved_notice
-from hub.photos.uploads import ACCEPT_ATTRIBUTE, MAX_PHOTO_BYTES, MAX_PHOTOS, PhotoUpload
+from hub.intake.form import (
+    LIMITS,
+    FormInvalid,
+    Section,
+    check_field,
+    complete_if_done,
+    field_name,
+    load_section,
+    load_sections,
+    parse_entry,
+    product_of,
+    save_entry,
+    saved_notice,
+)
 from hub.invites.links import LinkExpired, LinkUnknown, ReviewVisit, open_review_link
-from hub.web.csrf import csrf_protect
+from hub.photos.uploads import ACCEPT_ATTRIBUTE, MAX_PHOTO_BYTES, MAX_PHOTOS, PhotoUpload
 from hub.templating import render
+from hub.web.csrf import csrf_protect
 from hub.web.errors import InvalidInput
 from hub.web.params import identifier, whole
 

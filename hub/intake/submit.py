@@ -11,13 +11,13 @@ from tortoise.transactions import in_transaction
 
 from hub.catalog.models import Customer, Order, Product
 from hub.config import Settings
-from hub.reviews.models import Review, ReviewRevision, ReviewSource, ReviewStatus
-from hub.text.normalise import SubmissionError, clean_name
-from hub.reviews.pipeline import Decision, check_rate, screen
 from hub.invites.models import Invitation
+from hub.reviews.aggregates import refresh_rating
+from hub.reviews.models import Review, ReviewRevision, ReviewSource, ReviewStatus
+from hub.reviews.pipeline import Decision, check_rate, screen
+from hub.text.normalise import SubmissionError, clean_name
 from hub.triage.cases import open_case
 from hub.triage.models import Case
-from hub.reviews.aggregates import refresh_rating
 
 __all__ = ["SubmissionError", "SubmissionResult", "edit_review", "submit_review"]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from hub.catalog.models import Customer, MailKind, Order
 from hub.config import Settings
-from hub.reviews.models import Review, ReviewStatus
 from hub.mail.outbox import enqueue
+from hub.reviews.models import Review, ReviewStatus
 
 
 async def queue_review_thanks(settings: Settings, review: Review, order: Order) -> bool:

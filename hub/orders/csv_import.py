@@ -11,10 +11,10 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from hub.orders.ingest import chunks, ingest_orders
 from hub.catalog.models import OrderSource
 from hub.catalog.schema import InvalidOrder, OrderIn, merge_lines, parse_order
 from hub.config import Settings
+from hub.orders.ingest import chunks, ingest_orders
 
 COLUMNS = (
     "order_id",

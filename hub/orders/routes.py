@@ -12,13 +12,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from tortoise.exceptions import IntegrityError, ValidationError
 
-from hub.orders import shopify, woocommerce
-from hub.web.json_body import BadBody, invalid_body, json_body, parse_json
-from hub.web.errors import problem
-from hub.staff.apikeys import require_scope
-from hub.orders.ingest import MAX_BATCH, ingest_batch, ingest_order, ingest_webhook
 from hub.catalog.models import OrderSource
 from hub.catalog.schema import FieldError, InvalidOrder, OrderIn, parse_order
+from hub.orders import shopify, woocommerce
+from hub.orders.ingest import MAX_BATCH, ingest_batch, ingest_order, ingest_webhook
+from hub.staff.apikeys import require_scope
+from hub.web.errors import problem
+from hub.web.json_body import BadBody, invalid_body, json_body, parse_json
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,15 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from hub.photos.uploads import PHOTO_ACTIONS, PhotoGone, media_path, moderate_photo, own_media_path, pending_photos, public_media_path
+from hub.photos.uploads import (
+    PHOTO_ACTIONS,
+    PhotoGone,
+    media_path,
+    moderate_photo,
+    own_media_path,
+    pending_photos,
+    public_media_path,
+)
 from hub.staff.web import require_staff, staff
 from hub.templating import render
 

@@ -24,14 +24,14 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from hub.config import Settings
-from hub.photos.models import Photo, PhotoStatus
-from hub.reviews.models import Review
 from hub.files import private_dir, write_private
 from hub.invites.links import LinkError, resolve_token
 from hub.invites.models import LinkPurpose
+from hub.photos.models import Photo, PhotoStatus
+from hub.reviews.aggregates import refresh_rating
+from hub.reviews.models import Review
 from hub.staff.accounts import audit
 from hub.staff.models import StaffUser
-from hub.reviews.aggregates import refresh_rating
 
 MAX_PHOTOS = 5
 MAX_PHOTO_BYTES = 10 * 1024 * 1024

@@ -6,11 +6,11 @@ from typing import Any
 
 from hub.advocacy.models import Award, PointsEntry, Referral, ReferralCode
 from hub.catalog.models import Customer, Order, OrderLine
-from hub.transfer.export import plain_deep
+from hub.mail.models import OutboxMessage
 from hub.photos.models import Photo
 from hub.reviews.models import Reply, Review
 from hub.surveys.models import SurveyAnswer, SurveyResponse
-from hub.mail.models import OutboxMessage
+from hub.transfer.export import plain_deep
 from hub.triage.models import Case, CaseEvent
 
 CUSTOMER_FIELDS = (

@@ -18,18 +18,18 @@ from tortoise.transactions import in_transaction
 from hub.catalog.models import Customer, MailKind
 from hub.community.models import Answer, Question
 from hub.config import Settings
-from hub.privacy.data import customer_data
-from hub.photos.models import Photo
-from hub.reviews.models import Review
-from hub.surveys.models import SurveyAnswer, SurveyResponse
-from hub.photos.uploads import delete_files
 from hub.invites.models import AccessToken, Invitation, InvitationStatus
 from hub.mail.models import OutboxMessage
+from hub.photos.models import Photo
+from hub.photos.uploads import delete_files
+from hub.privacy.data import customer_data
+from hub.reviews.aggregates import refresh_rating
+from hub.reviews.models import Review
 from hub.staff.accounts import audit, normalise_email
 from hub.staff.models import StaffUser
+from hub.surveys.models import SurveyAnswer, SurveyResponse
 from hub.triage.models import Case
 from hub.web.columns import fits
-from hub.reviews.aggregates import refresh_rating
 
 FORMER_CUSTOMER = "Former customer"
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hub.reviews.models import Review
-from hub.reviews.models import ProductRating
+from hub.reviews.models import ProductRating, Review
 
 STARS = range(1, 6)
 

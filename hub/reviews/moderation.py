@@ -8,14 +8,14 @@ from datetime import UTC, datetime
 from tortoise.transactions import in_transaction
 
 from hub.config import Settings
-from hub.sentiment import profanity
-from hub.reviews.models import Reply, Review, ReviewRevision, ReviewStatus
 from hub.mail.outbox import enqueue
+from hub.reviews.aggregates import refresh_rating
+from hub.reviews.models import Reply, Review, ReviewRevision, ReviewStatus
+from hub.sentiment import profanity
 from hub.staff.accounts import audit
 from hub.staff.models import StaffUser
 from hub.triage.models import Case
 from hub.web.params import has_control_characters
-from hub.reviews.aggregates import refresh_rating
 
 PAGE_SIZE = 50
 REPLY_LIMIT = 5000

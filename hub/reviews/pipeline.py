@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from hub.config import Settings
-from hub.sentiment import profanity
 from hub.reviews import spam
-from hub.text.contact_details import mask_personal_data
 from hub.reviews.models import ReviewStatus
-from hub.text.normalise import CleanText, SubmissionError, clean_submission
+from hub.sentiment import profanity
 from hub.sentiment.scoring import Assessment, assess
+from hub.text.contact_details import mask_personal_data
+from hub.text.normalise import CleanText, SubmissionError, clean_submission
 from hub.web.ratelimit import limiter
 
 SPAM_REASONS = ("honeypot", "links", "duplicate")

@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 
 from tortoise.expressions import Q
 
-from hub.text.contact_details import count_links
 from hub.reviews.models import Review, ReviewRevision
+from hub.text.contact_details import count_links
 
 MAX_LINKS = 2
 WINDOW = timedelta(minutes=10)

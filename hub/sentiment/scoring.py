@@ -46,7 +46,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from hub.sentiment import flag_model, lexicon as sentiment_lexicon, rules as sentiment_rules
+from hub.sentiment import flag_model
+from hub.sentiment import lexicon as sentiment_lexicon
+from hub.sentiment import rules as sentiment_rules
 from hub.sentiment.text import TOKEN, Normalised, normalise, tokens
 
 NEGATIVE_POLARITY = -0.2  # text this negative is flagged even when the model hesitates

@@ -14,11 +14,18 @@ from hub.invites.links import LinkError
 from hub.staff import accounts, onboarding, twofactor
 from hub.staff.policy import two_factor_required
 from hub.staff.sessions import end_session
-from hub.web.csrf import check_csrf
-from hub.web.params import client_ip
-from hub.staff.web import current_session, current_staff, hold_for_second_factor, pending_staff, require_staff, start_session
+from hub.staff.web import (
+    current_session,
+    current_staff,
+    hold_for_second_factor,
+    pending_staff,
+    require_staff,
+    start_session,
+)
 from hub.templating import render
 from hub.web.columns import fits
+from hub.web.csrf import check_csrf
+from hub.web.params import client_ip
 
 # Pages opened from a mailed link: not cached, and the token never leaves in a Referer.
 

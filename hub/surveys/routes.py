@@ -11,14 +11,14 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from hub.config import Settings
+from hub.invites.links import LinkExpired, LinkUnknown
+from hub.staff.web import require_staff, staff
 from hub.surveys import surveys
 from hub.surveys.models import QuestionKind, Survey, SurveyQuestion
 from hub.surveys.results import survey_overview, survey_results
 from hub.surveys.surveys import PURPOSES, SurveyError, SurveyVisit
-from hub.invites.links import LinkExpired, LinkUnknown
-from hub.web.csrf import csrf_protect
-from hub.staff.web import require_staff, staff
 from hub.templating import render
+from hub.web.csrf import csrf_protect
 
 Opener = Callable[[Settings, str], Awaitable[SurveyVisit]]
 KIND_LABELS = {

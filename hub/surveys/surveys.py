@@ -13,13 +13,13 @@ from tortoise.transactions import in_transaction
 
 from hub.catalog.models import Customer, Order
 from hub.config import Settings
-from hub.surveys.models import QuestionKind, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
-from hub.reviews.models import Review
-from hub.sentiment.scoring import Assessment, assess
 from hub.invites.links import LinkUnknown, issue_token, resolve_token
 from hub.invites.models import AccessToken, LinkPurpose
+from hub.reviews.models import Review
+from hub.sentiment.scoring import Assessment, assess
 from hub.staff.accounts import audit
 from hub.staff.models import StaffUser
+from hub.surveys.models import QuestionKind, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from hub.triage.cases import open_case
 from hub.triage.models import Case
 from hub.urls import external_url

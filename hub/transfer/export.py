@@ -20,9 +20,9 @@ from tortoise.models import Model
 
 from hub.catalog.models import Customer
 from hub.reviews.models import Review
-from hub.surveys.models import SurveyAnswer, SurveyResponse
 from hub.staff.accounts import audit
 from hub.staff.models import StaffUser
+from hub.surveys.models import SurveyAnswer, SurveyResponse
 from hub.triage.models import Case
 
 BATCH = 500

@@ -20,11 +20,20 @@ from tortoise.transactions import in_transaction
 
 from hub.catalog.models import Customer, Product
 from hub.config import Settings
-from hub.transfer.formats import FIELDS, FORMATS, SourceFormat, parse_date, parse_rating, photo_urls, truthy, web_link
-from hub.photos.models import Photo, PhotoStatus
-from hub.reviews.models import Reply, Review, ReviewSource, ReviewStatus
 from hub.intake.submit import SubmissionError, submit_review
+from hub.photos.models import Photo, PhotoStatus
 from hub.reviews.aggregates import refresh_rating
+from hub.reviews.models import Reply, Review, ReviewSource, ReviewStatus
+from hub.transfer.formats import (
+    FIELDS,
+    FORMATS,
+    SourceFormat,
+    parse_date,
+    parse_rating,
+    photo_urls,
+    truthy,
+    web_link,
+)
 
 ALREADY_IMPORTED = "already imported"
 UNPUBLISHED_AT_SOURCE = "unpublished_at_source"

@@ -11,8 +11,8 @@ from markupsafe import Markup
 from hub.catalog.models import Customer, Order, OrderLine
 from hub.photos.models import Photo
 from hub.reviews.models import Review
-from hub.surveys.models import SurveyAnswer, SurveyResponse
 from hub.staff.models import StaffUser
+from hub.surveys.models import SurveyAnswer, SurveyResponse
 from hub.triage.assignment import active_agents
 from hub.triage.highlight import highlight
 from hub.triage.models import CannedResponse, Case, CaseEvent, Priority, Resolution

@@ -12,8 +12,8 @@ from tortoise.models import Model
 
 from hub.catalog.models import Customer, Order, Product
 from hub.reviews.models import Review
-from hub.surveys.models import SurveyResponse
 from hub.staff.models import StaffUser
+from hub.surveys.models import SurveyResponse
 
 
 class CaseStatus(StrEnum):

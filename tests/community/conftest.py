@@ -9,6 +9,7 @@ from email.message import EmailMessage
 from typing import Any
 
 import pytest
+from hub.reviews.models import ReviewStatus
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
@@ -19,7 +20,6 @@ from hub.catalog.models import Customer, Order, OrderLine, Product
 from hub.community import routes as community_routes
 from hub.community.models import Question
 from hub.config import Settings
-from hub.reviews.models import ReviewStatus
 from tests.mail.conftest import MailCollector, mailbox, smtp_server, smtp_settings  # noqa: F401  (aiosmtpd)
 
 NOW = datetime.now(UTC).replace(microsecond=0)

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from starlette.applications import Starlette
 
+from hub.admin.metrics import MetricsMiddleware
 from hub.app import create_app
 from hub.catalog.models import Customer, Order, OrderLine, Product
 from hub.config import Settings
 from hub.dataio import routes as dataio_routes
-from hub.admin.metrics import MetricsMiddleware
 from hub.intake.submit import SubmissionResult, submit_review
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)

@@ -13,8 +13,8 @@ from starlette.applications import Starlette
 from hub.app import create_app
 from hub.catalog.models import Customer, Order, OrderLine, Product, ProductGroup
 from hub.config import Settings
-from hub.reviews import routes as feedback_routes
 from hub.intake.submit import SubmissionResult, submit_review
+from hub.reviews import routes as feedback_routes
 
 _numbers = itertools.count(1)
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from hub.photos.models import Photo
+from hub.reviews.models import Review
 from PIL import Image
 from playwright.sync_api import Page, expect, sync_playwright
 
@@ -19,8 +21,6 @@ from hub.app import create_app
 from hub.catalog.models import Product
 from hub.config import Settings
 from hub.photos import routes as photo_routes
-from hub.photos.models import Photo
-from hub.reviews.models import Review
 from tests.conftest import run_sync
 from tests.feedback.test_review_form import Link, make_link
 

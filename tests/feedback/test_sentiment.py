@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from scripts import flag_data
 from hub.sentiment.scoring import Assessment, assess
+from scripts import flag_data
 
 CLEAN = "Love this dress! Fits perfectly, the fabric is soft and the color is gorgeous."
 ANGRY = "Terrible. The worst purchase I have ever made, a complete waste of money."

@@ -4,10 +4,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from hub.reviews.models import Review
 
 from hub.catalog.models import Customer, Order, Product
 from hub.config import Settings
-from hub.reviews.models import Review
 from hub.invites.jobs import send_due_invitations
 from hub.invites.models import Invitation, InvitationStatus
 from hub.mail.models import OutboxMessage

@@ -8,9 +8,9 @@ from typing import Any
 
 import httpx
 import pytest
+from hub.reviews.models import HelpfulVote, Review
 
 from hub.config import Settings
-from hub.reviews.models import HelpfulVote, Review
 from hub.web.ratelimit import limiter
 from tests.widget.conftest import STORE, Shop, dana_order
 from tests.widget.schema_check import errors_of, response_schema
