@@ -185,8 +185,7 @@ def serve(port: int, database: Path) -> None:
         env="production",
         base_url=f"http://127.0.0.1:{port}",
         # every bench client shares 127.0.0.1: per-address limits would throttle it
-        extra={"rate_limits": {"widget": (0, 60), "api": (0, 60)}},
-    )
+    ).with_rate_limits(widget=(0, 60), api=(0, 60))
     app = create_app(settings)
     app.router.routes.append(Route("/bench/constant/{size:int}", constant))
     app.router.routes.append(Route("/bench/naive/{sku:str}", naive))

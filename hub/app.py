@@ -23,7 +23,6 @@ from tortoise.contrib.starlette import RegisterTortoise
 from hub.admin.context import staff_context
 from hub.admin.metrics import MetricsMiddleware
 from hub.config import Settings, load_settings
-from hub.dataio.ratelimit import RateLimitMiddleware
 from hub.db import tortoise_config
 from hub.files import private_database, private_dir
 from hub.logredact import describe, redact_path, redacted_traceback
@@ -32,6 +31,7 @@ from hub.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from hub.templating import STATIC_DIR, add_context, render
 from hub.urls import ROUTES, STATIC_PATH
 from hub.web.errors import InvalidInput, invalid_input_problem
+from hub.web.ratelimit import RateLimitMiddleware
 from hub.worker import embedded_worker
 
 log = logging.getLogger("hub")
@@ -113,7 +113,7 @@ def _middleware(settings: Settings) -> list[Middleware]:
     return [
         Middleware(MetricsMiddleware),
         Middleware(SecurityHeadersMiddleware, hsts=settings.https),
-        Middleware(RateLimitMiddleware, limits=settings.extra.get("rate_limits")),
+        Middleware(RateLimitMiddleware, limits=settings.rate_limits),
         Middleware(BodyLimitMiddleware, groups=BODY_LIMITS, default=FORM_BODY_BYTES),
         Middleware(GZipMiddleware, minimum_size=800),
         Middleware(

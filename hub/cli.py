@@ -13,7 +13,7 @@ from typing import TypeVar
 import click
 
 from hub import db
-from hub.config import Settings
+from hub.config import Settings, settings_doc
 from hub.console import run_with_db, settings_or_exit
 from hub.files import private_dir, write_private
 from hub.logredact import install as install_log_redaction
@@ -22,7 +22,24 @@ T = TypeVar("T")
 DEMO_ADMIN = "admin@example.com"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _plain(markdown: str) -> str:
+    """Table text for a terminal: no code quotes, and lists that may wrap after their commas."""
+    return markdown.replace("`", "").replace(",", ", ").replace(",  ", ", ")
+
+
+class HubGroup(click.Group):
+    """The command group whose help ends with every setting, from the one table in hub.config."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [
+            (var, f"{_plain(meaning)} Default: {_plain(default)}.")
+            for var, default, meaning in settings_doc()
+        ]
+        with formatter.section("Settings (environment variables)"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=HubGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Feedback Hub: reviews, surveys, triage and advocates for an online brand."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")

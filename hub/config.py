@@ -1,63 +1,288 @@
-"""Settings: one object, read once from the HUB_* environment variables.
+"""Settings: one typed object, read once at start-up from the HUB_* environment variables.
 
-Every variable is listed in ``SETTINGS_DOC`` and in the README's table; a test
-fails when one of them is undocumented. A bad value raises ``SettingsError``
-naming the variable and what it accepts.
+Each field of `Settings` declares its variable, default, meaning and reader in one
+place (`setting(...)`); the README's table (``python scripts/settings_table.py``) and
+``feedback-hub --help`` are generated from them, and a test fails when the README's
+table differs. A bad value raises ``SettingsError`` naming the variable and what it
+accepts.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import MISSING, Field, dataclass, field, fields, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
+from hub import setting_values as read
 from hub.files import private_dir, write_private
-from hub.web.safe_urls import url_refusal
+from hub.setting_values import SettingsError
+from hub.web.ratelimit import DEFAULT_LIMITS, Limit
 
-
-class SettingsError(ValueError):
-    """A HUB_* variable holds a value the hub cannot use."""
-
+__all__ = ["Setting", "Settings", "SettingsError", "load_settings", "settings_doc", "settings_table"]
 
 SMTP_TLS_MODES = ("none", "starttls", "tls")
 ENVIRONMENTS = ("development", "production", "test")
 INVITE_TRIGGERS = ("fulfilled", "delivered")
 PROFANITY_ACTIONS = ("hold", "mask")
+# Hours to the first response and to the resolution, per case priority.
+DEFAULT_SLA_HOURS: dict[str, tuple[float, float]] = {
+    "urgent": (1, 8),
+    "high": (4, 24),
+    "normal": (24, 72),
+    "low": (72, 168),
+}
+
+
+@dataclass(frozen=True)
+class Setting:
+    """How one field of `Settings` is set: its variable, its meaning, its reader."""
+
+    var: str
+    help: str
+    parse: read.Reader
+    shown: str = ""  # the default as documented, when it is not the field's own value
+
+
+def setting(
+    var: str,
+    default: Any,
+    help: str,
+    parse: read.Reader = read.text,
+    *,
+    shown: str = "",
+) -> Any:
+    """A `Settings` field read from ``var`` by ``parse``; a dict default is copied per instance."""
+    metadata = {"setting": Setting(var, help, parse, shown)}
+    if isinstance(default, dict):
+        return field(default_factory=lambda: dict(default), metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
+def _days(days: int) -> timedelta:
+    return timedelta(days=days)
 
 
 @dataclass(frozen=True)
 class Settings:
-    data_dir: Path = Path("var")
-    database_url: str = ""
-    secret_key: str = ""
-    env: str = "development"
-    base_url: str = "http://127.0.0.1:8000"
-    brand_name: str = "Feedback Hub Demo Shop"
-    store_url: str = "http://127.0.0.1:8000/demo/store"
-    mail_from: str = "reviews@example.com"
-    support_email: str = "support@example.com"
-    smtp_host: str = ""
-    smtp_port: int = 25
-    smtp_username: str = ""
-    smtp_password: str = ""
-    smtp_tls: str = "none"
-    store_origins: tuple[str, ...] = ()
-    invite_trigger: str = "fulfilled"
-    invite_delay: timedelta = timedelta(days=7)
-    reminder_delay: timedelta = timedelta(days=5)
-    invite_expiry: timedelta = timedelta(days=90)
-    shopify_secret: str = ""
-    woocommerce_secret: str = ""
-    auto_publish: bool = True
-    auto_approve_photos: bool = False
-    profanity_action: str = "hold"
-    metrics_token: str = ""
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    """Every setting of the hub; tests and benches build one directly, the hub with `load_settings`."""
+
+    # The hub itself.
+    data_dir: Path = setting(
+        "HUB_DATA_DIR",
+        Path("var"),
+        "Folder for the SQLite file, the secret key, photos and mail files.",
+        read.path,
+    )
+    database_url: str = setting(
+        "HUB_DATABASE_URL",
+        "",
+        "Database URL: `sqlite://PATH` or `postgres://user:pass@host:5432/db`.",
+        read.database_url,
+        shown="sqlite://{HUB_DATA_DIR}/hub.sqlite3",
+    )
+    secret_key: str = setting(
+        "HUB_SECRET_KEY",
+        "",
+        "Signs sessions, CSRF tokens and links; encrypts two-factor secrets (after a change, staff "
+        "sign in with a recovery code or an admin turns their two-factor off). Required when "
+        "HUB_ENV=production.",
+        read.secret_key,
+        shown="generated once into {HUB_DATA_DIR}/secret_key (mode 0600)",
+    )
+    env: str = setting(
+        "HUB_ENV", "development", "`development`, `production` or `test`.", read.choice(*ENVIRONMENTS)
+    )
+    base_url: str = setting(
+        "HUB_BASE_URL", "http://127.0.0.1:8000", "Public URL of the hub, used in mail links.", read.base_url
+    )
+    brand_name: str = setting("HUB_BRAND_NAME", "Feedback Hub Demo Shop", "Brand name shown to customers.")
+    store_url: str = setting(
+        "HUB_STORE_URL",
+        "http://127.0.0.1:8000/demo/store",
+        "The store's home page (referral links land there).",
+        read.base_url,
+        shown="{HUB_BASE_URL}/demo/store",
+    )
+    # Mail.
+    mail_from: str = setting("HUB_MAIL_FROM", "reviews@example.com", "Sender address of every mail.")
+    support_email: str = setting(
+        "HUB_SUPPORT_EMAIL", "support@example.com", "Reply-To of support mail; escalations go here."
+    )
+    smtp_host: str = setting(
+        "HUB_SMTP_HOST", "", "SMTP server host name.", shown="(unset: mail is written as .eml files)"
+    )
+    smtp_port: int = setting("HUB_SMTP_PORT", 25, "SMTP server port, 1–65535.", read.integer(1, 65535))
+    smtp_username: str = setting("HUB_SMTP_USERNAME", "", "SMTP login name.", read.raw)
+    smtp_password: str = setting("HUB_SMTP_PASSWORD", "", "SMTP password.", read.raw)
+    smtp_tls: str = setting(
+        "HUB_SMTP_TLS", "none", "`none`, `starttls` or `tls`.", read.choice(*SMTP_TLS_MODES)
+    )
+    # The store.
+    store_origins: tuple[str, ...] = setting(
+        "HUB_STORE_ORIGINS",
+        (),
+        "Comma-separated origins allowed to embed the widget, e.g. `https://shop.example`.",
+        read.origins,
+    )
+    invite_trigger: str = setting(
+        "HUB_INVITE_TRIGGER",
+        "fulfilled",
+        "`fulfilled` or `delivered`: what starts the review delay.",
+        read.choice(*INVITE_TRIGGERS),
+    )
+    invite_delay: timedelta = setting(
+        "HUB_INVITE_DELAY_DAYS", _days(7), "Days after the trigger before the review request.", read.days()
+    )
+    reminder_delay: timedelta = setting(
+        "HUB_REMINDER_DELAY_DAYS", _days(5), "Days after the request before the one reminder.", read.days()
+    )
+    invite_expiry: timedelta = setting(
+        "HUB_INVITE_EXPIRY_DAYS", _days(90), "Days a review link stays valid.", read.days()
+    )
+    shopify_secret: str = setting("HUB_SHOPIFY_SECRET", "", "Shopify webhook signing secret.", read.raw)
+    woocommerce_secret: str = setting("HUB_WOOCOMMERCE_SECRET", "", "WooCommerce webhook secret.", read.raw)
+    # Moderation.
+    auto_publish: bool = setting(
+        "HUB_AUTO_PUBLISH", True, "Publish clean reviews at once (`true`/`false`).", read.boolean
+    )
+    auto_approve_photos: bool = setting(
+        "HUB_AUTO_APPROVE_PHOTOS", False, "Approve customer photos without a moderator.", read.boolean
+    )
+    profanity_action: str = setting(
+        "HUB_PROFANITY_ACTION",
+        "hold",
+        "`hold` for moderation or `mask` and publish.",
+        read.choice(*PROFANITY_ACTIONS),
+    )
+    profanity_file: Path | None = setting(
+        "HUB_PROFANITY_FILE",
+        None,
+        "A word list of your own, one word a line (`#` starts a comment); "
+        "`feedback-hub rescan` re-checks stored reviews after a change.",
+        read.optional(read.readable_file),
+        shown="(the built-in list)",
+    )
+    # Operations.
+    metrics_token: str = setting(
+        "HUB_METRICS_TOKEN", "", "Bearer token that may read /metrics from afar.", read.raw
+    )
+    rate_limits: Mapping[str, Limit] = setting(
+        "HUB_RATE_LIMITS",
+        DEFAULT_LIMITS,
+        "Requests per client address per window, by group (the groups you name replace their "
+        "defaults); `review_ip`, `question_ip` and `vote_ip` count reviews, questions and votes per "
+        "client address, `question_address` and `question_product` count questions per asker's "
+        "e-mail address and per product; `GROUP=0/60` turns a group off.",
+        read.rate_limits,
+    )
+    embedded_worker: bool = setting(
+        "HUB_EMBEDDED_WORKER",
+        False,
+        "Run the worker inside the web process (one-machine setups and the demo).",
+        read.boolean,
+        shown="false (true under `serve --demo`)",
+    )
+    # Triage.
+    sla_hours: Mapping[str, tuple[float, float]] = setting(
+        "HUB_SLA_HOURS",
+        DEFAULT_SLA_HOURS,
+        "Hours to the first response and to the resolution of a case, by priority "
+        "(the priorities you name replace their defaults).",
+        read.hour_pairs(DEFAULT_SLA_HOURS),
+    )
+    auto_assign: bool = setting(
+        "HUB_AUTO_ASSIGN", False, "Give each new case to the agent given one least recently.", read.boolean
+    )
+    agent_case_cap: int = setting(
+        "HUB_AGENT_CASE_CAP",
+        25,
+        "Open cases an agent may hold before automatic assignment passes them by.",
+        read.integer(1, 10_000),
+    )
+    follow_up_delay: timedelta = setting(
+        "HUB_FOLLOW_UP_DAYS",
+        _days(2),
+        "Days after a case is resolved before the customer is asked how it went.",
+        read.days(1, 365),
+    )
+    case_webhook_url: str = setting(
+        "HUB_CASE_WEBHOOK_URL",
+        "",
+        "URL that receives a POST when a case is opened or resolved (`case.created`, `case.resolved`).",
+        read.url,
+    )
+    case_webhook_secret: str = setting(
+        "HUB_CASE_WEBHOOK_SECRET",
+        "",
+        "Signs case webhooks: `X-Hub-Signature-256: sha256=HMAC(secret, body)`.",
+        read.raw,
+    )
+    # Customer stages (the rule in hub/advocacy/stages.py) and retention.
+    stage_new_days: int = setting(
+        "HUB_STAGE_NEW_DAYS", 90, "Days a first order keeps a customer `new`.", read.integer(1, 3650)
+    )
+    stage_active_days: int = setting(
+        "HUB_STAGE_ACTIVE_DAYS",
+        120,
+        "Days since the last order that a customer stays `active`.",
+        read.integer(1, 3650),
+    )
+    stage_dormant_days: int = setting(
+        "HUB_STAGE_DORMANT_DAYS",
+        180,
+        "Days since the last order that make a customer `dormant`.",
+        read.integer(1, 3650),
+    )
+    stage_loyal_window_days: int = setting(
+        "HUB_STAGE_LOYAL_WINDOW_DAYS",
+        365,
+        "Days in which orders count towards `loyal`.",
+        read.integer(1, 3650),
+    )
+    stage_loyal_orders: int = setting(
+        "HUB_STAGE_LOYAL_ORDERS",
+        3,
+        "Orders in that window that make a customer `loyal`.",
+        read.integer(1, 1000),
+    )
+    stage_loyal_orders_with_promoter: int = setting(
+        "HUB_STAGE_LOYAL_ORDERS_WITH_PROMOTER",
+        2,
+        "The same for a customer who answered NPS as a promoter.",
+        read.integer(1, 1000),
+    )
+    stage_at_risk_factor: float = setting(
+        "HUB_STAGE_AT_RISK_FACTOR",
+        1.5,
+        "A repeat customer is `at_risk` once their usual interval between orders has passed this many times.",
+        read.number(1, 100),
+    )
+    stage_promoter_nps: int = setting(
+        "HUB_STAGE_PROMOTER_NPS",
+        9,
+        "Lowest NPS answer (0–10) that counts as a promoter.",
+        read.integer(0, 10),
+    )
+    stage_positive_rating: int = setting(
+        "HUB_STAGE_POSITIVE_RATING",
+        4,
+        "Lowest star rating that counts as a positive review.",
+        read.integer(1, 5),
+    )
+    lifespan_years: float | None = setting(
+        "HUB_LIFESPAN_YEARS",
+        None,
+        "Expected customer lifespan in years for the lifetime value.",
+        read.optional(read.number(0.1, 100)),
+        shown="(estimated from churn, at most 10)",
+    )
+    win_back_offer: str = setting(
+        "HUB_WIN_BACK_OFFER", "", "Discount code offered in the win-back mail to lapsed customers."
+    )
 
     @property
     def https(self) -> bool:
@@ -78,129 +303,41 @@ class Settings:
     def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **changes)
 
-
-SETTINGS_DOC: dict[str, tuple[str, str]] = {
-    "HUB_DATA_DIR": ("./var", "Folder for the SQLite file, the secret key, photos and mail files."),
-    "HUB_DATABASE_URL": (
-        "sqlite://{HUB_DATA_DIR}/hub.sqlite3",
-        "Database URL: `sqlite://PATH` or `postgres://user:pass@host:5432/db`.",
-    ),
-    "HUB_SECRET_KEY": (
-        "generated once into {HUB_DATA_DIR}/secret_key (mode 0600)",
-        "Signs sessions, CSRF tokens and links; encrypts two-factor secrets (after a change, staff "
-        "sign in with a recovery code or an admin turns their two-factor off). Required when "
-        "HUB_ENV=production.",
-    ),
-    "HUB_ENV": ("development", "`development`, `production` or `test`."),
-    "HUB_BASE_URL": ("http://127.0.0.1:8000", "Public URL of the hub, used in mail links."),
-    "HUB_BRAND_NAME": ("Feedback Hub Demo Shop", "Brand name shown to customers."),
-    "HUB_STORE_URL": ("{HUB_BASE_URL}/demo/store", "The store's home page (referral links land there)."),
-    "HUB_MAIL_FROM": ("reviews@example.com", "Sender address of every mail."),
-    "HUB_SUPPORT_EMAIL": ("support@example.com", "Reply-To of support mail; escalations go here."),
-    "HUB_SMTP_HOST": ("(unset: mail is written as .eml files)", "SMTP server host name."),
-    "HUB_SMTP_PORT": ("25", "SMTP server port, 1–65535."),
-    "HUB_SMTP_USERNAME": ("(none)", "SMTP login name."),
-    "HUB_SMTP_PASSWORD": ("(none)", "SMTP password."),
-    "HUB_SMTP_TLS": ("none", "`none`, `starttls` or `tls`."),
-    "HUB_STORE_ORIGINS": (
-        "(none)",
-        "Comma-separated origins allowed to embed the widget, e.g. `https://shop.example`.",
-    ),
-    "HUB_INVITE_TRIGGER": ("fulfilled", "`fulfilled` or `delivered`: what starts the review delay."),
-    "HUB_INVITE_DELAY_DAYS": ("7", "Days after the trigger before the review request."),
-    "HUB_REMINDER_DELAY_DAYS": ("5", "Days after the request before the one reminder."),
-    "HUB_INVITE_EXPIRY_DAYS": ("90", "Days a review link stays valid."),
-    "HUB_SHOPIFY_SECRET": ("(none)", "Shopify webhook signing secret."),
-    "HUB_WOOCOMMERCE_SECRET": ("(none)", "WooCommerce webhook secret."),
-    "HUB_AUTO_PUBLISH": ("true", "Publish clean reviews at once (`true`/`false`)."),
-    "HUB_AUTO_APPROVE_PHOTOS": ("false", "Approve customer photos without a moderator."),
-    "HUB_PROFANITY_ACTION": ("hold", "`hold` for moderation or `mask` and publish."),
-    "HUB_METRICS_TOKEN": ("(none)", "Bearer token that may read /metrics from afar."),
-    "HUB_RATE_LIMITS": (
-        "api=300/60,widget=600/60,review=60/60,survey=60/60,unsubscribe=30/60,login=30/60,upload=30/600,"
-        "question_address=5/3600,question_product=30/3600",
-        "Requests per client address per window, by group; `question_address` and `question_product` "
-        "count questions per asker's e-mail address and per product; `GROUP=0/60` turns a group off.",
-    ),
-    "HUB_EMBEDDED_WORKER": (
-        "false (true under `serve --demo`)",
-        "Run the worker inside the web process (one-machine setups and the demo).",
-    ),
-}
+    def with_rate_limits(self, **limits: tuple[int, int]) -> Settings:
+        """These groups' limits changed, the others kept."""
+        changed = {group: Limit(*limit) for group, limit in limits.items()}
+        unknown = sorted(set(changed) - set(DEFAULT_LIMITS))
+        if unknown:
+            raise ValueError(f"no rate limit group {', '.join(unknown)}")
+        return replace(self, rate_limits={**self.rate_limits, **changed})
 
 
-def _choice(name: str, value: str, choices: tuple[str, ...]) -> str:
-    if value not in choices:
-        raise SettingsError(f"{name}={value!r} is not valid: use one of {', '.join(choices)}")
-    return value
+def _setting(entry: Field[Any]) -> Setting:
+    described = entry.metadata["setting"]
+    assert isinstance(described, Setting)
+    return described
 
 
-def _integer(name: str, value: str, low: int, high: int) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise SettingsError(f"{name}={value!r} is not a whole number ({low}–{high})") from None
-    if not low <= number <= high:
-        raise SettingsError(f"{name}={value!r} is out of range: use {low}–{high}")
-    return number
+def _default(entry: Field[Any]) -> Any:
+    if entry.default_factory is not MISSING:
+        return entry.default_factory()
+    return entry.default
 
 
-def _boolean(name: str, value: str) -> bool:
-    lowered = value.strip().lower()
-    if lowered in ("1", "true", "yes", "on"):
-        return True
-    if lowered in ("0", "false", "no", "off"):
-        return False
-    raise SettingsError(f"{name}={value!r} is not valid: use true or false")
+def settings_doc() -> list[tuple[str, str, str]]:
+    """(variable, default as shown, meaning) for every setting, in the order of `Settings`."""
+    rows = []
+    for entry in fields(Settings):
+        described = _setting(entry)
+        rows.append((described.var, described.shown or read.shown(_default(entry)), described.help))
+    return rows
 
 
-def _url(name: str, value: str) -> str:
-    if url_refusal(value):
-        raise SettingsError(f"{name}={value!r} is not valid: use an http:// or https:// URL")
-    return value.rstrip("/")
-
-
-def _origins(name: str, value: str) -> tuple[str, ...]:
-    origins = tuple(o.strip().rstrip("/") for o in value.split(",") if o.strip())
-    for origin in origins:
-        parts = urlsplit(origin)
-        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
-            raise SettingsError(
-                f"{name} holds {origin!r}: use comma-separated origins like https://shop.example"
-            )
-    return origins
-
-
-def _database_url(name: str, value: str) -> str:
-    if not value.startswith(("sqlite://", "postgres://", "postgresql://", "asyncpg://")):
-        raise SettingsError(
-            f"{name}={value.split('@')[-1]!r} is not valid: use sqlite://PATH or postgres://…"
-        )
-    return value
-
-
-def _rate_limits(name: str, value: str) -> dict[str, tuple[int, int]]:
-    from hub.dataio.ratelimit import parse_limits
-
-    try:
-        return parse_limits(value)
-    except ValueError as error:
-        raise SettingsError(f"{name} holds {error}") from None
-
-
-def _days(name: str, value: str) -> timedelta:
-    return timedelta(days=_integer(name, value, 0, 3650))
-
-
-def _secret_key(env: Mapping[str, str], data_dir: Path, environment: str) -> str:
-    key = env.get("HUB_SECRET_KEY", "")
-    if key:
-        if len(key) < 32:
-            raise SettingsError("HUB_SECRET_KEY is too short: use at least 32 characters")
-        return key
-    if environment == "production":
-        raise SettingsError("HUB_SECRET_KEY is required when HUB_ENV=production")
-    return _stored_secret_key(data_dir)
+def settings_table() -> str:
+    """The README's settings table, as Markdown."""
+    lines = ["| variable | default | what it does |", "| --- | --- | --- |"]
+    lines += [f"| `{var}` | {default} | {meaning} |" for var, default, meaning in settings_doc()]
+    return "\n".join(lines) + "\n"
 
 
 def _stored_secret_key(data_dir: Path) -> str:
@@ -213,53 +350,38 @@ def _stored_secret_key(data_dir: Path) -> str:
     return key
 
 
-_PARSERS: dict[str, tuple[str, Callable[[str, str], Any]]] = {
-    "HUB_BRAND_NAME": ("brand_name", lambda _n, v: v.strip()),
-    "HUB_MAIL_FROM": ("mail_from", lambda _n, v: v.strip()),
-    "HUB_SUPPORT_EMAIL": ("support_email", lambda _n, v: v.strip()),
-    "HUB_SMTP_HOST": ("smtp_host", lambda _n, v: v.strip()),
-    "HUB_SMTP_PORT": ("smtp_port", lambda n, v: _integer(n, v, 1, 65535)),
-    "HUB_SMTP_USERNAME": ("smtp_username", lambda _n, v: v),
-    "HUB_SMTP_PASSWORD": ("smtp_password", lambda _n, v: v),
-    "HUB_SMTP_TLS": ("smtp_tls", lambda n, v: _choice(n, v, SMTP_TLS_MODES)),
-    "HUB_STORE_ORIGINS": ("store_origins", _origins),
-    "HUB_INVITE_TRIGGER": ("invite_trigger", lambda n, v: _choice(n, v, INVITE_TRIGGERS)),
-    "HUB_INVITE_DELAY_DAYS": ("invite_delay", _days),
-    "HUB_REMINDER_DELAY_DAYS": ("reminder_delay", _days),
-    "HUB_INVITE_EXPIRY_DAYS": ("invite_expiry", _days),
-    "HUB_SHOPIFY_SECRET": ("shopify_secret", lambda _n, v: v),
-    "HUB_WOOCOMMERCE_SECRET": ("woocommerce_secret", lambda _n, v: v),
-    "HUB_AUTO_PUBLISH": ("auto_publish", _boolean),
-    "HUB_AUTO_APPROVE_PHOTOS": ("auto_approve_photos", _boolean),
-    "HUB_PROFANITY_ACTION": ("profanity_action", lambda n, v: _choice(n, v, PROFANITY_ACTIONS)),
-    "HUB_METRICS_TOKEN": ("metrics_token", lambda _n, v: v),
-}
+def read_env(env: Mapping[str, str]) -> dict[str, Any]:
+    """The settings ``env`` sets, by field name, each read by its setting's reader."""
+    values: dict[str, Any] = {}
+    for entry in fields(Settings):
+        described = _setting(entry)
+        if described.var in env:
+            values[entry.name] = described.parse(described.var, env[described.var])
+    return values
+
+
+def env_setting(name: str, env: Mapping[str, str] | None = None) -> Any:
+    """One setting, by field name, from ``env`` alone or its default: no other is read, no key made."""
+    entry = next(entry for entry in fields(Settings) if entry.name == name)
+    described = _setting(entry)
+    env = os.environ if env is None else env
+    return described.parse(described.var, env[described.var]) if described.var in env else _default(entry)
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read the settings from ``env`` (the process environment by default)."""
     env = os.environ if env is None else env
-    environment = _choice("HUB_ENV", env.get("HUB_ENV", "development"), ENVIRONMENTS)
-    data_dir = Path(env.get("HUB_DATA_DIR", "var")).expanduser()
-    base_url = _url("HUB_BASE_URL", env.get("HUB_BASE_URL", Settings.base_url))
     values: dict[str, Any] = {
-        "env": environment,
-        "data_dir": data_dir,
-        "base_url": base_url,
-        "store_url": f"{base_url}/demo/store",
-        "database_url": _database_url(
-            "HUB_DATABASE_URL", env.get("HUB_DATABASE_URL", f"sqlite://{data_dir / 'hub.sqlite3'}")
-        ),
+        "env": Settings.env,
+        "data_dir": Settings.data_dir,
+        "base_url": Settings.base_url,
     }
-    if "HUB_STORE_URL" in env:
-        values["store_url"] = _url("HUB_STORE_URL", env["HUB_STORE_URL"])
-    for name, (attribute, parse) in _PARSERS.items():
-        if name in env:
-            values[attribute] = parse(name, env[name])
-    values["secret_key"] = _secret_key(env, data_dir, environment)
-    extra: dict[str, Any] = {}
-    if "HUB_RATE_LIMITS" in env:
-        extra["rate_limits"] = _rate_limits("HUB_RATE_LIMITS", env["HUB_RATE_LIMITS"])
-    if "HUB_EMBEDDED_WORKER" in env:
-        extra["embedded_worker"] = _boolean("HUB_EMBEDDED_WORKER", env["HUB_EMBEDDED_WORKER"])
-    return Settings(**values, extra=extra)
+    values.update(read_env(env))
+    data_dir: Path = values["data_dir"]
+    values.setdefault("database_url", f"sqlite://{data_dir / 'hub.sqlite3'}")
+    values.setdefault("store_url", f"{values['base_url']}/demo/store")
+    if not values.get("secret_key"):
+        if values["env"] == "production":
+            raise SettingsError("HUB_SECRET_KEY is required when HUB_ENV=production")
+        values["secret_key"] = _stored_secret_key(data_dir)
+    return Settings(**values)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -13,6 +12,7 @@ from tortoise import Tortoise
 from tortoise.exceptions import IntegrityError
 from tortoise.migrations.api import migrate as migrate_api
 
+from hub.config import env_setting
 from hub.files import private_database
 
 T = TypeVar("T")
@@ -65,7 +65,7 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
 
 
 # Read by `tortoise makemigrations` through [tool.tortoise] in pyproject.toml.
-TORTOISE_ORM = tortoise_config(os.environ.get("HUB_DATABASE_URL", "sqlite://:memory:"))
+TORTOISE_ORM = tortoise_config(env_setting("database_url") or "sqlite://:memory:")
 
 
 def is_postgres(database_url: str) -> bool:

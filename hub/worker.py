@@ -156,8 +156,8 @@ async def run_in_background(settings: Settings, stop: asyncio.Event) -> None:
 
 @asynccontextmanager
 async def embedded_worker(settings: Settings) -> AsyncIterator[None]:
-    """Run the worker beside the web app when ``settings.extra["embedded_worker"]`` is true."""
-    if not settings.extra.get("embedded_worker"):
+    """Run the worker beside the web app when ``settings.embedded_worker`` is true."""
+    if not settings.embedded_worker:
         yield
         return
     stop = asyncio.Event()

@@ -27,6 +27,7 @@ from hub.app import create_app
 from hub.config import Settings
 from hub.staff.models import StaffUser
 from hub.staff.passwords import hash_password
+from hub.web.ratelimit import limiter
 
 PG_URL = os.environ.get("HUB_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", "postgres"] if PG_URL else ["sqlite"]
@@ -82,13 +83,20 @@ def database_url(request: pytest.FixtureRequest, templates: dict[str, str], tmp_
     asyncio.run(_pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
 
+@pytest.fixture(autouse=True)
+def fresh_limiter() -> Iterator[None]:
+    """The services' rate limiter counts per process: each test starts with no counts."""
+    limiter.clear()
+    yield
+    limiter.clear()
+
+
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(
         data_dir=tmp_path / "var",
         database_url=database_url,
-        # One key per test: the in-process limiters salt client addresses with it, so one
-        # test's questions and logins from 127.0.0.1 never count against the next test's.
+        # One key per test: sessions and signed links of one test never pass in the next.
         secret_key="test-secret-key-" + secrets.token_hex(16),
         env="test",
         base_url="http://testserver",

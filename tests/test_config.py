@@ -1,12 +1,16 @@
 from __future__ import annotations
 
-import re
 import stat
+from dataclasses import fields
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from hub.config import SETTINGS_DOC, SettingsError, load_settings
+from hub.cli import main
+from hub.config import Settings, SettingsError, env_setting, load_settings, settings_doc, settings_table
+from hub.web.ratelimit import DEFAULT_LIMITS, Limit
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -47,6 +51,25 @@ def test_it_refuses_to_start_in_production_without_a_secret_key(tmp_path: Path) 
         ("HUB_ENV", "staging", "HUB_ENV='staging' is not valid"),
         ("HUB_AUTO_PUBLISH", "maybe", "HUB_AUTO_PUBLISH='maybe' is not valid"),
         ("HUB_SECRET_KEY", "short", "HUB_SECRET_KEY is too short"),
+        (
+            "HUB_EMBEDDED_WORKER",
+            "sometimes",
+            "HUB_EMBEDDED_WORKER='sometimes' is not valid: use true or false",
+        ),
+        ("HUB_PROFANITY_FILE", "/nowhere/words.txt", "HUB_PROFANITY_FILE='/nowhere/words.txt' is not valid"),
+        ("HUB_SLA_HOURS", "urgent=1", "HUB_SLA_HOURS holds 'urgent=1': use NAME=HOURS/HOURS"),
+        ("HUB_SLA_HOURS", "asap=1/2", "HUB_SLA_HOURS holds 'asap=1/2'"),
+        ("HUB_AGENT_CASE_CAP", "0", "HUB_AGENT_CASE_CAP='0' is out of range: use 1–10000"),
+        ("HUB_FOLLOW_UP_DAYS", "soon", "HUB_FOLLOW_UP_DAYS='soon' is not a whole number"),
+        (
+            "HUB_CASE_WEBHOOK_URL",
+            "ftp://hooks.example",
+            "HUB_CASE_WEBHOOK_URL='ftp://hooks.example' is not valid",
+        ),
+        ("HUB_STAGE_DORMANT_DAYS", "-1", "HUB_STAGE_DORMANT_DAYS='-1' is out of range"),
+        ("HUB_STAGE_AT_RISK_FACTOR", "often", "HUB_STAGE_AT_RISK_FACTOR='often' is not a number"),
+        ("HUB_LIFESPAN_YEARS", "500", "HUB_LIFESPAN_YEARS='500' is out of range"),
+        ("HUB_RATE_LIMITS", "login=5", "HUB_RATE_LIMITS holds 'login=5'"),
     ],
 )
 def test_it_names_the_variable_and_what_it_accepts(
@@ -68,13 +91,74 @@ def test_it_reads_store_origins_as_a_list(tmp_path: Path) -> None:
     assert settings.store_origins == ("https://a.example", "http://b.example:8080")
 
 
-def test_every_setting_is_documented_in_the_readme() -> None:
-    documented = set(re.findall(r"^\| `(HUB_[A-Z_]+)`", README.read_text(), re.MULTILINE))
-    assert set(SETTINGS_DOC) <= documented
+def test_the_readme_table_is_the_generated_one() -> None:
+    """Regenerate it with ``python scripts/settings_table.py``."""
+    text = README.read_text()
+    start = text.index("| variable | default | what it does |")
+    end = text.index("\n\n", start)
+    assert text[start : end + 1] == settings_table()
 
 
-def test_it_reads_rate_limits_and_names_a_bad_group(tmp_path: Path) -> None:
+def test_every_field_of_the_settings_is_a_documented_setting() -> None:
+    variables = [var for var, _default, meaning in settings_doc() if meaning]
+    assert len(variables) == len(set(variables)) == len(fields(Settings))
+    assert all(var.startswith("HUB_") for var in variables)
+
+
+def test_feedback_hub_help_lists_every_setting() -> None:
+    shown = CliRunner().invoke(main, ["--help"], terminal_width=200)
+    assert shown.exit_code == 0
+    assert all(var in shown.output for var, _default, _meaning in settings_doc())
+    assert "api=300/60" in shown.output, "defaults are shown"
+
+
+def test_it_reads_rate_limits_over_the_defaults_and_names_a_bad_group(tmp_path: Path) -> None:
     settings = load_settings(env(tmp_path, HUB_RATE_LIMITS="login=5/60, widget=0/60"))
-    assert settings.extra["rate_limits"] == {"login": (5, 60), "widget": (0, 60)}
+    assert settings.rate_limits["login"] == Limit(5, 60) and settings.rate_limits["widget"].off
+    assert settings.rate_limits["api"] == DEFAULT_LIMITS["api"]
     with pytest.raises(SettingsError, match="HUB_RATE_LIMITS holds 'everything=1/1'"):
         load_settings(env(tmp_path, HUB_RATE_LIMITS="everything=1/1"))
+
+
+def test_it_reads_every_typed_setting(tmp_path: Path) -> None:
+    words = tmp_path / "words.txt"
+    words.write_text("flimsy\n")
+    settings = load_settings(
+        env(
+            tmp_path,
+            HUB_EMBEDDED_WORKER="yes",
+            HUB_PROFANITY_FILE=str(words),
+            HUB_SLA_HOURS="urgent=0.5/2",
+            HUB_AUTO_ASSIGN="true",
+            HUB_AGENT_CASE_CAP="4",
+            HUB_FOLLOW_UP_DAYS="5",
+            HUB_CASE_WEBHOOK_URL="https://hooks.example/cases",
+            HUB_CASE_WEBHOOK_SECRET="s3cret",
+            HUB_STAGE_DORMANT_DAYS="200",
+            HUB_STAGE_AT_RISK_FACTOR="2.5",
+            HUB_LIFESPAN_YEARS="3",
+            HUB_WIN_BACK_OFFER="COMEBACK10",
+        )
+    )
+    assert settings.embedded_worker and settings.auto_assign
+    assert settings.profanity_file == words
+    assert settings.sla_hours["urgent"] == (0.5, 2) and settings.sla_hours["low"] == (72, 168)
+    assert (settings.agent_case_cap, settings.follow_up_delay) == (4, timedelta(days=5))
+    assert (settings.case_webhook_url, settings.case_webhook_secret) == (
+        "https://hooks.example/cases",
+        "s3cret",
+    )
+    assert (settings.stage_dormant_days, settings.stage_at_risk_factor) == (200, 2.5)
+    assert (settings.lifespan_years, settings.win_back_offer) == (3.0, "COMEBACK10")
+
+
+def test_an_empty_optional_setting_means_its_default(tmp_path: Path) -> None:
+    settings = load_settings(env(tmp_path, HUB_PROFANITY_FILE="", HUB_LIFESPAN_YEARS="", HUB_SECRET_KEY=""))
+    assert settings.profanity_file is None and settings.lifespan_years is None
+    assert settings.secret_key == (tmp_path / "var" / "secret_key").read_text()
+
+
+def test_one_setting_is_read_alone_without_making_a_secret_key(tmp_path: Path) -> None:
+    assert env_setting("database_url", {"HUB_DATABASE_URL": "postgres://db/hub"}) == "postgres://db/hub"
+    assert env_setting("smtp_port", {}) == 25
+    assert not (tmp_path / "var").exists()

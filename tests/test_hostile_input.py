@@ -469,11 +469,11 @@ async def attack_fields(attack: Attack, endpoint: Endpoint, url: str) -> None:
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     off = {group: (0, 60) for group in ("api", "widget", "review", "survey", "unsubscribe", "login")}
-    return settings.with_overrides(
+    return settings.with_rate_limits(**off).with_overrides(
         shopify_secret=SHOPIFY_SECRET,
         woocommerce_secret=WOOCOMMERCE_SECRET,
         store_origins=("https://shop.example",),
-        extra={"rate_limits": off, "embedded_worker": False},
+        embedded_worker=False,
     )
 
 

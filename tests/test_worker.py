@@ -58,7 +58,7 @@ async def test_it_loops_until_stopped(settings: Settings, db: str) -> None:
 
 
 async def test_the_embedded_worker_sends_mail_beside_the_app(settings: Settings, db: str) -> None:
-    embedded = settings.with_overrides(extra={"embedded_worker": True})
+    embedded = settings.with_overrides(embedded_worker=True)
     async with embedded_worker(embedded):
         await queue_message(settings)
         await _wait_until_sent()

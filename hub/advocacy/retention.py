@@ -5,7 +5,7 @@
 * average order value (AOV) = revenue ÷ orders;
 * churn rate = customers active at the start (an order in the ``dormant_days`` before it) with no
   order in the ``dormant_days`` up to the end (dormant at the end) ÷ customers active at the start;
-* expected lifespan = ``settings.extra["retention"]["lifespan_years"]`` when set, else estimated
+* expected lifespan = ``settings.lifespan_years`` (HUB_LIFESPAN_YEARS) when set, else estimated
   as period in years ÷ churn rate (1 / churn per year), capped at ``MAX_LIFESPAN_YEARS``;
 * customer lifetime value (CLV) = AOV × purchases per year × expected lifespan in years.
 """
@@ -122,9 +122,8 @@ def _text(value: Decimal | None) -> str | None:
 
 
 def lifespan(settings: Settings, churned: int, active: int, period: Period) -> tuple[float, str]:
-    configured = (settings.extra.get("retention") or {}).get("lifespan_years")
-    if configured:
-        return float(configured), "settings"
+    if settings.lifespan_years:
+        return settings.lifespan_years, "settings"
     if not churned or not active:
         return MAX_LIFESPAN_YEARS, f"no churn measured: capped at {MAX_LIFESPAN_YEARS:g} years"
     estimate = period.years / (churned / active)

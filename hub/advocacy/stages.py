@@ -20,10 +20,8 @@ Days are whole calendar days between the order's date (UTC) and the as-of date.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from datetime import date
-from typing import Any
 
 from hub.advocacy.models import Stage
 from hub.config import Settings
@@ -31,25 +29,21 @@ from hub.config import Settings
 
 @dataclass(frozen=True)
 class Thresholds:
-    new_days: int = 90
-    active_days: int = 120
-    dormant_days: int = 180
-    loyal_window_days: int = 365
-    loyal_orders: int = 3
-    loyal_orders_with_promoter: int = 2
-    at_risk_factor: float = 1.5
-    promoter_nps: int = 9
-    positive_rating: int = 4
+    """The ``stage_*`` settings (HUB_STAGE_*); the defaults are theirs."""
+
+    new_days: int = Settings.stage_new_days
+    active_days: int = Settings.stage_active_days
+    dormant_days: int = Settings.stage_dormant_days
+    loyal_window_days: int = Settings.stage_loyal_window_days
+    loyal_orders: int = Settings.stage_loyal_orders
+    loyal_orders_with_promoter: int = Settings.stage_loyal_orders_with_promoter
+    at_risk_factor: float = Settings.stage_at_risk_factor
+    promoter_nps: int = Settings.stage_promoter_nps
+    positive_rating: int = Settings.stage_positive_rating
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Thresholds:
-        """Defaults, overridden by ``settings.extra["stages"]`` (unknown keys are refused)."""
-        overrides: Mapping[str, Any] = settings.extra.get("stages", {}) or {}
-        known = {f.name: f.type for f in fields(cls)}
-        unknown = sorted(set(overrides) - set(known))
-        if unknown:
-            raise ValueError(f"settings.extra['stages'] has unknown keys: {', '.join(unknown)}")
-        return replace(cls(), **overrides)
+        return cls(**{f.name: getattr(settings, f"stage_{f.name}") for f in fields(cls)})
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ async def due_customers(now: datetime, limit: int = BATCH) -> list[Customer]:
 async def send_win_back(settings: Settings, customer: Customer, now: datetime) -> bool:
     if not customer.accepts(MailKind.OFFERS.value):
         return False
-    offer = str(settings.extra.get("win_back_offer", "") or "")
+    offer = settings.win_back_offer
     context = {
         "customer": customer,
         "offer_code": offer,

@@ -21,7 +21,8 @@ from hub.invites.models import LinkPurpose
 from hub.reviews.models import ReviewStatus
 from hub.staff.accounts import audit
 from hub.staff.models import StaffUser
-from hub.widget.votes import VOTER_ID, VoteError, vote_window, voter_hash
+from hub.web.ratelimit import limiter
+from hub.widget.votes import VOTER_ID, VoteError, voter_hash
 
 PUBLISHED = ReviewStatus.PUBLISHED.value
 BADGE = "helpful_answerer"
@@ -138,7 +139,7 @@ async def vote_for_answer(settings: Settings, answer_id: int, voter: str, ip: st
         raise VoteError(422, "voter", "must be 16–64 letters, digits, - or _")
     if not await Answer.exists(id=answer_id, status=PUBLISHED):
         raise VoteError(404, "answer", "there is no such published answer")
-    if ip and not vote_window.allow(settings.secret_key, ip):
+    if ip and not limiter.allows(settings.rate_limits, "vote_ip", ip):
         raise VoteError(429, "rate", "too many votes from this address; try again later")
     counted = await _record_vote(answer_id, voter_hash(settings, voter))
     helpful = await Answer.filter(id=answer_id).values_list("helpful_count", flat=True)

@@ -7,7 +7,8 @@ the publish state never depends on sentiment anyway).
 A question is mailed to past buyers in the brand's name, so on top of the pipeline it is
 held for a moderator (`hold_reasons`) when its text or name holds a link, an e-mail
 address or a phone number, whoever asks, and when the asker is not a known customer.
-Asking is limited per client address, per asker's e-mail address and per product.
+Asking is limited per client address, per asker's e-mail address and per product (the
+``question_ip``, ``question_address`` and ``question_product`` groups of ``HUB_RATE_LIMITS``).
 """
 
 from __future__ import annotations
@@ -15,12 +16,11 @@ from __future__ import annotations
 import re
 
 from hub.config import Settings
-from hub.dataio.ratelimit import keyed_limits
 from hub.reviews.models import ReviewStatus
 from hub.reviews.pipeline import Decision, decide
-from hub.reviews.spam import IpWindow
 from hub.text.contact_details import has_contact_details
 from hub.text.normalise import CleanText, SubmissionError, clean_name, clean_text, limited
+from hub.web.ratelimit import limiter
 
 QUESTION_LIMIT = 1000
 ANSWER_LIMIT = 2000
@@ -32,14 +32,10 @@ CONTACT_DETAILS = "contact_details"
 UNKNOWN_ASKER = "unknown_asker"
 REASON_LENGTH = 32  # Question.status_reason
 
-# Per process and per salted address hash, like the review limit.
-ask_window = IpWindow()
-
 __all__ = [
     "Decision",
     "SubmissionError",
     "allow_asking",
-    "ask_window",
     "clean_body",
     "clean_email",
     "clean_name",
@@ -70,16 +66,15 @@ def screen(settings: Settings, body: str, *, honeypot: str = "", duplicate: bool
 
 
 def allow_ip(settings: Settings, ip: str | None) -> None:
-    if ip and not ask_window.allow(settings.secret_key, ip):
+    if ip and not limiter.allows(settings.rate_limits, "question_ip", ip):
         raise SubmissionError("rate", "too many questions from this address; try again later")
 
 
 def allow_asking(settings: Settings, email: str, product_id: int) -> None:
-    """Refuse a question over the per-address or per-product limit (the `rate_limits` setting)."""
-    limits = settings.extra.get("rate_limits")
-    if keyed_limits.hit(limits, "question_address", email) is not None:
+    """Refuse a question over the per-address or per-product limit (``settings.rate_limits``)."""
+    if not limiter.allows(settings.rate_limits, "question_address", email):
         raise SubmissionError("rate", "too many questions from this e-mail address; try again later")
-    if keyed_limits.hit(limits, "question_product", str(product_id)) is not None:
+    if not limiter.allows(settings.rate_limits, "question_product", str(product_id)):
         raise SubmissionError("rate", "this product has had many questions lately; try again later")
 
 

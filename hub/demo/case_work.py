@@ -15,7 +15,6 @@ from hub.demo.staff_texts import CASE_NOTES, CASE_REPLIES
 from hub.demo.survey_texts import RECOVERY_COMMENTS
 from hub.demo.surveys import Questionnaire, answer_recovery
 from hub.staff.models import StaffUser
-from hub.triage.actions import follow_up_delay
 from hub.triage.models import Case, CaseStatus
 
 SETTLED_CHANCE_BY_AGE = (
@@ -124,7 +123,7 @@ def _resolve(
     note = CASE_REPLIES[code][1]
     _move(demo, case, CaseStatus.RESOLVED, resolved_at, agent, note, resolution=code)
     case.resolved_at, case.resolution_code, case.resolution_note = resolved_at, code, note
-    case.follow_up_due_at = resolved_at + follow_up_delay(demo.settings)
+    case.follow_up_due_at = resolved_at + demo.settings.follow_up_delay
     _follow_up(demo, case, flag, recovery)
 
 

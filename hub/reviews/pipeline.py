@@ -26,6 +26,7 @@ from hub.sentiment import profanity
 from hub.sentiment.scoring import Assessment, assess
 from hub.text.contact_details import mask_personal_data
 from hub.text.normalise import CleanText, SubmissionError, clean_submission
+from hub.web.ratelimit import limiter
 
 SPAM_REASONS = ("honeypot", "links", "duplicate")
 
@@ -118,7 +119,7 @@ async def check_rate(
     recent = await spam.recent_submissions(invitation_id=invitation_id, customer_id=customer_id, now=now)
     if recent >= spam.PER_LINK:
         raise SubmissionError("rate", "too many reviews from this link; try again later")
-    if ip and not spam.ip_window.allow(settings.secret_key, ip):
+    if ip and not limiter.allows(settings.rate_limits, "review_ip", ip):
         raise SubmissionError("rate", "too many reviews from this address; try again later")
 
 

@@ -1,17 +1,13 @@
 """Spam rules: the honeypot, too many links, the same text twice, and rate limits.
 
 Rate limits: per link (invitation) or customer they count the review rows and revisions
-stored in the last window, so they hold across processes. Per IP address they use an
-in-process sliding window keyed by a salted hash of the address (no address is stored):
-that one limit is per process, so N web processes allow up to N times as many.
+stored in the last window, so they hold across processes. Per client address the pipeline
+asks the hub's one rate limiter (group ``review_ip`` of ``HUB_RATE_LIMITS``, hub.web.ratelimit),
+which counts per process: N web processes allow up to N times as many.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import time
-from collections import deque
 from datetime import datetime, timedelta
 
 from tortoise.expressions import Q
@@ -21,7 +17,6 @@ from hub.text.contact_details import count_links
 
 MAX_LINKS = 2
 WINDOW = timedelta(minutes=10)
-PER_IP = 10
 PER_LINK = 20
 # Short texts ("Love it!") are repeated honestly; only longer ones count as duplicates.
 DUPLICATE_MIN_LENGTH = 40
@@ -60,40 +55,3 @@ async def recent_submissions(*, invitation_id: int | None, customer_id: int | No
         return reviews
     revision_key = {f"review__{name}": value for name, value in key.items()}
     return reviews + await ReviewRevision.filter(**revision_key, created_at__gte=since).count()
-
-
-class IpWindow:
-    """A sliding window of submission times per salted address hash, in this process only."""
-
-    def __init__(self, limit: int = PER_IP, window: timedelta = WINDOW) -> None:
-        self.limit = limit
-        self.seconds = window.total_seconds()
-        self.hits: dict[str, deque[float]] = {}
-        self.swept_at = 0.0
-
-    def key(self, secret: str, ip: str) -> str:
-        return hmac.new(secret.encode(), ip.encode(), hashlib.sha256).hexdigest()
-
-    def allow(self, secret: str, ip: str, now: float | None = None) -> bool:
-        """Record one submission from `ip`; False when it is over the limit."""
-        now = time.monotonic() if now is None else now
-        self._sweep(now)
-        hits = self.hits.setdefault(self.key(secret, ip), deque())
-        while hits and hits[0] <= now - self.seconds:
-            hits.popleft()
-        if len(hits) >= self.limit:
-            return False
-        hits.append(now)
-        return True
-
-    def _sweep(self, now: float) -> None:
-        """Forget idle addresses, at most once a minute, so memory stays bounded."""
-        if now - self.swept_at < 60:
-            return
-        self.swept_at = now
-        cutoff = now - self.seconds
-        for key in [key for key, hits in self.hits.items() if not hits or hits[-1] <= cutoff]:
-            del self.hits[key]
-
-
-ip_window = IpWindow()

@@ -12,7 +12,7 @@ DEFAULT_FILE = Path(__file__).with_name("profanity.txt")
 
 
 def word_file(settings: Settings) -> Path:
-    return Path(settings.extra.get("profanity_file") or DEFAULT_FILE)
+    return settings.profanity_file or DEFAULT_FILE
 
 
 def read_words(path: Path) -> tuple[str, ...]:

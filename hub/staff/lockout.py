@@ -15,7 +15,7 @@ The policy:
 4. A wrong second-factor code counts as a failure of the same pair and address.
 
 Counts live in the database (``LoginFailure``), so every web process sees them.
-The "login" group of the one rate limiter (hub.dataio.ratelimit) also caps
+The "login" group of the one rate limiter (hub.web.ratelimit) also caps
 requests per address before any of this runs.
 """
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -20,7 +20,6 @@ from hub.web.errors import InvalidInput
 from hub.web.params import has_control_characters, identifier
 
 MAX_TEXT = 20_000
-DEFAULT_FOLLOW_UP_DAYS = 2
 
 
 class CaseActionError(ValueError):
@@ -139,10 +138,6 @@ async def set_pending(ctx: ActionContext) -> None:
     await record(ctx.case, ctx.actor, "status", **{"from": before, "to": CaseStatus.PENDING.value})
 
 
-def follow_up_delay(settings: Settings) -> timedelta:
-    return timedelta(days=int(settings.extra.get("follow_up_days", DEFAULT_FOLLOW_UP_DAYS)))
-
-
 async def resolve(ctx: ActionContext) -> None:
     code = ctx.form.get("resolution", "")
     if code not in {r.value for r in Resolution}:
@@ -155,7 +150,7 @@ async def resolve(ctx: ActionContext) -> None:
             resolved_at=ctx.now,
             resolution_code=code,
             resolution_note=note,
-            follow_up_due_at=ctx.now + follow_up_delay(ctx.settings),
+            follow_up_due_at=ctx.now + ctx.settings.follow_up_delay,
             follow_up_sent_at=None,
         )
         await record(

@@ -11,7 +11,6 @@ from hub.staff.models import Role, StaffUser
 from hub.triage.models import Case
 from hub.triage.sla import ACTIVE_STATUSES
 
-DEFAULT_CAP = 25
 NEVER = datetime.min.replace(tzinfo=UTC)
 
 
@@ -42,11 +41,11 @@ async def _last_given(agent_ids: list[int]) -> dict[int, datetime]:
 
 async def next_agent(settings: Settings) -> StaffUser | None:
     """The agent under the cap who was given a case least recently; None when off or all are full."""
-    if not settings.extra.get("auto_assign"):
+    if not settings.auto_assign:
         return None
     agents = await active_agents()
     ids = [agent.id for agent in agents]
-    cap = int(settings.extra.get("agent_case_cap", DEFAULT_CAP))
+    cap = settings.agent_case_cap
     counts = await _open_counts(ids)
     free = [agent for agent in agents if counts.get(agent.id, 0) < cap]
     if not free:

@@ -1,4 +1,4 @@
-"""The triage settings as the admin's settings page shows them (read from settings.extra)."""
+"""The triage settings as the admin's settings page shows them."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from hub.config import Settings
-from hub.triage.actions import follow_up_delay
-from hub.triage.assignment import DEFAULT_CAP
 from hub.triage.filters import PRIORITIES
 from hub.triage.sla import targets
 
@@ -26,9 +24,9 @@ def settings_overview(settings: Settings) -> SettingsOverview:
     configured = targets(settings)
     return SettingsOverview(
         sla=[(p, *configured[p]) for p in PRIORITIES],
-        auto_assign=bool(settings.extra.get("auto_assign")),
-        agent_case_cap=int(settings.extra.get("agent_case_cap", DEFAULT_CAP)),
-        follow_up=follow_up_delay(settings),
-        webhook_on=bool(settings.extra.get("webhook_url")),
-        webhook_signed=bool(settings.extra.get("webhook_secret")),
+        auto_assign=settings.auto_assign,
+        agent_case_cap=settings.agent_case_cap,
+        follow_up=settings.follow_up_delay,
+        webhook_on=bool(settings.case_webhook_url),
+        webhook_signed=bool(settings.case_webhook_secret),
     )

@@ -9,24 +9,18 @@ from tortoise.expressions import Q
 from hub.config import Settings
 from hub.triage.models import PRIORITY_RANK, Case, CaseStatus, Priority
 
-DEFAULT_TARGETS: dict[str, tuple[timedelta, timedelta]] = {
-    Priority.URGENT: (timedelta(hours=1), timedelta(hours=8)),
-    Priority.HIGH: (timedelta(hours=4), timedelta(hours=24)),
-    Priority.NORMAL: (timedelta(hours=24), timedelta(hours=72)),
-    Priority.LOW: (timedelta(hours=72), timedelta(days=7)),
-}
-
 
 def targets(settings: Settings) -> dict[str, tuple[timedelta, timedelta]]:
-    """Targets from ``settings.extra['sla']`` (hours per priority) over the defaults."""
-    configured = dict(DEFAULT_TARGETS)
-    for priority, (first, resolve) in dict(settings.extra.get("sla", {})).items():
-        configured[priority] = (timedelta(hours=first), timedelta(hours=resolve))
-    return configured
+    """First-response and resolution targets per priority, from ``settings.sla_hours``."""
+    return {
+        priority: (timedelta(hours=first), timedelta(hours=resolve))
+        for priority, (first, resolve) in settings.sla_hours.items()
+    }
 
 
 def due_times(settings: Settings, priority: str, start: datetime) -> tuple[datetime, datetime]:
-    first, resolve = targets(settings).get(priority, DEFAULT_TARGETS[Priority.NORMAL])
+    configured = targets(settings)
+    first, resolve = configured.get(priority, configured[Priority.NORMAL])
     return start + first, start + resolve
 
 

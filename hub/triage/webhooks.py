@@ -48,7 +48,7 @@ def case_payload(event: str, case: Case) -> dict[str, Any]:
 async def queue_case_webhook(
     settings: Settings, event: str, case: Case, now: datetime
 ) -> WebhookEvent | None:
-    url = str(settings.extra.get("webhook_url") or "")
+    url = settings.case_webhook_url
     if not url:
         return None
     return await WebhookEvent.create(
@@ -88,7 +88,7 @@ async def _post(client: httpx.AsyncClient, settings: Settings, event: WebhookEve
         "X-Hub-Event": event.event,
         "X-Hub-Delivery": str(event.id),
     }
-    secret = str(settings.extra.get("webhook_secret") or "")
+    secret = settings.case_webhook_secret
     if secret:
         headers[SIGNATURE_HEADER] = signature(secret, body)
     try:

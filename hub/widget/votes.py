@@ -2,8 +2,8 @@
 
 The browser sends a random id it keeps in localStorage; the hub stores only a salted
 hash of it (`HelpfulVote.voter_hash`, unique per review), so a second vote from the
-same browser is a no-op. Votes per address are limited by an in-process sliding
-window keyed by a salted hash of the address (per process, like the review limit).
+same browser is a no-op. Votes per client address are limited by the hub's one rate
+limiter (group ``vote_ip`` of ``HUB_RATE_LIMITS``; per process, like the review limit).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass
-from datetime import timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
@@ -20,13 +19,9 @@ from tortoise.transactions import in_transaction
 
 from hub.config import Settings
 from hub.reviews.models import HelpfulVote, Review, ReviewStatus
-from hub.reviews.spam import IpWindow
+from hub.web.ratelimit import limiter
 
-VOTES_PER_IP = 60
-VOTE_WINDOW = timedelta(minutes=10)
 VOTER_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-
-vote_window = IpWindow(limit=VOTES_PER_IP, window=VOTE_WINDOW)
 
 
 class VoteError(ValueError):
@@ -70,7 +65,7 @@ async def cast_vote(
         raise VoteError(422, "voter", "must be 16–64 letters, digits, - or _")
     if not await Review.exists(id=review_id, status=ReviewStatus.PUBLISHED.value):
         raise VoteError(404, "review", "there is no such published review")
-    if ip and not vote_window.allow(settings.secret_key, ip):
+    if ip and not limiter.allows(settings.rate_limits, "vote_ip", ip):
         raise VoteError(429, "rate", "too many votes from this address; try again later")
     counted = await _record(review_id, voter_hash(settings, voter), helpful)
     helpful_count, unhelpful_count = await _counts(review_id)

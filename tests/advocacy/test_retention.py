@@ -61,7 +61,7 @@ async def test_lifespan_is_estimated_as_one_over_yearly_churn(shop: None, settin
 async def test_lifetime_value_is_order_value_times_yearly_frequency_times_lifespan(
     shop: None, settings: Settings
 ) -> None:
-    settings = settings.with_overrides(extra={"retention": {"lifespan_years": 2}})
+    settings = settings.with_overrides(lifespan_years=2.0)
     figures = await retention(settings, PERIOD)
     assert figures.lifespan_source == "settings"
     assert float(figures.lifetime_value or 0) == pytest.approx(97.5 * (4 / 3) / YEARS * 2, abs=0.01)

@@ -109,11 +109,10 @@ def test_loyalty_wins_over_being_at_risk() -> None:
 
 
 def test_thresholds_come_from_the_settings() -> None:
-    limits = Thresholds.from_settings(Settings(extra={"stages": {"dormant_days": 100}}))
+    limits = Thresholds.from_settings(Settings(stage_dormant_days=100))
     assert limits.dormant_days == 100
     assert stage_for(one_order(100), TODAY, limits) == Stage.DORMANT
 
 
-def test_an_unknown_threshold_is_refused() -> None:
-    with pytest.raises(ValueError, match="dormnt_days"):
-        Thresholds.from_settings(Settings(extra={"stages": {"dormnt_days": 100}}))
+def test_the_default_thresholds_are_the_settings_defaults() -> None:
+    assert Thresholds.from_settings(Settings()) == Thresholds()

@@ -17,7 +17,7 @@ async def lapsed(name: str = "Lapsed Lee", **fields: object) -> Customer:
 
 
 async def test_a_customer_who_went_dormant_gets_one_win_back_mail(db: str, settings: Settings) -> None:
-    settings = settings.with_overrides(extra={"win_back_offer": "COMEBACK10"})
+    settings = settings.with_overrides(win_back_offer="COMEBACK10")
     lee = await lapsed()
     assert await send_win_backs(settings, NOW) == 1
     assert await send_win_backs(settings, NOW + timedelta(days=100)) == 0

@@ -13,12 +13,9 @@ from starlette.applications import Starlette
 
 from hub.app import create_app
 from hub.catalog.models import Customer, Order, OrderLine, Product
-from hub.community import screening
 from hub.community.models import Question
 from hub.config import Settings
-from hub.dataio import ratelimit
 from hub.reviews.models import ReviewStatus
-from hub.widget import votes
 from tests.mail.conftest import MailCollector, mailbox, smtp_server, smtp_settings  # noqa: F401  (aiosmtpd)
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -28,14 +25,6 @@ STORE = "https://shop.example"
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     return settings.with_overrides(store_origins=(STORE,))
-
-
-@pytest.fixture(autouse=True)
-def fresh_limits(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The asking and voting limits are per process: each test starts with none used."""
-    monkeypatch.setattr(screening, "ask_window", screening.IpWindow())
-    monkeypatch.setattr(screening, "keyed_limits", ratelimit.KeyedLimiter())
-    monkeypatch.setattr(votes, "vote_window", votes.IpWindow(limit=votes.VOTES_PER_IP))
 
 
 @pytest.fixture

@@ -189,8 +189,7 @@ async def test_an_expired_confirmation_link_opens_nothing(
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    limits = {"question_address": (2, 3600), "question_product": (3, 3600)}
-    return settings.with_overrides(extra={**settings.extra, "rate_limits": limits})
+    return settings.with_rate_limits(question_address=(2, 3600), question_product=(3, 3600))
 
 
 async def test_asking_is_limited_per_address_on_the_api_and_the_page(

@@ -14,14 +14,8 @@ from hub.app import create_app
 from hub.catalog.models import Customer, Order, OrderLine, Product, ProductGroup
 from hub.config import Settings
 from hub.intake.submit import SubmissionResult, submit_review
-from hub.reviews import spam
 
 _numbers = itertools.count(1)
-
-
-@pytest.fixture(autouse=True)
-def fresh_ip_window(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(spam, "ip_window", spam.IpWindow())
 
 
 @pytest.fixture

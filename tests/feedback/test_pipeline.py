@@ -121,16 +121,9 @@ def test_it_matches_profanity_as_whole_words_only(body: str) -> None:
 def test_it_reads_the_word_list_from_the_configured_file(tmp_path: Path) -> None:
     words = tmp_path / "words.txt"
     words.write_text("# ours\nflimsy\n")
-    settings = Settings(extra={"profanity_file": str(words)})
+    settings = Settings(profanity_file=words)
     assert moderate(settings, rating=2, title="", body="So FLIMSY.").reason == "profanity"
     assert moderate(settings, rating=2, title="", body="Shit.").reason == "clean"
-
-
-def test_it_counts_every_per_address_submission_in_its_window() -> None:
-    window = spam.IpWindow(limit=2)
-    assert [window.allow("salt", "10.0.0.1", now=t) for t in (0, 1, 2)] == [True, True, False]
-    assert window.allow("salt", "10.0.0.2", now=3)
-    assert window.allow("salt", "10.0.0.1", now=601)
 
 
 # With the database.
@@ -197,8 +190,8 @@ async def test_it_marks_the_same_text_from_the_same_customer_as_spam(
     assert (second.review.status, second.review.status_reason) == ("spam", "duplicate")
 
 
-async def test_it_limits_submissions_per_address(make_review: ReviewMaker) -> None:
-    for number in range(spam.PER_IP):
+async def test_it_limits_submissions_per_address(make_review: ReviewMaker, settings: Settings) -> None:
+    for number in range(settings.rate_limits["review_ip"].requests):
         product = await Product.create(external_id=f"p{number}", name=f"P{number}")
         await make_review(product=product, ip="203.0.113.9")
     with pytest.raises(SubmissionError) as refused:
@@ -286,7 +279,7 @@ async def test_rescan_applies_a_new_word_to_stored_reviews(
     result = await make_review(body="The pegs are flimsy.")
     words = tmp_path / "words.txt"
     words.write_text("flimsy\n")
-    changed = settings.with_overrides(profanity_action=action, extra={"profanity_file": str(words)})
+    changed = settings.with_overrides(profanity_action=action, profanity_file=words)
     counts = await moderation.rescan_reviews(changed)
     review = await Review.get(id=result.review.id)
     assert (counts.checked, review.status, review.body) == (1, status, body)
@@ -299,7 +292,7 @@ async def test_rescan_releases_a_review_whose_word_left_the_list(
     held = await make_review(body="Shit tent, honestly fine.")
     words = tmp_path / "words.txt"
     words.write_text("# nothing\n")
-    counts = await moderation.rescan_reviews(settings.with_overrides(extra={"profanity_file": str(words)}))
+    counts = await moderation.rescan_reviews(settings.with_overrides(profanity_file=words))
     assert counts.released == 1
     assert (await Review.get(id=held.review.id)).status == "published"
 

@@ -89,7 +89,7 @@ async def test_a_canned_response_fills_the_reply(
 async def test_resolving_sets_the_follow_up_and_queues_a_webhook(
     client: httpx.AsyncClient, settings: Settings, bob: StaffUser, app: object
 ) -> None:
-    app.state.settings = settings.with_overrides(extra={"webhook_url": "http://127.0.0.1:9/hook"})  # type: ignore[attr-defined]
+    app.state.settings = settings.with_overrides(case_webhook_url="http://127.0.0.1:9/hook")  # type: ignore[attr-defined]
     case = await _logged_in_case(client, settings, bob)
     await post_action(client, case, "pending")
     response = await post_action(client, case, "resolve", resolution="replacement", note="New tent sent.")

@@ -19,7 +19,7 @@ async def test_new_cases_go_round_robin_to_agents_under_the_cap(
     settings: Settings, db: str, password_hash: str
 ) -> None:
     ann, ben, _ = await _agents(password_hash)
-    auto = settings.with_overrides(extra={"auto_assign": True, "agent_case_cap": 2})
+    auto = settings.with_overrides(auto_assign=True, agent_case_cap=2)
     cases = [await make_case(auto) for _ in range(5)]
     assignees = [(await Case.get(id=c.id)).assignee_id for c in cases]  # type: ignore[attr-defined]
     assert assignees == [ann.id, ben.id, ann.id, ben.id, None]
@@ -28,7 +28,7 @@ async def test_new_cases_go_round_robin_to_agents_under_the_cap(
 
 async def test_a_resolved_case_frees_a_place(settings: Settings, db: str, password_hash: str) -> None:
     ann, _, _ = await _agents(password_hash)
-    auto = settings.with_overrides(extra={"auto_assign": True, "agent_case_cap": 1})
+    auto = settings.with_overrides(auto_assign=True, agent_case_cap=1)
     first = await make_case(auto)
     await make_case(auto)
     await Case.filter(id=first.id).update(status="resolved")

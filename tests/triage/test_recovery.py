@@ -66,7 +66,7 @@ async def test_a_positive_reviewer_gets_no_review_link(settings: Settings, bob: 
 
 
 async def test_the_follow_up_waits_for_configured_days(settings: Settings, bob: StaffUser) -> None:
-    slow = settings.with_overrides(extra={"follow_up_days": 5})
+    slow = settings.with_overrides(follow_up_delay=timedelta(days=5))
     await _resolved(slow, bob)
     assert await send_case_follow_ups(slow, NOW + timedelta(days=4)) == 0
     assert await send_case_follow_ups(slow, NOW + timedelta(days=5)) == 1

@@ -6,7 +6,7 @@ from hub.config import Settings
 from hub.mail.models import OutboxMessage
 from hub.staff.models import StaffUser
 from hub.triage.jobs import escalate_overdue_cases
-from hub.triage.models import Case, CaseEvent
+from hub.triage.models import Case, CaseEvent, Priority
 from hub.triage.sla import due_times, raised
 from tests.triage.conftest import NOW, make_case
 
@@ -16,9 +16,13 @@ def test_priorities_rise_one_step_and_urgent_stays_urgent() -> None:
 
 
 def test_targets_come_from_the_settings_over_the_defaults(settings: Settings) -> None:
-    custom = settings.with_overrides(extra={"sla": {"urgent": [0.5, 2]}})
+    custom = settings.with_overrides(sla_hours={**settings.sla_hours, "urgent": (0.5, 2)})
     assert due_times(custom, "urgent", NOW) == (NOW + timedelta(minutes=30), NOW + timedelta(hours=2))
     assert due_times(settings, "low", NOW) == (NOW + timedelta(hours=72), NOW + timedelta(days=7))
+
+
+def test_the_setting_names_a_target_for_every_priority() -> None:
+    assert set(Settings().sla_hours) == {priority.value for priority in Priority}
 
 
 async def test_an_overdue_case_is_escalated_exactly_once_and_its_assignee_mailed(

@@ -54,7 +54,7 @@ def receiver() -> Iterator[Receiver]:
 
 
 def _hooked(settings: Settings, receiver: Receiver) -> Settings:
-    return settings.with_overrides(extra={"webhook_url": receiver.url, "webhook_secret": SECRET})
+    return settings.with_overrides(case_webhook_url=receiver.url, case_webhook_secret=SECRET)
 
 
 async def test_a_new_case_is_posted_as_signed_json(settings: Settings, db: str, receiver: Receiver) -> None:

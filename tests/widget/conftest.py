@@ -16,11 +16,10 @@ from hub.catalog.models import Customer, Order, OrderLine, Product, ProductGroup
 from hub.config import Settings
 from hub.intake.submit import submit_review
 from hub.photos.models import Photo
-from hub.reviews import spam
 from hub.reviews.aggregates import refresh_rating
 from hub.reviews.models import Reply, Review
 from hub.staff.apikeys import create_api_key
-from hub.widget import cache, votes
+from hub.widget import cache
 
 STORE = "https://shop.example"
 _numbers = itertools.count(1)
@@ -39,11 +38,7 @@ def settings(settings: Settings) -> Settings:
 
 
 @pytest.fixture(autouse=True)
-def fresh_windows(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(spam, "ip_window", spam.IpWindow())
-    monkeypatch.setattr(
-        votes, "vote_window", spam.IpWindow(limit=votes.VOTES_PER_IP, window=votes.VOTE_WINDOW)
-    )
+def fresh_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()

@@ -1,0 +1,185 @@
+"""Readers for the text of a HUB_* variable, and the text that shows a default.
+
+Each reader takes the variable's name and its text and answers the typed value, or
+raises ``SettingsError`` naming the variable and what it accepts. ``hub.config`` pairs
+one reader with each setting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from hub.web.ratelimit import Limit, limits_text, parse_limits
+from hub.web.safe_urls import url_refusal
+
+Reader = Callable[[str, str], Any]
+
+
+class SettingsError(ValueError):
+    """A HUB_* variable holds a value the hub cannot use."""
+
+
+def text(_name: str, value: str) -> str:
+    return value.strip()
+
+
+def raw(_name: str, value: str) -> str:
+    return value
+
+
+def choice(*choices: str) -> Reader:
+    def read(name: str, value: str) -> str:
+        if value not in choices:
+            raise SettingsError(f"{name}={value!r} is not valid: use one of {', '.join(choices)}")
+        return value
+
+    return read
+
+
+def integer(low: int, high: int) -> Callable[[str, str], int]:
+    def read(name: str, value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise SettingsError(f"{name}={value!r} is not a whole number ({low}–{high})") from None
+        if not low <= number <= high:
+            raise SettingsError(f"{name}={value!r} is out of range: use {low}–{high}")
+        return number
+
+    return read
+
+
+def number(low: float, high: float) -> Callable[[str, str], float]:
+    def read(name: str, value: str) -> float:
+        try:
+            figure = float(value)
+        except ValueError:
+            raise SettingsError(f"{name}={value!r} is not a number ({low:g}–{high:g})") from None
+        if not low <= figure <= high:
+            raise SettingsError(f"{name}={value!r} is out of range: use {low:g}–{high:g}")
+        return figure
+
+    return read
+
+
+def optional(read: Reader) -> Reader:
+    """``read``, except that an empty value means None (unset)."""
+    return lambda name, value: read(name, value) if value.strip() else None
+
+
+def days(low: int = 0, high: int = 3650) -> Callable[[str, str], timedelta]:
+    whole = integer(low, high)
+    return lambda name, value: timedelta(days=whole(name, value))
+
+
+def boolean(name: str, value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name}={value!r} is not valid: use true or false")
+
+
+def path(_name: str, value: str) -> Path:
+    return Path(value).expanduser()
+
+
+def readable_file(name: str, value: str) -> Path:
+    file = Path(value).expanduser()
+    if not file.is_file():
+        raise SettingsError(f"{name}={value!r} is not valid: use the path of a readable file")
+    return file
+
+
+def base_url(name: str, value: str) -> str:
+    """An http(s) URL without its trailing slash (paths are appended to it)."""
+    if not value:
+        raise SettingsError(f"{name} is empty: use an http:// or https:// URL")
+    return url(name, value).rstrip("/")
+
+
+def url(name: str, value: str) -> str:
+    """An http(s) URL as given; empty means none."""
+    if value and url_refusal(value):
+        raise SettingsError(f"{name}={value!r} is not valid: use an http:// or https:// URL")
+    return value
+
+
+def origins(name: str, value: str) -> tuple[str, ...]:
+    found = tuple(o.strip().rstrip("/") for o in value.split(",") if o.strip())
+    for origin in found:
+        parts = urlsplit(origin)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
+            raise SettingsError(
+                f"{name} holds {origin!r}: use comma-separated origins like https://shop.example"
+            )
+    return found
+
+
+def database_url(name: str, value: str) -> str:
+    if not value.startswith(("sqlite://", "postgres://", "postgresql://", "asyncpg://")):
+        raise SettingsError(
+            f"{name}={value.split('@')[-1]!r} is not valid: use sqlite://PATH or postgres://…"
+        )
+    return value
+
+
+def secret_key(name: str, value: str) -> str:
+    """At least 32 characters; empty means unset (a key of the data folder's, or none in production)."""
+    if value and len(value) < 32:
+        raise SettingsError(f"{name} is too short: use at least 32 characters")
+    return value
+
+
+def rate_limits(name: str, value: str) -> dict[str, Limit]:
+    try:
+        return parse_limits(value)
+    except ValueError as error:
+        raise SettingsError(f"{name} holds {error}") from None
+
+
+def hour_pairs(defaults: Mapping[str, tuple[float, float]]) -> Reader:
+    """``"urgent=1/8,high=4/24"``: two numbers of hours per known name, over ``defaults``."""
+
+    def read(name: str, value: str) -> dict[str, tuple[float, float]]:
+        pairs = dict(defaults)
+        for part in filter(None, (piece.strip() for piece in value.split(","))):
+            key, _, rule = part.partition("=")
+            first, _, second = rule.partition("/")
+            try:
+                hours = (float(first), float(second))
+            except ValueError:
+                hours = (0.0, 0.0)
+            if key.strip() not in defaults or min(hours) <= 0:
+                raise SettingsError(
+                    f"{name} holds {part!r}: use NAME=HOURS/HOURS with NAME one of {', '.join(defaults)}"
+                )
+            pairs[key.strip()] = hours
+        return pairs
+
+    return read
+
+
+def shown(value: object) -> str:
+    """A default as the README and ``--help`` show it."""
+    if value is None or value == "" or value == ():
+        return "(none)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, timedelta):
+        return str(value.days)
+    if isinstance(value, tuple) and not isinstance(value, Limit):
+        numbers = all(isinstance(item, int | float) for item in value)
+        return ("/" if numbers else ",").join(shown(item) for item in value)
+    if isinstance(value, Mapping):
+        if all(isinstance(item, Limit) for item in value.values()):
+            return limits_text(value)
+        return ",".join(f"{key}={shown(item)}" for key, item in value.items())
+    return str(value)
