@@ -77,9 +77,12 @@ def allow_ip(settings: Settings, ip: str | None) -> None:
 def allow_asking(settings: Settings, email: str, product_id: int) -> None:
     """Refuse a question over the per-address or per-product limit (the `rate_limits` setting)."""
     limits = settings.extra.get("rate_limits")
-    if keyed_limits.hit(limits, "question_address", email) is not None:
+    # Keys salted like the address window's: no plain address in memory, and a new secret
+    # key (a new deployment, each test) counts afresh.
+    address, product = (ask_window.key(settings.secret_key, key) for key in (email, str(product_id)))
+    if keyed_limits.hit(limits, "question_address", address) is not None:
         raise SubmissionError("rate", "too many questions from this e-mail address; try again later")
-    if keyed_limits.hit(limits, "question_product", str(product_id)) is not None:
+    if keyed_limits.hit(limits, "question_product", product) is not None:
         raise SubmissionError("rate", "this product has had many questions lately; try again later")
 
 

@@ -1,47 +1,17 @@
-"""Advocacy factories, and an app that serves the advocacy routes until hub.app lists them."""
+"""Advocacy factories."""
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-import pytest
-from starlette.applications import Starlette
-from starlette.routing import BaseRoute, Router
-
-from hub import urls
-from hub.advocacy import routes as advocacy_routes
-from hub.app import create_app
 from hub.catalog.models import Customer, Order
-from hub.config import Settings
 from hub.staff.apikeys import create_api_key
 
 NOW = datetime(2025, 6, 30, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()
 _numbers = itertools.count(1)
-
-
-def _missing(present: list[BaseRoute]) -> list[BaseRoute]:
-    names = {getattr(route, "name", "") for route in present}
-    return [r for r in advocacy_routes.routes if getattr(r, "name", "") not in names]
-
-
-@pytest.fixture(autouse=True)
-def link_routes(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Mail links resolve before hub.app lists the advocacy routes."""
-    base = list(urls._router().routes)
-    router = Router(routes=[*base, *_missing(base)])
-    monkeypatch.setattr(urls, "_router", lambda: router)
-    yield
-
-
-@pytest.fixture
-def app(settings: Settings) -> Starlette:
-    app = create_app(settings)
-    app.router.routes.extend(_missing(app.router.routes))
-    return app
 
 
 async def make_customer(

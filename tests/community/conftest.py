@@ -1,64 +1,28 @@
-"""Community factories: a tent, its past buyers, a question; the app with the community routes."""
+"""Community factories: a tent, its past buyers, a question."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
 import pytest
-from starlette.applications import Starlette
-from starlette.routing import BaseRoute
 
-import hub.app
-from hub import urls
-from hub.app import create_app
 from hub.catalog.models import Customer, Order, OrderLine, Product
-from hub.community import routes as community_routes
-from hub.community import screening
 from hub.community.models import Question
 from hub.config import Settings
-from hub.dataio import ratelimit
 from hub.feedback.models import ReviewStatus
-from hub.widget import votes
 from tests.mail.conftest import MailCollector, mailbox, smtp_server, smtp_settings  # noqa: F401  (aiosmtpd)
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 STORE = "https://shop.example"
 
 
-@pytest.fixture(autouse=True)
-def community_wired(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Links in mail resolve the community routes, wired in `hub.app` or not yet."""
-    wired = hub.app.all_routes
-
-    def all_routes() -> list[BaseRoute]:
-        routes = wired()
-        names = {getattr(route, "name", None) for route in routes}
-        return routes if "answer_form" in names else [*routes, *community_routes.routes]
-
-    monkeypatch.setattr(hub.app, "all_routes", all_routes)
-    monkeypatch.setattr(screening, "ask_window", screening.IpWindow())
-    monkeypatch.setattr(screening, "keyed_limits", ratelimit.KeyedLimiter())
-    monkeypatch.setattr(votes, "vote_window", votes.IpWindow(limit=votes.VOTES_PER_IP))
-    urls._router.cache_clear()
-    yield
-    urls._router.cache_clear()
-
-
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     return settings.with_overrides(store_origins=(STORE,))
-
-
-@pytest.fixture
-def app(settings: Settings) -> Starlette:
-    application = create_app(settings)
-    if "answer_form" not in {getattr(route, "name", None) for route in application.router.routes}:
-        application.router.routes.extend(community_routes.routes)
-    return application
 
 
 @pytest.fixture

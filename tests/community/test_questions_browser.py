@@ -16,7 +16,6 @@ from playwright.sync_api import expect, sync_playwright
 
 from hub.app import create_app
 from hub.catalog.models import Customer, Order, OrderLine, Product
-from hub.community import routes as community_routes
 from hub.community.models import Question
 from hub.config import Settings
 from tests.conftest import run_sync
@@ -42,8 +41,6 @@ def _free_port() -> int:
 
 def _serve(settings: Settings) -> tuple[uvicorn.Server, threading.Thread]:
     app = create_app(settings)
-    if "question_fragment" not in {getattr(route, "name", None) for route in app.router.routes}:
-        app.router.routes.extend(community_routes.routes)
     port = int(settings.base_url.rsplit(":", 1)[1])
     server = uvicorn.Server(
         uvicorn.Config(

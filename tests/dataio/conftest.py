@@ -1,4 +1,4 @@
-"""The hub with the data routes and middleware (wired here until hub.app lists them), and factories."""
+"""Factories for the data tests."""
 
 from __future__ import annotations
 
@@ -7,40 +7,12 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-import pytest
-from starlette.applications import Starlette
-
-from hub.app import create_app
 from hub.catalog.models import Customer, Order, OrderLine, Product
 from hub.config import Settings
-from hub.dataio import routes as dataio_routes
-from hub.dataio.metrics import MetricsMiddleware
-from hub.dataio.ratelimit import RateLimitMiddleware
-from hub.feedback import spam
 from hub.feedback.reviews import SubmissionResult, submit_review
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 _numbers = itertools.count(1)
-
-
-@pytest.fixture(autouse=True)
-def fresh_ip_window(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(spam, "ip_window", spam.IpWindow())
-
-
-@pytest.fixture
-def app(settings: Settings) -> Starlette:
-    application = create_app(settings)
-    present = {getattr(route, "name", None) for route in application.router.routes}
-    application.router.routes.extend(
-        route for route in dataio_routes.routes if getattr(route, "name", None) not in present
-    )
-    middleware = {entry.cls for entry in application.user_middleware}
-    if RateLimitMiddleware not in middleware:
-        application.add_middleware(RateLimitMiddleware, limits=settings.extra.get("rate_limits"))
-    if MetricsMiddleware not in middleware:
-        application.add_middleware(MetricsMiddleware)
-    return application
 
 
 async def make_customer(email: str = "", name: str = "Dana Buyer") -> Customer:

@@ -8,31 +8,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from starlette.applications import Starlette
 
-from hub.app import create_app
 from hub.catalog.models import Customer, Order, OrderLine, Product, ProductGroup
 from hub.config import Settings
-from hub.feedback import routes as feedback_routes
-from hub.feedback import spam
 from hub.feedback.reviews import SubmissionResult, submit_review
 
 _numbers = itertools.count(1)
-
-
-@pytest.fixture(autouse=True)
-def fresh_ip_window(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(spam, "ip_window", spam.IpWindow())
-
-
-@pytest.fixture
-def app(settings: Settings) -> Starlette:
-    """The hub with the review moderation routes, wired or not yet in `hub.app`."""
-    application = create_app(settings)
-    names = {getattr(route, "name", None) for route in application.router.routes}
-    if "review_moderation" not in names:
-        application.router.routes.extend(feedback_routes.routes)
-    return application
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from playwright.sync_api import Page, expect, sync_playwright
 from hub.app import create_app
 from hub.catalog.models import Product
 from hub.config import Settings
-from hub.feedback import photo_routes
 from hub.feedback.models import Photo, Review
 from tests.conftest import run_sync
 from tests.feedback.test_review_form import Link, make_link
@@ -61,11 +60,14 @@ async def _dana_link() -> Link:
 
 
 def _start(settings: Settings, port: int) -> tuple[uvicorn.Server, threading.Thread]:
-    app = create_app(settings)
-    if "media" not in {getattr(route, "name", None) for route in app.router.routes}:
-        app.router.routes.extend(photo_routes.routes)
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", http="h11", ws="none", lifespan="on"
+        create_app(settings),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        http="h11",
+        ws="none",
+        lifespan="on",
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

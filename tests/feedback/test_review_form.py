@@ -13,13 +13,9 @@ from typing import Any
 
 import httpx
 import pytest
-from starlette.applications import Starlette
 
-from hub.app import create_app
 from hub.catalog.models import Customer, Order, OrderLine, Product
-from hub.config import Settings
-from hub.feedback import photo_routes, spam
-from hub.feedback import routes as feedback_routes
+from hub.feedback import spam
 from hub.feedback.form import display_names
 from hub.feedback.models import Review, ReviewRevision
 from hub.invites.links import issue_token
@@ -39,17 +35,6 @@ class Link:
     @property
     def path(self) -> str:
         return f"/r/{self.raw}"
-
-
-@pytest.fixture
-def app(settings: Settings) -> Starlette:
-    """The hub with the photo and moderation routes, wired or not yet in `hub.app`."""
-    application = create_app(settings)
-    names = {getattr(route, "name", None) for route in application.router.routes}
-    for module, name in ((photo_routes, "media"), (feedback_routes, "review_moderation")):
-        if name not in names:
-            application.router.routes.extend(module.routes)
-    return application
 
 
 async def make_link(email: str, name: str, number: str, products: list[Product]) -> Link:

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from starlette.applications import Starlette
-from starlette.routing import BaseRoute, Router
 
-from hub import urls
-from hub.app import create_app
 from hub.catalog.models import Customer, Order
 from hub.config import Settings
-from hub.feedback import routes as feedback_routes
-from hub.feedback import survey_routes
 from hub.feedback.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from hub.feedback.surveys import issue_survey_link
 from hub.invites.links import issue_token
@@ -27,28 +21,6 @@ from tests.conftest import csrf_from
 
 Login = Callable[[StaffUser], Awaitable[httpx.Response]]
 NPS_PROMPT = "How likely are you to recommend Acme Outdoors to a friend or colleague?"
-
-
-def _missing(present: list[BaseRoute], wanted: list[BaseRoute]) -> list[BaseRoute]:
-    names = {getattr(route, "name", None) for route in present}
-    return [route for route in wanted if getattr(route, "name", None) not in names]
-
-
-@pytest.fixture(autouse=True)
-def link_routes(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Survey links resolve whether or not `hub.app` lists the survey routes yet."""
-    base = list(urls._router().routes)
-    router = Router(routes=[*base, *_missing(base, survey_routes.routes)])
-    monkeypatch.setattr(urls, "_router", lambda: router)
-    yield
-
-
-@pytest.fixture
-def app(settings: Settings) -> Starlette:
-    application = create_app(settings)
-    wanted = [*feedback_routes.routes, *survey_routes.routes]
-    application.router.routes.extend(_missing(application.router.routes, wanted))
-    return application
 
 
 @pytest.fixture

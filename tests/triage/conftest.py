@@ -1,66 +1,23 @@
-"""Triage factories, and an app that serves the triage routes until hub.app lists them."""
+"""Triage factories."""
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import httpx
-import pytest
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse
-from starlette.routing import BaseRoute, Route, Router
 
-from hub import urls
-from hub.app import create_app
 from hub.catalog.models import Customer, Order, OrderLine, Product
 from hub.config import Settings
 from hub.feedback.models import Review
-from hub.triage import routes as triage_routes
 from hub.triage.cases import open_case
 from hub.triage.models import Case
 from tests.conftest import csrf_from
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 _numbers = itertools.count(1)
-
-
-async def _placeholder(request: Request) -> PlainTextResponse:
-    return PlainTextResponse("placeholder")
-
-
-def _missing(routes: list[BaseRoute], present: set[str]) -> list[BaseRoute]:
-    placeholders = [
-        Route("/s/{token}", _placeholder, name="survey_form"),
-        Route("/r/{token}", _placeholder, name="review_form"),
-    ]
-    wanted = [*triage_routes.routes, *placeholders]
-    return [r for r in wanted if getattr(r, "name", None) not in present]
-
-
-def _names(routes: list[BaseRoute]) -> set[str]:
-    return {str(getattr(route, "name", "")) for route in routes}
-
-
-@pytest.fixture(autouse=True)
-def link_routes(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Mail links resolve even while another domain's page is still being written."""
-    base = list(urls._router().routes)
-    router = Router(routes=[*base, *_missing(base, _names(base))])
-    monkeypatch.setattr(urls, "_router", lambda: router)
-    yield
-
-
-@pytest.fixture
-def app(settings: Settings) -> Starlette:
-    app = create_app(settings)
-    present = _names(app.router.routes)
-    app.router.routes.extend(r for r in triage_routes.routes if getattr(r, "name", "") not in present)
-    return app
 
 
 async def make_customer(email: str = "", name: str = "Dana Buyer") -> Customer:

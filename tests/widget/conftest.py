@@ -9,17 +9,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from starlette.applications import Starlette
 
-from hub.app import create_app
 from hub.catalog.models import Customer, Order, OrderLine, Product, ProductGroup
 from hub.config import Settings
-from hub.feedback import spam
 from hub.feedback.models import Photo, Reply, Review
 from hub.feedback.reviews import submit_review
 from hub.staff.apikeys import create_api_key
-from hub.widget import cache, votes
-from hub.widget import routes as widget_routes
+from hub.widget import cache
 from hub.widget.aggregates import refresh_rating
 
 STORE = "https://shop.example"
@@ -39,27 +35,10 @@ def settings(settings: Settings) -> Settings:
 
 
 @pytest.fixture(autouse=True)
-def fresh_windows(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(spam, "ip_window", spam.IpWindow())
-    monkeypatch.setattr(
-        votes, "vote_window", spam.IpWindow(limit=votes.VOTES_PER_IP, window=votes.VOTE_WINDOW)
-    )
+def fresh_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
-
-
-def with_widget_routes(application: Starlette) -> Starlette:
-    names = {getattr(route, "name", None) for route in application.router.routes}
-    if "widget_js" not in names:
-        application.router.routes.extend(widget_routes.routes)
-    return application
-
-
-@pytest.fixture
-def app(settings: Settings) -> Starlette:
-    """The hub with the widget routes, wired or not yet in `hub.app`."""
-    return with_widget_routes(create_app(settings))
 
 
 async def add_review(

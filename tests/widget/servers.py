@@ -26,7 +26,6 @@ from playwright.sync_api import Browser, sync_playwright
 from hub.app import create_app
 from hub.config import Settings
 from tests.conftest import run_sync
-from tests.widget.conftest import with_widget_routes
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -68,7 +67,7 @@ class _StorePage(http.server.BaseHTTPRequestHandler):
 
 def _start_hub(settings: Settings, port: int) -> tuple[uvicorn.Server, threading.Thread]:
     config = uvicorn.Config(
-        with_widget_routes(create_app(settings)),
+        create_app(settings),
         host="127.0.0.1",
         port=port,
         log_level="warning",
