@@ -11,7 +11,7 @@ from hub.config import Settings
 from hub.invites.models import Invitation
 from hub.mail.models import OutboxMessage
 from hub.triage.models import Case
-from tests.dataio.conftest import make_customer, make_order, make_product
+from tests.conftest import make_customer, make_order, make_product
 
 TOKEN = "metrics-token-" + "m" * 20
 

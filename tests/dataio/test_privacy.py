@@ -18,8 +18,7 @@ from hub.mail.models import OutboxMessage
 from hub.staff.models import AuditEntry, StaffUser
 from hub.triage.models import Case
 from hub.widget.models import ProductRating
-from tests.conftest import csrf_from, run_sync
-from tests.dataio.conftest import NOW, make_customer, make_order, make_product, make_review
+from tests.conftest import NOW, csrf_from, make_customer, make_order, make_product, make_review, run_sync
 
 Login = Callable[[StaffUser], Any]
 
@@ -33,7 +32,7 @@ class Shop:
 
 async def _shop(settings: Settings) -> Shop:
     """Dana bought a tent, reviewed it with a photo, answered a survey and got mail; so did Erin."""
-    dana, erin = await make_customer("dana@example.com", "Dana Buyer"), await make_customer()
+    dana, erin = await make_customer("Dana Buyer", email="dana@example.com"), await make_customer()
     tent = await make_product()
     order = await make_order(dana, tent)
     review = (

@@ -22,9 +22,9 @@ from hub.feedback.photos import (
 from hub.staff.models import AuditEntry, StaffUser
 from hub.widget.models import ProductRating
 from tests.conftest import csrf_from
-from tests.feedback.test_review_form import Link, dana, send, tent
+from tests.feedback.test_review_form import Link, dana, send
 
-__all__ = ["dana", "tent"]
+__all__ = ["dana"]
 
 GPS_IFD = 0x8825
 

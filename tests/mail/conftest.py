@@ -1,4 +1,4 @@
-"""A real SMTP server in-process (aiosmtpd), customers and queued test messages."""
+"""A real SMTP server in-process (aiosmtpd), and queued test messages."""
 
 from __future__ import annotations
 
@@ -95,21 +95,16 @@ def smtp_settings(settings: Settings, smtp_server: tuple[MailCollector, int]) ->
     return settings.with_overrides(smtp_host="127.0.0.1", smtp_port=smtp_server[1])
 
 
-@pytest.fixture
-async def dana(db: str) -> Customer:
-    """Dana is a customer who bought something."""
-    return await Customer.create(email="dana@example.net", name="Dana Buyer")
-
-
 async def queue_message(
-    settings: Settings, customer: Customer | None = None, to: str = "dana@example.net", **fields: Any
+    settings: Settings, customer: Customer | None = None, to: str = "", **fields: Any
 ) -> OutboxMessage:
+    """A test message to ``to``, else to ``customer``, else to Dana's address."""
     message = await enqueue(
         settings,
         kind="review_request",
         template="test_message",
         context={"name": "Dana"},
-        to=to,
+        to=to or (customer.email if customer else "dana@example.com"),
         customer=customer,
     )
     assert message is not None

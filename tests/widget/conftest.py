@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from hub.catalog.models import Customer, Order, OrderLine, Product, ProductGroup
+from hub.catalog.models import Order, Product, ProductGroup
 from hub.config import Settings
 from hub.feedback.models import Photo, Reply, Review
-from hub.feedback.reviews import submit_review
 from hub.staff.apikeys import create_api_key
 from hub.widget import cache
 from hub.widget.aggregates import refresh_rating
+from tests.conftest import make_customer, make_order, make_review
 
 STORE = "https://shop.example"
 _numbers = itertools.count(1)
@@ -45,9 +45,9 @@ async def add_review(
     settings: Settings, product: Product, rating: int, *, days_ago: int = 0, **extra: Any
 ) -> Review:
     number = next(_numbers)
-    result = await submit_review(
+    result = await make_review(
         settings,
-        product=product,
+        product,
         rating=rating,
         title=f"Tent review {number}",
         body=f"{BODIES[number % len(BODIES)]} ({number})",
@@ -109,12 +109,9 @@ def api_key(db: str) -> Callable[..., Awaitable[str]]:
 
 async def dana_order(product: Product, number: str = "5001") -> Order:
     """Dana bought ``product`` in order ``number``."""
-    dana = await Customer.create(email="dana@example.com", name="Dana Buyer")
-    order = await Order.create(
-        source="api", external_id=number, customer=dana, placed_at=datetime.now(UTC) - timedelta(days=10)
-    )
-    await OrderLine.create(order=order, product=product)
-    return order
+    dana = await make_customer("Dana Buyer", email="dana@example.com")
+    placed = datetime.now(UTC) - timedelta(days=10)
+    return await make_order(dana, product, external_id=number, placed_at=placed)
 
 
 async def tent_group(settings: Settings) -> tuple[Product, Product]:
