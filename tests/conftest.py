@@ -261,8 +261,10 @@ async def dana(db: str, tent: Product) -> Customer:
 
 
 @pytest.fixture
-async def erin(db: str, tent: Product) -> Customer:
-    """Erin is an unhappy first-time buyer: one order of the tent, which she gave one star."""
+async def erin(db: str, settings: Settings, tent: Product) -> Customer:
+    """Erin is an unhappy first-time buyer: her one order of the tent arrived broken (one star)."""
     erin = await make_customer("Erin Walker", email="erin@example.org")
-    await make_order(erin, tent, fulfilled_at=NOW - timedelta(days=18))
+    order = await make_order(erin, tent, fulfilled_at=NOW - timedelta(days=18))
+    body = "The tent arrived with a broken pole and nobody answered my emails."
+    await make_review(settings, tent, customer=erin, order=order, rating=1, title="Broken", body=body)
     return erin
