@@ -16,6 +16,7 @@ import itertools
 import os
 import secrets
 import shutil
+import socket
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -64,6 +65,12 @@ def _build_pg_template() -> str:
     asyncio.run(_pg_admin(f"CREATE DATABASE {name}"))
     asyncio.run(hub_db.migrate(_pg_url(name)))
     return name
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="session")

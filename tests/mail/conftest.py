@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable, Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -16,6 +15,7 @@ from hub.catalog.models import Customer
 from hub.config import Settings
 from hub.mail.models import OutboxMessage
 from hub.mail.outbox import enqueue
+from tests.conftest import free_port
 
 
 class MailCollector:
@@ -61,12 +61,6 @@ class CountingSMTP(SMTP):
 class CountingController(Controller):
     def factory(self) -> SMTP:
         return CountingSMTP(self.handler, **self.SMTP_kwargs)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def start_server(collector: MailCollector, port: int) -> Controller:

@@ -23,7 +23,8 @@ from hub.community.models import Answer, Question
 from hub.config import Settings
 from hub.feedback.models import Photo, Review
 from hub.feedback.photos import PhotoUpload, prepare_photo, store_photos
-from tests.widget.servers import chromium, hub_and_store
+from tests.browser import chromium
+from tests.widget.servers import hub_and_store
 from tests.widget.test_widget_browser import HOST, _axe, demo_shop
 
 pytestmark = pytest.mark.browser

@@ -24,7 +24,8 @@ from hub.config import Settings
 from hub.feedback.models import Photo, Reply, Review
 from hub.feedback.reviews import submit_review
 from hub.widget.aggregates import refresh_rating
-from tests.widget.servers import Sites, chromium, hub_and_store
+from tests.browser import chromium
+from tests.widget.servers import Sites, hub_and_store
 
 pytestmark = pytest.mark.browser
 
