@@ -4,11 +4,11 @@ import gc
 
 import httpx
 import pytest
+from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse
-from starlette.routing import Route
+from starlette.routing import Mount
 
-from hub.app import COLLECTOR_THRESHOLDS, create_app
+from hub.app import COLLECTOR_THRESHOLDS, all_routes, create_app
 from hub.config import Settings
 from hub.staff.models import StaffUser
 from hub.templating import templates
@@ -87,18 +87,19 @@ async def test_admin_pages_may_not_be_framed(client: httpx.AsyncClient, alice: S
     assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
 
 
-def test_remembered_paths_differ_by_parameter_and_follow_new_routes(settings: Settings) -> None:
-    app = create_app(settings)
-    request = Request({"type": "http", "app": app, "method": "GET", "path": "/", "headers": []})
+def test_remembered_paths_differ_by_parameter_and_by_app(settings: Settings) -> None:
     links = templates.env.from_string(
         "{{ path_for('case_detail', case_id=1) }} {{ path_for('case_detail', case_id=2) }}"
     )
-    assert links.render(request=request) == "/admin/cases/1 /admin/cases/2"
-    assert links.render(request=request) == "/admin/cases/1 /admin/cases/2"
 
-    app.router.routes.append(Route("/added/{n:int}", PlainTextResponse, name="added"))
-    added = templates.env.from_string("{{ path_for('added', n=7) }}")
-    assert added.render(request=request) == "/added/7"
+    def rendered(app: Starlette) -> str:
+        request = Request({"type": "http", "app": app, "method": "GET", "path": "/", "headers": []})
+        return links.render(request=request)
+
+    hub = create_app(settings)
+    mounted = Starlette(routes=[Mount("/hub", routes=all_routes())])  # the hub behind a path prefix
+    assert rendered(hub) == rendered(hub) == "/admin/cases/1 /admin/cases/2"
+    assert rendered(mounted) == "/hub/admin/cases/1 /hub/admin/cases/2"
 
 
 async def test_the_collector_is_tuned_while_serving_and_restored_by_the_last_app(
