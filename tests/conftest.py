@@ -169,9 +169,16 @@ async def csrf_from(client: httpx.AsyncClient, path: str) -> str:
     return page.text[start : page.text.index('"', start)]
 
 
+async def post_login(
+    client: httpx.AsyncClient, email: str, password: str = PASSWORD, token: str | None = None
+) -> httpx.Response:
+    """The sign-in form posted for ``email``, with ``token`` or the form's own CSRF token."""
+    token = token or await csrf_from(client, "/login")
+    return await client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+
 async def log_in(client: httpx.AsyncClient, user: StaffUser, password: str = PASSWORD) -> httpx.Response:
-    token = await csrf_from(client, "/login")
-    return await client.post("/login", data={"email": user.email, "password": password, "csrf_token": token})
+    return await post_login(client, user.email, password)
 
 
 @pytest.fixture

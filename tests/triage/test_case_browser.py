@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from email.message import EmailMessage
 from typing import Any
 
@@ -19,7 +18,6 @@ import pytest
 from aiosmtpd.controller import Controller
 from playwright.sync_api import Browser, Page, expect
 
-from hub.catalog.models import Customer, Order, OrderLine, Product
 from hub.config import Settings
 from hub.feedback.reviews import submit_review
 from hub.mail.sender import send_due
@@ -28,7 +26,7 @@ from hub.staff.passwords import hash_password
 from hub.triage.models import Case, CaseEvent
 from hub.worker import run_once
 from tests.browser import ServedHub, chromium, on_sqlite_only, served_hub
-from tests.conftest import PASSWORD, free_port, run_sync
+from tests.conftest import PASSWORD, free_port, make_customer, make_order, make_product, run_sync
 from tests.mail.conftest import MailCollector, start_server
 
 pytestmark = pytest.mark.browser
@@ -61,19 +59,16 @@ async def _review(
 ) -> int:
     """A bought product reviewed through the real pipeline; returns the case it opened."""
     submitted = datetime.now(UTC) - timedelta(days=days_ago)
-    customer = await Customer.create(email=email, name=name, stage="active")
-    product = await Product.create(
-        external_id=f"sku-{product_name.lower().replace(' ', '-')}", name=product_name
-    )
-    order = await Order.create(
-        source="api",
+    customer = await make_customer(name, email=email, stage="active")
+    product = await make_product(product_name, external_id=f"sku-{product_name.lower().replace(' ', '-')}")
+    order = await make_order(
+        customer,
+        product,
+        total="89.00",
         external_id=f"O-{product.id}",
-        customer=customer,
-        total=Decimal("89.00"),
         placed_at=submitted - timedelta(days=10),
         fulfilled_at=submitted - timedelta(days=8),
     )
-    await OrderLine.create(order=order, product=product, quantity=1, unit_price=Decimal("89.00"))
     result = await submit_review(
         settings,
         product=product,
