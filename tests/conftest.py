@@ -34,7 +34,7 @@ from hub import db as hub_db
 from hub.app import create_app
 from hub.catalog.models import Customer, Order, OrderLine, Product
 from hub.config import Settings
-from hub.feedback.reviews import SubmissionResult, submit_review
+from hub.intake.submit import SubmissionResult, submit_review
 from hub.staff.models import StaffUser
 from hub.staff.passwords import hash_password
 

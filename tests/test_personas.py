@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from hub.reviews.models import Review
+
 from hub.catalog.models import Customer, Order
-from hub.feedback.models import Review
 from hub.staff.models import StaffUser
 from hub.triage.models import Case
 

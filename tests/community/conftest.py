@@ -9,11 +9,11 @@ from email.message import EmailMessage
 from typing import Any
 
 import pytest
+from hub.reviews.models import ReviewStatus
 
 from hub.catalog.models import Customer, Product
 from hub.community.models import Question
 from hub.config import Settings
-from hub.feedback.models import ReviewStatus
 from tests.conftest import make_customer, make_order, make_product
 from tests.mail.conftest import MailCollector, mailbox, smtp_server, smtp_settings  # noqa: F401  (aiosmtpd)
 

@@ -10,7 +10,7 @@ import pytest
 
 from hub.catalog.models import Customer, Order, Product, ProductGroup
 from hub.config import Settings
-from hub.feedback.reviews import SubmissionResult
+from hub.intake.submit import SubmissionResult
 from tests.conftest import make_customer, make_order, make_product
 from tests.conftest import make_review as review_of
 

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from io import BytesIO
 
 import pytest
+from hub.photos.models import Photo
+from hub.reviews.models import Review
 from PIL import Image
 from playwright.sync_api import Page, expect
 
 from hub.catalog.models import Product
 from hub.config import Settings
-from hub.feedback.models import Photo, Review
 from tests.browser import ServedHub, chromium, on_sqlite_only, served_hub
 from tests.conftest import free_port, run_sync
 from tests.feedback.test_review_form import Link, make_link

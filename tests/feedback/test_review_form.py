@@ -13,14 +13,14 @@ from typing import Any
 
 import httpx
 import pytest
+from hub.reviews.models import Review, ReviewRevision
 
 from hub.catalog.models import Customer, Order, Product
 from hub.config import Settings
-from hub.feedback import spam
-from hub.feedback.form import display_names
-from hub.feedback.models import Review, ReviewRevision
+from hub.intake.form import display_names
 from hub.invites.links import issue_token
 from hub.invites.models import Invitation, InvitationStatus
+from hub.reviews import spam
 from tests.conftest import csrf_from, make_customer, make_order
 
 CLEAN = "Pitched it in five minutes and it stayed dry through a night of heavy rain."

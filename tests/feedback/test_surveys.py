@@ -8,13 +8,13 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from hub.surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 
 from hub.catalog.models import Customer, Order
 from hub.config import Settings
-from hub.feedback.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
-from hub.feedback.surveys import issue_survey_link
 from hub.invites.links import issue_token
 from hub.staff.models import AuditEntry, StaffUser
+from hub.surveys.surveys import issue_survey_link
 from hub.triage.cases import open_case
 from hub.triage.models import Case
 from tests.conftest import csrf_from

@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
+from hub.reviews.models import Review
 
 from hub.catalog.models import Customer, Product
 from hub.config import Settings
-from hub.feedback.models import Review
 from hub.triage.cases import open_case
 from hub.triage.models import Case
 from tests.conftest import NOW, csrf_from, make_customer, make_order, make_product

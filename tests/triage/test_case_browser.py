@@ -19,7 +19,7 @@ from aiosmtpd.controller import Controller
 from playwright.sync_api import Browser, Page, expect
 
 from hub.config import Settings
-from hub.feedback.reviews import submit_review
+from hub.intake.submit import submit_review
 from hub.mail.sender import send_due
 from hub.staff.models import StaffUser
 from hub.staff.passwords import hash_password

@@ -9,13 +9,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from hub.photos.models import Photo
+from hub.reviews.models import Reply, Review
 
 from hub.catalog.models import Order, Product, ProductGroup
 from hub.config import Settings
-from hub.feedback.models import Photo, Reply, Review
+from hub.reviews.aggregates import refresh_rating
 from hub.staff.apikeys import create_api_key
 from hub.widget import cache
-from hub.widget.aggregates import refresh_rating
 from tests.conftest import make_customer, make_order, make_review
 
 STORE = "https://shop.example"

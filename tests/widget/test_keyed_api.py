@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 import pytest
+from hub.reviews.models import HelpfulVote, Review
 
-from hub.feedback.models import HelpfulVote, Review
 from hub.widget.votes import VOTES_PER_IP
 from tests.widget.conftest import STORE, Shop, dana_order
 from tests.widget.schema_check import errors_of, response_schema
