@@ -1,8 +1,12 @@
-"""Fresh databases per test, on SQLite and (with HUB_TEST_DATABASE_URL) PostgreSQL.
+"""Fresh databases per test, on SQLite and (with HUB_TEST_DATABASE_URL) PostgreSQL;
+the factories and the named personas that every test directory shares.
 
 Each backend gets one template database per session, built by applying the
 migrations; every test then gets its own copy of it (a file copy on SQLite,
 ``CREATE DATABASE … TEMPLATE`` on PostgreSQL).
+
+Personas: Alice is an admin (she owns the shop), Bob a support agent, Carol a
+moderator; Dana is a happy repeat buyer, Erin an unhappy first-time buyer.
 """
 
 from __future__ import annotations
@@ -12,8 +16,12 @@ import itertools
 import os
 import secrets
 import shutil
+import socket
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -24,7 +32,9 @@ from tortoise.backends.base import executor
 
 from hub import db as hub_db
 from hub.app import create_app
+from hub.catalog.models import Customer, Order, OrderLine, Product
 from hub.config import Settings
+from hub.intake.submit import SubmissionResult, submit_review
 from hub.staff.models import StaffUser
 from hub.staff.passwords import hash_password
 from hub.web.ratelimit import limiter
@@ -32,7 +42,9 @@ from hub.web.ratelimit import limiter
 PG_URL = os.environ.get("HUB_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", "postgres"] if PG_URL else ["sqlite"]
 PASSWORD = "correct horse battery"
+NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 _counter = itertools.count()
+_numbers = itertools.count(1)
 
 
 def _pg_url(name: str) -> str:
@@ -54,6 +66,12 @@ def _build_pg_template() -> str:
     asyncio.run(_pg_admin(f"CREATE DATABASE {name}"))
     asyncio.run(hub_db.migrate(_pg_url(name)))
     return name
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -159,9 +177,16 @@ async def csrf_from(client: httpx.AsyncClient, path: str) -> str:
     return page.text[start : page.text.index('"', start)]
 
 
+async def post_login(
+    client: httpx.AsyncClient, email: str, password: str = PASSWORD, token: str | None = None
+) -> httpx.Response:
+    """The sign-in form posted for ``email``, with ``token`` or the form's own CSRF token."""
+    token = token or await csrf_from(client, "/login")
+    return await client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+
 async def log_in(client: httpx.AsyncClient, user: StaffUser, password: str = PASSWORD) -> httpx.Response:
-    token = await csrf_from(client, "/login")
-    return await client.post("/login", data={"email": user.email, "password": password, "csrf_token": token})
+    return await post_login(client, user.email, password)
 
 
 @pytest.fixture
@@ -183,3 +208,85 @@ def run_sync(database_url: str, work):  # type: ignore[no-untyped-def]
             await hub_db.disconnect()
 
     return asyncio.run(wrapped())
+
+
+async def make_customer(
+    name: str = "Dana Buyer", *, email: str = "", created: datetime | None = None, **fields: Any
+) -> Customer:
+    """A customer (a fresh address unless ``email``); ``created`` backdates the record."""
+    email = email or f"buyer{next(_numbers)}@example.net"
+    customer = await Customer.create(email=email, name=name, **fields)
+    if created is not None:
+        await Customer.filter(id=customer.id).update(created_at=created)
+        customer.created_at = created
+    return customer
+
+
+async def make_product(name: str = "Trail Tent", **fields: Any) -> Product:
+    fields.setdefault("external_id", f"P{next(_numbers)}")
+    return await Product.create(name=name, **fields)
+
+
+async def make_order(
+    customer: Customer,
+    *products: Product,
+    placed_at: datetime | None = None,
+    total: str = "100.00",
+    external_id: str = "",
+    **fields: Any,
+) -> Order:
+    """An order of one of each of ``products`` (none: an order without lines), 20 days before NOW."""
+    order = await Order.create(
+        source="api",
+        external_id=external_id or f"O{next(_numbers)}",
+        customer=customer,
+        total=Decimal(total),
+        placed_at=placed_at or NOW - timedelta(days=20),
+        **fields,
+    )
+    for product in products:
+        await OrderLine.create(order=order, product=product, quantity=1, unit_price=Decimal(total))
+    return order
+
+
+async def make_review(settings: Settings, product: Product, **overrides: Any) -> SubmissionResult:
+    """A five-star review of ``product`` through the whole pipeline; ``overrides`` change it."""
+    options: dict[str, Any] = {
+        "product": product,
+        "rating": 5,
+        "title": "Great tent",
+        "body": f"Pitched it in five minutes, stayed dry all night. ({next(_numbers)})",
+        "display_name": "Dana B.",
+    }
+    options.update(overrides)
+    return await submit_review(settings, **options)
+
+
+@pytest.fixture
+async def tent(db: str) -> Product:
+    """The shop's best seller."""
+    return await make_product(
+        "Trail Tent",
+        external_id="tent",
+        url="https://shop.example/tent",
+        image_url="https://shop.example/tent.jpg",
+    )
+
+
+@pytest.fixture
+async def dana(db: str, tent: Product) -> Customer:
+    """Dana is a happy repeat buyer: she has bought the tent twice, the last time 20 days ago."""
+    dana = await make_customer("Dana Buyer", email="dana@example.com")
+    await make_order(dana, tent, placed_at=NOW - timedelta(days=200))
+    await make_order(dana, tent, fulfilled_at=NOW - timedelta(days=18))
+    return dana
+
+
+@pytest.fixture
+async def erin(db: str, settings: Settings, tent: Product) -> Customer:
+    """Erin is an unhappy first-time buyer: her one order of the tent arrived broken (one star)."""
+    erin = await make_customer("Erin Walker", email="erin@example.org")
+    order = await make_order(erin, tent, fulfilled_at=NOW - timedelta(days=18))
+    body = "The tent arrived with a broken pole and nobody answered my emails."
+    await make_review(settings, tent, customer=erin, order=order, rating=1, title="Broken", body=body)
+    return erin

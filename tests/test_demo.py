@@ -6,7 +6,6 @@ Building the demo takes a few seconds, so one test builds it and checks its whol
 from __future__ import annotations
 
 import random
-import time
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -45,9 +44,7 @@ async def test_the_same_seed_and_clock_plan_the_same_shop(db: str) -> None:
 
 
 async def test_the_demo_fills_an_empty_hub_with_a_believable_shop(db: str, settings: Settings) -> None:
-    started = time.perf_counter()
     summary = await build_demo(settings, admin_email="ada@example.com", admin_password=PASSWORD, now=NOW)
-    assert time.perf_counter() - started < 30
 
     await _check_counts(summary)
     await _check_purchase_patterns()

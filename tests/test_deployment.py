@@ -29,8 +29,8 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import PG_URL, _pg_admin, _pg_url
-from tests.mail.conftest import MailCollector, free_port, start_server
+from tests.conftest import PG_URL, _pg_admin, _pg_url, free_port
+from tests.mail.conftest import MailCollector, start_server
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL (HUB_TEST_DATABASE_URL)")
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import cast
 
 from tortoise.transactions import in_transaction
 
@@ -118,8 +117,3 @@ async def reverse_points_for_refund(order: Order) -> int:
         )
         added += 1
     return added
-
-
-async def points_balance(customer_id: int) -> int:
-    values = await PointsEntry.filter(customer_id=customer_id).values_list("points", flat=True)
-    return sum(cast("list[int]", values))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -131,11 +130,3 @@ async def flywheel(limit: int = 20) -> Flywheel:
     referral) and per month of referral (the referred first order)."""
     per_advocate = _money(await fetch(_PER_ADVOCATE))[:limit]
     return Flywheel(per_advocate, _money(await fetch(_per_month_sql())))
-
-
-async def referral_counts(customer_ids: list[int]) -> dict[int, dict[str, int]]:
-    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    rows = await Referral.filter(referrer_id__in=customer_ids).values_list("referrer_id", "outcome")
-    for referrer_id, outcome in rows:
-        counts[referrer_id][outcome] += 1
-    return counts

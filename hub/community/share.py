@@ -12,11 +12,10 @@ from datetime import datetime, timedelta
 
 import anyio.to_thread
 
-from hub.catalog.models import Customer, MailKind, Order, Product
+from hub.catalog.models import Customer, Order, Product
 from hub.config import Settings
 from hub.invites.links import LinkUnknown, issue_token, resolve_token
 from hub.invites.models import AccessToken, LinkPurpose
-from hub.mail.outbox import enqueue
 from hub.photos.models import Photo, PhotoStatus
 from hub.photos.uploads import PhotoUpload, _write_files, prepare_photos
 from hub.text.normalise import SubmissionError
@@ -99,25 +98,3 @@ async def share_photo(
         status=(PhotoStatus.APPROVED if approved else PhotoStatus.PENDING).value,
         moderated_at=now if approved else None,
     )
-
-
-async def queue_photo_share_mail(settings: Settings, customer: Customer, order: Order) -> bool:
-    """A mail of its own asking for a photo, for shops that want one beside the thank-you mail."""
-    if not customer.accepts(MailKind.THANKS.value):
-        return False
-    names = await Product.filter(order_lines__order_id=order.id).values_list("name", flat=True)
-    context = {
-        "customer": customer,
-        "share_url": await photo_share_link(settings, customer, order),
-        "product_names": ", ".join(str(name) for name in names) or "purchase",
-    }
-    queued = await enqueue(
-        settings,
-        kind="photo_share",
-        template="photo_share",
-        context=context,
-        to=customer.email,
-        customer=customer,
-        dedupe_key=f"photo_share:{order.id}",
-    )
-    return queued is not None

@@ -15,7 +15,6 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import NoMatchFound
 
 from hub.catalog.models import Product
 from hub.intake.api import InvalidReview, parse_review, submit_from_store
@@ -75,12 +74,9 @@ def _htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _thanks_url(request: Request, token: str) -> str | None:
-    """The survey page after the last review, once that route exists."""
-    try:
-        return str(path_for("review_thanks", token=token))
-    except NoMatchFound:
-        return None
+def _thanks_url(request: Request, token: str) -> str:
+    """The survey page after the last review."""
+    return str(path_for("review_thanks", token=token))
 
 
 def _context(token: str, **extra: Any) -> dict[str, Any]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from starlette.routing import NoMatchFound
 from tortoise.transactions import in_transaction
 
 from hub.catalog.models import Customer, Order
@@ -54,10 +53,7 @@ async def review_update_link(settings: Settings, case: Case, customer: Customer)
         order=await _order(review.order_id),
         ttl=REVIEW_TTL,
     )
-    try:
-        return review_url(settings, raw)
-    except NoMatchFound:
-        return ""
+    return review_url(settings, raw)
 
 
 async def send_follow_up(settings: Settings, case: Case, now: datetime) -> bool:

@@ -1,17 +1,17 @@
-"""A string against its column's length, before it is written: refused, or cut with a note.
+"""A string against its column's length, before it is written: whether it fits, or cut with a note.
 
 The length is read from the model (``max_length`` of the Tortoise field), so a
 migration that widens a column widens what is accepted, and nothing says 255 twice.
-What a client sends is refused (`fit`: `InvalidInput`, a 422 naming the field); what a
-store's webhook or a batch job carries is cut (`cut`), and the cut is noted so the
-answer and the log say what was shortened (never the text itself).
+What a store's webhook or a batch job carries is cut (`cut`), and the cut is noted so
+the answer and the log say what was shortened (never the text itself); a lookup asks
+first whether the column could hold the value at all (`fits`).
 """
 
 from __future__ import annotations
 
 from tortoise.models import Model
 
-from hub.web.errors import FieldError, InvalidInput
+from hub.web.errors import FieldError
 
 
 def column_length(model: type[Model], name: str) -> int:
@@ -20,14 +20,6 @@ def column_length(model: type[Model], name: str) -> int:
     if not isinstance(length, int):
         raise TypeError(f"{model.__name__}.{name} has no max_length")
     return length
-
-
-def fit(model: type[Model], name: str, value: str, path: str = "") -> str:
-    """``value`` if the column holds it; `InvalidInput` naming ``path`` (or the column) otherwise."""
-    length = column_length(model, name)
-    if len(value) > length:
-        raise InvalidInput.one(path or name, f"must be at most {length} characters")
-    return value
 
 
 def cut(model: type[Model], name: str, value: str, notes: list[FieldError], path: str = "") -> str:

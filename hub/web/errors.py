@@ -56,10 +56,6 @@ class InvalidInput(ValueError):
     def reason(self) -> str:
         return self.errors[0].reason if self.errors else ""
 
-    def for_field(self, path: str) -> str:
-        """The reason given for ``path``, or an empty string: what a form shows beside that field."""
-        return next((error.reason for error in self.errors if error.path == path), "")
-
     def as_dict(self) -> dict[str, Any]:
         return {
             "title": self.title,

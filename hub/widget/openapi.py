@@ -9,7 +9,6 @@ from hub.reviews.models import ReviewStatus
 from hub.widget.queries import MAX_LIMIT, SORTS
 
 STR, INT, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
-NULL_STR = {"type": ["string", "null"]}
 DATE_TIME = {"type": ["string", "null"], "format": "date-time"}
 
 

@@ -1,54 +1,17 @@
-"""Advocacy factories, and an app that serves the advocacy routes until hub.app lists them."""
+"""The advocacy tests' clock (the end of June 2025) and a metrics API key."""
 
 from __future__ import annotations
 
-import itertools
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 
-import pytest
-from starlette.applications import Starlette
-
-from hub.app import create_app
-from hub.catalog.models import Customer, Order
-from hub.config import Settings
 from hub.staff.apikeys import create_api_key
 
 NOW = datetime(2025, 6, 30, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()
-_numbers = itertools.count(1)
 
 
-@pytest.fixture
-def app(settings: Settings) -> Starlette:
-    return create_app(settings)
-
-
-async def make_customer(
-    name: str = "Dana Buyer", created: datetime | None = None, **fields: object
-) -> Customer:
-    customer = await Customer.create(email=f"buyer{next(_numbers)}@example.net", name=name, **fields)
-    if created is not None:
-        await Customer.filter(id=customer.id).update(created_at=created)
-        customer.created_at = created
-    return customer
-
-
-async def make_order(
-    customer: Customer,
-    days_ago: float = 0,
-    total: str = "100.00",
-    when: datetime | None = None,
-    **fields: object,
-) -> Order:
-    return await Order.create(
-        source="api",
-        external_id=f"O{next(_numbers)}",
-        customer=customer,
-        total=Decimal(total),
-        placed_at=when or NOW - timedelta(days=days_ago),
-        **fields,
-    )
+def ago(days: float) -> datetime:
+    return NOW - timedelta(days=days)
 
 
 async def api_headers(scopes: list[str] | None = None) -> dict[str, str]:

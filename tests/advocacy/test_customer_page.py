@@ -10,12 +10,13 @@ from hub.advocacy.facts import gather_facts
 from hub.advocacy.models import Award, PointsEntry, StageSnapshot
 from hub.advocacy.score import score_parts, total_score
 from hub.advocacy.stages import Thresholds
-from tests.advocacy.conftest import NOW, TODAY, make_customer, make_order
+from tests.advocacy.conftest import NOW, TODAY, ago
+from tests.conftest import make_customer, make_order
 
 
 async def test_the_score_has_every_part_with_its_weight(db: str) -> None:
     customer = await make_customer(created=NOW - timedelta(days=100))
-    await make_order(customer, days_ago=0, total="1000.00")
+    await make_order(customer, placed_at=NOW, total="1000.00")
     [facts] = await gather_facts(customer.id, customer.id, TODAY, Thresholds())
     parts = score_parts(facts, TODAY)
     assert sum(p.max_points for p in parts) == 100
@@ -49,7 +50,7 @@ async def test_published_answers_to_shoppers_count_toward_the_score(db: str) -> 
 
 async def test_the_page_shows_the_whole_customer(client: httpx.AsyncClient, login, bob) -> None:  # type: ignore[no-untyped-def]
     customer = await make_customer("Pat Person", stage="loyal")
-    await make_order(customer, days_ago=3, total="42.00")
+    await make_order(customer, placed_at=ago(3), total="42.00")
     await StageSnapshot.create(customer=customer, day=TODAY, stage="loyal")
     await Award.create(customer=customer, badge="photo_pro")
     await PointsEntry.create(customer=customer, points=100, reason="badge:photo_pro")

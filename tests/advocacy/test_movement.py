@@ -9,7 +9,8 @@ import pytest
 
 from hub.advocacy.models import StageSnapshot
 from hub.advocacy.movement import matrix
-from tests.advocacy.conftest import api_headers, make_customer
+from tests.advocacy.conftest import api_headers
+from tests.conftest import make_customer
 
 JAN, APR = date(2025, 1, 1), date(2025, 4, 1)
 

@@ -13,8 +13,8 @@ from hub.advocacy.referrals import attribute_referral, flywheel
 from hub.catalog.models import Customer
 from hub.config import Settings
 from hub.mail.models import OutboxMessage
-from tests.advocacy.conftest import NOW, make_customer, make_order
-from tests.conftest import csrf_from
+from tests.advocacy.conftest import NOW, ago
+from tests.conftest import csrf_from, make_customer, make_order
 
 
 async def promising(name: str = "Ada Advocate", score: int = 80, **fields: object) -> Customer:
@@ -106,7 +106,7 @@ async def referral_setup() -> tuple[Customer, ReferralCode]:
 async def test_a_first_order_with_the_code_is_counted_and_earns_points(db: str) -> None:
     ada, _code = await referral_setup()
     newcomer = await make_customer("New Friend")
-    order = await make_order(newcomer, referral_code="ada-xyz123")
+    order = await make_order(newcomer, placed_at=NOW, referral_code="ada-xyz123")
     referral = await attribute_referral(order)
     assert referral is not None and referral.outcome == "counted"
     assert await attribute_referral(order) is not None
@@ -121,8 +121,8 @@ async def test_self_referrals_and_existing_customers_do_not_count(db: str, who: 
     ada, code = await referral_setup()
     buyer = ada if who == "self" else await make_customer("Old Customer")
     if who == "existing":
-        await make_order(buyer, days_ago=100)
-    referral = await attribute_referral(await make_order(buyer, referral_code=code.code))
+        await make_order(buyer, placed_at=ago(100))
+    referral = await attribute_referral(await make_order(buyer, placed_at=NOW, referral_code=code.code))
     assert referral is not None
     assert referral.outcome == ("self_referral" if who == "self" else "existing_customer")
     assert await PointsEntry.all().count() == 0
@@ -130,7 +130,7 @@ async def test_self_referrals_and_existing_customers_do_not_count(db: str, who: 
 
 async def test_a_refund_reverses_the_points_once(db: str) -> None:
     ada, code = await referral_setup()
-    order = await make_order(await make_customer("New Friend"), referral_code=code.code)
+    order = await make_order(await make_customer("New Friend"), placed_at=NOW, referral_code=code.code)
     await attribute_referral(order)
     order.refunded_at = NOW + timedelta(days=2)
     assert await reverse_points_for_refund(order) == 1

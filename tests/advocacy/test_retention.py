@@ -14,7 +14,8 @@ import pytest
 
 from hub.advocacy.retention import Period, retention
 from hub.config import Settings
-from tests.advocacy.conftest import api_headers, make_customer, make_order
+from tests.advocacy.conftest import api_headers
+from tests.conftest import make_customer, make_order
 
 PERIOD = Period(date(2025, 1, 1), date(2025, 6, 30))
 YEARS = 181 / 365.25
@@ -28,13 +29,13 @@ def on(day: str) -> datetime:
 async def shop(db: str) -> None:
     ann, ben = await make_customer("Ann"), await make_customer("Ben")
     cal, dee = await make_customer("Cal"), await make_customer("Dee")
-    await make_order(ann, when=on("2025-01-10"), total="100.00")
-    await make_order(ann, when=on("2025-02-10"), total="50.00")
-    await make_order(ben, when=on("2025-03-05"), total="200.00")
-    await make_order(ben, when=on("2025-04-01"), total="999.00", cancelled_at=on("2025-04-02"))
-    await make_order(cal, when=on("2024-10-01"), total="80.00")
-    await make_order(dee, when=on("2024-12-01"), total="60.00")
-    await make_order(dee, when=on("2025-05-01"), total="40.00")
+    await make_order(ann, placed_at=on("2025-01-10"), total="100.00")
+    await make_order(ann, placed_at=on("2025-02-10"), total="50.00")
+    await make_order(ben, placed_at=on("2025-03-05"), total="200.00")
+    await make_order(ben, placed_at=on("2025-04-01"), total="999.00", cancelled_at=on("2025-04-02"))
+    await make_order(cal, placed_at=on("2024-10-01"), total="80.00")
+    await make_order(dee, placed_at=on("2024-12-01"), total="60.00")
+    await make_order(dee, placed_at=on("2025-05-01"), total="40.00")
 
 
 async def test_repeat_rate_frequency_and_order_value(shop: None, settings: Settings) -> None:

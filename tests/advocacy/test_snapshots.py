@@ -12,14 +12,15 @@ from hub.catalog.models import Customer
 from hub.config import Settings
 from hub.reviews.models import Review
 from hub.surveys.models import Survey, SurveyResponse
-from tests.advocacy.conftest import NOW, TODAY, make_customer, make_order
+from tests.advocacy.conftest import NOW, TODAY, ago
+from tests.conftest import make_customer, make_order
 
 
 async def test_the_snapshot_job_records_every_customer_once_a_day(db: str, settings: Settings) -> None:
     fresh = await make_customer("Fresh Fern", created=NOW - timedelta(days=400))
-    await make_order(fresh, days_ago=5)
+    await make_order(fresh, placed_at=ago(5))
     quiet = await make_customer("Quiet Quinn", created=NOW - timedelta(days=400))
-    await make_order(quiet, days_ago=200)
+    await make_order(quiet, placed_at=ago(200))
 
     assert await snapshot_stages(settings, NOW) == 2
     assert await snapshot_stages(settings, NOW) == 0
@@ -33,9 +34,9 @@ async def test_a_second_snapshot_of_the_same_day_updates_rather_than_duplicates(
     db: str, settings: Settings
 ) -> None:
     customer = await make_customer(created=NOW - timedelta(days=400))
-    await make_order(customer, days_ago=200)
+    await make_order(customer, placed_at=ago(200))
     await snapshot_stages(settings, NOW)
-    await make_order(customer, days_ago=0)
+    await make_order(customer, placed_at=NOW)
     await Customer.filter(id=customer.id).update(name="Changed")
     await StageSnapshot.filter(day=TODAY).delete()
     await snapshot_stages(settings, NOW)
@@ -45,7 +46,7 @@ async def test_a_second_snapshot_of_the_same_day_updates_rather_than_duplicates(
 
 async def test_stage_since_moves_only_when_the_stage_changes(db: str, settings: Settings) -> None:
     customer = await make_customer(created=NOW - timedelta(days=400))
-    await make_order(customer, days_ago=30)
+    await make_order(customer, placed_at=ago(30))
     await snapshot_stages(settings, NOW - timedelta(days=1))
     first = (await Customer.get(id=customer.id)).stage_since
     await snapshot_stages(settings, NOW)
@@ -55,7 +56,7 @@ async def test_stage_since_moves_only_when_the_stage_changes(db: str, settings: 
 async def test_advocacy_signals_count_toward_the_stage(db: str, settings: Settings) -> None:
     customer = await make_customer("Ada Advocate", created=NOW - timedelta(days=400))
     for days in (10, 60, 120):
-        order = await make_order(customer, days_ago=days)
+        order = await make_order(customer, placed_at=ago(days))
     survey = await Survey.create(slug="post", name="After purchase")
     await SurveyResponse.create(
         survey=survey, customer=customer, order=order, nps=10, submitted_at=NOW - timedelta(days=5)
@@ -66,8 +67,8 @@ async def test_advocacy_signals_count_toward_the_stage(db: str, settings: Settin
 
 async def test_cancelled_orders_do_not_count(db: str, settings: Settings) -> None:
     customer = await make_customer(created=NOW - timedelta(days=400))
-    await make_order(customer, days_ago=200)
-    await make_order(customer, days_ago=3, cancelled_at=NOW)
+    await make_order(customer, placed_at=ago(200))
+    await make_order(customer, placed_at=ago(3), cancelled_at=NOW)
     await snapshot_stages(settings, NOW)
     assert (await Customer.get(id=customer.id)).stage == "dormant"
 
@@ -80,10 +81,10 @@ def test_backfill_takes_the_first_of_each_month_for_two_years_and_today() -> Non
 
 async def test_backfill_rebuilds_history_from_the_orders(db: str, settings: Settings) -> None:
     customer = await make_customer("Back Again", created=NOW - timedelta(days=800))
-    await make_order(customer, days_ago=700)
-    await make_order(customer, days_ago=20)
+    await make_order(customer, placed_at=ago(700))
+    await make_order(customer, placed_at=ago(20))
     later = await make_customer("Late Comer", created=NOW - timedelta(days=10))
-    await make_order(later, days_ago=10)
+    await make_order(later, placed_at=ago(10))
 
     results = await backfill(TODAY, Thresholds())
 
@@ -103,7 +104,7 @@ async def test_a_published_helpful_review_is_a_sign_of_advocacy(db: str, setting
 
     customer = await make_customer(created=NOW - timedelta(days=400))
     product = await Product.create(external_id="P-tent", name="Trail Tent")
-    orders = [await make_order(customer, days_ago=days) for days in (10, 40, 80)]
+    orders = [await make_order(customer, placed_at=ago(days)) for days in (10, 40, 80)]
     await Review.create(
         product=product,
         customer=customer,

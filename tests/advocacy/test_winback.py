@@ -9,7 +9,8 @@ from hub.advocacy.winback import attribute_win_backs, send_win_backs, win_back_f
 from hub.catalog.models import Customer
 from hub.config import Settings
 from hub.mail.models import OutboxMessage
-from tests.advocacy.conftest import NOW, make_customer, make_order
+from tests.advocacy.conftest import NOW
+from tests.conftest import make_customer, make_order
 
 
 async def lapsed(name: str = "Lapsed Lee", **fields: object) -> Customer:
@@ -45,8 +46,8 @@ async def test_no_mail_after_an_unsubscribe_or_an_offers_opt_out(db: str, settin
 async def test_an_order_within_thirty_days_is_won_back(db: str, settings: Settings) -> None:
     lee, kim = await lapsed(), await lapsed("Kim Late")
     await send_win_backs(settings, NOW)
-    won = await make_order(lee, when=NOW + timedelta(days=10))
-    await make_order(kim, when=NOW + timedelta(days=31))
+    won = await make_order(lee, placed_at=NOW + timedelta(days=10))
+    await make_order(kim, placed_at=NOW + timedelta(days=31))
     assert await attribute_win_backs(settings, NOW + timedelta(days=40)) == 1
     assert (await WinBack.get(customer=lee)).won_order_id == won.id  # type: ignore[attr-defined]
     figures = await win_back_figures(NOW - timedelta(days=1), NOW + timedelta(days=1))

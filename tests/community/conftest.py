@@ -1,4 +1,4 @@
-"""Community factories: a tent, its past buyers, a question; the app with the community routes."""
+"""Community factories: a tent, its past buyers, a question."""
 
 from __future__ import annotations
 
@@ -9,13 +9,12 @@ from email.message import EmailMessage
 from typing import Any
 
 import pytest
-from starlette.applications import Starlette
 
-from hub.app import create_app
-from hub.catalog.models import Customer, Order, OrderLine, Product
+from hub.catalog.models import Customer, Product
 from hub.community.models import Question
 from hub.config import Settings
 from hub.reviews.models import ReviewStatus
+from tests.conftest import make_customer, make_order, make_product
 from tests.mail.conftest import MailCollector, mailbox, smtp_server, smtp_settings  # noqa: F401  (aiosmtpd)
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -28,15 +27,8 @@ def settings(settings: Settings) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings) -> Starlette:
-    return create_app(settings)
-
-
-@pytest.fixture
 async def tent(db: str) -> Product:
-    return await Product.create(
-        external_id="tent-2p", name="Two-person tent", url="https://shop.example/tent"
-    )
+    return await make_product("Two-person tent", external_id="tent-2p", url="https://shop.example/tent")
 
 
 BuyerMaker = Callable[..., Awaitable[Customer]]
@@ -47,14 +39,8 @@ def make_buyer(tent: Product) -> BuyerMaker:
     """A customer with an order of the tent ``days_ago``; keyword arguments set customer fields."""
 
     async def make(email: str, name: str = "", days_ago: int = 20, **fields: Any) -> Customer:
-        customer = await Customer.create(email=email, name=name or email.split("@")[0].title(), **fields)
-        order = await Order.create(
-            source="api",
-            external_id=f"o-{email}",
-            customer=customer,
-            placed_at=NOW - timedelta(days=days_ago),
-        )
-        await OrderLine.create(order=order, product=tent)
+        customer = await make_customer(name or email.split("@")[0].title(), email=email, **fields)
+        await make_order(customer, tent, external_id=f"o-{email}", placed_at=NOW - timedelta(days=days_ago))
         return customer
 
     return make

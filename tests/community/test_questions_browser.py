@@ -2,92 +2,32 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
-import uvicorn
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from hub.app import create_app
-from hub.catalog.models import Customer, Order, OrderLine, Product
 from hub.community.models import Question
 from hub.config import Settings
-from tests.conftest import run_sync
+from tests.browser import ServedHub, chromium, on_sqlite_only, served_hub
+from tests.conftest import free_port, make_customer, make_order, make_product, run_sync
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _serve(settings: Settings) -> tuple[uvicorn.Server, threading.Thread]:
-    app = create_app(settings)
-    port = int(settings.base_url.rsplit(":", 1)[1])
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app, host="127.0.0.1", port=port, log_level="warning", http="h11", ws="none", lifespan="on"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    return server, thread
-
-
-@dataclass
-class Served:
-    url: str
-    server: uvicorn.Server
-    thread: threading.Thread
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=15)
-
 
 @pytest.fixture
-def served(settings: Settings, database_url: str) -> Iterator[Served]:
-    if not database_url.startswith("sqlite://"):
-        pytest.skip("the browser test runs on SQLite")
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed")
+def served(settings: Settings, database_url: str) -> Iterator[ServedHub]:
+    on_sqlite_only(database_url)
 
     async def tent() -> None:
-        product = await Product.create(external_id="tent-2p", name="Two-person tent")
-        fay = await Customer.create(email="fay@example.net", name="Fay Buyer")
-        order = await Order.create(
-            source="api", external_id="o-fay", customer=fay, placed_at=datetime.now(UTC)
-        )
-        await OrderLine.create(order=order, product=product)
+        product = await make_product("Two-person tent", external_id="tent-2p")
+        fay = await make_customer("Fay Buyer", email="fay@example.net")
+        await make_order(fay, product, external_id="o-fay", placed_at=datetime.now(UTC))
 
     run_sync(database_url, tent)
-    url = f"http://127.0.0.1:{_free_port()}"
-    served = Served(url, *_serve(settings.with_overrides(base_url=url)))
-    yield served
-    served.stop()
+    with served_hub(settings.with_overrides(base_url=f"http://127.0.0.1:{free_port()}")) as hub:
+        yield hub
 
 
 def _stored(database_url: str) -> list[Question]:
@@ -111,11 +51,10 @@ def _stored(database_url: str) -> list[Question]:
     ids=["published", "held", "held-from-a-stranger"],
 )
 def test_a_shopper_asks_a_question_in_the_browser(
-    served: Served, database_url: str, email: str, body: str, notice: str
+    served: ServedHub, database_url: str, email: str, body: str, notice: str
 ) -> None:
     problems: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as browser:
         page = browser.new_page()
         page.on(
             "console",
@@ -125,7 +64,7 @@ def test_a_shopper_asks_a_question_in_the_browser(
                 else None
             ),
         )
-        page.goto(f"{served.url}/widget/products/tent-2p/questions")
+        page.goto(f"{served.base_url}/widget/products/tent-2p/questions")
         page.get_by_label("Your question").fill(body)
         page.get_by_label("Your email").fill(email)
         page.get_by_role("button", name="Ask").click()
@@ -134,7 +73,6 @@ def test_a_shopper_asks_a_question_in_the_browser(
             expect(page.locator(".qa-question")).to_contain_text(body)
         else:
             expect(page.locator(".qa-question")).to_have_count(0)
-        browser.close()
     served.stop()
     assert problems == [], problems
     assert [question.asker_email for question in _stored(database_url)] == [email]

@@ -9,16 +9,15 @@ from typing import Any
 import httpx
 import pytest
 from click.testing import CliRunner
+from hub.surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 
 from hub.config import Settings
 from hub.staff.models import AuditEntry, StaffUser
-from hub.surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from hub.transfer import export
 from hub.transfer.commands import export_command
 from hub.transfer.export import KINDS, batches, csv_cell, export_lines
 from hub.triage.models import Case
-from tests.conftest import run_sync
-from tests.dataio.conftest import NOW, make_customer, make_order, make_product, make_review
+from tests.conftest import NOW, make_customer, make_order, make_product, make_review, run_sync
 
 Login = Callable[[StaffUser], Any]
 
@@ -29,7 +28,7 @@ async def _text(kind: str, fmt: str) -> str:
 
 async def _shop(settings: Settings) -> None:
     """Dana reviewed her tent (one flagged review, one case) and answered a survey."""
-    dana = await make_customer("dana@example.com", '=HYPERLINK("http://evil")')
+    dana = await make_customer('=HYPERLINK("http://evil")', email="dana@example.com")
     tent = await make_product()
     order = await make_order(dana, tent)
     await make_review(settings, tent, customer=dana, order=order, title="@SUM(A1:A9)")
@@ -137,7 +136,7 @@ async def test_an_unknown_kind_is_not_found(
 
 def test_the_command_writes_a_file_and_audits_it(settings: Settings, tmp_path: Any) -> None:
     async def seed() -> None:
-        await make_customer("dana@example.com", "Dana")
+        await make_customer("Dana", email="dana@example.com")
 
     run_sync(settings.database_url, seed)
     env = {

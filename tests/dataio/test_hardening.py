@@ -16,8 +16,7 @@ from hub.invites.links import issue_token
 from hub.reviews.models import Review
 from hub.staff.models import StaffUser
 from hub.triage.models import Case
-from tests.conftest import csrf_from, log_in
-from tests.dataio.conftest import make_customer, make_order, make_product, make_review
+from tests.conftest import csrf_from, log_in, make_customer, make_order, make_product, make_review
 
 Login = Callable[[StaffUser], Any]
 SCRIPT = "<script>alert(1)</script>"

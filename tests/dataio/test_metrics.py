@@ -11,7 +11,7 @@ from hub.config import Settings
 from hub.invites.models import Invitation
 from hub.mail.models import OutboxMessage
 from hub.triage.models import Case
-from tests.dataio.conftest import make_customer, make_order, make_product
+from tests.conftest import make_customer, make_order, make_product
 
 TOKEN = "metrics-token-" + "m" * 20
 
@@ -59,7 +59,7 @@ async def test_queue_figures_are_reported(client: httpx.AsyncClient) -> None:
     now = datetime.now(UTC)
     dana = await make_customer()
     order = await make_order(dana, await make_product())
-    await OutboxMessage.create(
+    queued = await OutboxMessage.create(
         kind="review_request",
         to_address="x@example.com",
         subject="s",
@@ -68,6 +68,7 @@ async def test_queue_figures_are_reported(client: httpx.AsyncClient) -> None:
         message_id="<1@hub>",
         next_attempt_at=now - timedelta(minutes=10),
     )
+    await OutboxMessage.filter(id=queued.id).update(created_at=now - timedelta(minutes=30))
     await Invitation.create(order=order, customer=dana, send_at=now - timedelta(hours=1))
     await Case.create(
         customer=dana,
@@ -80,4 +81,4 @@ async def test_queue_figures_are_reported(client: httpx.AsyncClient) -> None:
     assert values["hub_cases_open"] == "1" and values["hub_cases_overdue"] == "1"
     assert 590 <= float(values["hub_worker_outbox_lag_seconds"]) < 700
     assert 3590 <= float(values["hub_worker_invitation_lag_seconds"]) < 3700
-    assert float(values["hub_outbox_oldest_queued_seconds"]) >= 0
+    assert 1790 <= float(values["hub_outbox_oldest_queued_seconds"]) < 1900

@@ -1,26 +1,18 @@
-"""Factories for the feedback tests: a product, a customer and an order."""
+"""The feedback tests' product, customer and order, and reviews of that product."""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from starlette.applications import Starlette
 
-from hub.app import create_app
-from hub.catalog.models import Customer, Order, OrderLine, Product, ProductGroup
+from hub.catalog.models import Customer, Order, Product, ProductGroup
 from hub.config import Settings
-from hub.intake.submit import SubmissionResult, submit_review
-
-_numbers = itertools.count(1)
-
-
-@pytest.fixture
-def app(settings: Settings) -> Starlette:
-    return create_app(settings)
+from hub.intake.submit import SubmissionResult
+from tests.conftest import make_customer, make_order, make_product
+from tests.conftest import make_review as review_of
 
 
 @pytest.fixture
@@ -30,21 +22,17 @@ async def group(db: str) -> ProductGroup:
 
 @pytest.fixture
 async def product(db: str) -> Product:
-    return await Product.create(external_id="tent-2p", name="Two-person tent")
+    return await make_product("Two-person tent", external_id="tent-2p")
 
 
 @pytest.fixture
 async def customer(db: str) -> Customer:
-    return await Customer.create(email="dana@example.com", name="Dana Buyer")
+    return await make_customer("Dana Buyer", email="dana@example.com")
 
 
 @pytest.fixture
 async def order(customer: Customer, product: Product) -> Order:
-    placed = await Order.create(
-        source="api", external_id="1001", customer=customer, placed_at=datetime(2025, 5, 1, tzinfo=UTC)
-    )
-    await OrderLine.create(order=placed, product=product)
-    return placed
+    return await make_order(customer, product, external_id="1001", placed_at=datetime(2025, 5, 1, tzinfo=UTC))
 
 
 ReviewMaker = Callable[..., Awaitable[SubmissionResult]]
@@ -52,18 +40,11 @@ ReviewMaker = Callable[..., Awaitable[SubmissionResult]]
 
 @pytest.fixture
 def make_review(settings: Settings, product: Product) -> ReviewMaker:
-    """Submit a review through the whole pipeline; keyword arguments override the defaults."""
+    """Submit a review of ``product`` through the whole pipeline; keyword arguments override the defaults."""
 
     async def make(**overrides: Any) -> SubmissionResult:
-        options: dict[str, Any] = {
-            "product": product,
-            "rating": 5,
-            "title": "Great tent",
-            "body": f"Pitched it in five minutes, stayed dry all night. ({next(_numbers)})",
-            "display_name": "Dana B.",
-            "settings": settings,
-        }
-        options.update(overrides)
-        return await submit_review(options.pop("settings"), **options)
+        return await review_of(
+            overrides.pop("settings", settings), overrides.pop("product", product), **overrides
+        )
 
     return make

@@ -8,9 +8,9 @@ import pytest
 from hub.photos.models import Photo
 from hub.staff.models import StaffUser
 from tests.feedback.test_photos import _photo_files, image_bytes
-from tests.feedback.test_review_form import Link, app, dana, erin, send, tent
+from tests.feedback.test_review_form import Link, dana, erin, send
 
-__all__ = ["app", "dana", "erin", "tent"]
+__all__ = ["dana", "erin"]
 
 
 async def _pending(client: httpx.AsyncClient, link: Link) -> Photo:

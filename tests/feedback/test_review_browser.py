@@ -2,56 +2,36 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
-from pathlib import Path
 
 import pytest
-import uvicorn
 from PIL import Image
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from hub.app import create_app
 from hub.catalog.models import Product
 from hub.config import Settings
 from hub.photos.models import Photo
 from hub.reviews.models import Review
-from tests.conftest import run_sync
+from tests.browser import ServedHub, chromium, on_sqlite_only, served_hub
+from tests.conftest import free_port, run_sync
 from tests.feedback.test_review_form import Link, make_link
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 
 @dataclass(frozen=True)
 class Served:
-    base_url: str
+    hub: ServedHub
     link: Link
-    server: uvicorn.Server
-    thread: threading.Thread
+
+    @property
+    def base_url(self) -> str:
+        return self.hub.base_url
 
     def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=15)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+        self.hub.stop()
 
 
 async def _dana_link() -> Link:
@@ -60,35 +40,13 @@ async def _dana_link() -> Link:
     return await make_link("dana@example.com", "Dana Buyer", "1001", [tent, mug])
 
 
-def _start(settings: Settings, port: int) -> tuple[uvicorn.Server, threading.Thread]:
-    app = create_app(settings)
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", http="h11", ws="none", lifespan="on"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    return server, thread
-
-
 @pytest.fixture
 def served(settings: Settings, database_url: str) -> Iterator[Served]:
     """The hub served by uvicorn on a free local port, for as long as the test runs."""
-    if not database_url.startswith("sqlite://"):
-        pytest.skip("the browser test runs on SQLite")
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed")
+    on_sqlite_only(database_url)
     link = run_sync(database_url, _dana_link)
-    port = _free_port()
-    server, thread = _start(settings, port)
-    served = Served(f"http://127.0.0.1:{port}", link, server, thread)
-    yield served
-    served.stop()
+    with served_hub(settings.with_overrides(base_url=f"http://127.0.0.1:{free_port()}")) as hub:
+        yield Served(hub, link)
 
 
 def _jpeg() -> bytes:
@@ -130,8 +88,7 @@ def test_a_customer_reviews_a_product_with_a_photo_in_the_browser(
 ) -> None:
     tent_id = served.link.products[0].id
     problems: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as browser:
         page = browser.new_page(java_script_enabled=javascript)
         page.on(
             "console",
@@ -148,7 +105,6 @@ def test_a_customer_reviews_a_product_with_a_photo_in_the_browser(
         expect(page.locator(f"#product-{tent_id} button[type=submit]")).to_have_text("Save my changes")
         expect(page.locator(f"#product-{tent_id} .photo-list img")).to_have_count(1)
         assert ("?saved=" in page.url) is not javascript
-        browser.close()
     assert problems == [], problems
     served.stop()
     review, photos = _stored(database_url, served.link.order.id)

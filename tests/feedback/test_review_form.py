@@ -13,17 +13,15 @@ from typing import Any
 
 import httpx
 import pytest
-from starlette.applications import Starlette
 
-from hub.app import create_app
-from hub.catalog.models import Customer, Order, OrderLine, Product
+from hub.catalog.models import Customer, Order, Product
 from hub.config import Settings
 from hub.intake.form import display_names
 from hub.invites.links import issue_token
 from hub.invites.models import Invitation, InvitationStatus
 from hub.reviews.models import Review, ReviewRevision
 from hub.web.ratelimit import limiter
-from tests.conftest import csrf_from
+from tests.conftest import csrf_from, make_customer, make_order
 
 CLEAN = "Pitched it in five minutes and it stayed dry through a night of heavy rain."
 
@@ -40,18 +38,10 @@ class Link:
         return f"/r/{self.raw}"
 
 
-@pytest.fixture
-def app(settings: Settings) -> Starlette:
-    return create_app(settings)
-
-
 async def make_link(email: str, name: str, number: str, products: list[Product]) -> Link:
-    buyer = await Customer.create(email=email, name=name)
-    order = await Order.create(
-        source="api", external_id=number, customer=buyer, placed_at=datetime.now(UTC) - timedelta(days=9)
-    )
-    for product in products:
-        await OrderLine.create(order=order, product=product)
+    buyer = await make_customer(name, email=email)
+    placed = datetime.now(UTC) - timedelta(days=9)
+    order = await make_order(buyer, *products, external_id=number, placed_at=placed)
     invitation = await Invitation.create(
         order=order, customer=buyer, status="sent", send_at=datetime.now(UTC) - timedelta(days=1)
     )
@@ -59,13 +49,6 @@ async def make_link(email: str, name: str, number: str, products: list[Product])
         "review", customer=buyer, order=order, invitation=invitation, ttl=timedelta(days=90)
     )
     return Link(raw, order, tuple(products), invitation)
-
-
-@pytest.fixture
-async def tent(db: str) -> Product:
-    return await Product.create(
-        external_id="tent", name="Trail Tent", image_url="https://shop.example/tent.jpg"
-    )
 
 
 @pytest.fixture

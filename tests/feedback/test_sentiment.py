@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 
 import pytest
 
@@ -219,7 +220,7 @@ def test_an_assessment_is_frozen_and_in_range() -> None:
 
 def test_it_meets_the_recall_and_precision_targets_on_held_out_products() -> None:
     path = flag_data.DATA_DIR / flag_data.CLOTHING
-    if not path.exists():
+    if not path.exists() and not os.environ.get("CI"):
         pytest.skip(f"the shared review data is not here: {path} does not exist")
     _, held_out = flag_data.split(flag_data.load_clothing(path))
     predicted = [assess(example.text).flagged for example in held_out]

@@ -8,9 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from starlette.applications import Starlette
 
-from hub.app import create_app
 from hub.catalog.models import Customer, Order
 from hub.config import Settings
 from hub.invites.links import issue_token
@@ -23,11 +21,6 @@ from tests.conftest import csrf_from
 
 Login = Callable[[StaffUser], Awaitable[httpx.Response]]
 NPS_PROMPT = "How likely are you to recommend Acme Outdoors to a friend or colleague?"
-
-
-@pytest.fixture
-def app(settings: Settings) -> Starlette:
-    return create_app(settings)
 
 
 @pytest.fixture

@@ -1,8 +1,7 @@
-"""A real SMTP server in-process (aiosmtpd), customers and queued test messages."""
+"""A real SMTP server in-process (aiosmtpd), and queued test messages."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable, Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -16,6 +15,7 @@ from hub.catalog.models import Customer
 from hub.config import Settings
 from hub.mail.models import OutboxMessage
 from hub.mail.outbox import enqueue
+from tests.conftest import free_port
 
 
 class MailCollector:
@@ -63,12 +63,6 @@ class CountingController(Controller):
         return CountingSMTP(self.handler, **self.SMTP_kwargs)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def start_server(collector: MailCollector, port: int) -> Controller:
     controller = CountingController(collector, hostname="127.0.0.1", port=port)
     controller.start()
@@ -95,21 +89,16 @@ def smtp_settings(settings: Settings, smtp_server: tuple[MailCollector, int]) ->
     return settings.with_overrides(smtp_host="127.0.0.1", smtp_port=smtp_server[1])
 
 
-@pytest.fixture
-async def dana(db: str) -> Customer:
-    """Dana is a customer who bought something."""
-    return await Customer.create(email="dana@example.net", name="Dana Buyer")
-
-
 async def queue_message(
-    settings: Settings, customer: Customer | None = None, to: str = "dana@example.net", **fields: Any
+    settings: Settings, customer: Customer | None = None, to: str = "", **fields: Any
 ) -> OutboxMessage:
+    """A test message to ``to``, else to ``customer``, else to Dana's address."""
     message = await enqueue(
         settings,
         kind="review_request",
         template="test_message",
         context={"name": "Dana"},
-        to=to,
+        to=to or (customer.email if customer else "dana@example.com"),
         customer=customer,
     )
     assert message is not None

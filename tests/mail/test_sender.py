@@ -34,7 +34,7 @@ async def test_it_delivers_a_queued_message_once_with_both_parts_and_headers(
     assert await send_due(smtp_settings, later(60)) == 0
     [mail] = mailbox.received
     assert mail["Message-ID"] == queued.message_id
-    assert mail["Date"] and mail["To"] == "dana@example.net"
+    assert mail["Date"] and mail["To"] == "dana@example.com"
     assert mail["From"] == "Acme Outdoors <reviews@example.com>"
     assert mail["List-Unsubscribe"].startswith("<http://testserver/u/")
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

@@ -12,7 +12,7 @@ import pytest
 from starlette.applications import Starlette
 
 from hub.staff.models import StaffUser
-from tests.conftest import PASSWORD, csrf_from
+from tests.conftest import csrf_from
 from tests.mail.conftest import mailbox, smtp_server, smtp_settings  # noqa: F401 (fixtures)
 
 ClientFrom = Callable[..., Awaitable[httpx.AsyncClient]]
@@ -32,13 +32,6 @@ async def client_from(app: Starlette, client: httpx.AsyncClient) -> AsyncIterato
             )
 
         yield make
-
-
-async def post_login(
-    client: httpx.AsyncClient, email: str, password: str = PASSWORD, token: str | None = None
-) -> httpx.Response:
-    token = token or await csrf_from(client, "/login")
-    return await client.post("/login", data={"email": email, "password": password, "csrf_token": token})
 
 
 def code_for(secret: str, steps_ahead: int = 0) -> str:

@@ -6,8 +6,8 @@ import httpx
 
 from hub.staff.lockout import ADDRESS_LIMIT, PAIR_LIMIT
 from hub.staff.models import StaffUser
-from tests.conftest import csrf_from
-from tests.staff.conftest import ClientFrom, post_login
+from tests.conftest import csrf_from, post_login
+from tests.staff.conftest import ClientFrom
 
 
 async def _fail(client: httpx.AsyncClient, email: str, times: int) -> list[int]:

@@ -12,9 +12,9 @@ from hub.config import Settings
 from hub.invites.models import AccessToken
 from hub.mail.sender import send_due
 from hub.staff.models import AuditEntry, StaffSession, StaffUser
-from tests.conftest import PASSWORD, csrf_from, log_in
+from tests.conftest import PASSWORD, csrf_from, log_in, post_login
 from tests.mail.conftest import MailCollector
-from tests.staff.conftest import ClientFrom, fresh, post_login
+from tests.staff.conftest import ClientFrom, fresh
 
 NEW_PASSWORD = "quiet lantern orchard river"
 

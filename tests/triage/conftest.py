@@ -1,55 +1,18 @@
-"""Triage factories and the app."""
+"""Cases, each opened by a flagged one-star review of a bought product, and case actions."""
 
 from __future__ import annotations
 
-import itertools
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-import pytest
-from starlette.applications import Starlette
 
-from hub.app import create_app
-from hub.catalog.models import Customer, Order, OrderLine, Product
+from hub.catalog.models import Customer, Product
 from hub.config import Settings
 from hub.reviews.models import Review
 from hub.triage.cases import open_case
 from hub.triage.models import Case
-from tests.conftest import csrf_from
-
-NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
-_numbers = itertools.count(1)
-
-
-@pytest.fixture
-def app(settings: Settings) -> Starlette:
-    return create_app(settings)
-
-
-async def make_customer(email: str = "", name: str = "Dana Buyer") -> Customer:
-    email = email or f"buyer{next(_numbers)}@example.net"
-    return await Customer.create(email=email, name=name, stage="active")
-
-
-async def make_product(name: str = "Trail Tent") -> Product:
-    return await Product.create(external_id=f"P{next(_numbers)}", name=name)
-
-
-async def make_order(
-    customer: Customer, product: Product, total: str = "120.00", external_id: str = ""
-) -> Order:
-    order = await Order.create(
-        source="api",
-        external_id=external_id or f"O{next(_numbers)}",
-        customer=customer,
-        total=Decimal(total),
-        placed_at=NOW - timedelta(days=20),
-        fulfilled_at=NOW - timedelta(days=18),
-    )
-    await OrderLine.create(order=order, product=product, quantity=1, unit_price=Decimal(total))
-    return order
+from tests.conftest import NOW, csrf_from, make_customer, make_order, make_product
 
 
 async def make_case(
@@ -65,9 +28,11 @@ async def make_case(
     product: Product | None = None,
     order_id: str = "",
 ) -> Case:
-    customer = customer or await make_customer()
+    customer = customer or await make_customer(stage="active")
     product = product or await make_product()
-    order = await make_order(customer, product, external_id=order_id)
+    order = await make_order(
+        customer, product, total="120.00", external_id=order_id, fulfilled_at=NOW - timedelta(days=18)
+    )
     review = await Review.create(
         product=product,
         customer=customer,

@@ -7,26 +7,17 @@ loop (as the embedded worker does), so one Tortoise context serves both.
 
 from __future__ import annotations
 
-import asyncio
 import re
-import threading
-import time
-from collections.abc import Awaitable, Callable, Iterator
-from concurrent.futures import TimeoutError as FutureTimeout
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from email.message import EmailMessage
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
-import uvicorn
 from aiosmtpd.controller import Controller
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from hub.app import create_app
-from hub.catalog.models import Customer, Order, OrderLine, Product
 from hub.config import Settings
 from hub.intake.submit import submit_review
 from hub.mail.sender import send_due
@@ -34,26 +25,17 @@ from hub.staff.models import StaffUser
 from hub.staff.passwords import hash_password
 from hub.triage.models import Case, CaseEvent
 from hub.worker import run_once
-from tests.conftest import PASSWORD, run_sync
-from tests.mail.conftest import MailCollector, free_port, start_server
+from tests.browser import ServedHub, chromium, on_sqlite_only, served_hub
+from tests.conftest import PASSWORD, free_port, make_customer, make_order, make_product, run_sync
+from tests.mail.conftest import MailCollector, start_server
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 AGENT_EMAIL = "bob@example.com"
 CUSTOMER_EMAIL = "dana@example.net"
 REPLY = "We are so sorry, Dana. A new stove is on its way, and please do not use the old one."
 RESOLUTION_NOTE = "Replacement sent by express; the customer was told not to use the stove."
 SURVEY_LINK = re.compile(r"(https?://\S+/s/([A-Za-z0-9_-]+))")
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -63,60 +45,6 @@ class Cases:
     fire: int  # urgent, the newest
     chargeback: int  # urgent, a day older
     zip: int  # normal, two days older
-
-
-class Hub:
-    """uvicorn serving the hub on its own event loop, in a thread."""
-
-    def __init__(self, settings: Settings, port: int) -> None:
-        config = uvicorn.Config(
-            create_app(settings),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-            http="h11",
-            ws="none",
-            lifespan="on",
-        )
-        self.settings = settings
-        self.base_url = f"http://127.0.0.1:{port}"
-        self.server = uvicorn.Server(config)
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-
-    def _serve(self) -> None:
-        asyncio.set_event_loop(self.loop)
-        try:
-            self.loop.run_until_complete(self.server.serve())
-            self.loop.run_until_complete(self.loop.shutdown_asyncgens())
-        finally:
-            self.loop.close()
-
-    def start(self) -> None:
-        self.thread.start()
-        deadline = time.monotonic() + 15
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.05)
-
-    def call(self, work: Callable[[], Awaitable[T]], timeout: float = 20) -> T:
-        """Run ``work()`` on the hub's loop, with the hub's database connection (a worker pass)."""
-
-        async def wrapped() -> T:
-            return await work()
-
-        future = asyncio.run_coroutine_threadsafe(wrapped(), self.loop)
-        try:
-            return future.result(timeout=timeout)
-        except FutureTimeout:
-            future.cancel()
-            raise
-
-    def stop(self) -> None:
-        if self.thread.is_alive():
-            self.server.should_exit = True
-            self.thread.join(timeout=15)
 
 
 async def _review(
@@ -131,19 +59,16 @@ async def _review(
 ) -> int:
     """A bought product reviewed through the real pipeline; returns the case it opened."""
     submitted = datetime.now(UTC) - timedelta(days=days_ago)
-    customer = await Customer.create(email=email, name=name, stage="active")
-    product = await Product.create(
-        external_id=f"sku-{product_name.lower().replace(' ', '-')}", name=product_name
-    )
-    order = await Order.create(
-        source="api",
+    customer = await make_customer(name, email=email, stage="active")
+    product = await make_product(product_name, external_id=f"sku-{product_name.lower().replace(' ', '-')}")
+    order = await make_order(
+        customer,
+        product,
+        total="89.00",
         external_id=f"O-{product.id}",
-        customer=customer,
-        total=Decimal("89.00"),
         placed_at=submitted - timedelta(days=10),
         fulfilled_at=submitted - timedelta(days=8),
     )
-    await OrderLine.create(order=order, product=product, quantity=1, unit_price=Decimal("89.00"))
     result = await submit_review(
         settings,
         product=product,
@@ -200,17 +125,14 @@ async def _build(settings: Settings) -> Cases:
 
 @dataclass(frozen=True)
 class Served:
-    hub: Hub
+    hub: ServedHub
     mailbox: MailCollector
     cases: Cases
 
 
 @pytest.fixture
 def served(settings: Settings, database_url: str) -> Iterator[Served]:
-    if not database_url.startswith("sqlite://"):
-        pytest.skip("the browser test runs once, on SQLite")
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed")
+    on_sqlite_only(database_url)
     mailbox = MailCollector()
     smtp: Controller = start_server(mailbox, free_port())
     port = free_port()
@@ -218,22 +140,18 @@ def served(settings: Settings, database_url: str) -> Iterator[Served]:
         base_url=f"http://127.0.0.1:{port}", smtp_host="127.0.0.1", smtp_port=smtp.port
     )
     cases = run_sync(database_url, lambda: _build(settings))
-    hub = Hub(settings, port)
-    hub.start()
     try:
-        yield Served(hub, mailbox, cases)
+        with served_hub(settings) as hub:
+            yield Served(hub, mailbox, cases)
     finally:
-        hub.stop()
         smtp.stop()
 
 
 @pytest.fixture
 def browser(served: Served) -> Iterator[Browser]:
     """Chromium, started after the data is written (Playwright's loop then owns this thread)."""
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def _reference(case_id: int) -> str:

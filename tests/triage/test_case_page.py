@@ -5,8 +5,8 @@ import httpx
 from hub.config import Settings
 from hub.staff.models import StaffUser
 from hub.triage.highlight import highlight
-from tests.conftest import log_in
-from tests.triage.conftest import make_case, make_customer, make_order, make_product
+from tests.conftest import log_in, make_customer, make_order, make_product
+from tests.triage.conftest import make_case
 
 
 def test_it_marks_each_evidence_span_and_escapes_the_rest() -> None:

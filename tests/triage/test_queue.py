@@ -10,8 +10,8 @@ from hub.staff.models import StaffUser
 from hub.triage.filters import Cursor, QueueFilters
 from hub.triage.models import Case
 from hub.triage.queue import PAGE_SIZE, load_queue
-from tests.conftest import log_in
-from tests.triage.conftest import NOW, make_case, make_customer, make_product, post_action
+from tests.conftest import NOW, log_in, make_customer, make_product
+from tests.triage.conftest import make_case, post_action
 
 
 async def _three_cases(settings: Settings, bob: StaffUser) -> list[Case]:
@@ -77,7 +77,7 @@ async def test_it_counts_each_filter_value(settings: Settings, bob: StaffUser) -
 
 
 async def test_it_finds_cases_by_customer_email_or_order_id(settings: Settings, bob: StaffUser) -> None:
-    customer = await make_customer("Erin.Walker@example.org")
+    customer = await make_customer(email="Erin.Walker@example.org")
     mine = await make_case(settings, customer=customer, order_id="SHOP-4471")
     await make_case(settings)
     assert await _ids(settings, bob, q="erin.walker") == [mine.id]

@@ -12,7 +12,8 @@ from hub.triage.actions import ActionContext, reopen, resolve
 from hub.triage.jobs import send_case_follow_ups
 from hub.triage.models import Case, CaseEvent
 from hub.triage.recovery import RecoveryError, record_recovery
-from tests.triage.conftest import NOW, make_case
+from tests.conftest import NOW
+from tests.triage.conftest import make_case
 
 
 async def _resolved(settings: Settings, bob: StaffUser, rating: int = 1) -> Case:

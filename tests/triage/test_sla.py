@@ -8,7 +8,8 @@ from hub.staff.models import StaffUser
 from hub.triage.jobs import escalate_overdue_cases
 from hub.triage.models import Case, CaseEvent, Priority
 from hub.triage.sla import due_times, raised
-from tests.triage.conftest import NOW, make_case
+from tests.conftest import NOW
+from tests.triage.conftest import make_case
 
 
 def test_priorities_rise_one_step_and_urgent_stays_urgent() -> None:

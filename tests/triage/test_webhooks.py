@@ -13,7 +13,8 @@ import pytest
 from hub.config import Settings
 from hub.triage.jobs import deliver_case_webhooks
 from hub.triage.models import WebhookEvent
-from tests.triage.conftest import NOW, make_case
+from tests.conftest import NOW
+from tests.triage.conftest import make_case
 
 SECRET = "hook-secret"
 

@@ -9,17 +9,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from starlette.applications import Starlette
 
-from hub.app import create_app
-from hub.catalog.models import Customer, Order, OrderLine, Product, ProductGroup
+from hub.catalog.models import Order, Product, ProductGroup
 from hub.config import Settings
-from hub.intake.submit import submit_review
 from hub.photos.models import Photo
 from hub.reviews.aggregates import refresh_rating
 from hub.reviews.models import Reply, Review
 from hub.staff.apikeys import create_api_key
 from hub.widget import cache
+from tests.conftest import make_customer, make_order, make_review
 
 STORE = "https://shop.example"
 _numbers = itertools.count(1)
@@ -44,18 +42,13 @@ def fresh_cache() -> Iterator[None]:
     cache.clear()
 
 
-@pytest.fixture
-def app(settings: Settings) -> Starlette:
-    return create_app(settings)
-
-
 async def add_review(
     settings: Settings, product: Product, rating: int, *, days_ago: int = 0, **extra: Any
 ) -> Review:
     number = next(_numbers)
-    result = await submit_review(
+    result = await make_review(
         settings,
-        product=product,
+        product,
         rating=rating,
         title=f"Tent review {number}",
         body=f"{BODIES[number % len(BODIES)]} ({number})",
@@ -117,12 +110,9 @@ def api_key(db: str) -> Callable[..., Awaitable[str]]:
 
 async def dana_order(product: Product, number: str = "5001") -> Order:
     """Dana bought ``product`` in order ``number``."""
-    dana = await Customer.create(email="dana@example.com", name="Dana Buyer")
-    order = await Order.create(
-        source="api", external_id=number, customer=dana, placed_at=datetime.now(UTC) - timedelta(days=10)
-    )
-    await OrderLine.create(order=order, product=product)
-    return order
+    dana = await make_customer("Dana Buyer", email="dana@example.com")
+    placed = datetime.now(UTC) - timedelta(days=10)
+    return await make_order(dana, product, external_id=number, placed_at=placed)
 
 
 async def tent_group(settings: Settings) -> tuple[Product, Product]:

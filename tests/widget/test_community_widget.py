@@ -24,7 +24,8 @@ from hub.config import Settings
 from hub.photos.models import Photo
 from hub.photos.uploads import PhotoUpload, prepare_photo, store_photos
 from hub.reviews.models import Review
-from tests.widget.servers import chromium, hub_and_store
+from tests.browser import chromium
+from tests.widget.servers import hub_and_store
 from tests.widget.test_widget_browser import HOST, _axe, demo_shop
 
 pytestmark = pytest.mark.browser

@@ -25,7 +25,8 @@ from hub.intake.submit import submit_review
 from hub.photos.models import Photo
 from hub.reviews.aggregates import refresh_rating
 from hub.reviews.models import Reply, Review
-from tests.widget.servers import Sites, chromium, hub_and_store
+from tests.browser import chromium
+from tests.widget.servers import Sites, hub_and_store
 
 pytestmark = pytest.mark.browser
 

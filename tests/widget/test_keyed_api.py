@@ -11,7 +11,6 @@ import pytest
 
 from hub.config import Settings
 from hub.reviews.models import HelpfulVote, Review
-from hub.web.ratelimit import limiter
 from tests.widget.conftest import STORE, Shop, dana_order
 from tests.widget.schema_check import errors_of, response_schema
 
@@ -151,15 +150,13 @@ async def test_votes_come_from_the_store_or_the_hub_only(
 async def test_votes_are_rate_limited_per_address(
     client: httpx.AsyncClient, settings: Settings, shop: Shop
 ) -> None:
-    vote_limit = settings.rate_limits["vote_ip"]
-    for _ in range(vote_limit.requests - 2):  # this address voted all but twice in the window
-        assert limiter.allows(settings.rate_limits, "vote_ip", "127.0.0.1")
+    allowed = settings.rate_limits["vote_ip"].requests
     path = f"/api/v1/reviews/{shop.reviews[0].id}/votes"
     codes = [
         (await client.post(path, json={"voter": f"{VOTER}{n}"}, headers={"Origin": STORE})).status_code
-        for n in range(3)
+        for n in range(allowed + 1)
     ]
-    assert codes == [200, 200, 429]
+    assert codes == [200] * allowed + [429]
 
 
 async def test_the_vote_preflight_answers_the_store(client: httpx.AsyncClient, shop: Shop) -> None:

@@ -20,10 +20,11 @@ from hub.catalog.models import Customer, Order, Product
 from hub.config import Settings
 from hub.staff.models import StaffUser
 from hub.staff.passwords import hash_password
+from tests.browser import chromium
 from tests.conftest import PASSWORD
 from tests.feedback.test_review_form import make_link
 from tests.widget.conftest import add_photo, add_review
-from tests.widget.servers import chromium, hub_and_store
+from tests.widget.servers import hub_and_store
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,27 @@
+"""Broken wiring fails loudly: every link the hub builds names a route of the real table."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.routing import NoMatchFound
+
+from hub.admin.nav import NAV, nav_links
+from hub.app import create_app
+from hub.config import Settings
+from hub.staff.models import StaffUser
+
+
+def _request(app: Starlette, path: str = "/admin") -> Request:
+    return Request({"type": "http", "app": app, "method": "GET", "path": path, "headers": []})
+
+
+def test_an_admin_sees_every_page_of_the_navigation(settings: Settings) -> None:
+    links = nav_links(_request(create_app(settings)), StaffUser(roles="admin", email="a@example.com"))
+    assert [label for _url, label, _current in links] == [item.label for item in NAV]
+
+
+def test_a_navigation_entry_without_its_route_raises_instead_of_vanishing() -> None:
+    with pytest.raises(NoMatchFound):
+        nav_links(_request(Starlette()), StaffUser(roles="admin", email="a@example.com"))
