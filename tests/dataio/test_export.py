@@ -9,10 +9,10 @@ from typing import Any
 import httpx
 import pytest
 from click.testing import CliRunner
-from hub.surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 
 from hub.config import Settings
 from hub.staff.models import AuditEntry, StaffUser
+from hub.surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from hub.transfer import export
 from hub.transfer.commands import export_command
 from hub.transfer.export import KINDS, batches, csv_cell, export_lines

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hub.photos.models import Photo
-from hub.reviews.models import Review
 
 from hub.config import Settings
+from hub.photos.models import Photo
+from hub.reviews.models import Review
 from hub.transfer.reviews_import import import_reviews
 from hub.web.safe_urls import REASON
 

@@ -4,13 +4,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hub.photos.models import Photo
-from hub.reviews.models import ProductRating, Reply, Review
 
 from hub.catalog.models import Customer, Product
 from hub.cli import main
 from hub.config import Settings
 from hub.mail.models import OutboxMessage
+from hub.photos.models import Photo
+from hub.reviews.models import ProductRating, Reply, Review
 from hub.transfer.reviews_import import ReviewFileError, import_reviews
 from hub.triage.models import Case
 
