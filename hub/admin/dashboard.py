@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from hub.catalog.models import Customer, Order, Product
 from hub.mail.models import MessageStatus, OutboxMessage
 from hub.reviews.models import Review, ReviewStatus
-from hub.triage.models import Case, CaseStatus
+from hub.triage.models import Case
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ async def load_dashboard() -> Dashboard:
         products=await Product.all().count(),
         orders=await Order.all().count(),
         reviews_by_status=await _reviews_by_status(),
-        open_cases=await Case.filter(status__in=[CaseStatus.OPEN, CaseStatus.PENDING]).count(),
+        open_cases=await Case.active().count(),
         queued_mail=await OutboxMessage.filter(status=MessageStatus.QUEUED).count(),
         newest_reviews=newest,
     )

@@ -21,8 +21,7 @@ from tortoise.queryset import QuerySet
 
 from hub.invites.models import Invitation, InvitationStatus
 from hub.mail.models import MessageStatus, OutboxMessage
-from hub.triage.models import Case, CaseStatus
-from hub.triage.sla import overdue_q
+from hub.triage.models import Case
 
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
@@ -133,7 +132,7 @@ async def queue_lines(now: datetime) -> list[str]:
     queued = OutboxMessage.filter(status=MessageStatus.QUEUED.value)
     due_mail = queued.filter(next_attempt_at__lte=now)
     due_invites = Invitation.filter(status=InvitationStatus.SCHEDULED.value, send_at__lte=now)
-    active = Case.filter(status__in=[CaseStatus.OPEN.value, CaseStatus.PENDING.value])
+    active = Case.active()
     return [
         *gauge("hub_outbox_depth", "Messages queued in the outbox.", await queued.count()),
         *gauge(
@@ -143,7 +142,9 @@ async def queue_lines(now: datetime) -> list[str]:
         ),
         *gauge("hub_cases_open", "Cases open or pending.", await active.count()),
         *gauge(
-            "hub_cases_overdue", "Active cases past an SLA target.", await Case.filter(overdue_q(now)).count()
+            "hub_cases_overdue",
+            "Active cases past an SLA target.",
+            await Case.filter(Case.late_q(now)).count(),
         ),
         *gauge(
             "hub_worker_outbox_lag_seconds",

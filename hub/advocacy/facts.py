@@ -13,6 +13,7 @@ from typing import Any
 
 from hub.advocacy.sql import fetch
 from hub.advocacy.stages import StageFacts, Thresholds
+from hub.reviews.models import public_sql
 
 
 @dataclass
@@ -53,18 +54,18 @@ _ORDERS = """SELECT customer_id, COUNT(*) AS n, MIN(placed_at) AS first, MAX(pla
   SUM(CASE WHEN placed_at >= ? THEN 1 ELSE 0 END) AS recent
   FROM orders WHERE customer_id BETWEEN ? AND ? AND cancelled_at IS NULL AND placed_at < ?
   GROUP BY customer_id"""
-_REVIEWS = """SELECT customer_id, COUNT(*) AS n, SUM(LENGTH(body)) AS chars,
+_REVIEWS = f"""SELECT customer_id, COUNT(*) AS n, SUM(LENGTH(body)) AS chars,
   SUM(CASE WHEN has_photos THEN 1 ELSE 0 END) AS photos,
-  SUM(CASE WHEN status = 'published' THEN helpful_count ELSE 0 END) AS helpful,
-  SUM(CASE WHEN status = 'published' AND rating >= ? AND (helpful_count > 0 OR has_photos)
+  SUM(CASE WHEN {public_sql()} THEN helpful_count ELSE 0 END) AS helpful,
+  SUM(CASE WHEN {public_sql()} AND rating >= ? AND (helpful_count > 0 OR has_photos)
       THEN 1 ELSE 0 END) AS praised
   FROM review WHERE customer_id BETWEEN ? AND ? AND submitted_at < ?
-  AND status NOT IN ('spam', 'rejected') GROUP BY customer_id"""
+  AND status NOT IN ('spam', 'rejected') GROUP BY customer_id"""  # noqa: S608  (constants only)
 _PROMOTERS = """SELECT customer_id, COUNT(*) AS n FROM survey_response
   WHERE customer_id BETWEEN ? AND ? AND nps >= ? AND submitted_at < ? GROUP BY customer_id"""
-_ANSWERS = """SELECT customer_id, COUNT(*) AS n FROM answer
-  WHERE customer_id BETWEEN ? AND ? AND status = 'published' AND created_at < ?
-  GROUP BY customer_id"""
+_ANSWERS = f"""SELECT customer_id, COUNT(*) AS n FROM answer
+  WHERE customer_id BETWEEN ? AND ? AND {public_sql()} AND created_at < ?
+  GROUP BY customer_id"""  # noqa: S608  (constants only)
 _REFERRALS = """SELECT referrer_id AS customer_id, COUNT(*) AS n FROM referral
   WHERE referrer_id BETWEEN ? AND ? AND outcome = 'counted' AND created_at < ?
   GROUP BY referrer_id"""

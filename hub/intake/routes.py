@@ -34,7 +34,6 @@ from hub.intake.form import (
 )
 from hub.invites.links import LinkExpired, LinkUnknown, ReviewVisit, open_review_link
 from hub.photos.uploads import ACCEPT_ATTRIBUTE, MAX_PHOTO_BYTES, MAX_PHOTOS, PhotoUpload
-from hub.reviews.models import ReviewStatus
 from hub.staff.apikeys import require_scope
 from hub.templating import render
 from hub.urls import path_for
@@ -197,7 +196,7 @@ async def review_create(request: Request) -> Response:
     except InvalidReview as error:
         return problem(error.status, "The review was not accepted.", error.errors)
     review = result.review
-    published = review.status == ReviewStatus.PUBLISHED
+    published = review.is_public
     return JSONResponse(
         {
             "id": review.id,

@@ -31,7 +31,7 @@ class SubmissionResult:
 
     @property
     def published(self) -> bool:
-        return self.review.status == ReviewStatus.PUBLISHED
+        return self.review.is_public
 
 
 def _fields(decision: Decision, now: datetime, published_at: datetime | None) -> dict[str, Any]:
@@ -194,7 +194,7 @@ async def edit_review(
         exclude_id=review.id,
     )
     decision = _status_after_edit(decision, review.status)
-    was_published = review.status == ReviewStatus.PUBLISHED
+    was_published = review.is_public
     await review.fetch_related("customer", "order", "product")
     async with in_transaction():
         await ReviewRevision.create(

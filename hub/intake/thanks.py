@@ -10,7 +10,7 @@ from __future__ import annotations
 from hub.catalog.models import Customer, MailKind, Order
 from hub.config import Settings
 from hub.mail.outbox import enqueue
-from hub.reviews.models import Review, ReviewStatus
+from hub.reviews.models import Review
 
 
 async def queue_review_thanks(settings: Settings, review: Review, order: Order) -> bool:
@@ -23,7 +23,7 @@ async def queue_review_thanks(settings: Settings, review: Review, order: Order) 
         return False
     context = {
         "customer": customer,
-        "published": review.status == ReviewStatus.PUBLISHED.value,
+        "published": review.is_public,
         "share_url": await photo_share_link(settings, customer, order),
         "profile_url": profile_settings_url(settings, customer.id),
     }

@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from tortoise import fields
 from tortoise.models import Model
+from tortoise.queryset import QuerySet
 
 from hub.catalog.models import Customer, Product
 from hub.reviews.models import Review
@@ -42,6 +43,11 @@ class Photo(Model):
     feature_consent_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     moderated_at = fields.DatetimeField(null=True)
+
+    @classmethod
+    def public(cls) -> QuerySet[Photo]:
+        """The photos anyone may see: approved by a moderator."""
+        return cls.filter(status=PhotoStatus.APPROVED.value)
 
     @property
     def is_public(self) -> bool:

@@ -211,7 +211,7 @@ async def pending_photos() -> list[Photo]:
 
 async def _sync_review(review_id: int) -> None:
     """`Review.has_photos` and the product's photo count follow the approved photos."""
-    approved = await Photo.exists(review_id=review_id, status=PhotoStatus.APPROVED.value)
+    approved = await Photo.public().filter(review_id=review_id).exists()
     await Review.filter(id=review_id).update(has_photos=approved)
     product_id = await Review.filter(id=review_id).first().values_list("product_id", flat=True)
     if product_id is not None:

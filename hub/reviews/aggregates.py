@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hub.reviews.models import ProductRating, Review
+from hub.reviews.models import ProductRating, Review, public_sql
 
 STARS = range(1, 6)
 
@@ -32,8 +32,8 @@ _STAR_COUNTS = ", ".join(f"SUM(CASE WHEN rating = {star} THEN 1 ELSE 0 END)" for
 _FIGURES_SQL = (
     f"SELECT COUNT(*), COALESCE(SUM(rating), 0), {_STAR_COUNTS}, "  # noqa: S608
     "(SELECT COUNT(*) FROM photo JOIN review AS r ON r.id = photo.review_id "
-    "WHERE r.product_id = {p} AND r.status = 'published' AND photo.status = 'approved') "
-    "FROM review WHERE product_id = {p} AND status = 'published'"
+    f"WHERE r.product_id = {{p}} AND {public_sql('r')} AND photo.status = 'approved') "
+    f"FROM review WHERE product_id = {{p}} AND {public_sql()}"
 )
 _SQL = {"sqlite": (_FIGURES_SQL.replace("{p}", "?"), 2), "postgres": (_FIGURES_SQL.replace("{p}", "$1"), 1)}
 

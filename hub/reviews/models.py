@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from tortoise import fields
 from tortoise.models import Model
+from tortoise.queryset import QuerySet
 
 from hub.catalog.models import Customer, Order, Product
 from hub.invites.models import Invitation
@@ -13,10 +14,21 @@ from hub.staff.models import StaffUser
 
 
 class ReviewStatus(StrEnum):
+    """Where a review (or a question, an answer) stands; only `PUBLISHED` is public."""
+
     PENDING = "pending"
     PUBLISHED = "published"
     REJECTED = "rejected"
     SPAM = "spam"
+
+    @property
+    def is_public(self) -> bool:
+        return self is ReviewStatus.PUBLISHED
+
+
+def public_sql(table: str = "") -> str:
+    """The public rule in SQL, for the read paths that skip the ORM (`Review.public` elsewhere)."""
+    return f"{table}{'.' if table else ''}status = '{ReviewStatus.PUBLISHED.value}'"
 
 
 class ReviewSource(StrEnum):
@@ -78,6 +90,15 @@ class Review(Model):
             ("status", "submitted_at"),
             ("customer_id", "submitted_at"),
         )
+
+    @classmethod
+    def public(cls) -> QuerySet[Review]:
+        """The reviews anyone may read. Publication depends on content alone, never on the stars."""
+        return cls.filter(status=ReviewStatus.PUBLISHED.value)
+
+    @property
+    def is_public(self) -> bool:
+        return ReviewStatus(self.status).is_public
 
 
 class ReviewRevision(Model):

@@ -97,7 +97,7 @@ async def review_detail(review_id: int) -> ReviewDetail | None:
 
 
 async def _set_status(review: Review, status: ReviewStatus, reason: str, now: datetime) -> None:
-    was_published = review.status == ReviewStatus.PUBLISHED
+    was_published = review.is_public
     review.status, review.status_reason = status.value, reason
     if status is ReviewStatus.PUBLISHED and review.published_at is None:
         review.published_at = now
@@ -201,7 +201,7 @@ async def _rescan_one(settings: Settings, review: Review, counts: RescanCounts) 
         counts.masked += 1
         rude = False
     now = datetime.now(UTC)
-    if rude and review.status == ReviewStatus.PUBLISHED:
+    if rude and review.is_public:
         await _set_status(review, ReviewStatus.PENDING, "profanity", now)
         counts.held += 1
     elif not rude and review.status_reason == "profanity":

@@ -43,7 +43,7 @@ class Decision:
 
     @property
     def published(self) -> bool:
-        return self.status is ReviewStatus.PUBLISHED
+        return self.status.is_public
 
     @property
     def opens_case(self) -> bool:

@@ -208,7 +208,7 @@ async def _add_extras(review: Review, item: ImportedReview, customer: Customer |
             status=status.value,
         )
     review.has_photos = bool(item.photo_urls)
-    if item.published is False and review.status == ReviewStatus.PUBLISHED:
+    if item.published is False and review.is_public:
         review.status, review.status_reason = ReviewStatus.PENDING.value, UNPUBLISHED_AT_SOURCE
         review.published_at = None
     await review.save(update_fields=["has_photos", "status", "status_reason", "published_at"])

@@ -9,7 +9,6 @@ from tortoise.functions import Count, Max
 from hub.config import Settings
 from hub.staff.models import Role, StaffUser
 from hub.triage.models import Case
-from hub.triage.sla import ACTIVE_STATUSES
 
 NEVER = datetime.min.replace(tzinfo=UTC)
 
@@ -21,7 +20,8 @@ async def active_agents() -> list[StaffUser]:
 
 async def _open_counts(agent_ids: list[int]) -> dict[int, int]:
     rows = (
-        await Case.filter(assignee_id__in=agent_ids, status__in=ACTIVE_STATUSES)
+        await Case.active()
+        .filter(assignee_id__in=agent_ids)
         .annotate(n=Count("id"))
         .group_by("assignee_id")
         .values_list("assignee_id", "n")

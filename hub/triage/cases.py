@@ -11,7 +11,7 @@ from hub.config import Settings
 from hub.reviews.models import Review
 from hub.surveys.models import SurveyResponse
 from hub.triage.assignment import next_agent
-from hub.triage.models import Case, CaseEvent, CaseStatus
+from hub.triage.models import Case, CaseEvent
 from hub.triage.sla import due_times
 from hub.triage.webhooks import queue_case_webhook
 
@@ -73,11 +73,10 @@ async def _auto_assign(settings: Settings, case: Case) -> None:
 
 
 async def _open_case_for(review: Review | None, response: SurveyResponse | None) -> Case | None:
-    statuses = [CaseStatus.OPEN, CaseStatus.PENDING]
     if review is not None:
-        return await Case.filter(review=review, status__in=statuses).first()
+        return await Case.active().filter(review=review).first()
     if response is not None:
-        return await Case.filter(survey_response=response, status__in=statuses).first()
+        return await Case.active().filter(survey_response=response).first()
     return None
 
 

@@ -16,7 +16,6 @@ from hub.surveys.models import SurveyAnswer, SurveyResponse
 from hub.triage.assignment import active_agents
 from hub.triage.highlight import highlight
 from hub.triage.models import CannedResponse, Case, CaseEvent, Priority, Resolution
-from hub.triage.sla import is_overdue
 
 HISTORY_LIMIT = 20
 
@@ -96,7 +95,7 @@ async def load_case(case_id: int, now: datetime) -> CaseView | None:
     order = await Order.get_or_none(id=case.order_id) if case.order_id else None
     return CaseView(
         case=case,
-        overdue=is_overdue(case, now),
+        overdue=case.is_late(now),
         review=review,
         body=highlight(review.body, case.evidence) if review else Markup(""),
         photos=await Photo.filter(review=review).order_by("id") if review else [],

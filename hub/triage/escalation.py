@@ -9,7 +9,7 @@ from hub.mail.outbox import enqueue
 from hub.staff.accounts import audit
 from hub.staff.models import StaffUser
 from hub.triage.models import Case, CaseEvent
-from hub.triage.sla import overdue_q, raised
+from hub.triage.sla import raised
 
 BATCH = 100
 
@@ -58,5 +58,5 @@ def case_admin_url(settings: Settings, case: Case) -> str:
 
 
 async def escalate_overdue(settings: Settings, now: datetime) -> int:
-    due = await Case.filter(overdue_q(now), escalated_at=None).order_by("breach_at", "id").limit(BATCH)
+    due = await Case.filter(Case.late_q(now), escalated_at=None).order_by("breach_at", "id").limit(BATCH)
     return sum([await escalate(settings, case, now) for case in due])

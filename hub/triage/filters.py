@@ -14,7 +14,6 @@ from tortoise.queryset import QuerySet
 
 from hub.catalog.models import Order
 from hub.triage.models import Case, CaseStatus, Priority
-from hub.triage.sla import overdue_q
 from hub.web.columns import fits
 from hub.web.errors import InvalidInput
 from hub.web.params import choice, identifier, text, whole
@@ -128,7 +127,7 @@ FILTERS: dict[str, Apply] = {
     "product": lambda query, f, _v, _n: query.filter(product_id=int(f.product)),
     "assignee": _assignee,
     "mine": lambda query, _f, viewer, _n: query.filter(assignee_id=viewer),
-    "overdue": lambda query, _f, _v, now: query.filter(overdue_q(now)),
+    "overdue": lambda query, _f, _v, now: query.filter(Case.late_q(now)),
     "q": _search,
 }
 

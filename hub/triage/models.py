@@ -8,7 +8,9 @@ from enum import StrEnum
 from typing import Any
 
 from tortoise import fields
+from tortoise.expressions import Q
 from tortoise.models import Model
+from tortoise.queryset import QuerySet
 
 from hub.catalog.models import Customer, Order, Product
 from hub.reviews.models import Review
@@ -21,6 +23,14 @@ class CaseStatus(StrEnum):
     PENDING = "pending"
     RESOLVED = "resolved"
     CLOSED = "closed"
+
+    @property
+    def is_active(self) -> bool:
+        """Still owed work (by the team or the customer): it counts against its SLA."""
+        return self in (CaseStatus.OPEN, CaseStatus.PENDING)
+
+
+ACTIVE_STATUSES = tuple(status.value for status in CaseStatus if status.is_active)
 
 
 class Priority(StrEnum):
@@ -109,6 +119,30 @@ class Case(Model):
     @property
     def reference(self) -> str:
         return case_reference(self.id)
+
+    @classmethod
+    def active(cls) -> QuerySet[Case]:
+        return cls.filter(status__in=ACTIVE_STATUSES)
+
+    @staticmethod
+    def late_q(now: datetime) -> Q:
+        """Active cases past their resolution target, or past their first-response target unanswered.
+
+        Both are one range on ``breach_at``, the next deadline each case owes.
+        """
+        return Q(status__in=ACTIVE_STATUSES, breach_at__lt=now)
+
+    @staticmethod
+    def late(status: str, breach_at: datetime, now: datetime) -> bool:
+        """The rule of `late_q`, for a case's row already read."""
+        return status in ACTIVE_STATUSES and breach_at < now
+
+    def is_late(self, now: datetime) -> bool:
+        return Case.late(self.status, self.next_breach(), now)
+
+    @property
+    def is_open(self) -> bool:
+        return CaseStatus(self.status).is_active
 
     def next_breach(self) -> datetime:
         return next_breach(self.first_response_at, self.first_response_due_at, self.resolution_due_at)

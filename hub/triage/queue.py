@@ -15,7 +15,6 @@ from hub.catalog.models import Product
 from hub.staff.models import StaffUser, display_name
 from hub.triage.filters import PRIORITIES, STATUSES, Cursor, QueueFilters, filtered
 from hub.triage.models import Case, case_reference
-from hub.triage.sla import is_late
 
 PAGE_SIZE = 50
 QUERY_CONCURRENCY = 3
@@ -139,7 +138,7 @@ def _row(values: dict[str, Any], now: datetime) -> QueueRow:
         assignee=assignee,
         breach_at=values["breach_at"],
         answered=values["first_response_at"] is not None,
-        overdue=is_late(values["status"], values["breach_at"], now),
+        overdue=Case.late(values["status"], values["breach_at"], now),
     )
 
 

@@ -16,7 +16,7 @@ from hub.catalog.models import plausible_external_id
 from hub.config import Settings
 from hub.photos.models import PhotoStatus
 from hub.reviews.aggregates import STARS, RatingSummary
-from hub.reviews.models import ReviewStatus
+from hub.reviews.models import public_sql
 from hub.urls import path_for
 from hub.web.errors import FieldError, InvalidInput
 from hub.web.params import whole
@@ -272,8 +272,8 @@ def public_review(
 
 def _page_sql(scope: Scope, query: ReviewQuery) -> tuple[str, list[Any]]:
     """The SELECT of one page (one row more than asked, to tell whether another follows)."""
-    params: list[Any] = [*scope.product_ids, ReviewStatus.PUBLISHED.value]
-    where = f"product_id IN ({marks(len(scope.product_ids))}) AND status = ?"
+    params: list[Any] = [*scope.product_ids]
+    where = f"product_id IN ({marks(len(scope.product_ids))}) AND {public_sql()}"
     if query.rating:
         where += " AND rating = ?"
         params.append(query.rating)

@@ -18,7 +18,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from hub.config import Settings
-from hub.reviews.models import HelpfulVote, Review, ReviewStatus
+from hub.reviews.models import HelpfulVote, Review
 from hub.web.ratelimit import limiter
 
 VOTER_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -63,7 +63,7 @@ async def cast_vote(
     """Count one vote; a repeat from the same browser changes nothing (`counted=False`)."""
     if not VOTER_ID.match(voter):
         raise VoteError(422, "voter", "must be 16–64 letters, digits, - or _")
-    if not await Review.exists(id=review_id, status=ReviewStatus.PUBLISHED.value):
+    if not await Review.public().filter(id=review_id).exists():
         raise VoteError(404, "review", "there is no such published review")
     if ip and not limiter.allows(settings.rate_limits, "vote_ip", ip):
         raise VoteError(429, "rate", "too many votes from this address; try again later")
