@@ -17,8 +17,8 @@ from hub.community.models import Answer, AnswerVote, Question
 from hub.community.products import bought, variant_ids
 from hub.config import Settings
 from hub.feedback.models import ReviewStatus
-from hub.invites.links import LinkUnknown, resolve_token
-from hub.invites.models import LinkPurpose
+from hub.links.models import LinkPurpose
+from hub.links.tokens import LinkUnknown, resolve_token
 from hub.staff.accounts import audit
 from hub.staff.models import StaffUser
 from hub.widget.votes import VOTER_ID, VoteError, vote_window, voter_hash
@@ -39,7 +39,7 @@ class AnswerVisit:
 
 async def open_answer_link(raw: str, now: datetime) -> AnswerVisit:
     """`LinkUnknown` or `LinkExpired` for a link that opens nothing."""
-    token = await resolve_token(raw, LinkPurpose.ANSWER.value, now=now)
+    token = await resolve_token(raw, LinkPurpose.ANSWER, now=now)
     question = await Question.get_or_none(id=token.subject_id).prefetch_related("product")
     customer = await Customer.get_or_none(id=token.customer_id, erased_at=None)
     if token.subject_type != "question" or question is None or customer is None:

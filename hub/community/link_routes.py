@@ -18,7 +18,7 @@ from hub.community.profiles import customer_for_profile_token, save_profile
 from hub.community.share import LINK_FULL, ShareVisit, open_share_link, share_photo
 from hub.feedback.normalise import SubmissionError
 from hub.feedback.photos import ACCEPT_ATTRIBUTE, PhotoRejected, PhotoUpload
-from hub.invites.links import LinkError
+from hub.links.tokens import LinkError
 from hub.staff.web import check_csrf, csrf_protect
 from hub.templating import render
 from hub.web.params import identifier

@@ -21,7 +21,8 @@ from hub.config import Settings
 from hub.dataio.privacy_data import customer_data
 from hub.feedback.models import Photo, Review, SurveyAnswer, SurveyResponse
 from hub.feedback.photos import delete_files
-from hub.invites.models import AccessToken, Invitation, InvitationStatus
+from hub.invites.models import Invitation, InvitationStatus
+from hub.links.models import LinkToken
 from hub.mail.models import OutboxMessage
 from hub.staff.accounts import audit, normalise_email
 from hub.staff.models import StaffUser
@@ -104,7 +105,7 @@ async def _blank_answers(customer: Customer) -> int:
 async def _drop_mail_and_links(customer: Customer) -> int:
     messages = OutboxMessage.filter(Q(customer_id=customer.id) | Q(to_address=customer.email))
     count = await messages.delete()
-    await AccessToken.filter(customer_id=customer.id).delete()
+    await LinkToken.filter(customer_id=customer.id).delete()
     await Invitation.filter(customer_id=customer.id, status=InvitationStatus.SCHEDULED.value).update(
         status=InvitationStatus.CANCELLED.value
     )

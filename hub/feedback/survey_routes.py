@@ -15,7 +15,7 @@ from hub.feedback import surveys
 from hub.feedback.models import QuestionKind, Survey, SurveyQuestion
 from hub.feedback.survey_results import survey_overview, survey_results
 from hub.feedback.surveys import PURPOSES, SurveyError, SurveyVisit
-from hub.invites.links import LinkExpired, LinkUnknown
+from hub.links.tokens import LinkExpired, LinkUnknown
 from hub.staff.web import csrf_protect, require_staff, staff
 from hub.templating import render
 

@@ -15,8 +15,8 @@ from hub.catalog.models import Customer, Order
 from hub.config import Settings
 from hub.feedback.models import QuestionKind, Review, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from hub.feedback.sentiment import Assessment, assess
-from hub.invites.links import LinkUnknown, issue_token, resolve_token
-from hub.invites.models import AccessToken, LinkPurpose
+from hub.links.models import LinkPurpose, LinkToken
+from hub.links.tokens import LinkUnknown, issue_token, resolve_token
 from hub.staff.accounts import audit
 from hub.staff.models import StaffUser
 from hub.triage.cases import open_case
@@ -119,7 +119,7 @@ async def default_survey(settings: Settings, purpose: str) -> Survey | None:
 
 
 async def _visit(
-    survey: Survey | None, digest: str, token: AccessToken, case_id: int | None = None
+    survey: Survey | None, digest: str, token: LinkToken, case_id: int | None = None
 ) -> SurveyVisit:
     questions = await SurveyQuestion.filter(survey=survey).order_by("position", "id") if survey else []
     return SurveyVisit(
@@ -135,17 +135,22 @@ async def _visit(
 
 async def open_thanks(settings: Settings, raw: str) -> SurveyVisit:
     """The post-purchase survey offered after a review; `LinkUnknown`/`LinkExpired` otherwise."""
-    token = await resolve_token(raw, LinkPurpose.REVIEW.value)
+    token = await resolve_token(raw, LinkPurpose.REVIEW)
     survey = await default_survey(settings, POST_PURCHASE)
     return await _visit(survey, response_hash(raw, POST_PURCHASE), token)
 
 
 async def open_survey_link(settings: Settings, raw: str) -> SurveyVisit:
     """The survey a `/s/` link names: a survey by id, or the recovery survey of a case."""
-    token = await resolve_token(raw, LinkPurpose.SURVEY.value)
-    if token.subject_type == "case" and token.subject_id and await Case.exists(id=token.subject_id):
+    token = await resolve_token(raw, LinkPurpose.SURVEY, LinkPurpose.FOLLOW_UP)
+    if (
+        token.purpose == LinkPurpose.FOLLOW_UP
+        and token.subject_type == "case"
+        and token.subject_id
+        and await Case.exists(id=token.subject_id)
+    ):
         return await _visit(await _recovery_survey(settings), token.token_hash, token, token.subject_id)
-    if token.subject_type == "survey" and token.subject_id:
+    if token.purpose == LinkPurpose.SURVEY and token.subject_type == "survey" and token.subject_id:
         survey = await Survey.get_or_none(id=token.subject_id, is_active=True)
         if survey is not None:
             return await _visit(survey, token.token_hash, token)
@@ -163,12 +168,11 @@ async def issue_survey_link(
 ) -> str:
     """The absolute URL of a fresh signed link to `survey`."""
     raw = await issue_token(
-        LinkPurpose.SURVEY.value,
+        LinkPurpose.SURVEY,
         customer=customer,
         order=order,
         subject_type="survey",
         subject_id=survey.id,
-        ttl=LINK_TTL,
     )
     return external_url(settings, "survey_form", token=raw)
 

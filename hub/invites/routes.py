@@ -33,7 +33,8 @@ from hub.feedback.form import (
     saved_notice,
 )
 from hub.feedback.photos import ACCEPT_ATTRIBUTE, MAX_PHOTO_BYTES, MAX_PHOTOS, PhotoUpload
-from hub.invites.links import LinkExpired, LinkUnknown, ReviewVisit, open_review_link
+from hub.invites.links import ReviewVisit, open_review_link
+from hub.links.tokens import LinkExpired, LinkUnknown
 from hub.staff.web import csrf_protect
 from hub.templating import render
 from hub.web.errors import InvalidInput

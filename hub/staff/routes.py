@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from hub.invites.links import LinkError
+from hub.links.tokens import LinkError
 from hub.staff import accounts, onboarding, twofactor
 from hub.staff.policy import two_factor_required
 from hub.staff.sessions import end_session

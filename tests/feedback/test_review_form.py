@@ -22,8 +22,9 @@ from hub.feedback import photo_routes, spam
 from hub.feedback import routes as feedback_routes
 from hub.feedback.form import display_names
 from hub.feedback.models import Review, ReviewRevision
-from hub.invites.links import issue_token
 from hub.invites.models import Invitation, InvitationStatus
+from hub.links.models import LinkPurpose
+from hub.links.tokens import issue_token
 from tests.conftest import csrf_from
 
 CLEAN = "Pitched it in five minutes and it stayed dry through a night of heavy rain."
@@ -63,7 +64,7 @@ async def make_link(email: str, name: str, number: str, products: list[Product])
         order=order, customer=buyer, status="sent", send_at=datetime.now(UTC) - timedelta(days=1)
     )
     raw = await issue_token(
-        "review", customer=buyer, order=order, invitation=invitation, ttl=timedelta(days=90)
+        LinkPurpose.REVIEW, customer=buyer, order=order, invitation=invitation, ttl=timedelta(days=90)
     )
     return Link(raw, order, tuple(products), invitation)
 

@@ -19,7 +19,8 @@ from hub.feedback import routes as feedback_routes
 from hub.feedback import survey_routes
 from hub.feedback.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from hub.feedback.surveys import issue_survey_link
-from hub.invites.links import issue_token
+from hub.links.models import LinkPurpose
+from hub.links.tokens import issue_token
 from hub.staff.models import AuditEntry, StaffUser
 from hub.triage.cases import open_case
 from hub.triage.models import Case
@@ -53,7 +54,7 @@ def app(settings: Settings) -> Starlette:
 
 @pytest.fixture
 async def review_link(customer: Customer, order: Order) -> str:
-    return await issue_token("review", customer=customer, order=order, ttl=timedelta(days=30))
+    return await issue_token(LinkPurpose.REVIEW, customer=customer, order=order, ttl=timedelta(days=30))
 
 
 async def submit(client: httpx.AsyncClient, path: str, **answers: str) -> httpx.Response:
@@ -173,7 +174,7 @@ async def test_a_case_link_records_the_recovery(
 ) -> None:
     case = await open_case(settings, reasons=["detractor"], priority="normal", customer=customer, order=order)
     raw = await issue_token(
-        "survey",
+        LinkPurpose.FOLLOW_UP,
         customer=customer,
         order=order,
         subject_type="case",
@@ -198,10 +199,12 @@ async def test_expired_links_are_gone(
     client: httpx.AsyncClient, settings: Settings, customer: Customer, order: Order
 ) -> None:
     past = datetime.now(UTC) - timedelta(days=60)
-    review = await issue_token("review", customer=customer, order=order, ttl=timedelta(days=1), now=past)
+    review = await issue_token(
+        LinkPurpose.REVIEW, customer=customer, order=order, ttl=timedelta(days=1), now=past
+    )
     survey = await Survey.create(slug="old", name="Old", purpose="custom")
     link = await issue_token(
-        "survey",
+        LinkPurpose.SURVEY,
         customer=customer,
         subject_type="survey",
         subject_id=survey.id,

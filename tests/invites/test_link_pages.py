@@ -17,8 +17,9 @@ from hub.community.share import photo_share_link
 from hub.config import Settings
 from hub.feedback.models import Survey
 from hub.feedback.surveys import issue_survey_link
-from hub.invites.links import is_link_page, issue_token, review_url
-from hub.invites.models import LinkPurpose
+from hub.invites.links import is_link_page, review_url
+from hub.links.models import LinkPurpose
+from hub.links.tokens import issue_token
 from hub.mail.outbox import unsubscribe_url
 from hub.staff.onboarding import invite_staff
 
@@ -73,15 +74,15 @@ async def links(settings: Settings, db: str) -> Links:
         product=tent, asker_email="erin@example.org", body="Roomy?", status="published"
     )
     answer = await issue_token(
-        LinkPurpose.ANSWER.value,
+        LinkPurpose.ANSWER,
         customer=dana,
         subject_type="question",
         subject_id=question.id,
         ttl=timedelta(days=1),
     )
-    review = await issue_token(LinkPurpose.REVIEW.value, customer=dana, order=order, ttl=timedelta(days=1))
+    review = await issue_token(LinkPurpose.REVIEW, customer=dana, order=order, ttl=timedelta(days=1))
     confirm = await issue_token(
-        LinkPurpose.CONFIRM_ASKER.value,
+        LinkPurpose.CONFIRM_ASKER,
         customer=None,
         subject_type="question",
         subject_id=question.id,
@@ -91,10 +92,10 @@ async def links(settings: Settings, db: str) -> Links:
     urls = {
         "r": review_url(settings, review),
         "s": await issue_survey_link(settings, survey, dana, order),
-        "u": unsubscribe_url(settings, dana.id),
+        "u": await unsubscribe_url(settings, dana),
         "a": settings.base_url + f"/a/{answer}",
         "share": await photo_share_link(settings, dana, order),
-        "profile": profile_settings_url(settings, dana.id),
+        "profile": await profile_settings_url(settings, dana),
         "q": settings.base_url + f"/q/{confirm}",
         "login": staff_invite,
     }
