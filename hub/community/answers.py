@@ -1,4 +1,4 @@
-"""Answers: from a past buyer through a signed link or from the brand; votes; the badge."""
+"""Answers: from a past buyer through a mailed link or from the brand; votes; the badge."""
 
 from __future__ import annotations
 

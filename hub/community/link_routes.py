@@ -1,4 +1,4 @@
-"""Pages behind signed links: answer a question, confirm an asker's address, share a photo,
+"""Pages behind link tokens: answer a question, confirm an asker's address, share a photo,
 choose a public profile."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Sharing a photo without a review: the signed link of the thank-you mail.
+"""Sharing a photo without a review: the link of the thank-you mail.
 
 The photo goes through the review photo checks (`prepare_photos`), waits for a moderator
 like any review photo, and carries the time the customer allowed featuring it. One link
@@ -40,7 +40,7 @@ class ShareVisit:
 
 
 async def photo_share_link(settings: Settings, customer: Customer, order: Order) -> str:
-    """The signed link to share a photo of `order`'s products, for the thank-you mail."""
+    """A fresh link to share a photo of `order`'s products, for the thank-you mail."""
     raw = await issue_token(LinkPurpose.PHOTO_SHARE, customer=customer, order=order)
     return external_url(settings, "photo_share", token=raw)
 

@@ -166,7 +166,7 @@ async def _recovery_survey(settings: Settings) -> Survey | None:
 async def issue_survey_link(
     settings: Settings, survey: Survey, customer: Customer | None, order: Order | None = None
 ) -> str:
-    """The absolute URL of a fresh signed link to `survey`."""
+    """The absolute URL of a fresh link to `survey`."""
     raw = await issue_token(
         LinkPurpose.SURVEY,
         customer=customer,

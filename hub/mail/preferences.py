@@ -1,4 +1,4 @@
-"""A customer's choice of mail, reached through the signed link in every mail."""
+"""A customer's choice of mail, reached through the unsubscribe link in every mail."""
 
 from __future__ import annotations
 

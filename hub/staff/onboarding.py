@@ -1,4 +1,4 @@
-"""Staff invitations and password resets: a mailed, signed, expiring, single-use link.
+"""Staff invitations and password resets: a mailed, expiring, single-use link.
 
 Both use the hub's one link-token service (hub.links) with their own single-use
 purposes and lifetimes; the link opens a form where the person sets a password.

@@ -165,3 +165,19 @@ async def test_preferences_without_the_csrf_token_change_nothing(
     answer = await client.post(links["u"] + "/preferences", data={"kind": "offers"})
     dana = await Customer.get(email="dana@example.net")
     assert answer.status_code == 403 and dana.mail_opt_outs == [] and dana.unsubscribed_at is None
+
+
+def _token(path: str) -> str:
+    return path.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
+
+
+@pytest.mark.parametrize("kind", GET_PAGES)
+async def test_a_link_opens_no_page_of_another_kind(
+    client: httpx.AsyncClient, links: Links, kind: str
+) -> None:
+    """A review token cannot open a survey, an unsubscribe token cannot open a profile …"""
+    own = _token(links[kind])
+    for other, path in links.items():
+        if other != kind:
+            wrong = path.replace(_token(path), own)
+            assert (await client.get(wrong)).status_code == 404, f"a {kind} link opened {other}"
