@@ -91,14 +91,19 @@ async def issue_token(
     return raw
 
 
-async def resolve_token(raw: str, *purposes: LinkPurpose, now: datetime | None = None) -> LinkToken:
-    """The live token for ``raw`` of one of ``purposes``; ``LinkUnknown`` or ``LinkExpired`` otherwise.
+async def resolve_token(
+    raw: str, purpose: LinkPurpose, *others: LinkPurpose, now: datetime | None = None
+) -> LinkToken:
+    """The live token for ``raw`` of ``purpose`` (or one of ``others``).
 
-    A revoked token, and a used token of a single-use purpose, are unknown.
+    ``LinkExpired`` past its expiry; ``LinkUnknown`` for no such token of these purposes,
+    a revoked one, or a used one of a single-use purpose.
     """
     if not raw or len(raw) > MAX_TOKEN_LENGTH:
         raise LinkUnknown
-    token = await LinkToken.get_or_none(token_hash=token_hash(raw), purpose__in=[p.value for p in purposes])
+    token = await LinkToken.get_or_none(
+        token_hash=token_hash(raw), purpose__in=[p.value for p in (purpose, *others)]
+    )
     if token is None or token.revoked_at is not None:
         raise LinkUnknown
     if token.used_at is not None and POLICIES[LinkPurpose(token.purpose)].single_use:
