@@ -10,7 +10,7 @@ from tortoise.expressions import Q
 from hub.community.asking import ask_buyers_of, claim_question, notify_asker
 from hub.community.models import Question
 from hub.config import Settings
-from hub.feedback.models import ReviewStatus
+from hub.reviews.models import ReviewStatus
 from hub.worker import each_row
 
 PUBLISHED = ReviewStatus.PUBLISHED.value

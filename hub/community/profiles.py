@@ -17,13 +17,13 @@ from hub.advocacy.models import Award
 from hub.catalog.models import Customer
 from hub.community.models import Answer
 from hub.config import Settings
-from hub.feedback.models import Review, ReviewStatus
-from hub.feedback.normalise import SubmissionError, clean_name
 from hub.links.legacy import legacy_signed_customer_id
 from hub.links.models import LinkPurpose
 from hub.links.tokens import LinkError, issue_token, resolve_token
+from hub.reviews.models import Review, ReviewStatus
 from hub.staff.accounts import audit
 from hub.staff.models import StaffUser
+from hub.text.normalise import SubmissionError, clean_name
 from hub.urls import external_url
 
 PUBLISHED = ReviewStatus.PUBLISHED.value

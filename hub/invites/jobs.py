@@ -19,13 +19,13 @@ from tortoise.transactions import in_transaction
 
 from hub.catalog.models import Customer, Order, OrderLine, Product
 from hub.config import Settings
-from hub.feedback.models import Review
 from hub.invites.links import review_url
 from hub.invites.models import Invitation, InvitationStatus
 from hub.invites.scheduling import may_invite, next_free_slot, products_to_ask_about
 from hub.links.models import LinkPurpose
 from hub.links.tokens import issue_token
 from hub.mail.outbox import enqueue
+from hub.reviews.models import Review
 from hub.worker import each_row
 
 log = logging.getLogger(__name__)

@@ -9,11 +9,11 @@ from tortoise.transactions import in_transaction
 
 from hub.catalog.models import Customer, Order
 from hub.config import Settings
-from hub.feedback.models import Review
 from hub.invites.links import review_url
 from hub.links.models import LinkPurpose
 from hub.links.tokens import issue_token
 from hub.mail.outbox import enqueue
+from hub.reviews.models import Review
 from hub.triage.models import Case, CaseEvent, CaseStatus
 from hub.urls import external_url
 from hub.worker import each_row
