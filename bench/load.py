@@ -54,8 +54,9 @@ sys.path.insert(0, str(ROOT))
 
 from hub import db as hub_db  # noqa: E402
 from hub.catalog.models import Customer, Order, OrderLine, Product  # noqa: E402
-from hub.invites.links import token_hash  # noqa: E402
-from hub.invites.models import AccessToken, Invitation  # noqa: E402
+from hub.invites.models import Invitation  # noqa: E402
+from hub.links.models import LinkToken  # noqa: E402
+from hub.links.tokens import token_hash  # noqa: E402
 
 SECRET_KEY = "load-bench-secret-" + "s" * 40
 PRODUCTS = 20
@@ -254,9 +255,9 @@ async def _tokens(order_ids: list[int], now: datetime) -> list[str]:
     invitations = await Invitation.filter(order_id__in=order_ids).values("id", "order_id", "customer_id")
     by_order = {row["order_id"]: row for row in invitations}
     raws = [f"load{n}-{os.urandom(16).hex()}" for n in range(len(order_ids))]
-    await AccessToken.bulk_create(
+    await LinkToken.bulk_create(
         [
-            AccessToken(
+            LinkToken(
                 token_hash=token_hash(raw),
                 purpose="review",
                 order_id=o,

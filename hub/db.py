@@ -21,6 +21,7 @@ T = TypeVar("T")
 CONFLICTS = (IntegrityError, asyncpg.exceptions.TransactionRollbackError)
 
 MODEL_MODULES = [
+    "hub.links.models",
     "hub.staff.models",
     "hub.catalog.models",
     "hub.invites.models",

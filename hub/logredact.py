@@ -1,6 +1,6 @@
 """Keep secrets and customer text out of the logs.
 
-Access lines show /r/…, never a signed link's token, and never the query string
+Access lines show /r/…, never a link's token, and never the query string
 (a search term or an address). Tracebacks keep their frames but not the exception's
 message: a database error quotes the values it refused ("Key (email)=(dana@…)"),
 and a validation error the text that was too long.
@@ -13,7 +13,7 @@ import re
 import traceback
 from pathlib import Path
 
-from hub.invites.links import mask_path_token
+from hub.links.pages import mask_path_token
 
 QUERY = re.compile(r"\?.*$", re.S)
 # Tortoise's ValidationError starts with the field's name: "subject: Length of '…' 300 > 255".
@@ -29,7 +29,7 @@ def redact_path(path: str) -> str:
 
 
 def loggable_path(path: str) -> str:
-    """A request target for the log: the token of a signed link hidden, the query string left out."""
+    """A request target for the log: the token of a link hidden, the query string left out."""
     return QUERY.sub("?…", redact_path(path))
 
 

@@ -8,7 +8,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.middleware.body_limit import RequestBodyLimitResponder
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hub.invites.links import is_link_page
+from hub.links.pages import is_link_page
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [

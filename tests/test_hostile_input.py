@@ -36,13 +36,13 @@ from hub.app import all_routes
 from hub.catalog.models import Customer, Order, OrderLine, Product
 from hub.community.asking import answer_url
 from hub.community.models import Answer, Question
-from hub.community.profiles import profile_token
+from hub.community.profiles import profile_settings_url
 from hub.community.share import photo_share_link
 from hub.config import Settings
 from hub.intake.submit import submit_review
-from hub.invites.links import issue_token
-from hub.invites.models import LinkPurpose
-from hub.mail.outbox import enqueue, unsubscribe_token
+from hub.links.models import LinkPurpose
+from hub.links.tokens import issue_token
+from hub.mail.outbox import enqueue, unsubscribe_url
 from hub.orders.shopify import signature_of
 from hub.photos.models import Photo
 from hub.staff.apikeys import SCOPES, create_api_key
@@ -199,16 +199,14 @@ def _token_of(url: str) -> str:
 async def _links(
     settings: Settings, shop: Shop, customer: Customer, order: Order, question: Question, survey: Survey
 ) -> None:
-    review = await issue_token(
-        LinkPurpose.REVIEW.value, customer=customer, order=order, ttl=settings.invite_expiry
-    )
+    review = await issue_token(LinkPurpose.REVIEW, customer=customer, order=order, ttl=settings.invite_expiry)
     shop.tokens.update(
         r=review,
-        u=unsubscribe_token(settings, customer.id),
+        u=_token_of(await unsubscribe_url(settings, customer)),
         s=_token_of(await issue_survey_link(settings, survey, customer, order)),
         a=_token_of(await answer_url(settings, question, customer, datetime.now(UTC))),
         share=_token_of(await photo_share_link(settings, customer, order)),
-        profile=profile_token(settings, customer.id),
+        profile=_token_of(await profile_settings_url(settings, customer)),
     )
 
 

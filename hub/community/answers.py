@@ -1,4 +1,4 @@
-"""Answers: from a past buyer through a signed link or from the brand; votes; the badge."""
+"""Answers: from a past buyer through a mailed link or from the brand; votes; the badge."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from hub.community import screening
 from hub.community.models import Answer, AnswerVote, Question
 from hub.community.products import bought, variant_ids
 from hub.config import Settings
-from hub.invites.links import LinkUnknown, resolve_token
-from hub.invites.models import LinkPurpose
+from hub.links.models import LinkPurpose
+from hub.links.tokens import LinkUnknown, resolve_token
 from hub.reviews.models import ReviewStatus
 from hub.staff.accounts import audit
 from hub.staff.models import StaffUser
@@ -40,7 +40,7 @@ class AnswerVisit:
 
 async def open_answer_link(raw: str, now: datetime) -> AnswerVisit:
     """`LinkUnknown` or `LinkExpired` for a link that opens nothing."""
-    token = await resolve_token(raw, LinkPurpose.ANSWER.value, now=now)
+    token = await resolve_token(raw, LinkPurpose.ANSWER, now=now)
     question = await Question.get_or_none(id=token.subject_id).prefetch_related("product")
     customer = await Customer.get_or_none(id=token.customer_id, erased_at=None)
     if token.subject_type != "question" or question is None or customer is None:

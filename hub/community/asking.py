@@ -14,14 +14,13 @@ from hub.catalog.models import Customer, MailKind, OrderLine
 from hub.community.models import AnswerRequest, Question
 from hub.community.products import variant_ids
 from hub.config import Settings
-from hub.invites.links import issue_token
-from hub.invites.models import LinkPurpose
+from hub.links.models import LinkPurpose
+from hub.links.tokens import issue_token
 from hub.mail.outbox import enqueue
 from hub.urls import external_url
 
 BUYERS_PER_QUESTION = 5
 ASK_EVERY = timedelta(days=30)
-LINK_TTL = timedelta(days=30)
 CANDIDATES = 500
 
 
@@ -59,11 +58,10 @@ async def buyers_to_ask(question: Question, now: datetime) -> list[Customer]:
 
 async def answer_url(settings: Settings, question: Question, customer: Customer, now: datetime) -> str:
     raw = await issue_token(
-        LinkPurpose.ANSWER.value,
+        LinkPurpose.ANSWER,
         customer=customer,
         subject_type="question",
         subject_id=question.id,
-        ttl=LINK_TTL,
         now=now,
     )
     return external_url(settings, "answer_form", token=raw)

@@ -10,18 +10,17 @@ stranger's words to someone else's inbox. The page behind the link confirms on a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from hub.catalog.models import Customer, MailKind
 from hub.community.models import Question
 from hub.config import Settings
-from hub.invites.links import LinkUnknown, issue_token, resolve_token, use_token
-from hub.invites.models import AccessToken, LinkPurpose
+from hub.links.models import LinkPurpose, LinkToken
+from hub.links.tokens import LinkUnknown, issue_token, lifetime, resolve_token, use_token
 from hub.mail.outbox import enqueue
 from hub.urls import external_url
 
-CONFIRM_TTL = timedelta(days=3)
-PURPOSE = LinkPurpose.CONFIRM_ASKER.value
+PURPOSE = LinkPurpose.CONFIRM_ASKER
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,13 +37,13 @@ async def ask_to_confirm(settings: Settings, question: Question, now: datetime) 
     if customer is not None and not customer.accepts(MailKind.THANKS.value):
         return False
     raw = await issue_token(
-        PURPOSE, customer=customer, subject_type="question", subject_id=question.id, ttl=CONFIRM_TTL, now=now
+        PURPOSE, customer=customer, subject_type="question", subject_id=question.id, now=now
     )
     await question.fetch_related("product")
     context = {
         "product": question.product,
         "confirm_url": external_url(settings, "asker_confirm", token=raw),
-        "days": CONFIRM_TTL.days,
+        "days": lifetime(PURPOSE).days,
     }
     sent = await enqueue(
         settings,
@@ -58,7 +57,7 @@ async def ask_to_confirm(settings: Settings, question: Question, now: datetime) 
     return sent is not None
 
 
-async def _question(token: AccessToken) -> Question:
+async def _question(token: LinkToken) -> Question:
     question = await Question.get_or_none(id=token.subject_id).prefetch_related("product")
     if token.subject_type != "question" or question is None:
         raise LinkUnknown
@@ -68,8 +67,6 @@ async def _question(token: AccessToken) -> Question:
 async def open_confirm_link(raw: str, now: datetime) -> ConfirmVisit:
     """`LinkUnknown` or `LinkExpired` for a link that is not valid or was used."""
     token = await resolve_token(raw, PURPOSE, now=now)
-    if token.used_at is not None:
-        raise LinkUnknown
     return ConfirmVisit(await _question(token))
 
 

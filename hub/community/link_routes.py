@@ -1,4 +1,4 @@
-"""Pages behind signed links: answer a question, confirm an asker's address, share a photo,
+"""Pages behind link tokens: answer a question, confirm an asker's address, share a photo,
 choose a public profile."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from hub.community.answers import AnswerVisit, answer_as_buyer, open_answer_link
 from hub.community.confirming import confirm_asker, open_confirm_link
 from hub.community.profiles import customer_for_profile_token, save_profile
 from hub.community.share import LINK_FULL, ShareVisit, open_share_link, share_photo
-from hub.invites.links import LinkError
+from hub.links.tokens import LinkError
 from hub.photos.uploads import ACCEPT_ATTRIBUTE, PhotoRejected, PhotoUpload
 from hub.templating import render
 from hub.text.normalise import SubmissionError

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from itsdangerous import BadSignature, URLSafeSerializer
 from tortoise.functions import Count, Sum
 from tortoise.transactions import in_transaction
 
@@ -18,6 +17,9 @@ from hub.advocacy.models import Award
 from hub.catalog.models import Customer
 from hub.community.models import Answer
 from hub.config import Settings
+from hub.links.legacy import legacy_signed_customer_id
+from hub.links.models import LinkPurpose
+from hub.links.tokens import LinkError, issue_token, resolve_token
 from hub.reviews.models import Review, ReviewStatus
 from hub.staff.accounts import audit
 from hub.staff.models import StaffUser
@@ -29,25 +31,19 @@ MAX_CONTRIBUTORS = 50
 LATEST = 10
 
 
-def _signer(settings: Settings) -> URLSafeSerializer:
-    return URLSafeSerializer(settings.secret_key, salt="profile")
-
-
-def profile_token(settings: Settings, customer_id: int) -> str:
-    return _signer(settings).dumps(customer_id)
-
-
-def profile_settings_url(settings: Settings, customer_id: int) -> str:
-    """The signed link where a customer chooses a public profile (for mails)."""
-    return external_url(settings, "profile_settings", token=profile_token(settings, customer_id))
+async def profile_settings_url(settings: Settings, customer: Customer) -> str:
+    """A fresh link where a customer chooses a public profile (for mails)."""
+    raw = await issue_token(LinkPurpose.PROFILE, customer=customer)
+    return external_url(settings, "profile_settings", token=raw)
 
 
 async def customer_for_profile_token(settings: Settings, token: str) -> Customer | None:
+    """The customer a live profile link belongs to; None for a bad link or an erased customer."""
     try:
-        value = _signer(settings).loads(token)
-    except BadSignature:
-        return None
-    return await Customer.get_or_none(id=value, erased_at=None) if isinstance(value, int) else None
+        customer_id = (await resolve_token(token, LinkPurpose.PROFILE)).customer_id
+    except LinkError:
+        customer_id = legacy_signed_customer_id(settings, token, "profile")
+    return await Customer.get_or_none(id=customer_id, erased_at=None) if customer_id else None
 
 
 async def save_profile(customer: Customer, *, opt_in: bool, name: str, now: datetime) -> None:

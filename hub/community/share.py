@@ -1,4 +1,4 @@
-"""Sharing a photo without a review: the signed link of the thank-you mail.
+"""Sharing a photo without a review: the link of the thank-you mail.
 
 The photo goes through the review photo checks (`prepare_photos`), waits for a moderator
 like any review photo, and carries the time the customer allowed featuring it. One link
@@ -8,20 +8,19 @@ takes at most `PHOTOS_PER_LINK` photos, so that it cannot flood the moderators o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import anyio.to_thread
 
 from hub.catalog.models import Customer, Order, Product
 from hub.config import Settings
-from hub.invites.links import LinkUnknown, issue_token, resolve_token
-from hub.invites.models import AccessToken, LinkPurpose
+from hub.links.models import LinkPurpose, LinkToken
+from hub.links.tokens import LinkUnknown, issue_token, resolve_token
 from hub.photos.models import Photo, PhotoStatus
 from hub.photos.uploads import PhotoUpload, _write_files, prepare_photos
 from hub.text.normalise import SubmissionError
 from hub.urls import external_url
 
-LINK_TTL = timedelta(days=90)
 PHOTOS_PER_LINK = 6
 LINK_FULL = (
     f"This link has taken its {PHOTOS_PER_LINK} photos, the most one link accepts. Thank you for them!"
@@ -32,7 +31,7 @@ LINK_FULL = (
 class ShareVisit:
     customer: Customer
     products: list[Product]
-    token: AccessToken
+    token: LinkToken
 
     @property
     def photos_left(self) -> int:
@@ -40,14 +39,14 @@ class ShareVisit:
 
 
 async def photo_share_link(settings: Settings, customer: Customer, order: Order) -> str:
-    """The signed link to share a photo of `order`'s products, for the thank-you mail."""
-    raw = await issue_token(LinkPurpose.PHOTO.value, customer=customer, order=order, ttl=LINK_TTL)
+    """A fresh link to share a photo of `order`'s products, for the thank-you mail."""
+    raw = await issue_token(LinkPurpose.PHOTO_SHARE, customer=customer, order=order)
     return external_url(settings, "photo_share", token=raw)
 
 
 async def open_share_link(raw: str, now: datetime) -> ShareVisit:
     """`LinkUnknown` or `LinkExpired` for a link that opens nothing."""
-    token = await resolve_token(raw, LinkPurpose.PHOTO.value, now=now)
+    token = await resolve_token(raw, LinkPurpose.PHOTO_SHARE, now=now)
     customer = await Customer.get_or_none(id=token.customer_id, erased_at=None)
     if customer is None or token.order_id is None:
         raise LinkUnknown

@@ -32,7 +32,8 @@ from hub.intake.form import (
     save_entry,
     saved_notice,
 )
-from hub.invites.links import LinkExpired, LinkUnknown, ReviewVisit, open_review_link
+from hub.invites.links import ReviewVisit, open_review_link
+from hub.links.tokens import LinkExpired, LinkUnknown
 from hub.photos.uploads import ACCEPT_ATTRIBUTE, MAX_PHOTO_BYTES, MAX_PHOTOS, PhotoUpload
 from hub.staff.apikeys import require_scope
 from hub.templating import render

@@ -10,7 +10,7 @@ from tortoise.transactions import in_transaction
 from hub.catalog.models import Customer, Order
 from hub.config import Settings
 from hub.invites.links import LinkUnknown, resolve_token
-from hub.invites.models import LinkPurpose
+from hub.links.models import LinkPurpose
 from hub.reviews.models import Review
 from hub.sentiment.scoring import Assessment, assess
 from hub.surveys.models import QuestionKind, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
@@ -22,10 +22,15 @@ from hub.triage.recovery import record_recovery
 
 async def open_survey_link(settings: Settings, raw: str) -> SurveyVisit:
     """The survey a `/s/` link names: a survey by id, or the recovery survey of a case."""
-    token = await resolve_token(raw, LinkPurpose.SURVEY.value)
-    if token.subject_type == "case" and token.subject_id and await Case.exists(id=token.subject_id):
+    token = await resolve_token(raw, LinkPurpose.SURVEY, LinkPurpose.FOLLOW_UP)
+    if (
+        token.purpose == LinkPurpose.FOLLOW_UP
+        and token.subject_type == "case"
+        and token.subject_id
+        and await Case.exists(id=token.subject_id)
+    ):
         return await survey_visit(await recovery_survey(settings), token.token_hash, token, token.subject_id)
-    if token.subject_type == "survey" and token.subject_id:
+    if token.purpose == LinkPurpose.SURVEY and token.subject_type == "survey" and token.subject_id:
         survey = await Survey.get_or_none(id=token.subject_id, is_active=True)
         if survey is not None:
             return await survey_visit(survey, token.token_hash, token)

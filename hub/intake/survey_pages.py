@@ -11,7 +11,8 @@ from starlette.responses import Response
 
 from hub.config import Settings
 from hub.intake.survey_answers import open_survey_link, submit_response
-from hub.invites.links import LinkExpired, LinkUnknown
+from hub.invites.links import LinkUnknown
+from hub.links.tokens import LinkExpired
 from hub.surveys import surveys
 from hub.surveys.surveys import SurveyVisit
 from hub.templating import render

@@ -25,7 +25,7 @@ async def queue_review_thanks(settings: Settings, review: Review, order: Order) 
         "customer": customer,
         "published": review.is_public,
         "share_url": await photo_share_link(settings, customer, order),
-        "profile_url": profile_settings_url(settings, customer.id),
+        "profile_url": await profile_settings_url(settings, customer),
     }
     queued = await enqueue(
         settings,

@@ -19,9 +19,11 @@ from tortoise.transactions import in_transaction
 
 from hub.catalog.models import Customer, Order, OrderLine, Product
 from hub.config import Settings
-from hub.invites.links import issue_token, review_url
-from hub.invites.models import Invitation, InvitationStatus, LinkPurpose
+from hub.invites.links import review_url
+from hub.invites.models import Invitation, InvitationStatus
 from hub.invites.scheduling import may_invite, next_free_slot, products_to_ask_about
+from hub.links.models import LinkPurpose
+from hub.links.tokens import issue_token
 from hub.mail.outbox import enqueue
 from hub.worker import each_row
 
@@ -146,7 +148,7 @@ async def _queue_mail(
     if step == "request":
         ttl = settings.invite_expiry
     raw = await issue_token(
-        LinkPurpose.REVIEW.value, customer=customer, order=order, invitation=invitation, ttl=ttl, now=now
+        LinkPurpose.REVIEW, customer=customer, order=order, invitation=invitation, ttl=ttl, now=now
     )
     kind = "review_request" if step == "request" else "review_reminder"
     await enqueue(

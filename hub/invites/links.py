@@ -1,130 +1,26 @@
-"""Signed links: a random token in the URL, only its SHA-256 hash in the database.
+"""Link pages and the review link.
 
-``issue_token`` and ``resolve_token`` serve every purpose (reviews, surveys,
-answers, photos). A *link page* is any route whose path carries a ``{token}``
-(random or signed): ``is_link_page`` and ``mask_link_tokens`` are the one place
-that knows what a token looks like in a URL; ``use_token`` resolves the single-use
-links. The rest of this module is the review link.
+Tokens themselves are hub.links's (one mechanism for every purpose). A *link page* is
+any route whose path carries a ``{token}``: ``is_link_page`` and ``mask_link_tokens``
+are the one place that knows what a token looks like in a URL. The rest of this module
+is the review link.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import cache, lru_cache
 
 from starlette.routing import Route
 
 from hub.catalog.models import Customer, Order, Product
 from hub.config import Settings
-from hub.invites.models import AccessToken, Invitation, LinkPurpose
+from hub.invites.models import Invitation
+from hub.links.models import LinkPurpose, LinkToken
+from hub.links.tokens import LinkUnknown, issue_token, resolve_token
 from hub.urls import external_url, paths_with
-
-MAX_TOKEN_LENGTH = 128
-LINK_PARAM = "token"
-MASK = "••••••"
-# What may follow the token in a URL: the rest of the path, the query, the end of an attribute.
-_URL_SEGMENT = r"[^/?#&\s\"'<>]+"
-
-
-class LinkError(Exception):
-    """A link that opens nothing; the message is never shown to the visitor."""
-
-
-class LinkUnknown(LinkError):
-    pass
-
-
-class LinkExpired(LinkError):
-    pass
-
-
-def token_hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-async def issue_token(
-    purpose: str,
-    *,
-    customer: Customer | None,
-    order: Order | None = None,
-    invitation: Invitation | None = None,
-    subject_type: str = "",
-    subject_id: int | None = None,
-    ttl: timedelta,
-    now: datetime | None = None,
-) -> str:
-    """A fresh raw token (256 random bits), shown once; only its hash is stored."""
-    raw = secrets.token_urlsafe(32)
-    await AccessToken.create(
-        token_hash=token_hash(raw),
-        purpose=purpose,
-        customer=customer,
-        order=order,
-        invitation=invitation,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        expires_at=(now or datetime.now(UTC)) + ttl,
-    )
-    return raw
-
-
-async def resolve_token(raw: str, purpose: str, *, now: datetime | None = None) -> AccessToken:
-    """The live token for ``raw``; ``LinkUnknown`` or ``LinkExpired`` otherwise."""
-    if not raw or len(raw) > MAX_TOKEN_LENGTH:
-        raise LinkUnknown
-    token = await AccessToken.get_or_none(token_hash=token_hash(raw), purpose=purpose)
-    if token is None:
-        raise LinkUnknown
-    if token.expires_at <= (now or datetime.now(UTC)):
-        raise LinkExpired
-    return token
-
-
-def is_link_page(route: object) -> bool:
-    """A customer link page: a route whose path carries a link token (``/r/{token}``…)."""
-    return isinstance(route, Route) and LINK_PARAM in route.param_convertors
-
-
-@cache
-def _before_token() -> str:
-    """A pattern for what precedes the token in the path of every link page."""
-    marker = "{" + LINK_PARAM + "}"
-    paths = paths_with(LINK_PARAM)
-    prefixes = {path.split(marker, 1)[0] for path in paths}
-    escaped = (re.sub(r"\\\{\w+\\\}", "[^/?#]+", re.escape(prefix)) for prefix in prefixes)
-    return "|".join(sorted(escaped, key=len, reverse=True))
-
-
-@lru_cache(maxsize=8)
-def _token_pattern(anchor: str) -> re.Pattern[str]:
-    return re.compile(f"({anchor}(?:{_before_token()})){_URL_SEGMENT}")
-
-
-def mask_link_tokens(text: str, base_url: str, mask: str = MASK) -> str:
-    """``text`` with the token of every link to a link page under ``base_url`` replaced by ``mask``."""
-    return _token_pattern(re.escape(base_url)).sub(lambda found: found.group(1) + mask, text)
-
-
-def mask_path_token(path: str, mask: str = MASK) -> str:
-    """A request path with the token of a link page replaced by ``mask``."""
-    return _token_pattern("^").sub(lambda found: found.group(1) + mask, path)
-
-
-async def use_token(raw: str, purpose: str, *, now: datetime | None = None) -> AccessToken:
-    """``resolve_token`` for a single-use link, marked used: a second use is ``LinkUnknown``."""
-    now = now or datetime.now(UTC)
-    token = await resolve_token(raw, purpose, now=now)
-    if token.used_at is not None:
-        raise LinkUnknown
-    if not await AccessToken.filter(id=token.id, used_at=None).update(used_at=now):
-        raise LinkUnknown  # another request used it first
-    token.used_at = now
-    return token
-
 
 def review_url(settings: Settings, raw: str, product_id: int | None = None, rating: int | None = None) -> str:
     """The review form; with a product and rating, that star arrives chosen."""
@@ -137,7 +33,7 @@ async def reissue_review_link(settings: Settings, order: Order, now: datetime | 
     invitation = await Invitation.get_or_none(order_id=order.id)
     customer = await Customer.get(id=order.customer_id)
     raw = await issue_token(
-        LinkPurpose.REVIEW.value,
+        LinkPurpose.REVIEW,
         customer=customer,
         order=order,
         invitation=invitation,
@@ -151,7 +47,7 @@ async def reissue_review_link(settings: Settings, order: Order, now: datetime | 
 class ReviewVisit:
     """What a valid review link opens: the order and exactly its products."""
 
-    token: AccessToken
+    token: LinkToken
     order: Order
     products: list[Product]
 
@@ -159,7 +55,7 @@ class ReviewVisit:
 async def open_review_link(raw: str, now: datetime | None = None) -> ReviewVisit:
     """Resolve a review link and note that the invitation was opened."""
     now = now or datetime.now(UTC)
-    token = await resolve_token(raw, LinkPurpose.REVIEW.value, now=now)
+    token = await resolve_token(raw, LinkPurpose.REVIEW, now=now)
     order = await Order.get_or_none(id=token.order_id) if token.order_id else None
     if order is None:
         raise LinkUnknown

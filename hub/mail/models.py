@@ -8,7 +8,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from hub.catalog.models import Customer
-from hub.invites.links import mask_link_tokens
+from hub.links.pages import mask_link_tokens
 
 
 class MessageStatus(StrEnum):

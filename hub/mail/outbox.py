@@ -7,13 +7,14 @@ from datetime import UTC, datetime, timedelta
 from email.utils import make_msgid
 from typing import Any
 
-from itsdangerous import BadSignature, URLSafeSerializer
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from hub.catalog.models import Customer
 from hub.config import Settings
+from hub.links.models import LinkPurpose
+from hub.links.tokens import issue_token
 from hub.mail.models import MessageStatus, OutboxMessage
 from hub.templating import templates
 from hub.urls import external_url
@@ -37,39 +38,24 @@ def render_mail(template: str, context: dict[str, Any]) -> RenderedMail:
     return RenderedMail(" ".join(one(".subject.txt").split()), one(".txt"), one(".html"))
 
 
-def _unsubscribe_signer(settings: Settings) -> URLSafeSerializer:
-    return URLSafeSerializer(settings.secret_key, salt="unsubscribe")
-
-
-def unsubscribe_token(settings: Settings, customer_id: int) -> str:
-    return _unsubscribe_signer(settings).dumps(customer_id)
-
-
-def customer_from_unsubscribe_token(settings: Settings, token: str) -> int | None:
-    try:
-        value = _unsubscribe_signer(settings).loads(token)
-    except BadSignature:
-        return None
-    return value if isinstance(value, int) else None
-
-
 def _mail_domain(settings: Settings) -> str:
     return settings.mail_from.rsplit("@", 1)[-1] or "feedback-hub.local"
 
 
-def _headers(settings: Settings, customer: Customer | None, reply_to: str | None) -> dict[str, str]:
+def _headers(unsubscribe: str, reply_to: str | None) -> dict[str, str]:
     headers: dict[str, str] = {}
     if reply_to:
         headers["Reply-To"] = reply_to
-    if customer is not None:
-        url = unsubscribe_url(settings, customer.id)
-        headers["List-Unsubscribe"] = f"<{url}>"
+    if unsubscribe:
+        headers["List-Unsubscribe"] = f"<{unsubscribe}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return headers
 
 
-def unsubscribe_url(settings: Settings, customer_id: int) -> str:
-    return external_url(settings, "unsubscribe", token=unsubscribe_token(settings, customer_id))
+async def unsubscribe_url(settings: Settings, customer: Customer) -> str:
+    """A fresh link to unsubscribe and choose mail kinds; it outlives the mail by years."""
+    raw = await issue_token(LinkPurpose.UNSUBSCRIBE, customer=customer)
+    return external_url(settings, "unsubscribe", token=raw)
 
 
 async def enqueue(
@@ -92,8 +78,9 @@ async def enqueue(
     if dedupe_key and await OutboxMessage.filter(dedupe_key=dedupe_key).exists():
         return None
     context = {"brand_name": settings.brand_name, "settings": settings, **context}
-    if customer is not None:
-        context.setdefault("unsubscribe_url", unsubscribe_url(settings, customer.id))
+    unsubscribe = await unsubscribe_url(settings, customer) if customer is not None else ""
+    if unsubscribe:
+        context.setdefault("unsubscribe_url", unsubscribe)
     mail = render_mail(template, context)
     try:
         return await OutboxMessage.create(
@@ -104,7 +91,7 @@ async def enqueue(
             subject=cut(OutboxMessage, "subject", mail.subject, []),
             text_body=mail.text,
             html_body=mail.html,
-            headers=_headers(settings, customer, reply_to),
+            headers=_headers(unsubscribe, reply_to),
             message_id=make_msgid(domain=_mail_domain(settings)),
             next_attempt_at=send_at or datetime.now(UTC),
         )

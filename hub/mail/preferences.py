@@ -1,4 +1,4 @@
-"""A customer's choice of mail, reached through the signed link in every mail."""
+"""A customer's choice of mail, reached through the unsubscribe link in every mail."""
 
 from __future__ import annotations
 
@@ -7,15 +7,18 @@ from datetime import datetime
 
 from hub.catalog.models import Customer, MailKind
 from hub.config import Settings
-from hub.mail.outbox import customer_from_unsubscribe_token
+from hub.links.legacy import legacy_signed_customer_id
+from hub.links.models import LinkPurpose
+from hub.links.tokens import LinkError, resolve_token
 
 
 async def customer_for_token(settings: Settings, token: str) -> Customer | None:
     """The customer a link belongs to; None for a bad link or an erased customer."""
-    customer_id = customer_from_unsubscribe_token(settings, token)
-    if customer_id is None:
-        return None
-    return await Customer.get_or_none(id=customer_id, erased_at=None)
+    try:
+        customer_id = (await resolve_token(token, LinkPurpose.UNSUBSCRIBE)).customer_id
+    except LinkError:
+        customer_id = legacy_signed_customer_id(settings, token, "unsubscribe")
+    return await Customer.get_or_none(id=customer_id, erased_at=None) if customer_id else None
 
 
 async def unsubscribe(customer: Customer, now: datetime) -> None:

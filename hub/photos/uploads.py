@@ -25,8 +25,8 @@ from tortoise.transactions import in_transaction
 
 from hub.config import Settings
 from hub.files import private_dir, write_private
-from hub.invites.links import LinkError, resolve_token
-from hub.invites.models import LinkPurpose
+from hub.links.models import LinkPurpose
+from hub.links.tokens import LinkError, resolve_token
 from hub.photos.models import Photo, PhotoStatus
 from hub.reviews.aggregates import refresh_rating
 from hub.reviews.models import Review
@@ -191,7 +191,7 @@ async def own_media_path(settings: Settings, raw_token: str, name: str) -> Path 
     """A photo the customer added through review link `raw_token`, pending too (not rejected)."""
     path = media_path(settings, name)
     try:
-        token = await resolve_token(raw_token, LinkPurpose.REVIEW.value)
+        token = await resolve_token(raw_token, LinkPurpose.REVIEW)
     except LinkError:
         return None
     if path is None or token.order_id is None:

@@ -18,7 +18,8 @@ from tortoise.transactions import in_transaction
 from hub.catalog.models import Customer, MailKind
 from hub.community.models import Answer, Question
 from hub.config import Settings
-from hub.invites.models import AccessToken, Invitation, InvitationStatus
+from hub.invites.models import Invitation, InvitationStatus
+from hub.links.models import LinkToken
 from hub.mail.models import OutboxMessage
 from hub.photos.models import Photo
 from hub.photos.uploads import delete_files
@@ -106,7 +107,7 @@ async def _blank_answers(customer: Customer) -> int:
 async def _drop_mail_and_links(customer: Customer) -> int:
     messages = OutboxMessage.filter(Q(customer_id=customer.id) | Q(to_address=customer.email))
     count = await messages.delete()
-    await AccessToken.filter(customer_id=customer.id).delete()
+    await LinkToken.filter(customer_id=customer.id).delete()
     await Invitation.filter(customer_id=customer.id, status=InvitationStatus.SCHEDULED.value).update(
         status=InvitationStatus.CANCELLED.value
     )

@@ -1,51 +1,54 @@
-"""Staff invitations and password resets: a mailed, signed, expiring, single-use link.
+"""Staff invitations and password resets: a mailed, expiring, single-use link.
 
-Both use the hub's one link-token service (hub.invites.links) with their own
+Both use the hub's one link-token service (hub.links) with their own single-use
 purposes and lifetimes; the link opens a form where the person sets a password.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from hub.config import Settings
-from hub.invites.links import LinkError, LinkUnknown, issue_token, resolve_token
-from hub.invites.models import AccessToken, LinkPurpose
+from hub.links.models import LinkPurpose, LinkToken
+from hub.links.tokens import (
+    LinkError,
+    LinkUnknown,
+    issue_token,
+    lifetime,
+    resolve_token,
+    revoke_links,
+    use_token,
+)
 from hub.mail.outbox import enqueue
 from hub.staff.accounts import AccountError, audit, checked_password_hash, create_invited
 from hub.staff.models import StaffUser
 from hub.staff.sessions import end_user_sessions
 from hub.urls import external_url
 
-INVITE_LIFETIME = timedelta(days=3)
-RESET_LIFETIME = timedelta(hours=24)
 SUBJECT_TYPE = "staff"
 
 
 @dataclass(frozen=True)
 class StaffLink:
     purpose: LinkPurpose
-    lifetime: timedelta
     route: str
     template: str
 
 
-INVITE = StaffLink(LinkPurpose.STAFF_INVITE, INVITE_LIFETIME, "staff_welcome", "staff_invite")
-RESET = StaffLink(LinkPurpose.PASSWORD_RESET, RESET_LIFETIME, "staff_reset", "staff_password_reset")
-STAFF_LINKS = [INVITE.purpose.value, RESET.purpose.value]
+INVITE = StaffLink(LinkPurpose.STAFF_INVITE, "staff_welcome", "staff_invite")
+RESET = StaffLink(LinkPurpose.PASSWORD_RESET, "staff_reset", "staff_password_reset")
 
 
-async def _drop_links(user: StaffUser) -> None:
-    await AccessToken.filter(subject_type=SUBJECT_TYPE, subject_id=user.id, purpose__in=STAFF_LINKS).delete()
+async def _revoke_links(user: StaffUser) -> None:
+    for link in (INVITE, RESET):
+        await revoke_links(link.purpose, subject_type=SUBJECT_TYPE, subject_id=user.id)
 
 
 async def _mail_link(settings: Settings, link: StaffLink, user: StaffUser, actor: StaffUser | None) -> str:
     """Replace the user's earlier links with a new one, queue its mail; the URL, once."""
-    await _drop_links(user)
-    raw = await issue_token(
-        link.purpose.value, customer=None, subject_type=SUBJECT_TYPE, subject_id=user.id, ttl=link.lifetime
-    )
+    await _revoke_links(user)
+    raw = await issue_token(link.purpose, subject_type=SUBJECT_TYPE, subject_id=user.id)
     url = external_url(settings, link.route, token=raw)
     await enqueue(
         settings,
@@ -56,7 +59,7 @@ async def _mail_link(settings: Settings, link: StaffLink, user: StaffUser, actor
             "name": user.display_name,
             "inviter": actor.display_name if actor else settings.brand_name,
             "url": url,
-            "hours": int(link.lifetime.total_seconds() // 3600),
+            "hours": int(lifetime(link.purpose).total_seconds() // 3600),
         },
     )
     return url
@@ -92,19 +95,18 @@ async def reset_password(settings: Settings, actor: StaffUser | None, user: Staf
     return url
 
 
-async def _open(link: StaffLink, raw: str, now: datetime | None) -> tuple[AccessToken, StaffUser]:
-    token = await resolve_token(raw, link.purpose.value, now=now)
-    if token.used_at is not None or token.subject_type != SUBJECT_TYPE or token.subject_id is None:
+async def _user(token: LinkToken) -> StaffUser:
+    if token.subject_type != SUBJECT_TYPE or token.subject_id is None:
         raise LinkUnknown
     user = await StaffUser.get_or_none(id=token.subject_id, is_active=True)
     if user is None:
         raise LinkUnknown
-    return token, user
+    return user
 
 
 async def open_staff_link(link: StaffLink, raw: str, now: datetime | None = None) -> StaffUser:
     """The active user a live, unused link is for; ``LinkError`` otherwise."""
-    return (await _open(link, raw, now))[1]
+    return await _user(await resolve_token(raw, link.purpose, now=now))
 
 
 async def set_password_from_link(
@@ -112,12 +114,11 @@ async def set_password_from_link(
 ) -> StaffUser:
     """Set the password the link's user chose; the link then stops working. Audited."""
     now = now or datetime.now(UTC)
-    token, user = await _open(link, raw, now)
+    user = await _user(await resolve_token(raw, link.purpose, now=now))
     if password != confirm:
         raise AccountError("confirm", "the two passwords differ")
     password_hash = checked_password_hash(password, user.email)
-    if not await AccessToken.filter(id=token.id, used_at=None).update(used_at=now):
-        raise LinkUnknown
+    await use_token(raw, link.purpose, now=now)
     user.password_hash = password_hash
     await user.save(update_fields=["password_hash"])
     await end_user_sessions(user, "password set")

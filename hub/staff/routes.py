@@ -9,7 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from hub.invites.links import LinkError
+from hub.links.tokens import LinkError
 from hub.staff import accounts, onboarding, twofactor
 from hub.staff.policy import two_factor_required
 from hub.staff.sessions import end_session

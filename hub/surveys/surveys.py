@@ -13,8 +13,8 @@ from tortoise.transactions import in_transaction
 
 from hub.catalog.models import Customer, Order
 from hub.config import Settings
-from hub.invites.links import issue_token, resolve_token
-from hub.invites.models import AccessToken, LinkPurpose
+from hub.links.models import LinkPurpose, LinkToken
+from hub.links.tokens import issue_token, resolve_token
 from hub.staff.accounts import audit
 from hub.staff.models import StaffUser
 from hub.surveys.models import QuestionKind, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
@@ -116,7 +116,7 @@ async def default_survey(settings: Settings, purpose: str) -> Survey | None:
 
 
 async def survey_visit(
-    survey: Survey | None, digest: str, token: AccessToken, case_id: int | None = None
+    survey: Survey | None, digest: str, token: LinkToken, case_id: int | None = None
 ) -> SurveyVisit:
     questions = await SurveyQuestion.filter(survey=survey).order_by("position", "id") if survey else []
     return SurveyVisit(
@@ -132,7 +132,7 @@ async def survey_visit(
 
 async def open_thanks(settings: Settings, raw: str) -> SurveyVisit:
     """The post-purchase survey offered after a review; `LinkUnknown`/`LinkExpired` otherwise."""
-    token = await resolve_token(raw, LinkPurpose.REVIEW.value)
+    token = await resolve_token(raw, LinkPurpose.REVIEW)
     survey = await default_survey(settings, POST_PURCHASE)
     return await survey_visit(survey, response_hash(raw, POST_PURCHASE), token)
 
@@ -146,14 +146,13 @@ async def recovery_survey(settings: Settings) -> Survey | None:
 async def issue_survey_link(
     settings: Settings, survey: Survey, customer: Customer | None, order: Order | None = None
 ) -> str:
-    """The absolute URL of a fresh signed link to `survey`."""
+    """The absolute URL of a fresh link to `survey`."""
     raw = await issue_token(
-        LinkPurpose.SURVEY.value,
+        LinkPurpose.SURVEY,
         customer=customer,
         order=order,
         subject_type="survey",
         subject_id=survey.id,
-        ttl=LINK_TTL,
     )
     return external_url(settings, "survey_form", token=raw)
 

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from tortoise.transactions import in_transaction
 
 from hub.catalog.models import Customer, Order
 from hub.config import Settings
-from hub.invites.links import issue_token, review_url
-from hub.invites.models import LinkPurpose
+from hub.invites.links import review_url
+from hub.links.models import LinkPurpose
+from hub.links.tokens import issue_token
 from hub.mail.outbox import enqueue
 from hub.reviews.models import Review
 from hub.triage.models import Case, CaseEvent, CaseStatus
 from hub.urls import external_url
 from hub.worker import each_row
 
-SURVEY_TTL = timedelta(days=30)
-REVIEW_TTL = timedelta(days=30)
 NEGATIVE_RATING = 2
 BATCH = 100
 
@@ -32,12 +31,11 @@ async def _order(order_id: int | None) -> Order | None:
 
 async def survey_link(settings: Settings, case: Case, customer: Customer) -> str:
     raw = await issue_token(
-        LinkPurpose.SURVEY.value,
+        LinkPurpose.FOLLOW_UP,
         customer=customer,
         order=await _order(case.order_id),
         subject_type="case",
         subject_id=case.id,
-        ttl=SURVEY_TTL,
     )
     return external_url(settings, "survey_form", token=raw)
 
@@ -48,10 +46,9 @@ async def review_update_link(settings: Settings, case: Case, customer: Customer)
     if review is None or review.rating > NEGATIVE_RATING or review.order_id is None:
         return ""
     raw = await issue_token(
-        LinkPurpose.REVIEW.value,
+        LinkPurpose.REVIEW,
         customer=customer,
         order=await _order(review.order_id),
-        ttl=REVIEW_TTL,
     )
     return review_url(settings, raw)
 

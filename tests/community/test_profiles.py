@@ -36,8 +36,8 @@ async def fay(tent: Product, question: Question) -> Customer:
     return fay
 
 
-def _settings_path(settings: Settings, customer: Customer) -> str:
-    return profile_settings_url(settings, customer.id).removeprefix("http://testserver")
+async def _settings_path(settings: Settings, customer: Customer) -> str:
+    return (await profile_settings_url(settings, customer)).removeprefix("http://testserver")
 
 
 async def test_without_opt_in_there_is_no_profile(client: httpx.AsyncClient, fay: Customer) -> None:
@@ -48,7 +48,7 @@ async def test_without_opt_in_there_is_no_profile(client: httpx.AsyncClient, fay
 async def test_a_customer_opts_in_and_out_through_the_signed_link(
     client: httpx.AsyncClient, settings: Settings, fay: Customer
 ) -> None:
-    path = _settings_path(settings, fay)
+    path = await _settings_path(settings, fay)
     token = await csrf_from(client, path)
     saved = await client.post(
         path, data={"opt_in": "yes", "display_name": "Fay the Hiker", "csrf_token": token}
@@ -76,7 +76,7 @@ async def test_a_customer_opts_in_and_out_through_the_signed_link(
 async def test_opting_in_needs_a_display_name(
     client: httpx.AsyncClient, settings: Settings, fay: Customer
 ) -> None:
-    path = _settings_path(settings, fay)
+    path = await _settings_path(settings, fay)
     token = await csrf_from(client, path)
     saved = await client.post(path, data={"opt_in": "yes", "display_name": " ", "csrf_token": token})
     assert saved.status_code == 400 and 'id="display_name-error"' in saved.text

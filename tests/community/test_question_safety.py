@@ -17,7 +17,7 @@ from hub.catalog.models import Customer, Order, Product
 from hub.community.jobs import ask_buyers, notify_askers
 from hub.community.models import Question
 from hub.config import Settings
-from hub.invites.models import AccessToken, LinkPurpose
+from hub.links.models import LinkPurpose, LinkToken
 from hub.mail.sender import send_due
 from hub.staff.models import StaffUser
 from tests.community.conftest import STORE, BuyerMaker, link_in, mail_part, mails_to
@@ -177,7 +177,7 @@ async def test_an_expired_confirmation_link_opens_nothing(
     await _ask(client, "erin@example.org", "Is it warm enough for spring nights?")
     await _run_worker(smtp_settings)
     path = link_in(mailbox.received[0], "/q/")
-    await AccessToken.filter(purpose=LinkPurpose.CONFIRM_ASKER.value).update(
+    await LinkToken.filter(purpose=LinkPurpose.CONFIRM_ASKER.value).update(
         expires_at=datetime.now(UTC) - timedelta(minutes=1)
     )
     assert (await client.get(path)).status_code == 404

@@ -12,7 +12,8 @@ from starlette.applications import Starlette
 
 from hub.config import Settings
 from hub.intake.form import field_name
-from hub.invites.links import issue_token
+from hub.links.models import LinkPurpose
+from hub.links.tokens import issue_token
 from hub.reviews.models import Review
 from hub.staff.models import StaffUser
 from hub.triage.models import Case
@@ -100,7 +101,7 @@ async def test_a_review_link_for_one_order_cannot_see_or_review_another(
     dana, erin = await make_customer(), await make_customer()
     tent, stove = await make_product("Trail Tent"), await make_product("Camp Stove")
     order_a, _order_b = await make_order(dana, tent), await make_order(erin, stove)
-    token = await issue_token("review", customer=dana, order=order_a, ttl=timedelta(days=30))
+    token = await issue_token(LinkPurpose.REVIEW, customer=dana, order=order_a, ttl=timedelta(days=30))
     page = await client.get(f"/r/{token}")
     assert page.status_code == 200 and "Trail Tent" in page.text and "Camp Stove" not in page.text
     csrf = await csrf_from(client, f"/r/{token}")

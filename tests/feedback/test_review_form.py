@@ -17,8 +17,9 @@ import pytest
 from hub.catalog.models import Customer, Order, Product
 from hub.config import Settings
 from hub.intake.form import display_names
-from hub.invites.links import issue_token
 from hub.invites.models import Invitation, InvitationStatus
+from hub.links.models import LinkPurpose
+from hub.links.tokens import issue_token
 from hub.reviews.models import Review, ReviewRevision
 from hub.web.ratelimit import limiter
 from tests.conftest import csrf_from, make_customer, make_order
@@ -46,7 +47,7 @@ async def make_link(email: str, name: str, number: str, products: list[Product])
         order=order, customer=buyer, status="sent", send_at=datetime.now(UTC) - timedelta(days=1)
     )
     raw = await issue_token(
-        "review", customer=buyer, order=order, invitation=invitation, ttl=timedelta(days=90)
+        LinkPurpose.REVIEW, customer=buyer, order=order, invitation=invitation, ttl=timedelta(days=90)
     )
     return Link(raw, order, tuple(products), invitation)
 

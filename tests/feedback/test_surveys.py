@@ -11,7 +11,8 @@ import pytest
 
 from hub.catalog.models import Customer, Order
 from hub.config import Settings
-from hub.invites.links import issue_token
+from hub.links.models import LinkPurpose
+from hub.links.tokens import issue_token
 from hub.staff.models import AuditEntry, StaffUser
 from hub.surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from hub.surveys.surveys import issue_survey_link
@@ -25,7 +26,7 @@ NPS_PROMPT = "How likely are you to recommend Acme Outdoors to a friend or colle
 
 @pytest.fixture
 async def review_link(customer: Customer, order: Order) -> str:
-    return await issue_token("review", customer=customer, order=order, ttl=timedelta(days=30))
+    return await issue_token(LinkPurpose.REVIEW, customer=customer, order=order, ttl=timedelta(days=30))
 
 
 async def submit(client: httpx.AsyncClient, path: str, **answers: str) -> httpx.Response:
@@ -145,7 +146,7 @@ async def test_a_case_link_records_the_recovery(
 ) -> None:
     case = await open_case(settings, reasons=["detractor"], priority="normal", customer=customer, order=order)
     raw = await issue_token(
-        "survey",
+        LinkPurpose.FOLLOW_UP,
         customer=customer,
         order=order,
         subject_type="case",
@@ -170,10 +171,12 @@ async def test_expired_links_are_gone(
     client: httpx.AsyncClient, settings: Settings, customer: Customer, order: Order
 ) -> None:
     past = datetime.now(UTC) - timedelta(days=60)
-    review = await issue_token("review", customer=customer, order=order, ttl=timedelta(days=1), now=past)
+    review = await issue_token(
+        LinkPurpose.REVIEW, customer=customer, order=order, ttl=timedelta(days=1), now=past
+    )
     survey = await Survey.create(slug="old", name="Old", purpose="custom")
     link = await issue_token(
-        "survey",
+        LinkPurpose.SURVEY,
         customer=customer,
         subject_type="survey",
         subject_id=survey.id,

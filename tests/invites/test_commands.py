@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from hub.cli import main
 from hub.config import Settings
 from hub.invites.links import open_review_link
-from hub.invites.models import AccessToken
+from hub.links.models import LinkToken
 from hub.orders.ingest import ingest_order
 from tests.conftest import run_sync
 from tests.invites.conftest import dana_order
@@ -41,4 +41,4 @@ def test_it_prints_a_fresh_review_link_that_opens_the_order(
 def test_an_unknown_order_is_named(cli_env: dict[str, str], settings: Settings) -> None:
     result = CliRunner().invoke(main, ["review-link", "404"], env=cli_env)
     assert result.exit_code == 1 and "order 404: no such order" in result.output
-    assert not run_sync(settings.database_url, AccessToken.exists)
+    assert not run_sync(settings.database_url, LinkToken.exists)

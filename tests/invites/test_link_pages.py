@@ -15,8 +15,10 @@ from hub.community.models import Answer, Question
 from hub.community.profiles import profile_settings_url
 from hub.community.share import photo_share_link
 from hub.config import Settings
-from hub.invites.links import is_link_page, issue_token, review_url
-from hub.invites.models import LinkPurpose
+from hub.invites.links import review_url
+from hub.links.pages import is_link_page
+from hub.links.models import LinkPurpose
+from hub.links.tokens import issue_token
 from hub.mail.outbox import unsubscribe_url
 from hub.staff.onboarding import invite_staff
 from hub.surveys.models import Survey
@@ -73,15 +75,15 @@ async def links(settings: Settings, db: str) -> Links:
         product=tent, asker_email="erin@example.org", body="Roomy?", status="published"
     )
     answer = await issue_token(
-        LinkPurpose.ANSWER.value,
+        LinkPurpose.ANSWER,
         customer=dana,
         subject_type="question",
         subject_id=question.id,
         ttl=timedelta(days=1),
     )
-    review = await issue_token(LinkPurpose.REVIEW.value, customer=dana, order=order, ttl=timedelta(days=1))
+    review = await issue_token(LinkPurpose.REVIEW, customer=dana, order=order, ttl=timedelta(days=1))
     confirm = await issue_token(
-        LinkPurpose.CONFIRM_ASKER.value,
+        LinkPurpose.CONFIRM_ASKER,
         customer=None,
         subject_type="question",
         subject_id=question.id,
@@ -91,10 +93,10 @@ async def links(settings: Settings, db: str) -> Links:
     urls = {
         "r": review_url(settings, review),
         "s": await issue_survey_link(settings, survey, dana, order),
-        "u": unsubscribe_url(settings, dana.id),
+        "u": await unsubscribe_url(settings, dana),
         "a": settings.base_url + f"/a/{answer}",
         "share": await photo_share_link(settings, dana, order),
-        "profile": profile_settings_url(settings, dana.id),
+        "profile": await profile_settings_url(settings, dana),
         "q": settings.base_url + f"/q/{confirm}",
         "login": staff_invite,
     }
@@ -164,3 +166,19 @@ async def test_preferences_without_the_csrf_token_change_nothing(
     answer = await client.post(links["u"] + "/preferences", data={"kind": "offers"})
     dana = await Customer.get(email="dana@example.net")
     assert answer.status_code == 403 and dana.mail_opt_outs == [] and dana.unsubscribed_at is None
+
+
+def _token(path: str) -> str:
+    return path.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
+
+
+@pytest.mark.parametrize("kind", GET_PAGES)
+async def test_a_link_opens_no_page_of_another_kind(
+    client: httpx.AsyncClient, links: Links, kind: str
+) -> None:
+    """A review token cannot open a survey, an unsubscribe token cannot open a profile …"""
+    own = _token(links[kind])
+    for other, path in links.items():
+        if other != kind:
+            wrong = path.replace(_token(path), own)
+            assert (await client.get(wrong)).status_code == 404, f"a {kind} link opened {other}"

@@ -12,7 +12,7 @@ import httpx
 
 from hub.config import Settings
 from hub.invites.jobs import send_due_invitations
-from hub.invites.links import MASK
+from hub.links.pages import MASK
 from hub.mail.models import OutboxMessage
 from hub.mail.sender import send_due
 from hub.orders.ingest import ingest_order

@@ -36,7 +36,8 @@ async def test_it_delivers_a_queued_message_once_with_both_parts_and_headers(
     assert mail["Message-ID"] == queued.message_id
     assert mail["Date"] and mail["To"] == "dana@example.com"
     assert mail["From"] == "Acme Outdoors <reviews@example.com>"
-    assert mail["List-Unsubscribe"].startswith("<http://testserver/u/")
+    # A link token makes the header longer than a line, so it is folded (RFC 5322 2.2.3).
+    assert mail["List-Unsubscribe"].strip().startswith("<http://testserver/u/")
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert mail.get_content_type() == "multipart/alternative"
     assert "test message" in mail.get_body(("plain",)).get_content()

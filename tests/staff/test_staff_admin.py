@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from hub.config import Settings
-from hub.invites.models import AccessToken
+from hub.links.models import LinkToken
 from hub.mail.sender import send_due
 from hub.staff.models import AuditEntry, StaffSession, StaffUser
 from tests.conftest import PASSWORD, csrf_from, log_in, post_login
@@ -86,9 +86,7 @@ async def test_an_expired_invite_link_opens_nothing(
     await _invite(client)
     await send_due(smtp_settings, later())
     path = _link_path(mailbox.received[0].get_body(("plain",)).get_content())
-    await AccessToken.filter(purpose="staff_invite").update(
-        expires_at=datetime.now(UTC) - timedelta(seconds=1)
-    )
+    await LinkToken.filter(purpose="staff_invite").update(expires_at=datetime.now(UTC) - timedelta(seconds=1))
     assert (await client.get(path)).status_code == 404
     assert (await client.get("/login/welcome/not-a-real-token")).status_code == 404
 

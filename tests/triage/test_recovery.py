@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from hub.config import Settings
-from hub.invites.models import AccessToken
+from hub.links.models import LinkToken
 from hub.mail.models import OutboxMessage
 from hub.staff.models import StaffUser
 from hub.triage.actions import ActionContext, reopen, resolve
@@ -32,8 +32,8 @@ async def test_the_follow_up_is_sent_once_two_days_after_the_resolution(
     mail = await OutboxMessage.get(kind="case_follow_up")
     assert "Did we put things right?" in mail.subject and case.reference in mail.subject
     assert "http://testserver/s/" in mail.text_body
-    token = await AccessToken.get(purpose="survey")
-    assert (token.subject_type, token.subject_id, token.order_id) == ("case", case.id, case.order_id)  # type: ignore[attr-defined]
+    token = await LinkToken.get(purpose="follow_up")
+    assert (token.subject_type, token.subject_id, token.order_id) == ("case", case.id, case.order_id)
     assert await CaseEvent.filter(case=case, kind="follow_up").count() == 1
 
 
