@@ -8,19 +8,16 @@ is the review link.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache, lru_cache
-
-from starlette.routing import Route
 
 from hub.catalog.models import Customer, Order, Product
 from hub.config import Settings
 from hub.invites.models import Invitation
 from hub.links.models import LinkPurpose, LinkToken
 from hub.links.tokens import LinkUnknown, issue_token, resolve_token
-from hub.urls import external_url, paths_with
+from hub.urls import external_url
+
 
 def review_url(settings: Settings, raw: str, product_id: int | None = None, rating: int | None = None) -> str:
     """The review form; with a product and rating, that star arrives chosen."""

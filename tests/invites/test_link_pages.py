@@ -16,8 +16,8 @@ from hub.community.profiles import profile_settings_url
 from hub.community.share import photo_share_link
 from hub.config import Settings
 from hub.invites.links import review_url
-from hub.links.pages import is_link_page
 from hub.links.models import LinkPurpose
+from hub.links.pages import is_link_page
 from hub.links.tokens import issue_token
 from hub.mail.outbox import unsubscribe_url
 from hub.staff.onboarding import invite_staff
