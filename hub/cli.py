@@ -151,6 +151,26 @@ def serve(host: str, port: int, reload: bool, with_demo: bool) -> None:
 
 
 @main.command()
+@click.option("--once", is_flag=True, help="Run one pass of every due job, print the counts, exit.")
+def worker(once: bool) -> None:
+    """Send queued mail and run every background job (stop with Ctrl-C or SIGTERM)."""
+    from hub.worker import install_signal_handlers, run_forever, run_once
+
+    settings = settings_or_exit()
+    if once:
+        for name, count in run_with_db(settings, lambda: run_once(settings)).items():
+            click.echo(f"{name}: {count}")
+        return
+
+    async def forever() -> None:
+        stop = asyncio.Event()
+        install_signal_handlers(stop)
+        await run_forever(settings, stop)
+
+    run_with_db(settings, forever)
+
+
+@main.command()
 @click.option("--email", required=True)
 @click.option(
     "--role",
@@ -184,13 +204,11 @@ def _add_domain_commands() -> None:
     from hub.dataio.commands import commands as dataio_commands
     from hub.feedback.commands import commands as feedback_commands
     from hub.invites.commands import commands as invites_commands
-    from hub.mail.commands import commands as mail_commands
     from hub.staff.commands import commands as staff_commands
 
     for command in (
         *catalog_commands,
         *invites_commands,
-        *mail_commands,
         *feedback_commands,
         *advocacy_commands,
         *dataio_commands,

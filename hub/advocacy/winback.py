@@ -14,7 +14,7 @@ from hub.advocacy.models import Stage, WinBack
 from hub.catalog.models import Customer, MailKind, Order
 from hub.config import Settings
 from hub.mail.outbox import enqueue
-from hub.worker import each_row
+from hub.queue import each_row
 
 QUIET_PERIOD = timedelta(days=180)
 WIN_WINDOW = timedelta(days=30)
