@@ -14,7 +14,8 @@ There are two kinds of claim, chosen by what the work touches:
    mail), the job stamps a ``started`` column just before the unrepeatable part; a stale
    claim that had started is given up for a person to look at, never done again.
 2. Work that only writes to the database runs in ``each_in_transaction``: a row's claim
-   (setting its ``mark`` column) and the job's writes commit together or not at all.
+   (its row lock, and its ``mark`` column set) and the job's writes commit together or
+   not at all.
 
 A failed try is retried after a back-off and given up after ``RetryPolicy.max_attempts``.
 """
@@ -142,8 +143,8 @@ class Queue(Generic[M]):
             .only("id")
         )
         ids = [row.pk for row in candidates]
-        if not ids:
-            return []
+        if not ids or not values:  # no values: the row lock alone is the claim
+            return ids
         taken = await self.model.filter(where, id__in=ids).using_db(connection).update(**values)
         return ids if taken else []
 
@@ -243,10 +244,11 @@ class Queue(Generic[M]):
     ) -> int:
         """Claim each due row and ``handle`` it in one transaction; a failure rolls both back.
 
-        The row is tried again on the next pass (its ``due`` still selects it).
+        The claim sets the ``mark`` column; a queue without one holds the row lock alone
+        (PostgreSQL), and ``due`` must then stop selecting a row that was handled. A row
+        that failed is tried again on the next pass (``due`` still selects it).
         """
-        mark = self.mark
-        assert mark, f"queue {self.name} has no mark column"
+        marks = {self.mark: now} if self.mark else {}
         ids = (
             await self.model.filter(self.due(now))
             .order_by(*self.order_by)
@@ -256,7 +258,7 @@ class Queue(Generic[M]):
 
         async def claim_and_handle(row_id: Any) -> int:
             async with in_transaction() as connection:
-                taken = await self._take(connection, self.due(now) & Q(id=row_id), 1, {mark: now})
+                taken = await self._take(connection, self.due(now) & Q(id=row_id), 1, marks)
                 if not taken:
                     return 0  # another worker has it
                 return await handle(await self.model.filter(id=row_id).using_db(connection).get())

@@ -118,7 +118,8 @@ async def test_a_bad_row_is_put_back_with_its_reason_and_the_rest_of_the_batch_g
     assert "worker: invitation will retry invitation" in caplog.text
     assert "ValidationError (to_address)" in caplog.text
     bad = await Invitation.get(attempts=1)
-    assert bad.claimed_by is None and bad.next_attempt_at == SHIPPED + settings.invite_delay + timedelta(minutes=1)
+    assert bad.claimed_by is None
+    assert bad.next_attempt_at == SHIPPED + settings.invite_delay + timedelta(minutes=1)
     assert "erin" not in caplog.text
 
 
