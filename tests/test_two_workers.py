@@ -56,7 +56,7 @@ from tests.triage.conftest import NOW as CASE_NOW
 from tests.triage.conftest import make_case
 
 ROOT = Path(__file__).resolve().parent.parent
-COUNT = 6
+COUNT = 20
 MAILS = 30
 PUBLISHED = ReviewStatus.PUBLISHED.value
 WAIT = 60.0  # seconds before a wait for a worker gives up (a failure, never a pass)
@@ -170,26 +170,47 @@ def _output(log: Path) -> str:
     return log.read_text(errors="replace")
 
 
-def _start(settings: Settings, job: str, now: datetime, log: Path) -> subprocess.Popen[bytes]:
+def _spawn(settings: Settings, job: str, now: datetime, log: Path) -> subprocess.Popen[bytes]:
     with log.open("ab") as out:
-        return subprocess.Popen(  # noqa: S603
+        worker = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "tests.worker_process", now.isoformat(), job],
             cwd=ROOT,
             env=_env(settings),
-            stdout=out,
-            stderr=subprocess.STDOUT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=out,
         )
+    assert worker.stdout is not None
+    ready = worker.stdout.readline()
+    assert ready == b"ready\n", f"a worker did not start:\n{_output(log)}"
+    return worker
+
+
+def _go(worker: subprocess.Popen[bytes]) -> None:
+    assert worker.stdin is not None
+    worker.stdin.write(b"go\n")
+    worker.stdin.close()
+
+
+def _start(settings: Settings, job: str, now: datetime, log: Path) -> subprocess.Popen[bytes]:
+    worker = _spawn(settings, job, now, log)
+    _go(worker)
+    return worker
 
 
 async def _finish(process: subprocess.Popen[bytes], log: Path) -> None:
     code = await asyncio.to_thread(process.wait, WAIT)
+    assert process.stdout is not None
+    process.stdout.close()
     assert code == 0, f"a worker failed:\n{_output(log)}"
 
 
 async def _survivors(settings: Settings, job: str, now: datetime, log: Path) -> None:
     """Workers B and C: together on PostgreSQL, one after the other on SQLite."""
     if is_postgres(settings.database_url):
-        workers = [_start(settings, job, now, log) for _ in range(2)]
+        workers = [await asyncio.to_thread(_spawn, settings, job, now, log) for _ in range(2)]
+        for worker in workers:  # both are connected and waiting: they start their pass together
+            _go(worker)
         for worker in workers:
             await _finish(worker, log)
         return
@@ -204,12 +225,16 @@ async def _until(check: Callable[[], Awaitable[Any]], process: subprocess.Popen[
             return found
         assert process.poll() is None, f"worker A ended before it was caught mid-job:\n{_output(log)}"
         await asyncio.sleep(0.05)
+    _kill(process)
     raise AssertionError(f"worker A was never caught mid-job:\n{_output(log)}")
 
 
 def _kill(process: subprocess.Popen[bytes]) -> None:
     process.send_signal(signal.SIGKILL)
     process.wait(WAIT)
+    for pipe in (process.stdin, process.stdout):
+        if pipe is not None and not pipe.closed:
+            pipe.close()
 
 
 async def _kill_when_held(settings: Settings, job: str, now: datetime, hold: Hold, log: Path) -> None:
@@ -241,9 +266,9 @@ async def _kill_inside_the_outbox_insert(settings: Settings, job: str, now: date
         doomed = _start(settings, job, now, log)
 
         async def waiting_backend() -> int | None:
+            # pg_locks, not pg_stat_activity: that one is read once per transaction.
             return await admin.fetchval(  # type: ignore[no-any-return]
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+                "SELECT pid FROM pg_locks WHERE NOT granted AND relation = 'outbox_message'::regclass"
             )
 
         backend = await _until(waiting_backend, doomed, log)

@@ -1,7 +1,9 @@
 """A real worker process for tests/test_two_workers.py: one pass of the named jobs at a given time.
 
 ``python -m tests.worker_process NOW JOB [JOB …]`` reads its settings from the HUB_* variables,
-runs ``hub.worker.run_once`` with only those jobs, and prints the counts as JSON.
+connects, prints ``ready`` and waits for a line on its input (so that two workers start
+their pass together), runs ``hub.worker.run_once`` with only those jobs, and prints the
+counts as JSON.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ async def main(now: datetime, names: list[str]) -> dict[str, int]:
     settings = load_settings()
     await db.connect(settings.database_url)
     try:
+        print("ready", flush=True)
+        await asyncio.to_thread(sys.stdin.readline)
         return await run_once(settings, now)
     finally:
         await db.disconnect()
