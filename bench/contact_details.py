@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from hub.feedback.contact_details import count_links, has_contact_details, mask_personal_data
+from hub.text.contact_details import count_links, has_contact_details, mask_personal_data
 
 SHORT = "Stayed dry all night; see www.example.com or mail me at dana@example.net, 555 1234. "
 HOSTILE = {

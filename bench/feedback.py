@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from hub import db
 from hub.catalog.models import Customer, Product
 from hub.config import Settings
-from hub.feedback.reviews import submit_review
+from hub.intake.submit import submit_review
 
 OPENINGS = {
     5: ["Love this tent.", "Absolutely brilliant!", "Best purchase this year.", "Really happy with it."],

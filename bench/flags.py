@@ -1,4 +1,4 @@
-"""How well, and how fast, hub.feedback.sentiment flags bad experiences.
+"""How well, and how fast, hub.sentiment.scoring flags bad experiences.
 
     python bench/flags.py
 
@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from textblob import TextBlob
 
-from hub.feedback import flag_data
-from hub.feedback.sentiment import assess
+from hub.sentiment.scoring import assess
+from scripts import flag_data
 
 Flagger = Callable[[flag_data.Example], bool]
 

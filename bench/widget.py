@@ -152,6 +152,7 @@ def ensure_database(rebuild: bool) -> Path:
 def serve(port: int, database: Path) -> None:
     """The bench app: the hub, its widget routes and a constant endpoint (the stack's limit)."""
     import uvicorn
+    from hub.reviews.models import Review
     from jinja2 import Environment
     from starlette.requests import Request
     from starlette.responses import Response
@@ -159,7 +160,6 @@ def serve(port: int, database: Path) -> None:
 
     from hub.app import create_app
     from hub.config import Settings
-    from hub.feedback.models import Review
     from hub.widget import routes as widget_routes
 
     filler = (" ".join(random.Random(1).choices(WORDS, k=40_000))).encode()

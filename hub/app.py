@@ -21,25 +21,26 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from hub import health
 from hub.admin import routes as admin_routes
+from hub.admin.metrics import MetricsMiddleware
 from hub.advocacy import routes as advocacy_routes
-from hub.catalog import routes as catalog_routes
 from hub.community import routes as community_routes
 from hub.config import Settings, load_settings
 from hub.dataio import routes as dataio_routes
-from hub.dataio.metrics import MetricsMiddleware
 from hub.dataio.ratelimit import RateLimitMiddleware
 from hub.db import tortoise_config
-from hub.feedback import photo_routes, survey_routes
-from hub.feedback import routes as feedback_routes
 from hub.files import private_database, private_dir
-from hub.invites import routes as invites_routes
+from hub.intake import routes as invites_routes
 from hub.logredact import describe, redact_path, redacted_traceback
 from hub.logredact import install as install_log_redaction
 from hub.mail import routes as mail_routes
 from hub.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from hub.orders import routes as catalog_routes
+from hub.photos import routes as photo_routes
+from hub.reviews import routes as feedback_routes
 from hub.staff import account_routes as staff_account_routes
 from hub.staff import admin_routes as staff_admin_routes
 from hub.staff import routes as staff_routes
+from hub.surveys import routes as survey_routes
 from hub.templating import STATIC_DIR, render
 from hub.triage import routes as triage_routes
 from hub.web.errors import InvalidInput, invalid_input_problem

@@ -200,10 +200,10 @@ def createuser(email: str, roles: tuple[str, ...], name: str, password_stdin: bo
 
 def _add_domain_commands() -> None:
     from hub.advocacy.commands import commands as advocacy_commands
-    from hub.catalog.commands import commands as catalog_commands
     from hub.dataio.commands import commands as dataio_commands
-    from hub.feedback.commands import commands as feedback_commands
     from hub.invites.commands import commands as invites_commands
+    from hub.orders.commands import commands as catalog_commands
+    from hub.reviews.commands import commands as feedback_commands
     from hub.staff.commands import commands as staff_commands
 
     for command in (

@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 
-from hub.mail.plain import defanged, inert
+from hub.text.plain import defanged, inert
 from hub.web.safe_urls import http_url
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -51,7 +51,7 @@ def make_environment() -> Environment:
         lstrip_blocks=True,
     )
     # `http_url`: a stored link in href/src only when it is http(s) (hub.web.safe_urls).
-    # `defanged`/`inert`: stranger text in mail, never made a link (hub.mail.plain).
+    # `defanged`/`inert`: stranger text in mail, never made a link (hub.text.plain).
     env.filters.update(ago=_ago, when=_when, stars=_stars, http_url=http_url, defanged=defanged, inert=inert)
     env.globals["htmx_file"] = HTMX_FILE
     return env
@@ -92,7 +92,7 @@ def _path_for(context: dict[str, Any], name: str, /, **path_params: Any) -> str:
 
 def _request_context(request: Request) -> dict[str, Any]:
     from hub.admin.nav import nav_links
-    from hub.staff.web import csrf_token
+    from hub.web.csrf import csrf_token
 
     settings = request.app.state.settings
     return {

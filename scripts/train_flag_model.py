@@ -1,4 +1,4 @@
-"""Train hub/feedback/flag_model.json, the learnt part of the review flagger.
+"""Train hub/sentiment/flag_model.json, the learnt part of the review flagger.
 
     python scripts/train_flag_model.py            # train and write the model
     python scripts/train_flag_model.py --check    # train and print figures, write nothing
@@ -29,8 +29,9 @@ from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from hub.feedback import flag_data, flag_model
-from hub.feedback.sentiment import NEGATIVE_POLARITY, VERY_NEGATIVE_POLARITY, read
+from hub.sentiment import flag_model
+from hub.sentiment.scoring import NEGATIVE_POLARITY, VERY_NEGATIVE_POLARITY, read
+from scripts import flag_data
 
 SEED = 20240611
 EPOCHS = 10
@@ -197,7 +198,7 @@ def summary(scored: Sequence[Scored], threshold: float) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Train hub/feedback/flag_model.json.")
+    parser = argparse.ArgumentParser(description="Train hub/sentiment/flag_model.json.")
     parser.add_argument("--check", action="store_true", help="print figures, write nothing")
     args = parser.parse_args(argv)
     path = flag_data.DATA_DIR / flag_data.CLOTHING

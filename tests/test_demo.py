@@ -12,18 +12,18 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from hub.reviews.models import ProductRating, Review
+from hub.surveys.models import SurveyResponse
 
 from hub.catalog.models import Customer, Order, OrderLine, Product
 from hub.config import Settings
 from hub.demo import DemoError, DemoSummary, build_demo, database_is_empty
 from hub.demo.context import Demo
 from hub.demo.generator import plan_demo
-from hub.feedback.models import Review, SurveyResponse
 from hub.invites.models import Invitation
 from hub.staff.models import StaffUser
 from hub.staff.passwords import verify_password
 from hub.triage.models import Case
-from hub.widget.models import ProductRating
 
 NOW = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
 PASSWORD = "demo password 42"

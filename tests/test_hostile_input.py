@@ -29,25 +29,26 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+from hub.photos.models import Photo
+from hub.surveys.models import Survey, SurveyQuestion
 from starlette.routing import BaseRoute, Mount, Route
 
 from hub.advocacy.models import ReferralCode
 from hub.app import all_routes
 from hub.catalog.models import Customer, Order, OrderLine, Product
-from hub.catalog.shopify import signature_of
 from hub.community.asking import answer_url
 from hub.community.models import Answer, Question
 from hub.community.profiles import profile_token
 from hub.community.share import photo_share_link
 from hub.config import Settings
-from hub.feedback.models import Photo, Survey, SurveyQuestion
-from hub.feedback.reviews import submit_review
-from hub.feedback.surveys import issue_survey_link
+from hub.intake.submit import submit_review
 from hub.invites.links import issue_token
 from hub.invites.models import LinkPurpose
 from hub.mail.outbox import enqueue, unsubscribe_token
+from hub.orders.shopify import signature_of
 from hub.staff.apikeys import SCOPES, create_api_key
 from hub.staff.models import StaffUser
+from hub.surveys.surveys import issue_survey_link
 from hub.triage.cases import open_case
 from hub.triage.models import CannedResponse
 from tests.conftest import csrf_from, log_in

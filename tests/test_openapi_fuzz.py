@@ -31,7 +31,7 @@ from hub import db as hub_db  # noqa: E402
 from hub.app import create_app  # noqa: E402
 from hub.catalog.models import Customer, Order, OrderLine, Product  # noqa: E402
 from hub.config import Settings  # noqa: E402
-from hub.feedback.reviews import submit_review  # noqa: E402
+from hub.intake.submit import submit_review  # noqa: E402
 from hub.staff.apikeys import create_api_key  # noqa: E402
 from hub.widget.openapi import openapi_document  # noqa: E402
 

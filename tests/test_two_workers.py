@@ -34,19 +34,19 @@ import asyncpg
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+from hub.reviews.models import ReviewStatus
 
 from hub.advocacy.models import WinBack
-from hub.catalog.ingest import ingest_order
 from hub.catalog.models import Customer, Order, OrderLine, Product
 from hub.community.models import Answer, AnswerRequest, Question
 from hub.config import Settings
 from hub.db import is_postgres
-from hub.feedback.models import ReviewStatus
 from hub.invites.jobs import CLAIM_TIMEOUT, REMINDERS, REQUESTS, send_due_invitations
 from hub.invites.models import AccessToken, Invitation, InvitationStatus
 from hub.mail.models import MessageStatus, OutboxMessage
 from hub.mail.outbox import OUTBOX, STALE_CLAIM, STALE_ERROR
 from hub.mail.sender import RECORD_EVERY
+from hub.orders.ingest import ingest_order
 from hub.triage.models import Case, CaseEvent, WebhookEvent
 from hub.triage.sla import raised
 from hub.triage.webhooks import WEBHOOKS

@@ -9,12 +9,12 @@ from click.testing import CliRunner
 from tortoise import connections
 
 from hub import db as hub_db
-from hub.catalog.ingest import ingest_order
 from hub.cli import main
 from hub.config import Settings
 from hub.invites.jobs import send_due_invitations
 from hub.invites.models import Invitation
 from hub.mail.models import OutboxMessage
+from hub.orders.ingest import ingest_order
 from hub.worker import JOBS, embedded_worker, run_forever, run_once
 from tests.invites.conftest import SHIPPED, dana_order
 from tests.mail.conftest import queue_message

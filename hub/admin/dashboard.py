@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hub.catalog.models import Customer, Order, Product
-from hub.feedback.models import Review, ReviewStatus
 from hub.mail.models import MessageStatus, OutboxMessage
+from hub.reviews.models import Review, ReviewStatus
 from hub.triage.models import Case, CaseStatus
 
 

@@ -11,7 +11,7 @@ from hub.advocacy.badges import RECOGNISED
 from hub.advocacy.models import Award
 from hub.advocacy.movement import STAGES
 from hub.catalog.models import Customer
-from hub.feedback.models import Review
+from hub.reviews.models import Review
 from hub.web.params import choice, flag, whole
 
 PAGE_SIZE = 100

@@ -46,7 +46,7 @@ async def _run(today: date, limits: Thresholds) -> str:
 )
 def backfill_command(today: datetime | None) -> None:
     """Rebuild stage snapshots: the first of each month over 24 months, plus today."""
-    from hub.cli import run_with_db, settings_or_exit
+    from hub.console import run_with_db, settings_or_exit
 
     settings = settings_or_exit()
     try:

@@ -10,7 +10,8 @@ from hub.advocacy.models import Award, PointsEntry, Referral, ReferralCode, Stag
 from hub.advocacy.score import ScorePart, score_parts, total_score
 from hub.advocacy.stages import Thresholds
 from hub.catalog.models import Customer, Order
-from hub.feedback.models import Review, SurveyResponse
+from hub.reviews.models import Review
+from hub.surveys.models import SurveyResponse
 from hub.triage.models import Case
 
 HISTORY_ROWS = 60

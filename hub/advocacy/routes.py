@@ -19,10 +19,11 @@ from hub.advocacy.recognition import RecognitionError, recognise
 from hub.advocacy.referrals import record_visit
 from hub.advocacy.retention import Period, retention
 from hub.advocacy.stages import Thresholds
-from hub.catalog.api import problem, require_scope
+from hub.staff.apikeys import require_scope
 from hub.staff.models import Role
 from hub.staff.web import require_staff, staff
 from hub.templating import render
+from hub.web.errors import problem
 from hub.web.params import identifiers, text, whole
 
 MOVEMENT_DAYS = 90

@@ -18,9 +18,9 @@ from starlette.routing import BaseRoute, Route
 from hub.community.answers import answer_as_brand
 from hub.community.moderation import ACTIONS, moderate_answer, moderate_question, moderation_queue
 from hub.community.profiles import profile_page, withdraw_profile
-from hub.feedback.normalise import SubmissionError
 from hub.staff.web import require_staff, staff
 from hub.templating import render
+from hub.text.normalise import SubmissionError
 from hub.web.params import identifier, whole
 
 

@@ -16,9 +16,9 @@ from hub.community import screening
 from hub.community.models import Answer, AnswerVote, Question
 from hub.community.products import bought, variant_ids
 from hub.config import Settings
-from hub.feedback.models import ReviewStatus
 from hub.invites.links import LinkUnknown, resolve_token
 from hub.invites.models import LinkPurpose
+from hub.reviews.models import ReviewStatus
 from hub.staff.accounts import audit
 from hub.staff.models import StaffUser
 from hub.widget.votes import VOTER_ID, VoteError, vote_window, voter_hash

@@ -10,14 +10,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from hub.catalog.api import BadBody, json_body
 from hub.community import gallery as gallery_service
 from hub.community.answers import vote_for_answer
 from hub.community.http import cors_headers, json_response, limit_param, preflight, problem_with_cors
 from hub.community.products import group_ids, product_for, variant_ids
 from hub.community.profiles import contributor_json, top_contributors
 from hub.community.questions import DEFAULT_QUESTIONS, QuestionIn, ask_question, product_questions
-from hub.feedback.normalise import SubmissionError
+from hub.text.normalise import SubmissionError
+from hub.web.json_body import BadBody, json_body
 from hub.widget.http import may_post_from
 from hub.widget.votes import VoteError
 

@@ -12,7 +12,8 @@ from tortoise.expressions import Q
 
 from hub.community.answers import public_name
 from hub.config import Settings
-from hub.feedback.models import Photo, PhotoStatus, ReviewStatus
+from hub.photos.models import Photo, PhotoStatus
+from hub.reviews.models import ReviewStatus
 from hub.web.safe_urls import http_url
 from hub.widget.queries import media_url
 

@@ -6,8 +6,8 @@ from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from hub.catalog.api import problem
 from hub.catalog.schema import FieldError
+from hub.web.errors import problem
 from hub.web.params import whole
 from hub.widget.http import cors_headers, fragment_policy, preflight_headers
 

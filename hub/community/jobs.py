@@ -12,8 +12,8 @@ from tortoise.expressions import Q, Subquery
 from hub.community.asking import ask_buyers_of, notify_asker
 from hub.community.models import Answer, Question
 from hub.config import Settings
-from hub.feedback.models import ReviewStatus
 from hub.queue import Queue
+from hub.reviews.models import ReviewStatus
 
 PUBLISHED = ReviewStatus.PUBLISHED.value
 BATCH = 50

@@ -16,11 +16,11 @@ from hub.community.answers import AnswerVisit, answer_as_buyer, open_answer_link
 from hub.community.confirming import confirm_asker, open_confirm_link
 from hub.community.profiles import customer_for_profile_token, save_profile
 from hub.community.share import LINK_FULL, ShareVisit, open_share_link, share_photo
-from hub.feedback.normalise import SubmissionError
-from hub.feedback.photos import ACCEPT_ATTRIBUTE, PhotoRejected, PhotoUpload
 from hub.invites.links import LinkError
-from hub.staff.web import check_csrf, csrf_protect
+from hub.photos.uploads import ACCEPT_ATTRIBUTE, PhotoRejected, PhotoUpload
 from hub.templating import render
+from hub.text.normalise import SubmissionError
+from hub.web.csrf import check_csrf, csrf_protect
 from hub.web.params import identifier
 
 GONE = "This link has expired or is not valid any more."

@@ -10,7 +10,7 @@ from tortoise.transactions import in_transaction
 
 from hub.community.answers import after_publish
 from hub.community.models import Answer, Question
-from hub.feedback.models import ReviewStatus
+from hub.reviews.models import ReviewStatus
 from hub.staff.accounts import audit
 from hub.staff.models import StaffUser
 

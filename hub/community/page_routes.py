@@ -19,8 +19,8 @@ from hub.community.http import fragment_headers, limit_param
 from hub.community.products import product_for
 from hub.community.profiles import public_profile, top_contributors
 from hub.community.questions import DEFAULT_QUESTIONS, QuestionIn, ask_question, product_questions
-from hub.feedback.normalise import SubmissionError
 from hub.templating import templates
+from hub.text.normalise import SubmissionError
 from hub.widget.http import may_post_from
 
 NOTICES = {

@@ -18,10 +18,10 @@ from hub.advocacy.models import Award
 from hub.catalog.models import Customer
 from hub.community.models import Answer
 from hub.config import Settings
-from hub.feedback.models import Review, ReviewStatus
-from hub.feedback.normalise import SubmissionError, clean_name
+from hub.reviews.models import Review, ReviewStatus
 from hub.staff.accounts import audit
 from hub.staff.models import StaffUser
+from hub.text.normalise import SubmissionError, clean_name
 from hub.urls import external_url
 
 PUBLISHED = ReviewStatus.PUBLISHED.value

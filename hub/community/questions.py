@@ -12,7 +12,7 @@ from hub.community.confirming import ask_to_confirm
 from hub.community.models import Answer, Question
 from hub.community.products import variant_ids
 from hub.config import Settings
-from hub.feedback.models import ReviewStatus
+from hub.reviews.models import ReviewStatus
 
 PUBLISHED = ReviewStatus.PUBLISHED.value
 MAX_QUESTIONS = 50

@@ -16,11 +16,11 @@ import re
 
 from hub.config import Settings
 from hub.dataio.ratelimit import keyed_limits
-from hub.feedback.contact_details import has_contact_details
-from hub.feedback.models import ReviewStatus
-from hub.feedback.normalise import CleanText, SubmissionError, clean_name, clean_text, limited
-from hub.feedback.pipeline import Decision, decide
-from hub.feedback.spam import IpWindow
+from hub.reviews.models import ReviewStatus
+from hub.reviews.pipeline import Decision, decide
+from hub.reviews.spam import IpWindow
+from hub.text.contact_details import has_contact_details
+from hub.text.normalise import CleanText, SubmissionError, clean_name, clean_text, limited
 
 QUESTION_LIMIT = 1000
 ANSWER_LIMIT = 2000

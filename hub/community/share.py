@@ -14,12 +14,12 @@ import anyio.to_thread
 
 from hub.catalog.models import Customer, MailKind, Order, Product
 from hub.config import Settings
-from hub.feedback.models import Photo, PhotoStatus
-from hub.feedback.normalise import SubmissionError
-from hub.feedback.photos import PhotoUpload, _write_files, prepare_photos
 from hub.invites.links import LinkUnknown, issue_token, resolve_token
 from hub.invites.models import AccessToken, LinkPurpose
 from hub.mail.outbox import enqueue
+from hub.photos.models import Photo, PhotoStatus
+from hub.photos.uploads import PhotoUpload, _write_files, prepare_photos
+from hub.text.normalise import SubmissionError
 from hub.urls import external_url
 
 LINK_TTL = timedelta(days=90)

@@ -13,18 +13,18 @@ import click
 from rich.console import Console
 from rich.progress import Progress
 
-from hub.catalog.commands import import_group
 from hub.config import Settings
-from hub.dataio.export import FORMATS, KINDS, ExportError, start_export
-from hub.dataio.formats import FORMATS as REVIEW_FORMATS
-from hub.dataio.privacy import ErasureReport, erase_customer, export_customer, find_customer
-from hub.dataio.reviews_import import ReviewFileError, ReviewImportSummary, import_reviews
+from hub.orders.commands import import_group
+from hub.privacy.erasure import ErasureReport, erase_customer, export_customer, find_customer
+from hub.transfer.export import FORMATS, KINDS, ExportError, start_export
+from hub.transfer.formats import FORMATS as REVIEW_FORMATS
+from hub.transfer.reviews_import import ReviewFileError, ReviewImportSummary, import_reviews
 
 T = TypeVar("T")
 
 
 def _run(work: Callable[[Settings], Awaitable[T]]) -> T:
-    from hub.cli import run_with_db, settings_or_exit  # the cli module loads this one
+    from hub.console import run_with_db, settings_or_exit  # the cli module loads this one
 
     settings = settings_or_exit()
     return run_with_db(settings, lambda: work(settings))

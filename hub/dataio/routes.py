@@ -11,14 +11,14 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
+from hub.admin.metrics import SCOPE_KEY, RequestMetrics, queue_lines, request_lines
 from hub.catalog.models import Customer
-from hub.dataio import privacy
-from hub.dataio.export import FORMATS, KINDS, MEDIA_TYPES, ExportError, file_name, start_export
-from hub.dataio.metrics import SCOPE_KEY, RequestMetrics, queue_lines, request_lines
-from hub.dataio.privacy_data import data_counts
+from hub.privacy import erasure as privacy
+from hub.privacy.data import data_counts
 from hub.staff.models import Role
 from hub.staff.web import require_staff, staff
 from hub.templating import render
+from hub.transfer.export import FORMATS, KINDS, MEDIA_TYPES, ExportError, file_name, start_export
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "::1"})
 ERASE_WORD = "ERASE"
@@ -30,7 +30,7 @@ def _attachment(name: str) -> dict[str, str]:
 
 @require_staff(Role.ADMIN)
 async def exports(request: Request) -> Response:
-    return render(request, "dataio/exports.html", {"kinds": list(KINDS), "formats": FORMATS})
+    return render(request, "transfer/exports.html", {"kinds": list(KINDS), "formats": FORMATS})
 
 
 @require_staff(Role.ADMIN)
@@ -46,7 +46,7 @@ async def export_download(request: Request) -> Response:
 
 @require_staff(Role.ADMIN)
 async def privacy_page(request: Request) -> Response:
-    return render(request, "dataio/privacy.html", {"error": "", "email": ""})
+    return render(request, "privacy/privacy.html", {"error": "", "email": ""})
 
 
 @require_staff(Role.ADMIN)
@@ -55,7 +55,7 @@ async def privacy_lookup(request: Request) -> Response:
     customer = await privacy.find_customer(email) if email else None
     if customer is None:
         context = {"error": "No customer has this email address.", "email": email}
-        return render(request, "dataio/privacy.html", context, status_code=404)
+        return render(request, "privacy/privacy.html", context, status_code=404)
     target = request.app.url_path_for("customer_privacy", customer_id=customer.id)
     return RedirectResponse(str(target), status_code=303)
 
@@ -77,7 +77,7 @@ async def _customer_page(
         "erase_word": ERASE_WORD,
         "erased": request.query_params.get("erased") == "1",
     }
-    return render(request, "dataio/customer_privacy.html", context, status_code=status_code)
+    return render(request, "privacy/customer_privacy.html", context, status_code=status_code)
 
 
 @require_staff(Role.ADMIN)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from hub.demo.context import Demo
 from hub.demo.reviews import Reviewed
 from hub.demo.surveys import Answered, Subject
-from hub.feedback.sentiment import Assessment
+from hub.sentiment.scoring import Assessment
 from hub.triage.models import Case, CaseEvent, Resolution
 from hub.triage.sla import due_times
 

@@ -19,8 +19,9 @@ from hub.catalog.models import Customer, OrderLine, Product
 from hub.community.answers import after_publish, public_name
 from hub.community.models import Answer, Question
 from hub.config import Settings
-from hub.feedback.models import Photo, PhotoStatus, Review, ReviewStatus
-from hub.feedback.photos import PhotoUpload, _write_files, prepare_photo
+from hub.photos.models import Photo, PhotoStatus
+from hub.photos.uploads import PhotoUpload, _write_files, prepare_photo
+from hub.reviews.models import Review, ReviewStatus
 from hub.staff.models import StaffUser
 
 PUBLISHED = ReviewStatus.PUBLISHED.value

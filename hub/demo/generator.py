@@ -23,8 +23,9 @@ from hub.demo.staff import build_team, password_hashes
 from hub.demo.staff_texts import CANNED_RESPONSES
 from hub.demo.surveys import Existing, build_responses, build_surveys
 from hub.demo.writer import next_ids, write
-from hub.feedback.models import Review, Survey, SurveyQuestion, SurveyResponse
+from hub.reviews.models import Review
 from hub.staff.models import StaffUser
+from hub.surveys.models import Survey, SurveyQuestion, SurveyResponse
 from hub.triage.models import CannedResponse, Case
 
 

@@ -10,8 +10,7 @@ from hub.demo.products import Item
 from hub.demo.reviews import Reviewed
 from hub.demo.staff import Team
 from hub.demo.staff_texts import PUBLIC_REPLIES
-from hub.feedback.models import HelpfulVote, Reply, Review, ReviewStatus
-from hub.widget.models import ProductRating
+from hub.reviews.models import HelpfulVote, ProductRating, Reply, Review, ReviewStatus
 
 VOTED_SHARE = 0.35
 REPLIED_SHARE = 0.45  # of published reviews with one or two stars

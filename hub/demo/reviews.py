@@ -11,11 +11,11 @@ from hub.demo.names import display_name
 from hub.demo.orders import Purchase
 from hub.demo.products import Item
 from hub.demo.review_texts import MODERATED, review_text
-from hub.feedback.models import Review, ReviewSource, ReviewStatus
-from hub.feedback.normalise import CleanText
-from hub.feedback.pipeline import Decision, decide
-from hub.feedback.sentiment import Assessment
 from hub.invites.models import Invitation
+from hub.reviews.models import Review, ReviewSource, ReviewStatus
+from hub.reviews.pipeline import Decision, decide
+from hub.sentiment.scoring import Assessment
+from hub.text.normalise import CleanText
 
 RATING_WEIGHT = {5: 61.0, 4: 18.5, 3: 8.5, 2: 4.0, 1: 8.0}
 TROUBLED_WEIGHT = {5: 40.0, 4: 20.0, 3: 17.0, 2: 9.0, 1: 14.0}

@@ -8,8 +8,8 @@ from datetime import datetime
 from hub.demo.context import Demo
 from hub.demo.reviews import Reviewed
 from hub.demo.survey_texts import POST_PURCHASE_QUESTIONS, REASONS, RECOVERY_QUESTIONS
-from hub.feedback.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
-from hub.feedback.sentiment import Assessment, assess
+from hub.sentiment.scoring import Assessment, assess
+from hub.surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 
 ANSWERED_SHARE = 0.25  # of the customers who left a review
 BLANK_REASON_SHARE = 0.15

@@ -9,19 +9,11 @@ from tortoise.transactions import in_transaction
 from hub.advocacy.models import Referral, ReferralCode
 from hub.catalog.models import Customer, Order, OrderLine, Product, ProductGroup
 from hub.demo.context import Demo
-from hub.feedback.models import (
-    HelpfulVote,
-    Reply,
-    Review,
-    Survey,
-    SurveyAnswer,
-    SurveyQuestion,
-    SurveyResponse,
-)
 from hub.invites.models import Invitation
+from hub.reviews.models import HelpfulVote, ProductRating, Reply, Review
 from hub.staff.models import StaffUser
+from hub.surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from hub.triage.models import CannedResponse, Case, CaseEvent
-from hub.widget.models import ProductRating
 
 WRITE_ORDER: tuple[type[Model], ...] = (
     StaffUser, ProductGroup, Product, Customer, Order, OrderLine, ReferralCode, Referral,

@@ -21,7 +21,7 @@ async def _orders(number: str, source: str) -> list[Order]:
 )
 def review_link(order_number: str, source: str) -> None:
     """Print a fresh review link for an order, to send by hand (stored mail shows masked links only)."""
-    from hub.cli import run_with_db, settings_or_exit  # the cli module loads this one
+    from hub.console import run_with_db, settings_or_exit  # the cli module loads this one
     from hub.invites.links import reissue_review_link
 
     settings = settings_or_exit()

@@ -18,12 +18,12 @@ from tortoise.transactions import in_transaction
 
 from hub.catalog.models import Customer, Order, OrderLine, Product
 from hub.config import Settings
-from hub.feedback.models import Review
 from hub.invites.links import issue_token, review_url
 from hub.invites.models import Invitation, InvitationStatus, LinkPurpose
 from hub.invites.scheduling import may_invite, next_free_slot, products_to_ask_about
 from hub.mail.outbox import enqueue
 from hub.queue import WORKER_ID, Queue
+from hub.reviews.models import Review
 
 log = logging.getLogger(__name__)
 

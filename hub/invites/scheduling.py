@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 from hub.catalog.models import Customer, MailKind, Order, OrderLine
 from hub.config import Settings
-from hub.feedback.models import Review
 from hub.invites.models import Invitation, InvitationStatus
+from hub.reviews.models import Review
 
 MAIL_CAP = 3
 MAIL_CAP_WINDOW = timedelta(days=30)

@@ -12,8 +12,9 @@ from starlette.routing import BaseRoute, Route
 from hub.catalog.models import Customer
 from hub.mail import outbox, preferences
 from hub.mail.models import MessageStatus, OutboxMessage
-from hub.staff.web import csrf_protect, require_staff
+from hub.staff.web import require_staff
 from hub.templating import render
+from hub.web.csrf import csrf_protect
 from hub.web.params import choice, whole
 
 KIND_LABELS = {

@@ -17,7 +17,7 @@ ROLE_CHOICE = click.Choice([role.value for role in Role])
 
 
 def _run(work: Callable[[Settings], Awaitable[T]]) -> T:
-    from hub.cli import run_with_db, settings_or_exit  # the cli module loads this one
+    from hub.console import run_with_db, settings_or_exit  # the cli module loads this one
 
     settings = settings_or_exit()
     try:

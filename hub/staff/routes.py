@@ -15,8 +15,6 @@ from hub.staff import accounts, onboarding, twofactor
 from hub.staff.policy import two_factor_required
 from hub.staff.sessions import end_session
 from hub.staff.web import (
-    check_csrf,
-    client_ip,
     current_session,
     current_staff,
     hold_for_second_factor,
@@ -26,6 +24,8 @@ from hub.staff.web import (
 )
 from hub.templating import render
 from hub.web.columns import fits
+from hub.web.csrf import check_csrf
+from hub.web.params import client_ip
 
 # Pages opened from a mailed link: not cached, and the token never leaves in a Referer.
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from hub.catalog.models import Customer, Order, Product
 from hub.config import Settings
-from hub.feedback.models import Review, SurveyResponse
+from hub.reviews.models import Review
+from hub.surveys.models import SurveyResponse
 from hub.triage.assignment import next_agent
 from hub.triage.models import Case, CaseEvent, CaseStatus
 from hub.triage.sla import due_times

@@ -9,8 +9,10 @@ from decimal import Decimal
 from markupsafe import Markup
 
 from hub.catalog.models import Customer, Order, OrderLine
-from hub.feedback.models import Photo, Review, SurveyAnswer, SurveyResponse
+from hub.photos.models import Photo
+from hub.reviews.models import Review
 from hub.staff.models import StaffUser
+from hub.surveys.models import SurveyAnswer, SurveyResponse
 from hub.triage.assignment import active_agents
 from hub.triage.highlight import highlight
 from hub.triage.models import CannedResponse, Case, CaseEvent, Priority, Resolution

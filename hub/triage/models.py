@@ -11,8 +11,9 @@ from tortoise import fields
 from tortoise.models import Model
 
 from hub.catalog.models import Customer, Order, Product
-from hub.feedback.models import Review, SurveyResponse
+from hub.reviews.models import Review
 from hub.staff.models import StaffUser
+from hub.surveys.models import SurveyResponse
 
 
 class CaseStatus(StrEnum):

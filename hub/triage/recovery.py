@@ -9,11 +9,11 @@ from tortoise.expressions import Q
 
 from hub.catalog.models import Customer, Order
 from hub.config import Settings
-from hub.feedback.models import Review
 from hub.invites.links import issue_token, review_url
 from hub.invites.models import LinkPurpose
 from hub.mail.outbox import enqueue
 from hub.queue import Queue
+from hub.reviews.models import Review
 from hub.triage.models import Case, CaseEvent, CaseStatus
 from hub.urls import external_url
 

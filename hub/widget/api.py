@@ -7,14 +7,16 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
-from hub.catalog.api import BadBody, invalid_body, json_body, problem, require_scope
 from hub.catalog.schema import FieldError
-from hub.feedback.models import ReviewStatus
+from hub.intake.api import InvalidReview, parse_review, submit_from_store
+from hub.reviews.models import ReviewStatus
+from hub.staff.apikeys import require_scope
+from hub.web.errors import problem
+from hub.web.json_body import BadBody, invalid_body, json_body
 from hub.web.safe_json import html_safe_json
 from hub.widget.cache import scope_for
 from hub.widget.feed import export_lines, feed_page, parse_feed_query
 from hub.widget.http import cached_response, cors_headers, may_post_from, preflight_headers
-from hub.widget.intake import InvalidReview, parse_review, submit_from_store
 from hub.widget.queries import QueryError, Scope, list_reviews, parse_query, summary_json
 from hub.widget.votes import VoteError, cast_vote
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from hub.catalog.models import plausible_external_id
-from hub.feedback.models import Review, ReviewStatus
+from hub.reviews.models import Review, ReviewStatus
 from hub.web.errors import FieldError, InvalidInput
 from hub.web.params import moment as parse_moment
 from hub.web.params import whole

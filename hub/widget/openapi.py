@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from hub.config import Settings
-from hub.feedback.models import ReviewStatus
+from hub.reviews.models import ReviewStatus
 from hub.widget.queries import MAX_LIMIT, SORTS
 
 STR, INT, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}

@@ -16,12 +16,13 @@ from starlette.routing import Router
 
 from hub.catalog.models import plausible_external_id
 from hub.config import Settings
-from hub.feedback import photo_routes
-from hub.feedback.models import PhotoStatus, ReviewStatus
+from hub.photos import routes as photo_routes
+from hub.photos.models import PhotoStatus
+from hub.reviews.aggregates import STARS, RatingSummary
+from hub.reviews.models import ReviewStatus
 from hub.web.errors import FieldError, InvalidInput
 from hub.web.params import whole
 from hub.web.safe_urls import http_url
-from hub.widget.aggregates import STARS, RatingSummary
 from hub.widget.reads import fetch, json_value, marks, moment
 
 MAX_LIMIT = 50

@@ -12,9 +12,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from hub.catalog.api import problem
 from hub.config import Settings
 from hub.templating import STATIC_DIR, TEMPLATE_DIR, path_for, render
+from hub.web.errors import problem
 from hub.web.safe_json import html_safe_json
 from hub.widget import api
 from hub.widget.api import product_scope

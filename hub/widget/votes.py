@@ -19,8 +19,8 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from hub.config import Settings
-from hub.feedback.models import HelpfulVote, Review, ReviewStatus
-from hub.feedback.spam import IpWindow
+from hub.reviews.models import HelpfulVote, Review, ReviewStatus
+from hub.reviews.spam import IpWindow
 
 VOTES_PER_IP = 60
 VOTE_WINDOW = timedelta(minutes=10)

@@ -143,8 +143,8 @@ async def test_an_order_ingested_with_the_code_is_attributed_to_the_advocate(
 ) -> None:
     from decimal import Decimal
 
-    from hub.catalog.ingest import ingest_order
     from hub.catalog.schema import CustomerIn, LineIn, OrderIn
+    from hub.orders.ingest import ingest_order
 
     ada, code = await referral_setup()
     order = OrderIn(

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from hub.reviews.models import Review
+from hub.surveys.models import Survey, SurveyResponse
+
 from hub.advocacy.backfill import backfill, month_starts
 from hub.advocacy.models import StageSnapshot
 from hub.advocacy.snapshots import snapshot_stages
 from hub.advocacy.stages import Thresholds
 from hub.catalog.models import Customer
 from hub.config import Settings
-from hub.feedback.models import Review, Survey, SurveyResponse
 from tests.advocacy.conftest import NOW, TODAY, make_customer, make_order
 
 

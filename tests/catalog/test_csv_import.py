@@ -5,10 +5,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hub.catalog.commands import import_group
-from hub.catalog.csv_import import ImportAborted, import_orders
 from hub.catalog.models import Customer, Order, OrderLine
 from hub.config import Settings
+from hub.orders.commands import import_group
+from hub.orders.csv_import import ImportAborted, import_orders
 
 HEADER = (
     "order_id,placed_at,fulfilled_at,delivered_at,currency,customer_email,customer_name,"

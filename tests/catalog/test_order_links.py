@@ -11,10 +11,10 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from hub.catalog.commands import import_group
 from hub.catalog.models import Order, Product
-from hub.catalog.shopify import signature_of
 from hub.config import Settings
+from hub.orders.commands import import_group
+from hub.orders.shopify import signature_of
 from tests.catalog.conftest import WOOCOMMERCE_SECRET, order_payload
 from tests.catalog.test_csv_import import write_csv
 from tests.catalog.test_webhooks import woocommerce_order

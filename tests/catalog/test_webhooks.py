@@ -12,9 +12,9 @@ import httpx
 import pytest
 
 from hub.catalog.models import Customer, Order, Product, WebhookReceipt
-from hub.catalog.shopify import signature_of
 from hub.config import Settings
 from hub.invites.models import Invitation
+from hub.orders.shopify import signature_of
 from tests.catalog.conftest import SHOPIFY_SECRET, WOOCOMMERCE_SECRET
 
 HERE = Path(__file__).parent

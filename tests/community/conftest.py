@@ -9,6 +9,7 @@ from email.message import EmailMessage
 from typing import Any
 
 import pytest
+from hub.reviews.models import ReviewStatus
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
@@ -21,7 +22,6 @@ from hub.community import screening
 from hub.community.models import Question
 from hub.config import Settings
 from hub.dataio import ratelimit
-from hub.feedback.models import ReviewStatus
 from hub.widget import votes
 from tests.mail.conftest import MailCollector, mailbox, smtp_server, smtp_settings  # noqa: F401  (aiosmtpd)
 

@@ -7,12 +7,12 @@ from datetime import timedelta
 
 import httpx
 import pytest
+from hub.reviews.models import Review
 
 from hub.advocacy.models import Award
 from hub.catalog.models import Customer, Product
 from hub.community.models import Answer, Question
 from hub.community.profiles import ADMIN_PAGE
-from hub.feedback.models import Review
 from hub.staff.models import AuditEntry, StaffUser
 from tests.community.conftest import NOW
 from tests.conftest import csrf_from

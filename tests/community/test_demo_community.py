@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import random
 
+from hub.reviews.models import Review
+
 from hub.catalog.models import Customer, Order, OrderLine, Product
 from hub.community.gallery import gallery
 from hub.community.models import Answer, Question
 from hub.community.profiles import top_contributors
 from hub.config import Settings
 from hub.demo.community import build_community
-from hub.feedback.models import Review
 from hub.staff.models import StaffUser
 from tests.community.conftest import NOW
 

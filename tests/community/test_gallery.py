@@ -6,12 +6,13 @@ from io import BytesIO
 
 import httpx
 import pytest
+from hub.photos.models import Photo
+from hub.reviews.models import Review
 from PIL import Image
 
 from hub.catalog.models import Customer, Order, OrderLine, Product
 from hub.community.share import photo_share_link
 from hub.config import Settings
-from hub.feedback.models import Photo, Review
 from tests.community.conftest import NOW, STORE
 from tests.conftest import csrf_from
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from hub.reviews.models import Review
 
 from hub.advocacy.models import Award
 from hub.catalog.models import Customer, Product
 from hub.community.models import Answer, Question
 from hub.community.profiles import profile_settings_url
 from hub.config import Settings
-from hub.feedback.models import Review
 from tests.community.conftest import NOW
 from tests.conftest import csrf_from
 

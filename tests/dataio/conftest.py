@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 from starlette.applications import Starlette
 
+from hub.admin.metrics import MetricsMiddleware
 from hub.app import create_app
 from hub.catalog.models import Customer, Order, OrderLine, Product
 from hub.config import Settings
 from hub.dataio import routes as dataio_routes
-from hub.dataio.metrics import MetricsMiddleware
 from hub.dataio.ratelimit import RateLimitMiddleware
-from hub.feedback import spam
-from hub.feedback.reviews import SubmissionResult, submit_review
+from hub.intake.submit import SubmissionResult, submit_review
+from hub.reviews import spam
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 _numbers = itertools.count(1)

@@ -9,13 +9,13 @@ from typing import Any
 import httpx
 import pytest
 from click.testing import CliRunner
+from hub.surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 
 from hub.config import Settings
-from hub.dataio import export
 from hub.dataio.commands import export_command
-from hub.dataio.export import KINDS, batches, csv_cell, export_lines
-from hub.feedback.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from hub.staff.models import AuditEntry, StaffUser
+from hub.transfer import export
+from hub.transfer.export import KINDS, batches, csv_cell, export_lines
 from hub.triage.models import Case
 from tests.conftest import run_sync
 from tests.dataio.conftest import NOW, make_customer, make_order, make_product, make_review

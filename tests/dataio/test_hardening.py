@@ -8,11 +8,11 @@ from typing import Any
 
 import httpx
 import pytest
+from hub.reviews.models import Review
 from starlette.applications import Starlette
 
 from hub.config import Settings
-from hub.feedback.form import field_name
-from hub.feedback.models import Review
+from hub.intake.form import field_name
 from hub.invites.links import issue_token
 from hub.staff.models import StaffUser
 from hub.triage.models import Case

@@ -7,17 +7,18 @@ from typing import Any
 
 import httpx
 from click.testing import CliRunner
+from hub.photos.models import Photo
+from hub.reviews.models import ProductRating, Review
+from hub.surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 
 from hub.advocacy.models import Award, PointsEntry
 from hub.catalog.models import Customer, Product
 from hub.config import Settings
 from hub.dataio.commands import customer_group
-from hub.dataio.privacy import customer_data, erase_customer
-from hub.feedback.models import Photo, Review, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from hub.mail.models import OutboxMessage
+from hub.privacy.erasure import customer_data, erase_customer
 from hub.staff.models import AuditEntry, StaffUser
 from hub.triage.models import Case
-from hub.widget.models import ProductRating
 from tests.conftest import csrf_from, run_sync
 from tests.dataio.conftest import NOW, make_customer, make_order, make_product, make_review
 

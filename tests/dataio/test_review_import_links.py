@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hub.photos.models import Photo
+from hub.reviews.models import Review
 
 from hub.config import Settings
-from hub.dataio.reviews_import import import_reviews
-from hub.feedback.models import Photo, Review
+from hub.transfer.reviews_import import import_reviews
 from hub.web.safe_urls import REASON
 
 HEADER = "external_id,product_id,product_name,product_url,rating,title,body,created_at,photo_urls\n"

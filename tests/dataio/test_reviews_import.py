@@ -4,15 +4,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hub.photos.models import Photo
+from hub.reviews.models import ProductRating, Reply, Review
 
 from hub.catalog.models import Customer, Product
 from hub.config import Settings
 from hub.dataio.commands import import_group
-from hub.dataio.reviews_import import ReviewFileError, import_reviews
-from hub.feedback.models import Photo, Reply, Review
 from hub.mail.models import OutboxMessage
+from hub.transfer.reviews_import import ReviewFileError, import_reviews
 from hub.triage.models import Case
-from hub.widget.models import ProductRating
 
 HERE = Path(__file__).parent
 

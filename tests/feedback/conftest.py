@@ -13,9 +13,9 @@ from starlette.applications import Starlette
 from hub.app import create_app
 from hub.catalog.models import Customer, Order, OrderLine, Product, ProductGroup
 from hub.config import Settings
-from hub.feedback import routes as feedback_routes
-from hub.feedback import spam
-from hub.feedback.reviews import SubmissionResult, submit_review
+from hub.intake.submit import SubmissionResult, submit_review
+from hub.reviews import routes as feedback_routes
+from hub.reviews import spam
 
 _numbers = itertools.count(1)
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from hub.photos.models import Photo
+from hub.reviews.models import ProductRating
+
 from hub.catalog.models import Product, ProductGroup
 from hub.config import Settings
-from hub.feedback import moderation, reviews
-from hub.feedback.models import Photo
+from hub.intake import submit as reviews
+from hub.reviews import moderation
+from hub.reviews.aggregates import refresh_rating
 from hub.staff.models import StaffUser
-from hub.widget.aggregates import refresh_rating
-from hub.widget.models import ProductRating
 from hub.widget.queries import load_scope
 from tests.feedback.conftest import ReviewMaker
 

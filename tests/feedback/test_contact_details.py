@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hub.feedback.contact_details import count_links, has_contact_details, mask_personal_data
+from hub.text.contact_details import count_links, has_contact_details, mask_personal_data
 
 
 @pytest.mark.parametrize(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from hub.reviews.models import Reply, Review
 
 from hub.catalog.models import Customer
 from hub.config import Settings
-from hub.feedback import reviews
-from hub.feedback.models import Reply, Review
+from hub.intake import submit as reviews
 from hub.mail.models import OutboxMessage
 from hub.staff.models import AuditEntry, StaffUser
 from tests.conftest import log_in

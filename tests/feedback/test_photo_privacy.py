@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from hub.photos.models import Photo
 
-from hub.feedback.models import Photo
 from hub.staff.models import StaffUser
 from tests.feedback.test_photos import _photo_files, image_bytes
 from tests.feedback.test_review_form import Link, app, dana, erin, send, tent

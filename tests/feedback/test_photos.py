@@ -8,19 +8,14 @@ from io import BytesIO
 
 import httpx
 import pytest
+from hub.photos.models import Photo
+from hub.reviews.models import ProductRating, Review
 from PIL import Image
 
 from hub.catalog.models import Product
 from hub.config import Settings
-from hub.feedback.models import Photo, Review
-from hub.feedback.photos import (
-    MEDIA_NAME,
-    PhotoRejected,
-    PhotoUpload,
-    prepare_photo,
-)
+from hub.photos.uploads import MEDIA_NAME, PhotoRejected, PhotoUpload, prepare_photo
 from hub.staff.models import AuditEntry, StaffUser
-from hub.widget.models import ProductRating
 from tests.conftest import csrf_from
 from tests.feedback.test_review_form import Link, app, dana, send, tent
 

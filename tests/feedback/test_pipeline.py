@@ -6,17 +6,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hub.reviews.models import ProductRating, Review, ReviewRevision
 
 from hub.catalog.models import Customer, Order, Product
 from hub.config import Settings
-from hub.feedback import moderation, pipeline, reviews, spam
-from hub.feedback.commands import rescan
-from hub.feedback.models import Review, ReviewRevision
-from hub.feedback.normalise import SubmissionError, clean_text
-from hub.feedback.pipeline import mask_personal_data, moderate
+from hub.intake import submit as reviews
 from hub.invites.models import Invitation
+from hub.reviews import moderation, pipeline, spam
+from hub.reviews.commands import rescan
+from hub.reviews.pipeline import mask_personal_data, moderate
+from hub.text.normalise import SubmissionError, clean_text
 from hub.triage.models import Case
-from hub.widget.models import ProductRating
 from tests.feedback.conftest import ReviewMaker
 
 ANGRY = "The zip broke on the first night and the seams leak. Totally disappointed, I want a refund."

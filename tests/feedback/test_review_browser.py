@@ -12,14 +12,15 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from hub.photos.models import Photo
+from hub.reviews.models import Review
 from PIL import Image
 from playwright.sync_api import Page, expect, sync_playwright
 
 from hub.app import create_app
 from hub.catalog.models import Product
 from hub.config import Settings
-from hub.feedback import photo_routes
-from hub.feedback.models import Photo, Review
+from hub.photos import routes as photo_routes
 from tests.conftest import run_sync
 from tests.feedback.test_review_form import Link, make_link
 

@@ -13,17 +13,18 @@ from typing import Any
 
 import httpx
 import pytest
+from hub.reviews.models import Review, ReviewRevision
 from starlette.applications import Starlette
 
 from hub.app import create_app
 from hub.catalog.models import Customer, Order, OrderLine, Product
 from hub.config import Settings
-from hub.feedback import photo_routes, spam
-from hub.feedback import routes as feedback_routes
-from hub.feedback.form import display_names
-from hub.feedback.models import Review, ReviewRevision
+from hub.intake.form import display_names
 from hub.invites.links import issue_token
 from hub.invites.models import Invitation, InvitationStatus
+from hub.photos import routes as photo_routes
+from hub.reviews import routes as feedback_routes
+from hub.reviews import spam
 from tests.conftest import csrf_from
 
 CLEAN = "Pitched it in five minutes and it stayed dry through a night of heavy rain."

@@ -1,4 +1,4 @@
-"""Sentiment and triage flags: hub.feedback.sentiment.assess (pure functions, no database)."""
+"""Sentiment and triage flags: hub.sentiment.scoring.assess (pure functions, no database)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from hub.feedback import flag_data
-from hub.feedback.sentiment import Assessment, assess
+from hub.sentiment.scoring import Assessment, assess
+from scripts import flag_data
 
 CLEAN = "Love this dress! Fits perfectly, the fabric is soft and the color is gorgeous."
 ANGRY = "Terrible. The worst purchase I have ever made, a complete waste of money."

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+from hub.surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 
-from hub.feedback.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
-from hub.feedback.survey_results import survey_overview, survey_results
 from hub.staff.models import StaffUser
+from hub.surveys.results import survey_overview, survey_results
 from tests.feedback.test_surveys import Login, app  # noqa: F401  (the hub with the survey routes)
 
 _tokens = itertools.count(1)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from hub.surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Router
 
@@ -15,12 +16,11 @@ from hub import urls
 from hub.app import create_app
 from hub.catalog.models import Customer, Order
 from hub.config import Settings
-from hub.feedback import routes as feedback_routes
-from hub.feedback import survey_routes
-from hub.feedback.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
-from hub.feedback.surveys import issue_survey_link
 from hub.invites.links import issue_token
+from hub.reviews import routes as feedback_routes
 from hub.staff.models import AuditEntry, StaffUser
+from hub.surveys import routes as survey_routes
+from hub.surveys.surveys import issue_survey_link
 from hub.triage.cases import open_case
 from hub.triage.models import Case
 from tests.conftest import csrf_from

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from hub.catalog.ingest import Outcome, ingest_order
 from hub.catalog.schema import CustomerIn, LineIn, OrderIn
 from hub.config import Settings
+from hub.orders.ingest import Outcome, ingest_order
 
 SHIPPED = datetime.now(UTC).replace(microsecond=0) - timedelta(days=2)
 

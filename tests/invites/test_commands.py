@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hub.catalog.ingest import ingest_order
 from hub.cli import main
 from hub.config import Settings
 from hub.invites.links import open_review_link
 from hub.invites.models import AccessToken
+from hub.orders.ingest import ingest_order
 from tests.conftest import run_sync
 from tests.invites.conftest import dana_order
 

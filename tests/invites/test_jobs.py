@@ -5,10 +5,10 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+from hub.reviews.models import Review
 
 from hub.catalog.models import Customer, Product
 from hub.config import Settings
-from hub.feedback.models import Review
 from hub.invites.jobs import send_due_invitations, send_due_reminders
 from hub.invites.models import AccessToken, Invitation, InvitationStatus
 from hub.mail.models import OutboxMessage

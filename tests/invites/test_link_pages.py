@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from hub.surveys.models import Survey
 from starlette.routing import Route
 
 from hub.app import all_routes
@@ -15,12 +16,11 @@ from hub.community.models import Answer, Question
 from hub.community.profiles import profile_settings_url
 from hub.community.share import photo_share_link
 from hub.config import Settings
-from hub.feedback.models import Survey
-from hub.feedback.surveys import issue_survey_link
 from hub.invites.links import is_link_page, issue_token, review_url
 from hub.invites.models import LinkPurpose
 from hub.mail.outbox import unsubscribe_url
 from hub.staff.onboarding import invite_staff
+from hub.surveys.surveys import issue_survey_link
 
 PRIVATE = {"cache-control": "no-store", "referrer-policy": "no-referrer"}
 # RFC 8058: a mail client posts List-Unsubscribe=One-Click with no session, so no CSRF token.

@@ -4,10 +4,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from hub.reviews.models import Review
 
 from hub.catalog.models import Customer, Order, Product
 from hub.config import Settings
-from hub.feedback.models import Review
 from hub.invites.jobs import send_due_invitations
 from hub.invites.models import Invitation, InvitationStatus
 from hub.mail.models import OutboxMessage
@@ -56,7 +56,7 @@ async def test_cancelling_an_order_cancels_its_waiting_invitation(ingest: Any) -
 
 
 async def test_the_delivered_trigger_waits_for_the_delivery(settings: Settings, db: str) -> None:
-    from hub.catalog.ingest import ingest_order
+    from hub.orders.ingest import ingest_order
 
     delivered_settings = settings.with_overrides(invite_trigger="delivered")
     await ingest_order(delivered_settings, dana_order())

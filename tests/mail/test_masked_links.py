@@ -10,12 +10,12 @@ from email.message import EmailMessage
 
 import httpx
 
-from hub.catalog.ingest import ingest_order
 from hub.config import Settings
 from hub.invites.jobs import send_due_invitations
 from hub.invites.links import MASK
 from hub.mail.models import OutboxMessage
 from hub.mail.sender import send_due
+from hub.orders.ingest import ingest_order
 from hub.staff.models import StaffUser
 from tests.invites.conftest import SHIPPED, dana_order
 from tests.mail.conftest import MailCollector

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 import pytest
 from markupsafe import escape
 
-from hub.mail.plain import defanged, inert
+from hub.text.plain import defanged, inert
 
 HOSTILE = [
     "http://evil.example/win",

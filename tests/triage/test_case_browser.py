@@ -28,7 +28,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from hub.app import create_app
 from hub.catalog.models import Customer, Order, OrderLine, Product
 from hub.config import Settings
-from hub.feedback.reviews import submit_review
+from hub.intake.submit import submit_review
 from hub.mail.sender import send_due
 from hub.staff.models import StaffUser
 from hub.staff.passwords import hash_password

@@ -16,18 +16,19 @@ from decimal import Decimal
 
 import httpx
 import pytest
+from hub.photos.models import Photo
+from hub.reviews.models import Reply, Review
 
-from hub.catalog.ingest import ingest_order
 from hub.catalog.models import Product
 from hub.catalog.schema import CustomerIn, LineIn, OrderIn
 from hub.config import Settings
-from hub.feedback.models import Photo, Reply, Review
 from hub.invites.jobs import send_due_invitations
 from hub.mail.models import OutboxMessage
+from hub.orders.ingest import ingest_order
+from hub.reviews.aggregates import refresh_rating
 from hub.staff.models import StaffUser
 from hub.web.safe_urls import http_url, url_refusal
 from hub.widget import cache
-from hub.widget.aggregates import refresh_rating
 from tests.conftest import log_in
 from tests.feedback.test_review_form import make_link
 from tests.triage.conftest import make_case

@@ -9,18 +9,19 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from hub.photos.models import Photo
+from hub.reviews.models import Reply, Review
 from starlette.applications import Starlette
 
 from hub.app import create_app
 from hub.catalog.models import Customer, Order, OrderLine, Product, ProductGroup
 from hub.config import Settings
-from hub.feedback import spam
-from hub.feedback.models import Photo, Reply, Review
-from hub.feedback.reviews import submit_review
+from hub.intake.submit import submit_review
+from hub.reviews import spam
+from hub.reviews.aggregates import refresh_rating
 from hub.staff.apikeys import create_api_key
 from hub.widget import cache, votes
 from hub.widget import routes as widget_routes
-from hub.widget.aggregates import refresh_rating
 
 STORE = "https://shop.example"
 _numbers = itertools.count(1)

@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
+from hub.reviews.aggregates import RatingSummary
 from hub.widget import cache
-from hub.widget.aggregates import RatingSummary
 from hub.widget.queries import Scope
 
 

@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from io import BytesIO
 
 import pytest
+from hub.photos.models import Photo
+from hub.reviews.models import Review
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
@@ -21,8 +23,7 @@ from hub.advocacy.models import Award
 from hub.catalog.models import Customer, Product
 from hub.community.models import Answer, Question
 from hub.config import Settings
-from hub.feedback.models import Photo, Review
-from hub.feedback.photos import PhotoUpload, prepare_photo, store_photos
+from hub.photos.uploads import PhotoUpload, prepare_photo, store_photos
 from tests.widget.servers import chromium, hub_and_store
 from tests.widget.test_widget_browser import HOST, _axe, demo_shop
 

@@ -7,8 +7,8 @@ import re
 
 import httpx
 import pytest
+from hub.reviews.models import Review
 
-from hub.feedback.models import Review
 from tests.widget.conftest import Shop
 from tests.widget.test_keyed_api import KeyMaker, bearer, review_body
 

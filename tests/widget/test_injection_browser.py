@@ -16,14 +16,15 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+from hub.photos.models import Photo
+from hub.reviews.models import Reply, Review
 from playwright.sync_api import Browser, Dialog, Page, expect
 
 from hub.catalog.models import Customer, Product
 from hub.community.models import Answer, Question
 from hub.config import Settings
-from hub.feedback.models import Photo, Reply, Review
-from hub.feedback.reviews import submit_review
-from hub.widget.aggregates import refresh_rating
+from hub.intake.submit import submit_review
+from hub.reviews.aggregates import refresh_rating
 from tests.widget.servers import Sites, chromium, hub_and_store
 
 pytestmark = pytest.mark.browser

@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 import pytest
+from hub.reviews.models import HelpfulVote, Review
 
-from hub.feedback.models import HelpfulVote, Review
 from tests.widget.conftest import STORE, Shop, dana_order
 from tests.widget.schema_check import errors_of, response_schema
 
@@ -149,7 +149,7 @@ async def test_votes_come_from_the_store_or_the_hub_only(
 async def test_votes_are_rate_limited_per_address(
     client: httpx.AsyncClient, shop: Shop, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from hub.feedback.spam import IpWindow
+    from hub.reviews.spam import IpWindow
     from hub.widget import votes
 
     monkeypatch.setattr(votes, "vote_window", IpWindow(limit=2))

@@ -7,11 +7,11 @@ import json
 
 import httpx
 import pytest
+from hub.reviews.models import Review
 
 from hub.config import Settings
-from hub.feedback.models import Review
+from hub.reviews.aggregates import refresh_rating
 from hub.widget import cache
-from hub.widget.aggregates import refresh_rating
 from tests.widget.conftest import STORE, Shop, add_review, tent_group
 
 SUMMARY = "/api/v1/products/tent-2p/summary"

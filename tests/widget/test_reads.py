@@ -8,14 +8,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hub.reviews.models import Reply, Review
 from tortoise.backends.sqlite.client import SqliteClient
 from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
 from hub.config import Settings
-from hub.feedback.models import Reply, Review
+from hub.reviews.aggregates import refresh_rating
 from hub.widget import reads
-from hub.widget.aggregates import refresh_rating
 from hub.widget.queries import ReviewQuery, list_reviews, load_scope
 from tests.widget.conftest import Shop, add_review, tent_group
 

@@ -1,0 +1,53 @@
+"""CLI commands of the catalog domain: the ``import`` group and ``import orders``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import Progress
+
+from hub.orders.csv_import import CsvFileError, ImportAborted, ImportSummary, import_orders
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import data from files."""
+
+
+@import_group.command("orders")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--strict", is_flag=True, help="Stop at the first bad row and store nothing (one transaction).")
+def import_orders_command(file: Path, strict: bool) -> None:
+    """Import orders from FILE.csv, one row per order line (see docs/csv-import.md)."""
+    from hub.console import run_with_db, settings_or_exit  # the cli module loads this one
+
+    settings = settings_or_exit()
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task(f"Importing {file.name}", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        try:
+            summary = run_with_db(
+                settings, lambda: import_orders(settings, file, strict=strict, progress=advance)
+            )
+        except CsvFileError as error:
+            raise click.ClickException(str(error)) from None
+        except ImportAborted as error:
+            problem = error.problem
+            raise click.ClickException(
+                f"{file}:{problem.line}: {problem.reason}. Nothing was imported."
+            ) from None
+    _report(file, summary)
+
+
+def _report(file: Path, summary: ImportSummary) -> None:
+    for problem in summary.problems:
+        click.echo(f"{file}:{problem.line}: {problem.reason}", err=True)
+    click.echo(f"Created {summary.created}, updated {summary.updated}, skipped {summary.skipped} orders.")
+
+
+commands: list[click.Command] = [import_group]

@@ -1,0 +1,89 @@
+"""WooCommerce order webhooks: signature check, the creation ping, and the order mapping."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from hub.catalog.models import OrderSource
+from hub.catalog.schema import CENT, OrderIn, parse_order
+from hub.orders.shopify import as_object, as_objects, signature_matches
+
+ORDER_TOPICS = frozenset({"order.created", "order.updated"})
+CANCELLED_STATUSES = frozenset({"cancelled", "refunded", "failed"})
+
+__all__ = ["ORDER_TOPICS", "is_ping", "signature_matches", "to_order"]
+
+
+def is_ping(body: bytes, content_type: str) -> bool:
+    """WooCommerce posts ``webhook_id=<id>`` as a form when a webhook is created."""
+    return "json" not in content_type and body.startswith(b"webhook_id=")
+
+
+def _text(value: Any) -> str | None:
+    return None if value in (None, "", 0, "0") else str(value)
+
+
+def _customer(payload: Mapping[str, Any]) -> dict[str, Any]:
+    billing = as_object(payload.get("billing"))
+    name = f"{billing.get('first_name') or ''} {billing.get('last_name') or ''}".strip()
+    return {"email": billing.get("email"), "name": name, "id": _text(payload.get("customer_id"))}
+
+
+def _line(item: Mapping[str, Any]) -> dict[str, Any]:
+    image = as_object(item.get("image"))
+    product: dict[str, Any] = {
+        "id": _text(item.get("product_id")) or _text(item.get("sku")),
+        "name": html.unescape(str(item.get("name") or "")),
+    }
+    if image.get("src"):
+        product["image_url"] = image["src"]
+    return {"product": product, "quantity": item.get("quantity"), "price": _price(item)}
+
+
+def _price(item: Mapping[str, Any]) -> Any:
+    """WooCommerce's unit price is a bare number that may carry tax-rounding digits."""
+    try:
+        return Decimal(str(item.get("price"))).quantize(CENT, rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        return item.get("price")
+
+
+def _fulfilled_at(payload: Mapping[str, Any]) -> str | None:
+    if payload.get("status") != "completed":
+        return None
+    return payload.get("date_completed_gmt") or payload.get("date_modified_gmt")
+
+
+def _cancelled_at(payload: Mapping[str, Any]) -> str | None:
+    if str(payload.get("status")) not in CANCELLED_STATUSES:
+        return None
+    return payload.get("date_modified_gmt") or payload.get("date_created_gmt")
+
+
+def _referral_code(payload: Mapping[str, Any]) -> str | None:
+    codes = [c.get("code") for c in as_objects(payload.get("coupon_lines")) if c.get("code")]
+    return codes[0] if codes else None
+
+
+def to_order(payload: Any) -> OrderIn:
+    """WooCommerce's order JSON (REST API v3 shape) as an ``OrderIn``."""
+    if not isinstance(payload, Mapping):
+        return parse_order(payload, OrderSource.WOOCOMMERCE.value, cut=True)
+    return parse_order(
+        {
+            "id": _text(payload.get("id")),
+            "customer": _customer(payload),
+            "currency": payload.get("currency"),
+            "placed_at": payload.get("date_created_gmt"),
+            "fulfilled_at": _fulfilled_at(payload),
+            "cancelled_at": _cancelled_at(payload),
+            "referral_code": _referral_code(payload),
+            "total": payload.get("total"),
+            "lines": [_line(item) for item in as_objects(payload.get("line_items"))],
+        },
+        OrderSource.WOOCOMMERCE.value,
+        cut=True,
+    )

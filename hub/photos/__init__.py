@@ -1,0 +1,1 @@
+"""Customer photos: upload checks, re-encoding without metadata, storage and moderation."""

@@ -1,0 +1,1 @@
+"""Privacy requests: everything the hub holds about one customer, and erasing it."""

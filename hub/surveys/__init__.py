@@ -1,0 +1,1 @@
+"""Surveys: questionnaires, the builder, answers and results (NPS, CSAT)."""

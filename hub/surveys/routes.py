@@ -1,0 +1,211 @@
+"""Survey pages: the thank-you page after a review, `/s/` links, the builder and the results."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from hub.config import Settings
+from hub.invites.links import LinkExpired, LinkUnknown
+from hub.staff.web import require_staff, staff
+from hub.surveys import surveys
+from hub.surveys.models import QuestionKind, Survey, SurveyQuestion
+from hub.surveys.results import survey_overview, survey_results
+from hub.surveys.surveys import PURPOSES, SurveyError, SurveyVisit
+from hub.templating import render
+from hub.web.csrf import csrf_protect
+
+Opener = Callable[[Settings, str], Awaitable[SurveyVisit]]
+KIND_LABELS = {
+    QuestionKind.NPS: "NPS (0–10)",
+    QuestionKind.CSAT: "CSAT (1–5)",
+    QuestionKind.RATING: "Rating (1–5)",
+    QuestionKind.CHOICE: "Single choice",
+    QuestionKind.TEXT: "Free text",
+}
+
+
+async def _open(opener: Opener, request: Request) -> SurveyVisit:
+    try:
+        return await opener(request.app.state.settings, request.path_params["token"])
+    except LinkUnknown:
+        raise HTTPException(404, "This link is not valid.") from None
+    except LinkExpired:
+        raise HTTPException(410, "This link has expired.") from None
+
+
+async def _answer(request: Request, visit: SurveyVisit, template: str) -> Response:
+    context: dict[str, Any] = {
+        "visit": visit,
+        "token": request.path_params["token"],
+        "errors": {},
+        "values": {},
+        "done": False,
+    }
+    if request.method != "POST" or visit.survey is None or visit.answered:
+        return render(request, template, context, block="survey")
+    values = {key: str(value) for key, value in (await request.form()).items()}
+    parsed = surveys.parse_answers(visit.questions, values)
+    if parsed.errors:
+        context.update(errors=parsed.errors, values=values)
+        return render(request, template, context, block="survey", status_code=400)
+    stored = await surveys.submit_response(request.app.state.settings, visit, parsed.answers)
+    context.update(done=stored is not None)
+    visit.answered = stored is None
+    return render(request, template, context, block="survey")
+
+
+@csrf_protect
+async def review_thanks(request: Request) -> Response:
+    visit = await _open(surveys.open_thanks, request)
+    return await _answer(request, visit, "intake/thanks.html")
+
+
+@csrf_protect
+async def survey_form(request: Request) -> Response:
+    visit = await _open(surveys.open_survey_link, request)
+    return await _answer(request, visit, "surveys/survey_form.html")
+
+
+async def _survey(request: Request) -> Survey:
+    survey = await Survey.get_or_none(id=request.path_params["survey_id"])
+    if survey is None:
+        raise HTTPException(404, "No such survey.")
+    return survey
+
+
+async def _question(request: Request, survey: Survey) -> SurveyQuestion:
+    question = await SurveyQuestion.get_or_none(id=request.path_params["question_id"], survey=survey)
+    if question is None:
+        raise HTTPException(404, "No such question.")
+    return question
+
+
+def _to_edit(request: Request, survey: Survey) -> Response:
+    target = request.app.url_path_for("survey_edit", survey_id=survey.id)
+    return RedirectResponse(str(target), status_code=303)
+
+
+async def _list_page(
+    request: Request, errors: dict[str, str] | None = None, values: dict[str, str] | None = None
+) -> Response:
+    context = {
+        "surveys": await survey_overview(),
+        "purposes": PURPOSES,
+        "errors": errors or {},
+        "values": values or {},
+    }
+    return render(request, "surveys/survey_list.html", context, status_code=400 if errors else 200)
+
+
+@require_staff("moderator")
+async def survey_list(request: Request) -> Response:
+    return await _list_page(request)
+
+
+@require_staff("moderator")
+async def survey_create(request: Request) -> Response:
+    values = {key: str(value) for key, value in (await request.form()).items()}
+    try:
+        survey = await surveys.create_survey(
+            staff(request), values.get("name", ""), values.get("slug", ""), values.get("purpose", "")
+        )
+    except SurveyError as error:
+        return await _list_page(request, {error.field: error.reason}, values)
+    return _to_edit(request, survey)
+
+
+async def _edit_page(
+    request: Request,
+    survey: Survey,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
+    questions = await SurveyQuestion.filter(survey=survey).order_by("position", "id")
+    context = {
+        "survey": survey,
+        "questions": questions,
+        "kinds": KIND_LABELS,
+        "errors": errors or {},
+        "values": values or {},
+    }
+    return render(request, "surveys/survey_edit.html", context, status_code=400 if errors else 200)
+
+
+@require_staff("moderator")
+async def survey_edit(request: Request) -> Response:
+    return await _edit_page(request, await _survey(request))
+
+
+@require_staff("moderator")
+async def survey_question_add(request: Request) -> Response:
+    survey = await _survey(request)
+    values = {key: str(value) for key, value in (await request.form()).items()}
+    try:
+        await surveys.add_question(
+            staff(request),
+            survey,
+            values.get("kind", ""),
+            values.get("prompt", ""),
+            values.get("choices", ""),
+            required=values.get("required") == "on",
+        )
+    except SurveyError as error:
+        return await _edit_page(request, survey, {error.field: error.reason}, values)
+    return _to_edit(request, survey)
+
+
+@require_staff("moderator")
+async def survey_question_move(request: Request) -> Response:
+    survey = await _survey(request)
+    step = -1 if (await request.form()).get("direction") == "up" else 1
+    await surveys.move_question(staff(request), await _question(request, survey), step)
+    return _to_edit(request, survey)
+
+
+@require_staff("moderator")
+async def survey_question_remove(request: Request) -> Response:
+    survey = await _survey(request)
+    try:
+        await surveys.remove_question(staff(request), await _question(request, survey))
+    except SurveyError as error:
+        return await _edit_page(request, survey, {error.field: error.reason})
+    return _to_edit(request, survey)
+
+
+@require_staff("moderator")
+async def survey_activate(request: Request) -> Response:
+    survey = await _survey(request)
+    try:
+        await surveys.set_active(staff(request), survey, (await request.form()).get("active") == "yes")
+    except SurveyError as error:
+        return await _edit_page(request, survey, {error.field: error.reason})
+    return _to_edit(request, survey)
+
+
+@require_staff("moderator")
+async def survey_results_page(request: Request) -> Response:
+    results = await survey_results(await _survey(request))
+    return render(request, "surveys/survey_results.html", {"results": results})
+
+
+ADMIN = "/admin/surveys"
+ONE = ADMIN + "/{survey_id:id}"
+QUESTION = ONE + "/questions/{question_id:id}"
+routes: list[BaseRoute] = [
+    Route("/r/{token}/thanks", review_thanks, methods=["GET", "POST"], name="review_thanks"),
+    Route("/s/{token}", survey_form, methods=["GET", "POST"], name="survey_form"),
+    Route(ADMIN, survey_list, methods=["GET"], name="survey_list"),
+    Route(ADMIN, survey_create, methods=["POST"], name="survey_create"),
+    Route(ONE, survey_edit, methods=["GET"], name="survey_edit"),
+    Route(ONE + "/questions", survey_question_add, methods=["POST"], name="survey_question_add"),
+    Route(QUESTION + "/move", survey_question_move, methods=["POST"], name="survey_question_move"),
+    Route(QUESTION + "/remove", survey_question_remove, methods=["POST"], name="survey_question_remove"),
+    Route(ONE + "/active", survey_activate, methods=["POST"], name="survey_activate"),
+    Route(ONE + "/results", survey_results_page, methods=["GET"], name="survey_results"),
+]
