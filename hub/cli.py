@@ -148,6 +148,26 @@ def serve(host: str, port: int, reload: bool, with_demo: bool) -> None:
 
 
 @main.command()
+@click.option("--once", is_flag=True, help="Run one pass of every due job, print the counts, exit.")
+def worker(once: bool) -> None:
+    """Send queued mail and run every background job (stop with Ctrl-C or SIGTERM)."""
+    from hub.worker import install_signal_handlers, run_forever, run_once
+
+    settings = settings_or_exit()
+    if once:
+        for name, count in run_with_db(settings, lambda: run_once(settings)).items():
+            click.echo(f"{name}: {count}")
+        return
+
+    async def forever() -> None:
+        stop = asyncio.Event()
+        install_signal_handlers(stop)
+        await run_forever(settings, stop)
+
+    run_with_db(settings, forever)
+
+
+@main.command()
 @click.option("--email", required=True)
 @click.option(
     "--role",
@@ -183,7 +203,6 @@ def import_group() -> None:
 def _add_domain_commands() -> None:
     from hub.advocacy.commands import commands as advocacy_commands
     from hub.invites.commands import commands as invites_commands
-    from hub.mail.commands import commands as mail_commands
     from hub.orders.commands import import_commands as order_imports
     from hub.privacy.commands import commands as privacy_commands
     from hub.reviews.commands import commands as reviews_commands
@@ -196,7 +215,6 @@ def _add_domain_commands() -> None:
     main.add_command(import_group)
     for command in (
         *invites_commands,
-        *mail_commands,
         *reviews_commands,
         *advocacy_commands,
         *transfer_commands,

@@ -11,15 +11,12 @@ from __future__ import annotations
 import logging
 import re
 import traceback
-from pathlib import Path
 
 from hub.links.pages import mask_path_token
+from hub.queue import describe as describe  # one line per error, shared with the worker's jobs
 
 QUERY = re.compile(r"\?.*$", re.S)
-# Tortoise's ValidationError starts with the field's name: "subject: Length of '…' 300 > 255".
-FIELD_PREFIX = re.compile(r"^([a-z_][a-z0-9_]{0,63}):")
 WITHHELD = "(message withheld: it may quote request or customer text)"
-HUB_DIR = Path(__file__).resolve().parent
 REDACTED_LOGGERS = ("hub", "uvicorn", "uvicorn.error", "uvicorn.asgi")
 
 
@@ -31,17 +28,6 @@ def redact_path(path: str) -> str:
 def loggable_path(path: str) -> str:
     """A request target for the log: the token of a link hidden, the query string left out."""
     return QUERY.sub("?…", redact_path(path))
-
-
-def describe(error: BaseException) -> str:
-    """An error in one line for the log: its type, the field it names, where the hub raised it."""
-    name = type(error).__name__
-    field = FIELD_PREFIX.match(str(error)) if name == "ValidationError" else None
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith(str(HUB_DIR))]
-    place = ""
-    if frames:
-        place = f" at {Path(frames[-1].filename).relative_to(HUB_DIR.parent)}:{frames[-1].lineno}"
-    return f"{name}{f' ({field.group(1)})' if field else ''}{place}"
 
 
 def redacted_traceback(error: BaseException) -> str:

@@ -1,98 +1,53 @@
 """The background loop: one pass runs every job of every domain, then it sleeps.
 
-A job is ``async def job(settings, now) -> int`` (how much it did), named in
-``JOBS`` as ``"module:function"`` so that a domain adds its own with one line.
-A job that also takes a ``stop`` keyword gets the stop event and may end early.
+A job is ``async def job(settings, now) -> int`` (how much it did), listed in ``JOBS``;
+a domain adds its own with one import and one line. A job that also takes a ``stop``
+keyword gets the stop event and may end early; one that takes ``worker_id`` gets this
+process's. Jobs claim their rows through ``hub.queue``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib
 import inspect
 import logging
-import os
-import secrets
 import signal
-import socket
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime
-from typing import TypeVar
 
+from hub.advocacy.jobs import attribute_win_backs, send_win_backs, snapshot_stages
+from hub.community.jobs import ask_buyers, notify_askers
 from hub.config import Settings
 from hub.files import private_dir
+from hub.invites.jobs import send_due_invitations, send_due_reminders
 from hub.logredact import describe, redacted_traceback
+from hub.mail.sender import send_due
+from hub.queue import WORKER_ID
+from hub.staff.jobs import prune_sign_in_records
+from hub.triage.jobs import deliver_case_webhooks, escalate_overdue_cases, send_case_follow_ups
 
 log = logging.getLogger("hub.worker")
 
 Job = Callable[..., Awaitable[int]]
-Row = TypeVar("Row")
 
 # Order matters: jobs that put mail into the outbox run before the sender drains it.
-JOBS: dict[str, str] = {
-    "invitations": "hub.invites.jobs:send_due_invitations",
-    "reminders": "hub.invites.jobs:send_due_reminders",
-    "case_sla": "hub.triage.jobs:escalate_overdue_cases",
-    "case_follow_ups": "hub.triage.jobs:send_case_follow_ups",
-    "case_webhooks": "hub.triage.jobs:deliver_case_webhooks",
-    "snapshot_stages": "hub.advocacy.jobs:snapshot_stages",
-    "win_backs": "hub.advocacy.jobs:send_win_backs",
-    "win_back_wins": "hub.advocacy.jobs:attribute_win_backs",
-    "ask_buyers": "hub.community.jobs:ask_buyers",
-    "notify_askers": "hub.community.jobs:notify_askers",
-    "staff_sign_ins": "hub.staff.jobs:prune_sign_in_records",
-    "mail": "hub.mail.sender:send_due",
+JOBS: dict[str, Job] = {
+    "invitations": send_due_invitations,
+    "reminders": send_due_reminders,
+    "case_sla": escalate_overdue_cases,
+    "case_follow_ups": send_case_follow_ups,
+    "case_webhooks": deliver_case_webhooks,
+    "snapshot_stages": snapshot_stages,
+    "win_backs": send_win_backs,
+    "win_back_wins": attribute_win_backs,
+    "ask_buyers": ask_buyers,
+    "notify_askers": notify_askers,
+    "staff_sign_ins": prune_sign_in_records,
+    "mail": send_due,
 }
 PAUSE_SECONDS = 5.0
-
-
-async def each_row(job: str, rows: Iterable[Row], work: Callable[[Row], Awaitable[int]]) -> int:
-    """Run ``work`` on each row of a batch and add up what it did; a row that fails is skipped.
-
-    The skip is logged with the row's id and the error's type and place, never its message
-    or the row's text (a database error quotes the values it refused), and the rest of the
-    batch goes on. A job that claims rows leaves the claim to time out, so the row is tried
-    again later.
-    """
-    done = 0
-    for row in rows:
-        try:
-            done += await work(row)
-        except Exception as error:
-            log.warning("worker: %s skipped %s: %s", job, _row_id(row), describe(error))
-    return done
-
-
-def _row_id(row: object) -> str:
-    row_id = getattr(row, "id", row)
-    return f"{type(row).__name__.lower()} {row_id}" if row_id is not row else f"row {row_id}"
-
-
-def make_worker_id() -> str:
-    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
-
-
-WORKER_ID = make_worker_id()
-
-
-def register_job(name: str, target: str) -> None:
-    """Add a domain's job, e.g. ``register_job("case_sla", "hub.triage.jobs:escalate_due")``."""
-    JOBS[name] = target
-
-
-def load_job(target: str) -> Job | None:
-    module_name, _, function_name = target.partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        log.warning("worker: job %s skipped, module %s not found", target, error.name)
-        return None
-    job = getattr(module, function_name, None)
-    if job is None:
-        log.warning("worker: job %s skipped, function not found", target)
-    return job
 
 
 async def _run_job(name: str, job: Job, settings: Settings, now: datetime, stop: asyncio.Event | None) -> int:
@@ -114,9 +69,8 @@ async def run_once(
 ) -> dict[str, int]:
     """Run one pass of every job; returns what each did. A failing job does not stop the rest."""
     counts: dict[str, int] = {}
-    for name, target in list(JOBS.items()):
-        job = load_job(target)
-        if job is None or (stop is not None and stop.is_set()):
+    for name, job in list(JOBS.items()):
+        if stop is not None and stop.is_set():
             continue
         try:
             counts[name] = await _run_job(name, job, settings, now or datetime.now(UTC), stop)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -12,6 +12,7 @@ from hub import db as hub_db
 from hub.cli import main
 from hub.config import Settings
 from hub.invites.jobs import send_due_invitations
+from hub.invites.models import Invitation
 from hub.mail.models import OutboxMessage
 from hub.orders.ingest import ingest_order
 from hub.worker import JOBS, embedded_worker, run_forever, run_once
@@ -26,19 +27,18 @@ async def count_three(settings: Settings, now: datetime) -> int:
 async def test_it_runs_every_job_once_and_returns_the_counts(
     settings: Settings, db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(JOBS, "triage_sla", "tests.test_worker:count_three")
-    monkeypatch.setitem(JOBS, "not_written_yet", "hub.nowhere.jobs:nothing")
+    monkeypatch.setitem(JOBS, "triage_sla", count_three)
     await queue_message(settings)
     counts = await run_once(settings, datetime.now(UTC))
     assert counts["mail"] == 1 and counts["triage_sla"] == 3
-    assert "not_written_yet" not in counts
+    assert set(counts) == set(JOBS)
     assert len(list(settings.mail_dir.glob("*.eml"))) == 1
 
 
 async def test_a_failing_job_does_not_stop_the_others(
     settings: Settings, db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(JOBS, "broken", "tests.test_worker:broken_job")
+    monkeypatch.setitem(JOBS, "broken", broken_job)
     await queue_message(settings)
     counts = await run_once(settings)
     assert counts["broken"] == 0 and counts["mail"] == 1
@@ -100,7 +100,7 @@ def test_the_worker_command_names_a_bad_setting() -> None:
     assert "HUB_SMTP_TLS='maybe' is not valid" in result.output
 
 
-async def test_a_bad_row_is_skipped_with_its_reason_and_the_rest_of_the_batch_goes_on(
+async def test_a_bad_row_is_put_back_with_its_reason_and_the_rest_of_the_batch_goes_on(
     settings: Settings, db: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     if not settings.database_url.startswith("sqlite"):
@@ -115,7 +115,11 @@ async def test_a_bad_row_is_skipped_with_its_reason_and_the_rest_of_the_batch_go
         sent = await send_due_invitations(settings, SHIPPED + settings.invite_delay)
     assert sent == 1
     assert [m.to_address for m in await OutboxMessage.all()] == ["dana@example.com"]
-    assert "worker: invitation skipped row" in caplog.text and "ValidationError (to_address)" in caplog.text
+    assert "worker: invitation will retry invitation" in caplog.text
+    assert "ValidationError (to_address)" in caplog.text
+    bad = await Invitation.get(attempts=1)
+    assert bad.claimed_by is None
+    assert bad.next_attempt_at == SHIPPED + settings.invite_delay + timedelta(minutes=1)
     assert "erin" not in caplog.text
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from tortoise.expressions import Q, Subquery
+
 from hub.advocacy.models import Stage, WinBack
 from hub.catalog.models import Customer, MailKind, Order
 from hub.config import Settings
 from hub.mail.outbox import enqueue
-from hub.worker import each_row
+from hub.queue import Queue
 
 QUIET_PERIOD = timedelta(days=180)
 WIN_WINDOW = timedelta(days=30)
@@ -23,15 +25,19 @@ BATCH = 200
 LAPSED = (Stage.DORMANT.value, Stage.AT_RISK.value)
 
 
-async def due_customers(now: datetime, limit: int = BATCH) -> list[Customer]:
-    recently_sent = WinBack.filter(sent_at__gte=now - QUIET_PERIOD).values_list("customer_id", flat=True)
-    query = Customer.filter(
+def _due(now: datetime) -> Q:
+    recently_sent = Subquery(WinBack.filter(sent_at__gte=now - QUIET_PERIOD).values("customer_id"))
+    lapsed = Q(
         stage__in=LAPSED,
         stage_since__gte=now - RECENT_MOVE,
         unsubscribed_at__isnull=True,
         erased_at__isnull=True,
     )
-    return await query.exclude(id__in=await recently_sent).order_by("id").limit(limit)
+    return lapsed & ~Q(id__in=recently_sent)
+
+
+# No mark column: the customer's row lock is the claim, and the WinBack row ends ``due``.
+WIN_BACKS: Queue[Customer] = Queue(name="win_backs", model=Customer, due=_due)
 
 
 async def send_win_back(settings: Settings, customer: Customer, now: datetime) -> bool:
@@ -60,12 +66,12 @@ async def send_win_back(settings: Settings, customer: Customer, now: datetime) -
 
 
 async def send_win_backs(settings: Settings, now: datetime) -> int:
-    """Worker job: queue the win-back mail of every customer due one."""
+    """Worker job: queue the win-back mail of every customer due one, and record it with the mail."""
 
     async def send(customer: Customer) -> int:
         return int(await send_win_back(settings, customer, now))
 
-    return await each_row("win_backs", await due_customers(now), send)
+    return await WIN_BACKS.each_in_transaction(now, BATCH, send)
 
 
 async def attribute_win_backs(settings: Settings, now: datetime) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from hub.catalog.models import Customer, MailKind, OrderLine
 from hub.community.models import AnswerRequest, Question
@@ -70,7 +71,8 @@ async def answer_url(settings: Settings, question: Question, customer: Customer,
 async def ask_one(settings: Settings, question: Question, customer: Customer, now: datetime) -> bool:
     """Record the request and queue its mail; False when this buyer was asked already."""
     try:
-        await AnswerRequest.create(question=question, customer=customer, sent_at=now)
+        async with in_transaction():  # a savepoint: the job's transaction goes on after a refusal
+            await AnswerRequest.create(question=question, customer=customer, sent_at=now)
     except IntegrityError:
         return False
     context = {
@@ -97,11 +99,6 @@ async def ask_buyers_of(settings: Settings, question: Question, now: datetime) -
     for customer in await buyers_to_ask(question, now):
         asked += await ask_one(settings, question, customer, now)
     return asked
-
-
-async def claim_question(question_id: int, now: datetime) -> bool:
-    """True for the one worker whose conditional update took the question."""
-    return await Question.filter(id=question_id, buyers_asked_at=None).update(buyers_asked_at=now) == 1
 
 
 async def notify_asker(settings: Settings, question: Question) -> bool:

@@ -1,17 +1,19 @@
-"""Worker jobs of the community: ask buyers about new questions, tell askers about answers."""
+"""Worker jobs of the community: ask buyers about new questions, tell askers about answers.
+
+Each question is claimed through ``hub.queue`` in the transaction that queues its mail.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import cast
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 
-from hub.community.asking import ask_buyers_of, claim_question, notify_asker
-from hub.community.models import Question
+from hub.community.asking import ask_buyers_of, notify_asker
+from hub.community.models import Answer, Question
 from hub.config import Settings
+from hub.queue import Queue
 from hub.reviews.models import ReviewStatus
-from hub.worker import each_row
 
 PUBLISHED = ReviewStatus.PUBLISHED.value
 BATCH = 50
@@ -19,43 +21,46 @@ BATCH = 50
 NEW_FOR = timedelta(days=14)
 
 
+def _new_and_vouched(now: datetime) -> Q:
+    vouched = Q(approved_at__isnull=False) | Q(asker_confirmed_at__isnull=False)
+    return vouched & Q(status=PUBLISHED, buyers_asked_at=None, published_at__gte=now - NEW_FOR)
+
+
+def _answered_and_confirmed(now: datetime) -> Q:
+    answered = Subquery(Answer.filter(status=PUBLISHED).values("question_id"))
+    return Q(status=PUBLISHED, asker_notified_at=None, asker_confirmed_at__isnull=False, id__in=answered)
+
+
+ASK_BUYERS: Queue[Question] = Queue(
+    name="ask_buyers",
+    model=Question,
+    due=_new_and_vouched,
+    order_by=("published_at", "id"),
+    mark="buyers_asked_at",
+)
+NOTIFY_ASKERS: Queue[Question] = Queue(
+    name="notify_askers",
+    model=Question,
+    due=_answered_and_confirmed,
+    mark="asker_notified_at",
+)
+
+
 async def ask_buyers(settings: Settings, now: datetime) -> int:
     """Mail up to five past buyers for each newly published question that a moderator approved
     or whose asker confirmed the address; returns mails queued."""
-    vouched = Q(approved_at__isnull=False) | Q(asker_confirmed_at__isnull=False)
-    ids = await (
-        Question.filter(vouched, status=PUBLISHED, buyers_asked_at=None, published_at__gte=now - NEW_FOR)
-        .order_by("published_at", "id")
-        .limit(BATCH)
-        .values_list("id", flat=True)
-    )
 
-    async def ask(question_id: int) -> int:
-        if not await claim_question(question_id, now):
-            return 0
-        return await ask_buyers_of(settings, await Question.get(id=question_id), now)
+    async def ask(question: Question) -> int:
+        return await ask_buyers_of(settings, question, now)
 
-    return await each_row("ask_buyers", cast(list[int], ids), ask)
+    return await ASK_BUYERS.each_in_transaction(now, BATCH, ask)
 
 
 async def notify_askers(settings: Settings, now: datetime) -> int:
     """Mail each asker once, when the first answer to their question is published and the asker
     has confirmed the address (answers published before that wait for it)."""
-    ids = await (
-        Question.filter(
-            status=PUBLISHED,
-            asker_notified_at=None,
-            asker_confirmed_at__isnull=False,
-            answers__status=PUBLISHED,
-        )
-        .distinct()
-        .limit(BATCH)
-        .values_list("id", flat=True)
-    )
 
-    async def notify(question_id: int) -> int:
-        if not await Question.filter(id=question_id, asker_notified_at=None).update(asker_notified_at=now):
-            return 0
-        return int(await notify_asker(settings, await Question.get(id=question_id)))
+    async def notify(question: Question) -> int:
+        return int(await notify_asker(settings, question))
 
-    return await each_row("notify_askers", cast(list[int], ids), notify)
+    return await NOTIFY_ASKERS.each_in_transaction(now, BATCH, notify)

@@ -1,18 +1,17 @@
 """Worker jobs: due review requests and reminders into the outbox, stale links expired.
 
-Each invitation is claimed with a conditional UPDATE before it is rendered, so
-several workers can run these jobs at once and never mail the same row twice;
-a claim left by a crashed worker may be taken over after ``CLAIM_TIMEOUT``.
+Each invitation is claimed through ``hub.queue`` before it is rendered, so several
+workers can run these jobs at once and never mail the same row twice; a claim left
+by a stopped worker is released after the lease, and a failed try is retried after
+a back-off (a request that keeps failing ends ``failed``; a reminder is dropped).
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import socket
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
@@ -25,27 +24,48 @@ from hub.invites.scheduling import may_invite, next_free_slot, products_to_ask_a
 from hub.links.models import LinkPurpose
 from hub.links.tokens import issue_token
 from hub.mail.outbox import enqueue
-from hub.worker import each_row
+from hub.queue import WORKER_ID, Queue
 
 log = logging.getLogger(__name__)
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
 BATCH_SIZE = 200
-WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
 Step = Callable[[Settings, Invitation, datetime], Awaitable[None]]
 
 
-async def send_due_invitations(settings: Settings, now: datetime) -> int:
+def _retry_due(now: datetime) -> Q:
+    return Q(next_attempt_at=None) | Q(next_attempt_at__lte=now)
+
+
+REQUESTS: Queue[Invitation] = Queue(
+    name="invitation",
+    model=Invitation,
+    due=lambda now: Q(status=InvitationStatus.SCHEDULED.value, send_at__lte=now) & _retry_due(now),
+    order_by=("send_at", "id"),
+    lease=CLAIM_TIMEOUT,
+    given_up={"status": InvitationStatus.FAILED.value},
+)
+REMINDERS: Queue[Invitation] = Queue(
+    name="reminder",
+    model=Invitation,
+    due=lambda now: (
+        Q(status=InvitationStatus.SENT.value, remind_at__lte=now, reminded_at=None) & _retry_due(now)
+    ),
+    order_by=("remind_at", "id"),
+    lease=CLAIM_TIMEOUT,
+    given_up={"remind_at": None},
+)
+
+
+async def send_due_invitations(settings: Settings, now: datetime, worker_id: str = WORKER_ID) -> int:
     """Queue the review request of every due invitation; the number handled."""
-    due = Q(status=InvitationStatus.SCHEDULED.value, send_at__lte=now)
-    return await _run(settings, now, due, _send_request)
+    return await _run(REQUESTS, settings, now, worker_id, _send_request)
 
 
-async def send_due_reminders(settings: Settings, now: datetime) -> int:
+async def send_due_reminders(settings: Settings, now: datetime, worker_id: str = WORKER_ID) -> int:
     """Expire dead invitations, then queue the one reminder of each due one."""
     await expire_invitations(now)
-    due = Q(status=InvitationStatus.SENT.value, remind_at__lte=now, reminded_at=None)
-    return await _run(settings, now, due, _send_reminder)
+    return await _run(REMINDERS, settings, now, worker_id, _send_reminder)
 
 
 async def expire_invitations(now: datetime) -> int:
@@ -55,41 +75,27 @@ async def expire_invitations(now: datetime) -> int:
     )
 
 
-def _claimable(now: datetime) -> Q:
-    return Q(claimed_by=None) | Q(claimed_at__lt=now - CLAIM_TIMEOUT)
+async def _run(
+    queue: Queue[Invitation], settings: Settings, now: datetime, worker_id: str, step: Step
+) -> int:
+    async def handle(invitation: Invitation) -> int:
+        await invitation.fetch_related("order", "customer")
+        await step(settings, invitation, now)
+        return 1
 
-
-async def _run(settings: Settings, now: datetime, due: Q, step: Step) -> int:
-    ids = await (
-        Invitation.filter(due, _claimable(now))
-        .order_by("send_at")
-        .limit(BATCH_SIZE)
-        .values_list("id", flat=True)
-    )
-
-    async def claim_and_handle(invitation_id: int) -> int:
-        claimed = await Invitation.filter(due, _claimable(now), id=invitation_id).update(
-            claimed_by=WORKER_ID, claimed_at=now
-        )
-        if not claimed:
-            return 0  # another worker took it
-        return await _handle(settings, invitation_id, now, step)
-
-    return await each_row("invitation", cast(list[int], ids), claim_and_handle)
-
-
-async def _handle(settings: Settings, invitation_id: int, now: datetime, step: Step) -> int:
-    """Run ``step``; on failure the claim stays and times out, so it is tried again later."""
-    invitation = await Invitation.get(id=invitation_id).prefetch_related("order", "customer")
-    await step(settings, invitation, now)
-    return 1
+    return await queue.work(worker_id, now, BATCH_SIZE, handle)
 
 
 async def _release(invitation: Invitation, **changes: Any) -> None:
-    for name, value in changes.items():
-        setattr(invitation, name, value)
-    invitation.claimed_by, invitation.claimed_at = None, None
-    await invitation.save(update_fields=[*changes, "claimed_by", "claimed_at"])
+    """End this worker's claim with ``changes``; the next step starts with fresh tries."""
+    if not await REQUESTS.finish(
+        invitation, invitation.claimed_by, attempts=0, next_attempt_at=None, **changes
+    ):
+        raise ClaimLostError(f"invitation {invitation.id} was claimed by another worker")
+
+
+class ClaimLostError(RuntimeError):
+    """The lease ran out and another worker took the row: this one's work is rolled back."""
 
 
 async def _products_left(invitation: Invitation) -> list[Product]:

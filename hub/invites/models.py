@@ -17,6 +17,7 @@ class InvitationStatus(StrEnum):
     COMPLETED = "completed"
     EXPIRED = "expired"
     CANCELLED = "cancelled"
+    FAILED = "failed"
 
 
 class Invitation(Model):
@@ -42,6 +43,10 @@ class Invitation(Model):
     # Set by the worker that claims the row, so that two workers never both render it.
     claimed_by = fields.CharField(max_length=64, null=True)
     claimed_at = fields.DatetimeField(null=True)
+    # Failed tries of the step due now (request or reminder), retried after a back-off (hub.queue).
+    attempts = fields.SmallIntField(default=0)
+    next_attempt_at = fields.DatetimeField(null=True)
+    last_error = fields.TextField(default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

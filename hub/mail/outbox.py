@@ -8,7 +8,7 @@ from email.utils import make_msgid
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from hub.catalog.models import Customer
@@ -16,6 +16,7 @@ from hub.config import Settings
 from hub.links.models import LinkPurpose
 from hub.links.tokens import issue_token
 from hub.mail.models import MessageStatus, OutboxMessage
+from hub.queue import RETRY, Queue
 from hub.templating import templates
 from hub.urls import external_url
 from hub.web.columns import cut
@@ -101,59 +102,38 @@ async def enqueue(
         raise
 
 
-# Delivery state: claiming due rows and recording what became of them.
+# Delivery state: claiming due rows (one ``hub.queue.Queue``) and recording what became of them.
 
-MAX_ATTEMPTS = 8
-FIRST_RETRY = timedelta(minutes=1)
-LONGEST_RETRY = timedelta(hours=6)
 STALE_CLAIM = timedelta(minutes=15)
 # A claim whose delivery never started is safe to queue again: its worker re-checks the
 # claim before it starts, so a slow but living worker cannot send it twice.
 STALE_UNSTARTED = timedelta(minutes=5)
 STALE_ERROR = "unknown: worker stopped during delivery"
 PAGE_SIZE = 50
+MAX_ATTEMPTS = RETRY.max_attempts
 
-
-def retry_delay(attempts: int) -> timedelta:
-    """Back-off after ``attempts`` failed tries: 1, 2, 4 … minutes, at most six hours."""
-    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+OUTBOX: Queue[OutboxMessage] = Queue(
+    name="mail",
+    model=OutboxMessage,
+    due=lambda now: Q(status=MessageStatus.QUEUED, next_attempt_at__lte=now),
+    order_by=("next_attempt_at", "id"),
+    lease=STALE_UNSTARTED,
+    claimed={"status": MessageStatus.SENDING},
+    released={"status": MessageStatus.QUEUED},
+    given_up={"status": MessageStatus.FAILED},
+    started="delivery_started_at",
+    started_lease=STALE_CLAIM,
+)
 
 
 async def claim_due(worker_id: str, now: datetime, limit: int) -> list[OutboxMessage]:
-    """Mark up to ``limit`` due rows as ``sending`` for ``worker_id`` and return them.
-
-    PostgreSQL skips rows another worker holds locked; on every database the
-    conditional update only takes rows that are still queued.
-    """
-    async with in_transaction() as connection:
-        due = OutboxMessage.filter(status=MessageStatus.QUEUED, next_attempt_at__lte=now)
-        # values_list() drops FOR UPDATE in Tortoise 1.1.9; only() keeps it.
-        rows = await (
-            due.order_by("next_attempt_at", "id")
-            .limit(limit)
-            .select_for_update(skip_locked=True)
-            .using_db(connection)
-            .only("id")
-        )
-        ids = [row.id for row in rows]
-        if not ids:
-            return []
-        await (
-            OutboxMessage.filter(id__in=ids, status=MessageStatus.QUEUED)
-            .using_db(connection)
-            .update(
-                status=MessageStatus.SENDING, claimed_by=worker_id, claimed_at=now, delivery_started_at=None
-            )
-        )
-    claimed = OutboxMessage.filter(id__in=ids, status=MessageStatus.SENDING, claimed_by=worker_id)
-    return await claimed.order_by("id")
+    """Mark up to ``limit`` due rows as ``sending`` for ``worker_id`` and return them."""
+    return await OUTBOX.claim(worker_id, now, limit)
 
 
 async def release(messages: list[OutboxMessage]) -> None:
     """Give claimed rows that were never attempted back to the queue (the caller knows)."""
-    await OutboxMessage.filter(id__in=[m.id for m in messages], status=MessageStatus.SENDING).update(
-        status=MessageStatus.QUEUED, claimed_by=None, claimed_at=None, delivery_started_at=None
-    )
+    await OUTBOX.release(messages)
 
 
 async def mark_sent(settings: Settings, message: OutboxMessage, now: datetime) -> None:
@@ -179,39 +159,17 @@ async def mark_all_sent(settings: Settings, messages: list[OutboxMessage], now: 
 
 
 async def mark_failed(message: OutboxMessage, error: str) -> None:
-    await OutboxMessage.filter(id=message.id).update(
-        status=MessageStatus.FAILED, attempts=message.attempts + 1, last_error=error[:2000]
-    )
+    await OUTBOX.give_up(message, error)
 
 
 async def mark_for_retry(message: OutboxMessage, now: datetime, error: str) -> None:
     """Queue again after a back-off, or fail once ``MAX_ATTEMPTS`` were used."""
-    attempts = message.attempts + 1
-    if attempts >= MAX_ATTEMPTS:
-        await mark_failed(message, f"gave up after {attempts} attempts: {error}")
-        return
-    await OutboxMessage.filter(id=message.id).update(
-        status=MessageStatus.QUEUED,
-        attempts=attempts,
-        last_error=error[:2000],
-        next_attempt_at=now + retry_delay(attempts),
-        claimed_by=None,
-        claimed_at=None,
-    )
+    await OUTBOX.retry_later(message, now, error)
 
 
 async def start_delivery(messages: list[OutboxMessage], worker_id: str, now: datetime) -> list[OutboxMessage]:
     """Mark ``messages`` as being delivered, if this worker still holds them; those it does."""
-    ids = [m.id for m in messages]
-    await OutboxMessage.filter(
-        id__in=ids, status=MessageStatus.SENDING, claimed_by=worker_id, delivery_started_at=None
-    ).update(delivery_started_at=now)
-    held = set(
-        await OutboxMessage.filter(
-            id__in=ids, status=MessageStatus.SENDING, claimed_by=worker_id, delivery_started_at=now
-        ).values_list("id", flat=True)
-    )
-    return [m for m in messages if m.id in held]
+    return await OUTBOX.start(messages, worker_id, now)
 
 
 async def recover_stale_claims(now: datetime) -> tuple[int, int]:
@@ -220,13 +178,8 @@ async def recover_stale_claims(now: datetime) -> tuple[int, int]:
     Never attempted: safe to queue again. Attempted: the server may have taken the
     message, so it is failed for a human to retry (at most once, never twice).
     """
-    requeued = await OutboxMessage.filter(
-        status=MessageStatus.SENDING, delivery_started_at=None, claimed_at__lt=now - STALE_UNSTARTED
-    ).update(status=MessageStatus.QUEUED, claimed_by=None, claimed_at=None)
-    failed = await OutboxMessage.filter(
-        status=MessageStatus.SENDING, delivery_started_at__lt=now - STALE_CLAIM
-    ).update(status=MessageStatus.FAILED, last_error=STALE_ERROR)
-    return requeued, failed
+    recovered = await OUTBOX.recover(now, STALE_ERROR)
+    return recovered.released, recovered.given_up
 
 
 async def retry_failed(message_id: int, now: datetime) -> bool:

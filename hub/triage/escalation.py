@@ -1,11 +1,14 @@
-"""Escalating overdue cases: once per case, claimed with a conditional update."""
+"""Escalating overdue cases: once per case, claimed through ``hub.queue`` with its writes."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from tortoise.expressions import Q
+
 from hub.config import Settings
 from hub.mail.outbox import enqueue
+from hub.queue import Queue
 from hub.staff.accounts import audit
 from hub.staff.models import StaffUser
 from hub.triage.models import Case, CaseEvent
@@ -13,19 +16,19 @@ from hub.triage.sla import raised
 
 BATCH = 100
 
+ESCALATIONS: Queue[Case] = Queue(
+    name="case_sla",
+    model=Case,
+    due=lambda now: Case.late_q(now) & Q(escalated_at=None),
+    order_by=("breach_at", "id"),
+    mark="escalated_at",
+)
 
-async def _claim(case: Case, now: datetime) -> bool:
-    """Only the worker whose update changes the row escalates it."""
-    updated = await Case.filter(id=case.id, escalated_at=None).update(
-        escalated_at=now, priority=raised(case.priority)
-    )
-    return updated == 1
 
-
-async def escalate(settings: Settings, case: Case, now: datetime) -> bool:
-    if not await _claim(case, now):
-        return False
+async def escalate(settings: Settings, case: Case) -> int:
+    """Raise a claimed case's priority, note it, and tell its assignee (or the team)."""
     new_priority = raised(case.priority)
+    await Case.filter(id=case.id).update(priority=new_priority)
     assignee = await StaffUser.get_or_none(id=case.assignee_id) if case.assignee_id else None
     to = assignee.email if assignee else settings.support_email
     await CaseEvent.create(
@@ -48,7 +51,7 @@ async def escalate(settings: Settings, case: Case, now: datetime) -> bool:
         },
         dedupe_key=f"case-escalation:{case.id}",
     )
-    return True
+    return 1
 
 
 def case_admin_url(settings: Settings, case: Case) -> str:
@@ -58,5 +61,7 @@ def case_admin_url(settings: Settings, case: Case) -> str:
 
 
 async def escalate_overdue(settings: Settings, now: datetime) -> int:
-    due = await Case.filter(Case.late_q(now), escalated_at=None).order_by("breach_at", "id").limit(BATCH)
-    return sum([await escalate(settings, case, now) for case in due])
+    async def handle(case: Case) -> int:
+        return await escalate(settings, case)
+
+    return await ESCALATIONS.each_in_transaction(now, BATCH, handle)

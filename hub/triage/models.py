@@ -228,6 +228,9 @@ class WebhookEvent(Model):
     attempts = fields.SmallIntField(default=0)
     next_attempt_at = fields.DatetimeField()
     last_error = fields.TextField(default="")
+    # Set by the worker that claims the event (hub.queue), so that two workers never both post it.
+    claimed_by = fields.CharField(max_length=64, null=True)
+    claimed_at = fields.DatetimeField(null=True)
     delivered_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 

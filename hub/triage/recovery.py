@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tortoise.transactions import in_transaction
+from tortoise.expressions import Q
 
 from hub.catalog.models import Customer, Order
 from hub.config import Settings
@@ -12,10 +12,10 @@ from hub.invites.links import review_url
 from hub.links.models import LinkPurpose
 from hub.links.tokens import issue_token
 from hub.mail.outbox import enqueue
+from hub.queue import Queue
 from hub.reviews.models import Review
 from hub.triage.models import Case, CaseEvent, CaseStatus
 from hub.urls import external_url
-from hub.worker import each_row
 
 NEGATIVE_RATING = 2
 BATCH = 100
@@ -53,52 +53,52 @@ async def review_update_link(settings: Settings, case: Case, customer: Customer)
     return review_url(settings, raw)
 
 
-async def send_follow_up(settings: Settings, case: Case, now: datetime) -> bool:
+FOLLOW_UPS: Queue[Case] = Queue(
+    name="case_follow_ups",
+    model=Case,
+    due=lambda now: Q(status=CaseStatus.RESOLVED.value, follow_up_due_at__lte=now, follow_up_sent_at=None),
+    order_by=("follow_up_due_at", "id"),
+    mark="follow_up_sent_at",
+)
+
+
+async def send_follow_up(settings: Settings, case: Case) -> int:
+    """Ask the customer of a claimed, resolved case whether it was put right (one mail)."""
     customer = await Customer.get_or_none(id=case.customer_id) if case.customer_id else None
-    async with in_transaction():
-        claimed = await Case.filter(id=case.id, follow_up_sent_at=None).update(follow_up_sent_at=now)
-        if not claimed:
-            return False
-        if customer is None or not customer.accepts("case_follow_up"):
-            await CaseEvent.create(case=case, kind="follow_up", body="Not sent: no reachable customer.")
-            return True
-        context = {
-            "case": case,
-            "reference": case.reference,
-            "customer": customer,
-            "survey_url": await survey_link(settings, case, customer),
-            "review_url": await review_update_link(settings, case, customer),
-        }
-        # One follow-up per resolution: a case resolved again after a reopen asks again.
-        resolution = int(case.resolved_at.timestamp()) if case.resolved_at else 0
-        queued = await enqueue(
-            settings,
-            kind="case_follow_up",
-            template="case_follow_up",
-            to=customer.email,
-            customer=customer,
-            context=context,
-            reply_to=settings.support_email,
-            dedupe_key=f"case-follow-up:{case.id}:{resolution}",
-        )
-        if queued is None:
-            await CaseEvent.create(case=case, kind="follow_up", body="Already sent for this resolution.")
-            return True
-        await CaseEvent.create(case=case, kind="follow_up", data={"survey": True})
-    return True
+    if customer is None or not customer.accepts("case_follow_up"):
+        await CaseEvent.create(case=case, kind="follow_up", body="Not sent: no reachable customer.")
+        return 1
+    context = {
+        "case": case,
+        "reference": case.reference,
+        "customer": customer,
+        "survey_url": await survey_link(settings, case, customer),
+        "review_url": await review_update_link(settings, case, customer),
+    }
+    # One follow-up per resolution: a case resolved again after a reopen asks again.
+    resolution = int(case.resolved_at.timestamp()) if case.resolved_at else 0
+    queued = await enqueue(
+        settings,
+        kind="case_follow_up",
+        template="case_follow_up",
+        to=customer.email,
+        customer=customer,
+        context=context,
+        reply_to=settings.support_email,
+        dedupe_key=f"case-follow-up:{case.id}:{resolution}",
+    )
+    if queued is None:
+        await CaseEvent.create(case=case, kind="follow_up", body="Already sent for this resolution.")
+        return 1
+    await CaseEvent.create(case=case, kind="follow_up", data={"survey": True})
+    return 1
 
 
 async def send_due_follow_ups(settings: Settings, now: datetime) -> int:
-    due = (
-        await Case.filter(status=CaseStatus.RESOLVED.value, follow_up_due_at__lte=now, follow_up_sent_at=None)
-        .order_by("follow_up_due_at", "id")
-        .limit(BATCH)
-    )
-
     async def follow_up(case: Case) -> int:
-        return int(await send_follow_up(settings, case, now))
+        return await send_follow_up(settings, case)
 
-    return await each_row("case_follow_ups", due, follow_up)
+    return await FOLLOW_UPS.each_in_transaction(now, BATCH, follow_up)
 
 
 async def record_recovery(case_id: int, csat: int, comment: str) -> Case:

@@ -9,15 +9,27 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
+from tortoise.expressions import Q
 
 from hub.config import Settings
-from hub.mail.outbox import MAX_ATTEMPTS, retry_delay
+from hub.queue import WORKER_ID, Queue
 from hub.triage.models import Case, WebhookEvent
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 TIMEOUT_SECONDS = 10.0
 STALE_CLAIM = timedelta(minutes=15)
 BATCH = 50
+
+WEBHOOKS: Queue[WebhookEvent] = Queue(
+    name="case_webhooks",
+    model=WebhookEvent,
+    due=lambda now: Q(status="queued", next_attempt_at__lte=now),
+    order_by=("next_attempt_at", "id"),
+    lease=STALE_CLAIM,
+    claimed={"status": "sending"},
+    released={"status": "queued"},
+    given_up={"status": "failed"},
+)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -64,22 +76,6 @@ def signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-async def _claim(now: datetime) -> list[WebhookEvent]:
-    ids = (
-        await WebhookEvent.filter(status="queued", next_attempt_at__lte=now)
-        .order_by("next_attempt_at", "id")
-        .limit(BATCH)
-        .values_list("id", flat=True)
-    )
-    claimed = []
-    for event_id in ids:
-        if await WebhookEvent.filter(id=event_id, status="queued").update(
-            status="sending", next_attempt_at=now
-        ):
-            claimed.append(await WebhookEvent.get(id=event_id))
-    return claimed
-
-
 async def _post(client: httpx.AsyncClient, settings: Settings, event: WebhookEvent) -> str:
     """'' when delivered, else what went wrong."""
     body = body_bytes(event.payload)
@@ -99,28 +95,22 @@ async def _post(client: httpx.AsyncClient, settings: Settings, event: WebhookEve
 
 
 async def _settle(event: WebhookEvent, error: str, now: datetime) -> None:
-    attempts = event.attempts + 1
-    if not error:
-        await WebhookEvent.filter(id=event.id).update(
-            status="delivered", attempts=attempts, delivered_at=now, last_error=""
-        )
-    elif attempts >= MAX_ATTEMPTS:
-        await WebhookEvent.filter(id=event.id).update(
-            status="failed", attempts=attempts, last_error=error[:2000]
-        )
-    else:
-        await WebhookEvent.filter(id=event.id).update(
-            status="queued",
-            attempts=attempts,
-            last_error=error[:2000],
-            next_attempt_at=now + retry_delay(attempts),
-        )
+    if error:
+        await WEBHOOKS.retry_later(event, now, error)
+        return
+    await WEBHOOKS.finish(
+        event, status="delivered", attempts=event.attempts + 1, delivered_at=now, last_error=""
+    )
 
 
-async def deliver_due(settings: Settings, now: datetime) -> int:
-    """POST every due webhook once; failures wait 1, 2, 4 … minutes, then fail for good."""
-    await WebhookEvent.filter(status="sending", next_attempt_at__lt=now - STALE_CLAIM).update(status="queued")
-    events = await _claim(now)
+async def deliver_due(settings: Settings, now: datetime, worker_id: str = WORKER_ID) -> int:
+    """POST every due webhook once; failures wait 1, 2, 4 … minutes, then fail for good.
+
+    A delivery cut off by a stopped worker is posted again after the lease, with the same
+    ``X-Hub-Delivery`` id, so that a receiver can tell a repeat.
+    """
+    await WEBHOOKS.recover(now)
+    events = await WEBHOOKS.claim(worker_id, now, BATCH)
     async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS) as client:
         for event in events:
             await _settle(event, await _post(client, settings, event), now)
