@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Invitation',
             name='attempts',
-            field=fields.SmallIntField(default=0),
+            field=fields.SmallIntField(default=0, db_default=0),
         ),
         ops.AddField(
             model_name='Invitation',
@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Invitation',
             name='last_error',
-            field=fields.TextField(default='', unique=False),
+            field=fields.TextField(default='', db_default='', unique=False),
         ),
         ops.AddField(
             model_name='WebhookEvent',

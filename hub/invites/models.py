@@ -44,9 +44,9 @@ class Invitation(Model):
     claimed_by = fields.CharField(max_length=64, null=True)
     claimed_at = fields.DatetimeField(null=True)
     # Failed tries of the step due now (request or reminder), retried after a back-off (hub.queue).
-    attempts = fields.SmallIntField(default=0)
+    attempts = fields.SmallIntField(default=0, db_default=0)
     next_attempt_at = fields.DatetimeField(null=True)
-    last_error = fields.TextField(default="")
+    last_error = fields.TextField(default="", db_default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

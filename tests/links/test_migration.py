@@ -19,7 +19,6 @@ from hub import db as hub_db
 from hub.app import create_app
 from hub.catalog.models import Customer, Order, OrderLine, Product
 from hub.config import Settings
-from hub.invites.models import Invitation
 from hub.links.models import LinkPurpose, LinkToken
 from hub.links.tokens import LinkUnknown, resolve_token, token_hash
 from tests.conftest import BACKENDS, _pg_admin, _pg_url
@@ -66,7 +65,19 @@ async def _old_token(raw: str, purpose: str, **columns: object) -> None:
     await connection.execute_query(insert, row)
 
 
-async def _mailed_before_0011(url: str) -> tuple[Customer, Order, Invitation]:
+async def _old_invitation(order: Order, customer: Customer) -> int:
+    """The order's invitation as written at 0010, through plain SQL (later migrations add columns)."""
+    connection = connections.get("default")
+    postgres = connection.capabilities.dialect == "postgres"
+    marks = ", ".join(f"${n}" if postgres else "?" for n in range(1, 6))
+    insert = f"INSERT INTO invitation (order_id, customer_id, status, send_at, created_at) VALUES ({marks})"  # noqa: S608
+    now = datetime.now(UTC)
+    await connection.execute_query(insert, [order.id, customer.id, "scheduled", now, now])
+    _, rows = await connection.execute_query("SELECT id FROM invitation")
+    return int(rows[0]["id"])
+
+
+async def _mailed_before_0011(url: str) -> tuple[Customer, Order, int]:
     """Dana's order, with a review link, a photo link, a case's survey link and a used staff invite."""
     await migrate_api(config=hub_db.tortoise_config(url), target=BEFORE)
     await Tortoise.close_connections()
@@ -75,9 +86,9 @@ async def _mailed_before_0011(url: str) -> tuple[Customer, Order, Invitation]:
     tent = await Product.create(external_id="tent-2p", name="Trail Tent")
     order = await Order.create(source="api", external_id="1001", customer=dana, placed_at=datetime.now(UTC))
     await OrderLine.create(order=order, product=tent)
-    invitation = await Invitation.create(order=order, customer=dana, send_at=datetime.now(UTC))
+    invitation_id = await _old_invitation(order, dana)
     await _old_token(
-        "mailed-review", "review", customer_id=dana.id, order_id=order.id, invitation_id=invitation.id
+        "mailed-review", "review", customer_id=dana.id, order_id=order.id, invitation_id=invitation_id
     )
     await _old_token("mailed-photo", "photo", customer_id=dana.id, order_id=order.id, uploads=2)
     await _old_token("mailed-case-survey", "survey", customer_id=dana.id, subject_type="case", subject_id=9)
@@ -85,11 +96,11 @@ async def _mailed_before_0011(url: str) -> tuple[Customer, Order, Invitation]:
     used = {"subject_type": "staff", "subject_id": 1, "used_at": datetime.now(UTC)}
     await _old_token("used-invite", "staff_invite", **used)
     await hub_db.disconnect()
-    return dana, order, invitation
+    return dana, order, invitation_id
 
 
 async def test_links_mailed_before_the_migration_resolve_after_it(empty_database_url: str) -> None:
-    dana, order, invitation = await _mailed_before_0011(empty_database_url)
+    dana, order, invitation_id = await _mailed_before_0011(empty_database_url)
     await hub_db.migrate(empty_database_url)
     await hub_db.connect(empty_database_url)
     try:
@@ -97,7 +108,7 @@ async def test_links_mailed_before_the_migration_resolve_after_it(empty_database
         assert (review.customer_id, review.order_id, review.invitation_id) == (
             dana.id,
             order.id,
-            invitation.id,
+            invitation_id,
         )
         assert review.expires_at == LATER and review.revoked_at is None
         photo = await resolve_token("mailed-photo", LinkPurpose.PHOTO_SHARE)
