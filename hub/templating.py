@@ -57,9 +57,6 @@ def make_environment() -> Environment:
     return env
 
 
-PATH_CACHE_SIZE = 4096
-
-
 @pass_context
 def _path_for(context: dict[str, Any], name: str, /, **path_params: Any) -> str:
     return path_for(name, **path_params)
