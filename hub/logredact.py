@@ -11,13 +11,30 @@ from __future__ import annotations
 import logging
 import re
 import traceback
+from pathlib import Path
 
 from hub.links.pages import mask_path_token
-from hub.queue import describe as describe  # one line per error, shared with the worker's jobs
 
 QUERY = re.compile(r"\?.*$", re.S)
 WITHHELD = "(message withheld: it may quote request or customer text)"
 REDACTED_LOGGERS = ("hub", "uvicorn", "uvicorn.error", "uvicorn.asgi")
+# Tortoise's ValidationError starts with the field's name: "subject: Length of '…' 300 > 255".
+FIELD_PREFIX = re.compile(r"^([a-z_][a-z0-9_]{0,63}):")
+HUB_DIR = Path(__file__).resolve().parent
+
+
+def describe(error: BaseException) -> str:
+    """An error in one line for the log: its type, the field it names, where the hub raised it.
+
+    Never its message: a database error quotes the values it refused.
+    """
+    name = type(error).__name__
+    named = FIELD_PREFIX.match(str(error)) if name == "ValidationError" else None
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith(str(HUB_DIR))]
+    place = ""
+    if frames:
+        place = f" at {Path(frames[-1].filename).relative_to(HUB_DIR.parent)}:{frames[-1].lineno}"
+    return f"{name}{f' ({named.group(1)})' if named else ''}{place}"
 
 
 def redact_path(path: str) -> str:

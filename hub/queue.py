@@ -24,14 +24,11 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import secrets
 import socket
-import traceback
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -39,28 +36,12 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
+from hub.logredact import describe
+
 log = logging.getLogger("hub.worker")
 
 M = TypeVar("M", bound=Model)
 Row = TypeVar("Row")
-
-# Tortoise's ValidationError starts with the field's name: "subject: Length of '…' 300 > 255".
-FIELD_PREFIX = re.compile(r"^([a-z_][a-z0-9_]{0,63}):")
-HUB_DIR = Path(__file__).resolve().parent
-
-
-def describe(error: BaseException) -> str:
-    """An error in one line for the log: its type, the field it names, where the hub raised it.
-
-    Never its message: a database error quotes the values it refused.
-    """
-    name = type(error).__name__
-    named = FIELD_PREFIX.match(str(error)) if name == "ValidationError" else None
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith(str(HUB_DIR))]
-    place = ""
-    if frames:
-        place = f" at {Path(frames[-1].filename).relative_to(HUB_DIR.parent)}:{frames[-1].lineno}"
-    return f"{name}{f' ({named.group(1)})' if named else ''}{place}"
 
 
 def make_worker_id() -> str:

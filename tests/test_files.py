@@ -21,8 +21,8 @@ from hub.files import private_database, sqlite_path
 from hub.mail.sender import send_due
 from hub.photos.uploads import PhotoUpload, prepare_photo, store_photos
 from tests.conftest import make_customer, make_product, make_review
-from tests.feedback.test_photos import image_bytes
 from tests.mail.conftest import queue_message
+from tests.photos.test_photos import image_bytes
 
 
 def mode(path: Path) -> int:

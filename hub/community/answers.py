@@ -45,7 +45,7 @@ async def open_answer_link(raw: str, now: datetime) -> AnswerVisit:
     customer = await Customer.get_or_none(id=token.customer_id, erased_at=None)
     if token.subject_type != "question" or question is None or customer is None:
         raise LinkUnknown
-    if question.status != PUBLISHED:
+    if not question.is_public:
         raise LinkUnknown
     answer = await Answer.get_or_none(question_id=question.id, customer_id=customer.id)
     return AnswerVisit(question, customer, answer)
@@ -110,7 +110,8 @@ async def answer_as_brand(
 async def answers_by_customer(customer_ids: list[int]) -> dict[int, int]:
     """Published answers per customer, for the advocate score; customers without any are left out."""
     rows = await (
-        Answer.filter(customer_id__in=customer_ids, status=PUBLISHED)
+        Answer.public()
+        .filter(customer_id__in=customer_ids)
         .group_by("customer_id")
         .annotate(n=Count("id"))
         .values_list("customer_id", "n")
@@ -137,7 +138,7 @@ async def vote_for_answer(settings: Settings, answer_id: int, voter: str, ip: st
     """Count one helpful vote per browser: (counted, helpful count)."""
     if not VOTER_ID.match(voter):
         raise VoteError(422, "voter", "must be 16–64 letters, digits, - or _")
-    if not await Answer.exists(id=answer_id, status=PUBLISHED):
+    if not await Answer.public().filter(id=answer_id).exists():
         raise VoteError(404, "answer", "there is no such published answer")
     if ip and not limiter.allows(settings.rate_limits, "vote_ip", ip):
         raise VoteError(429, "rate", "too many votes from this address; try again later")

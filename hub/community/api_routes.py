@@ -67,7 +67,7 @@ async def create_question(request: Request) -> Response:
     except SubmissionError as error:
         status = 429 if error.field == "rate" else 422
         return problem_with_cors(request, status, "The question was not accepted.", error.field, error.reason)
-    body = {"id": question.id, "status": question.status, "published": question.status == "published"}
+    body = {"id": question.id, "status": question.status, "published": question.is_public}
     return json_response(request, body, status_code=201)
 
 

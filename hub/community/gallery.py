@@ -13,7 +13,7 @@ from tortoise.expressions import Q
 from hub.community.answers import public_name
 from hub.config import Settings
 from hub.photos.models import Photo, PhotoStatus
-from hub.reviews.models import ReviewStatus
+from hub.reviews.models import public_q
 from hub.web.safe_urls import http_url
 from hub.widget.queries import media_url
 
@@ -22,7 +22,7 @@ DEFAULT_PHOTOS = 24
 
 
 def gallery_query(product_ids: list[int] | None) -> Any:
-    visible = Q(review_id=None) | Q(review__status=ReviewStatus.PUBLISHED.value)
+    visible = Q(review_id=None) | public_q("review__")
     query = Photo.filter(visible, status=PhotoStatus.APPROVED.value, feature_consent_at__isnull=False)
     return query.filter(product_id__in=product_ids) if product_ids is not None else query
 

@@ -13,9 +13,8 @@ from hub.community.asking import ask_buyers_of, notify_asker
 from hub.community.models import Answer, Question
 from hub.config import Settings
 from hub.queue import Queue
-from hub.reviews.models import ReviewStatus
+from hub.reviews.models import public_q
 
-PUBLISHED = ReviewStatus.PUBLISHED.value
 BATCH = 50
 # A question published long ago (an import, a late approval) is not sent to buyers.
 NEW_FOR = timedelta(days=14)
@@ -23,12 +22,12 @@ NEW_FOR = timedelta(days=14)
 
 def _new_and_vouched(now: datetime) -> Q:
     vouched = Q(approved_at__isnull=False) | Q(asker_confirmed_at__isnull=False)
-    return vouched & Q(status=PUBLISHED, buyers_asked_at=None, published_at__gte=now - NEW_FOR)
+    return vouched & public_q() & Q(buyers_asked_at=None, published_at__gte=now - NEW_FOR)
 
 
 def _answered_and_confirmed(now: datetime) -> Q:
-    answered = Subquery(Answer.filter(status=PUBLISHED).values("question_id"))
-    return Q(status=PUBLISHED, asker_notified_at=None, asker_confirmed_at__isnull=False, id__in=answered)
+    answered = Subquery(Answer.public().values("question_id"))
+    return public_q() & Q(asker_notified_at=None, asker_confirmed_at__isnull=False, id__in=answered)
 
 
 ASK_BUYERS: Queue[Question] = Queue(

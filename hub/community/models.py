@@ -6,6 +6,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from hub.catalog.models import Customer, Product
+from hub.reviews.models import Publishable, ReviewStatus
 from hub.staff.models import StaffUser
 
 # Why a question waits for a moderator: hold codes (`screening.hold_reasons`) and the pipeline's.
@@ -20,7 +21,7 @@ HOLD_LABELS = {
 }
 
 
-class Question(Model):
+class Question(Publishable):
     id = fields.IntField(primary_key=True)
     product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
         "hub.Product", related_name="questions", on_delete=fields.CASCADE
@@ -29,7 +30,7 @@ class Question(Model):
     asker_email = fields.CharField(max_length=254)
     asker_name = fields.CharField(max_length=80, default="")
     body = fields.TextField()
-    status = fields.CharField(max_length=16, default="pending")
+    status = fields.CharField(max_length=16, default=ReviewStatus.PENDING.value)
     status_reason = fields.CharField(max_length=32, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
     published_at = fields.DatetimeField(null=True)
@@ -51,7 +52,7 @@ class Question(Model):
         return [HOLD_LABELS.get(code, code) for code in self.status_reason.split(",") if code]
 
 
-class Answer(Model):
+class Answer(Publishable):
     id = fields.IntField(primary_key=True)
     question: fields.ForeignKeyRelation[Question] = fields.ForeignKeyField(
         "hub.Question", related_name="answers", on_delete=fields.CASCADE
@@ -67,7 +68,7 @@ class Answer(Model):
     staff_id: int | None
     body = fields.TextField()
     display_name = fields.CharField(max_length=80, default="")
-    status = fields.CharField(max_length=16, default="pending")
+    status = fields.CharField(max_length=16, default=ReviewStatus.PENDING.value)
     status_reason = fields.CharField(max_length=32, default="")
     verified_buyer = fields.BooleanField(default=False)
     is_brand = fields.BooleanField(default=False)

@@ -37,9 +37,9 @@ async def moderation_queue() -> Queue:
         .limit(PAGE)
         .prefetch_related("question__product")
     )
-    answered = Answer.filter(status=ReviewStatus.PUBLISHED.value).values_list("question_id", flat=True)
+    answered = Answer.public().values_list("question_id", flat=True)
     unanswered = await (
-        Question.filter(status=ReviewStatus.PUBLISHED.value)
+        Question.public()
         .exclude(id__in=list(await answered))
         .order_by("published_at", "id")
         .limit(PAGE)

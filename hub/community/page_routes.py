@@ -92,7 +92,7 @@ async def question_form(request: Request) -> Response:
             errors={error.field: error.reason},
             status_code=429 if error.field == "rate" else 400,
         )
-    shown = "published" if question.status == "published" else "pending"
+    shown = "published" if question.is_public else "pending"
     url = path_for("question_fragment", sku=product.external_id)
     return RedirectResponse(f"{url}?{urlencode({'asked': shown})}", status_code=303)
 

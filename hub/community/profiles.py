@@ -88,7 +88,8 @@ async def tallies(customer_ids: list[int]) -> dict[int, Tally]:
     found = {customer_id: Tally() for customer_id in customer_ids}
     for model, attribute in ((Review, "reviews"), (Answer, "answers")):
         rows = await (
-            model.filter(customer_id__in=customer_ids, status=PUBLISHED)
+            model.public()
+            .filter(customer_id__in=customer_ids)
             .group_by("customer_id")
             .annotate(n=Count("id"), h=Sum("helpful_count"))
             .values_list("customer_id", "n", "h")
@@ -108,13 +109,15 @@ async def public_profile(customer_id: int) -> Profile | None:
         Award.filter(customer_id=customer_id).order_by("created_at").values_list("badge", flat=True)
     )
     reviews = await (
-        Review.filter(customer_id=customer_id, status=PUBLISHED)
+        Review.public()
+        .filter(customer_id=customer_id)
         .order_by("-published_at", "-id")
         .limit(LATEST)
         .prefetch_related("product")
     )
     answers = await (
-        Answer.filter(customer_id=customer_id, status=PUBLISHED)
+        Answer.public()
+        .filter(customer_id=customer_id)
         .order_by("-published_at", "-id")
         .limit(LATEST)
         .prefetch_related("question__product")

@@ -91,7 +91,7 @@ def question_json(question: Question, answers: list[Answer]) -> dict[str, Any]:
 async def published_answers(question_ids: list[int]) -> dict[int, list[Answer]]:
     """Each question's published answers, best first."""
     found: dict[int, list[Answer]] = {question_id: [] for question_id in question_ids}
-    rows = await Answer.filter(question_id__in=question_ids, status=PUBLISHED).order_by(*BEST_FIRST)
+    rows = await Answer.public().filter(question_id__in=question_ids).order_by(*BEST_FIRST)
     for answer in rows:
         found[answer.question_id].append(answer)
     return found
@@ -101,7 +101,8 @@ async def product_questions(product: Product, limit: int = DEFAULT_QUESTIONS) ->
     """The product's (and its variants') published questions, newest first, with answers."""
     ids = await variant_ids(product)
     questions = await (
-        Question.filter(product_id__in=ids, status=PUBLISHED)
+        Question.public()
+        .filter(product_id__in=ids)
         .order_by("-published_at", "-id")
         .limit(min(limit, MAX_QUESTIONS))
     )

@@ -155,7 +155,8 @@ def product_picture(rng: random.Random) -> bytes:
 async def _gallery(settings: Settings, products: list[Product], rng: random.Random, now: datetime) -> int:
     product_ids = [product.id for product in products]
     reviews = await (
-        Review.filter(status=PUBLISHED, customer_id__isnull=False, product_id__in=product_ids)
+        Review.public()
+        .filter(customer_id__isnull=False, product_id__in=product_ids)
         .order_by("-rating", "id")
         .limit(GALLERY_PHOTOS)
     )
@@ -182,7 +183,8 @@ async def _gallery(settings: Settings, products: list[Product], rng: random.Rand
 async def _profiles(now: datetime) -> int:
     """The most prolific reviewers get a public profile, as if they had opted in."""
     rows = await (
-        Review.filter(status=PUBLISHED, customer_id__isnull=False)
+        Review.public()
+        .filter(customer_id__isnull=False)
         .order_by("customer_id")
         .values_list("customer_id", flat=True)
     )

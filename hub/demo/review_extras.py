@@ -10,7 +10,7 @@ from hub.demo.products import Item
 from hub.demo.reviews import Reviewed
 from hub.demo.staff import Team
 from hub.demo.staff_texts import PUBLIC_REPLIES
-from hub.reviews.models import HelpfulVote, ProductRating, Reply, Review, ReviewStatus
+from hub.reviews.models import HelpfulVote, ProductRating, Reply, Review
 
 VOTED_SHARE = 0.35
 REPLIED_SHARE = 0.45  # of published reviews with one or two stars
@@ -40,7 +40,7 @@ def _votes(demo: Demo, review: Review, since: datetime, helpful: int, unhelpful:
 def build_replies(demo: Demo, reviewed: list[Reviewed], team: Team) -> None:
     for entry in reviewed:
         review = entry.review
-        if review.status != ReviewStatus.PUBLISHED.value or review.rating > 2:
+        if not review.is_public or review.rating > 2:
             continue
         at = review.submitted_at + demo.hours(3, 40)
         if at <= demo.now and demo.chance(REPLIED_SHARE):
@@ -59,7 +59,7 @@ def build_ratings(demo: Demo, items: list[Item], reviewed: list[Reviewed]) -> No
     """One row per product with the figures of its published reviews."""
     histograms = {item.product.pk: [0, 0, 0, 0, 0] for item in items}
     for entry in reviewed:
-        if entry.review.status == ReviewStatus.PUBLISHED.value:
+        if entry.review.is_public:
             histograms[entry.item.product.pk][entry.review.rating - 1] += 1
     for product_id, histogram in histograms.items():
         demo.add(
@@ -74,4 +74,4 @@ def build_ratings(demo: Demo, items: list[Item], reviewed: list[Reviewed]) -> No
 
 
 def _published(reviewed: list[Reviewed]) -> list[Review]:
-    return [r.review for r in reviewed if r.review.status == ReviewStatus.PUBLISHED.value]
+    return [r.review for r in reviewed if r.review.is_public]

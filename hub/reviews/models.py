@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Self
 
 from tortoise import fields
+from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
@@ -26,9 +28,32 @@ class ReviewStatus(StrEnum):
         return self is ReviewStatus.PUBLISHED
 
 
+def public_q(related: str = "") -> Q:
+    """The public rule as a filter to combine, on the row itself or a related one (`"review__"`)."""
+    return Q(**{f"{related}status": ReviewStatus.PUBLISHED.value})
+
+
 def public_sql(table: str = "") -> str:
     """The public rule in SQL, for the read paths that skip the ORM (`Review.public` elsewhere)."""
     return f"{table}{'.' if table else ''}status = '{ReviewStatus.PUBLISHED.value}'"
+
+
+class Publishable(Model):
+    """What anyone may read of a model moderated by `ReviewStatus`: reviews, questions, answers."""
+
+    status: str
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def public(cls) -> QuerySet[Self]:
+        """The rows anyone may read. Publication depends on content alone, never on the stars."""
+        return cls.filter(public_q())
+
+    @property
+    def is_public(self) -> bool:
+        return ReviewStatus(self.status).is_public
 
 
 class ReviewSource(StrEnum):
@@ -37,7 +62,7 @@ class ReviewSource(StrEnum):
     API = "api"
 
 
-class Review(Model):
+class Review(Publishable):
     id = fields.IntField(primary_key=True)
     product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
         "hub.Product", related_name="reviews", on_delete=fields.CASCADE
@@ -90,15 +115,6 @@ class Review(Model):
             ("status", "submitted_at"),
             ("customer_id", "submitted_at"),
         )
-
-    @classmethod
-    def public(cls) -> QuerySet[Review]:
-        """The reviews anyone may read. Publication depends on content alone, never on the stars."""
-        return cls.filter(status=ReviewStatus.PUBLISHED.value)
-
-    @property
-    def is_public(self) -> bool:
-        return ReviewStatus(self.status).is_public
 
 
 class ReviewRevision(Model):

@@ -14,10 +14,8 @@ from typing import Any
 
 from hub.catalog.models import plausible_external_id
 from hub.reviews.models import Review, ReviewStatus
-from hub.web.errors import FieldError, InvalidInput
+from hub.web.params import Values, choice, whole
 from hub.web.params import moment as parse_moment
-from hub.web.params import whole
-from hub.widget.queries import QueryError
 
 FEED_LIMIT = 100
 EXPORT_BATCH = 500
@@ -33,37 +31,16 @@ class FeedQuery:
     limit: int = 50
 
 
-def _since(raw: str, errors: list[FieldError]) -> datetime | None:
-    try:
-        return parse_moment(raw, "since", zone_required=True)
-    except InvalidInput as error:
-        errors.extend(error.errors)
-        return None
-
-
-def _number(raw: str, name: str, high: int, default: int, errors: list[FieldError]) -> int:
-    try:
-        found = whole(raw, name, high=high, default=default)
-        return default if found is None else found
-    except InvalidInput as error:
-        errors.extend(error.errors)
-        return default
-
-
 def parse_feed_query(params: Mapping[str, str]) -> FeedQuery:
-    errors: list[FieldError] = []
-    status = params.get("status") or None
-    if status is not None and status not in STATUSES:
-        errors.append(FieldError("status", f"must be one of {', '.join(STATUSES)}"))
+    values = Values(params)
     query = FeedQuery(
-        status=status,
+        status=values.read(choice, "status", STATUSES),
         product=params.get("product") or None,
-        since=_since(params.get("since", ""), errors),
-        cursor=_number(params.get("cursor", ""), "cursor", 2**31 - 1, 0, errors),
-        limit=max(1, _number(params.get("limit", ""), "limit", FEED_LIMIT, 50, errors)),
+        since=values.read(parse_moment, "since", zone_required=True),
+        cursor=values.read(whole, "cursor", high=2**31 - 1, default=0) or 0,
+        limit=max(1, values.read(whole, "limit", high=FEED_LIMIT, default=50) or 50),
     )
-    if errors:
-        raise QueryError(errors)
+    values.check()
     return query
 
 

@@ -18,8 +18,8 @@ from hub.photos.models import PhotoStatus
 from hub.reviews.aggregates import STARS, RatingSummary
 from hub.reviews.models import public_sql
 from hub.urls import path_for
-from hub.web.errors import FieldError, InvalidInput
-from hub.web.params import whole
+from hub.web.errors import InvalidInput
+from hub.web.params import Values, choice, flag, whole
 from hub.web.safe_urls import http_url
 from hub.widget.reads import fetch, json_value, marks, moment
 
@@ -151,39 +151,17 @@ class ReviewQuery:
 QueryError = InvalidInput
 
 
-def _whole(
-    params: Mapping[str, str], name: str, low: int, high: int, default: int | None, errors: list[FieldError]
-) -> int | None:
-    try:
-        return whole(params.get(name), name, low=low, high=high, default=default)
-    except InvalidInput as error:
-        errors.extend(error.errors)
-        return default
-
-
-def _flag(params: Mapping[str, str], name: str, errors: list[FieldError]) -> bool:
-    raw = params.get(name, "false").lower()
-    if raw not in ("true", "false", "1", "0", ""):
-        errors.append(FieldError(name, "must be true or false"))
-    return raw in ("true", "1")
-
-
 def parse_query(params: Mapping[str, str]) -> ReviewQuery:
     """A `ReviewQuery` from query parameters; `QueryError` lists every bad one."""
-    errors: list[FieldError] = []
-    sort = params.get("sort", "") or "newest"
-    if sort not in SORTS:
-        errors.append(FieldError("sort", f"must be one of {', '.join(SORTS)}"))
-        sort = "newest"
+    values = Values(params)
     query = ReviewQuery(
-        sort=sort,
-        rating=_whole(params, "rating", 1, 5, None, errors),
-        with_photos=_flag(params, "with_photos", errors),
-        page=_whole(params, "page", 1, MAX_PAGE, 1, errors) or 1,
-        limit=_whole(params, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT, errors) or DEFAULT_LIMIT,
+        sort=values.read(choice, "sort", SORTS, default="newest") or "newest",
+        rating=values.read(whole, "rating", low=1, high=5),
+        with_photos=values.read(flag, "with_photos"),
+        page=values.read(whole, "page", low=1, high=MAX_PAGE, default=1) or 1,
+        limit=values.read(whole, "limit", low=1, high=MAX_LIMIT, default=DEFAULT_LIMIT) or DEFAULT_LIMIT,
     )
-    if errors:
-        raise QueryError(errors)
+    values.check()
     return query
 
 

@@ -30,7 +30,7 @@ from hub.staff.models import StaffUser
 from hub.web.safe_urls import http_url, url_refusal
 from hub.widget import cache
 from tests.conftest import log_in
-from tests.feedback.test_review_form import make_link
+from tests.intake.test_review_form import make_link
 from tests.triage.conftest import make_case
 
 SCRIPT_LINK = "javascript:alert(document.domain)"

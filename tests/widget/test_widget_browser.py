@@ -22,7 +22,7 @@ from hub.staff.models import StaffUser
 from hub.staff.passwords import hash_password
 from tests.browser import chromium
 from tests.conftest import PASSWORD
-from tests.feedback.test_review_form import make_link
+from tests.intake.test_review_form import make_link
 from tests.widget.conftest import add_photo, add_review
 from tests.widget.servers import hub_and_store
 

@@ -12,7 +12,7 @@ from hub.catalog.models import Customer, Order, OrderLine, Product
 from hub.config import Settings
 from hub.invites.models import Invitation
 from hub.staff.apikeys import create_api_key
-from tests.catalog.conftest import order_payload
+from tests.orders.conftest import order_payload
 
 
 async def test_it_creates_an_order_with_its_customer_and_products(

@@ -15,7 +15,7 @@ from hub.catalog.models import Customer, Order, Product, WebhookReceipt
 from hub.config import Settings
 from hub.invites.models import Invitation
 from hub.orders.shopify import signature_of
-from tests.catalog.conftest import SHOPIFY_SECRET, WOOCOMMERCE_SECRET
+from tests.orders.conftest import SHOPIFY_SECRET, WOOCOMMERCE_SECRET
 
 HERE = Path(__file__).parent
 Send = Callable[..., Awaitable[httpx.Response]]

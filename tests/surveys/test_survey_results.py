@@ -11,7 +11,7 @@ import pytest
 from hub.staff.models import StaffUser
 from hub.surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from hub.surveys.results import survey_overview, survey_results
-from tests.feedback.test_surveys import Login
+from tests.surveys.test_surveys import Login
 
 _tokens = itertools.count(1)
 MAY, JUNE = datetime(2025, 5, 10, 12, tzinfo=UTC), datetime(2025, 6, 3, 9, tzinfo=UTC)

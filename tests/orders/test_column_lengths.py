@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from hub.catalog.models import Order, Product
-from tests.catalog.conftest import order_payload
-from tests.catalog.test_webhooks import Send, send_shopify, send_woocommerce, shopify_order, woocommerce_order
+from tests.orders.conftest import order_payload
+from tests.orders.test_webhooks import Send, send_shopify, send_woocommerce, shopify_order, woocommerce_order
 
 __all__ = ["send_shopify", "send_woocommerce"]  # the fixtures, used by name
 

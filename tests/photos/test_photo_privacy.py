@@ -7,8 +7,8 @@ import pytest
 
 from hub.photos.models import Photo
 from hub.staff.models import StaffUser
-from tests.feedback.test_photos import _photo_files, image_bytes
-from tests.feedback.test_review_form import Link, dana, erin, send
+from tests.intake.test_review_form import Link, dana, erin, send
+from tests.photos.test_photos import _photo_files, image_bytes
 
 __all__ = ["dana", "erin"]
 

@@ -11,7 +11,7 @@ from hub.reviews.aggregates import refresh_rating
 from hub.reviews.models import ProductRating
 from hub.staff.models import StaffUser
 from hub.widget.queries import load_scope
-from tests.feedback.conftest import ReviewMaker
+from tests.review_fixtures import ReviewMaker
 
 
 async def test_it_counts_published_reviews_per_star(make_review: ReviewMaker, product: Product) -> None:

@@ -16,7 +16,7 @@ from hub.photos.models import Photo
 from hub.reviews.models import Review
 from tests.browser import ServedHub, chromium, on_sqlite_only, served_hub
 from tests.conftest import free_port, run_sync
-from tests.feedback.test_review_form import Link, make_link
+from tests.intake.test_review_form import Link, make_link
 
 pytestmark = pytest.mark.browser
 

@@ -1,4 +1,4 @@
-"""The feedback tests' product, customer and order, and reviews of that product."""
+"""The review, photo, survey and form tests' product, customer, order, and reviews of that product."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ from hub.reviews.models import ProductRating, Review, ReviewRevision
 from hub.reviews.pipeline import mask_personal_data, moderate
 from hub.text.normalise import SubmissionError, clean_text
 from hub.triage.models import Case
-from tests.feedback.conftest import ReviewMaker
+from tests.review_fixtures import ReviewMaker
 
 ANGRY = "The zip broke on the first night and the seams leak. Totally disappointed, I want a refund."
 CLEAN = "Pitched it in five minutes and it stayed dry through a night of heavy rain."

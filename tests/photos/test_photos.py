@@ -17,7 +17,7 @@ from hub.photos.uploads import MEDIA_NAME, PhotoRejected, PhotoUpload, prepare_p
 from hub.reviews.models import ProductRating, Review
 from hub.staff.models import AuditEntry, StaffUser
 from tests.conftest import csrf_from
-from tests.feedback.test_review_form import Link, dana, send
+from tests.intake.test_review_form import Link, dana, send
 
 __all__ = ["dana"]
 

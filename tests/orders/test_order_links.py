@@ -15,10 +15,10 @@ from hub.catalog.models import Order, Product
 from hub.cli import main
 from hub.config import Settings
 from hub.orders.shopify import signature_of
-from tests.catalog.conftest import WOOCOMMERCE_SECRET, order_payload
-from tests.catalog.test_csv_import import write_csv
-from tests.catalog.test_webhooks import woocommerce_order
 from tests.conftest import run_sync
+from tests.orders.conftest import WOOCOMMERCE_SECRET, order_payload
+from tests.orders.test_csv_import import write_csv
+from tests.orders.test_webhooks import woocommerce_order
 
 BAD_LINKS = [
     "javascript:alert(document.domain)",

@@ -12,7 +12,7 @@ from hub.mail.models import OutboxMessage
 from hub.reviews.models import Reply, Review
 from hub.staff.models import AuditEntry, StaffUser
 from tests.conftest import log_in
-from tests.feedback.conftest import ReviewMaker
+from tests.review_fixtures import ReviewMaker
 
 HTMX = {"HX-Request": "true"}
 
