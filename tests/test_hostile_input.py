@@ -54,7 +54,7 @@ from hub.triage.models import CannedResponse
 from tests.conftest import csrf_from, log_in
 
 SHOPIFY_SECRET, WOOCOMMERCE_SECRET = "shpss_hostile", "wc_hostile"
-CATALOG_TESTS = Path(__file__).parent / "catalog"
+ORDER_TESTS = Path(__file__).parent / "orders"
 HUB = Path(__file__).parent.parent / "hub"
 
 HOSTILE: tuple[str, ...] = (
@@ -395,8 +395,8 @@ def sample_body(endpoint: Endpoint) -> Any:
         "api_review_vote": {"voter": "v" * 16, "helpful": True},
         "api_answer_vote": {"voter": "v" * 16, "helpful": True},
         "api_question_create": {"email": "erin@example.org", "name": "Erin", "body": "Is it warm?"},
-        "webhook_shopify": json.loads((CATALOG_TESTS / "shopify_order.json").read_text()),
-        "webhook_woocommerce": json.loads((CATALOG_TESTS / "woocommerce_order.json").read_text()),
+        "webhook_shopify": json.loads((ORDER_TESTS / "shopify_order.json").read_text()),
+        "webhook_woocommerce": json.loads((ORDER_TESTS / "woocommerce_order.json").read_text()),
     }
     return samples.get(endpoint.name, {name: "x" for name in names_read_by(endpoint.module)})
 
