@@ -152,6 +152,13 @@ class Settings:
     auto_approve_photos: bool = setting(
         "HUB_AUTO_APPROVE_PHOTOS", False, "Approve customer photos without a moderator.", read.boolean
     )
+    photo_fetch_allow: tuple[str, ...] = setting(
+        "HUB_PHOTO_FETCH_ALLOW",
+        (),
+        "Hosts or addresses the worker may fetch imported photos from although they are private"
+        " (a CDN inside your network); public addresses need no entry.",
+        read.hosts,
+    )
     profanity_action: str = setting(
         "HUB_PROFANITY_ACTION",
         "hold",

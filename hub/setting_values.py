@@ -7,6 +7,7 @@ one reader with each setting.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -118,6 +119,23 @@ def origins(name: str, value: str) -> tuple[str, ...]:
             raise SettingsError(
                 f"{name} holds {origin!r}: use comma-separated origins like https://shop.example"
             )
+    return found
+
+
+def _ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def hosts(name: str, value: str) -> tuple[str, ...]:
+    """Comma-separated host names or IP addresses, lower-cased."""
+    found = tuple(host.strip().lower() for host in value.split(",") if host.strip())
+    for host in found:
+        if "/" in host or (":" in host and not _ip_literal(host)):
+            raise SettingsError(f"{name} holds {host!r}: use host names or addresses, without a port or path")
     return found
 
 

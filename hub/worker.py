@@ -24,6 +24,7 @@ from hub.files import private_dir
 from hub.invites.jobs import send_due_invitations, send_due_reminders
 from hub.logredact import describe, redacted_traceback
 from hub.mail.sender import send_due
+from hub.photos.fetch import fetch_imported_photos
 from hub.queue import WORKER_ID
 from hub.staff.jobs import prune_sign_in_records
 from hub.triage.jobs import deliver_case_webhooks, escalate_overdue_cases, send_case_follow_ups
@@ -45,6 +46,7 @@ JOBS: dict[str, Job] = {
     "ask_buyers": ask_buyers,
     "notify_askers": notify_askers,
     "staff_sign_ins": prune_sign_in_records,
+    "photo_fetches": fetch_imported_photos,
     "mail": send_due,
 }
 PAUSE_SECONDS = 5.0

@@ -47,17 +47,21 @@ from hub.mail.models import MessageStatus, OutboxMessage
 from hub.mail.outbox import OUTBOX, STALE_CLAIM, STALE_ERROR
 from hub.mail.sender import RECORD_EVERY
 from hub.orders.ingest import ingest_order
+from hub.photos.fetch import FETCHES
+from hub.photos.models import Photo, PhotoFetch
 from hub.reviews.models import ReviewStatus
 from hub.triage.models import Case, CaseEvent, WebhookEvent
 from hub.triage.sla import raised
 from hub.triage.webhooks import WEBHOOKS
 from tests.invites.conftest import SHIPPED, dana_order
 from tests.mail.conftest import free_port, queue_many
+from tests.photos.test_photos import image_bytes
 from tests.triage.conftest import NOW as CASE_NOW
 from tests.triage.conftest import make_case
 
 ROOT = Path(__file__).resolve().parent.parent
 COUNT = 20
+PHOTO = image_bytes(size=(64, 48))
 MAILS = 30
 PUBLISHED = ReviewStatus.PUBLISHED.value
 WAIT = 60.0  # seconds before a wait for a worker gives up (a failure, never a pass)
@@ -119,12 +123,25 @@ class HoldingReceiver:
                 self.send_response(204)
                 self.end_headers()
 
+            def do_GET(self) -> None:
+                if receiver.hold.take_first():
+                    receiver.hold.let_go.wait(WAIT)
+                    receiver.cut.append(self.path)
+                    return
+                receiver.answered.append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Type", "image/jpeg")
+                self.send_header("Content-Length", str(len(PHOTO)))
+                self.end_headers()
+                self.wfile.write(PHOTO)
+
             def log_message(self, *args: object) -> None:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.url = f"{self.base}/hook"
 
 
 @dataclass
@@ -164,6 +181,7 @@ def _env(settings: Settings) -> dict[str, str]:
         "HUB_SMTP_HOST": settings.smtp_host,
         "HUB_SMTP_PORT": str(settings.smtp_port),
         "HUB_ENV": "test",
+        "HUB_PHOTO_FETCH_ALLOW": "127.0.0.1",  # the photo host below
     }
 
 
@@ -373,6 +391,25 @@ async def _check_webhooks(outside: Outside) -> None:
     assert len(outside.receiver.cut) <= 1
 
 
+async def _seed_photo_fetches(settings: Settings, outside: Outside) -> datetime:
+    now = datetime.now(UTC)
+    for n in range(COUNT):
+        url = f"{outside.receiver.base}/photos/{n}.jpg"
+        photo = await Photo.create(source_url=url, status="approved")
+        await PhotoFetch.create(photo=photo, url=url, next_attempt_at=now)
+    return now
+
+
+async def _check_photo_fetches(outside: Outside) -> None:
+    """Each photo fetched and stored once; the one cut off by the kill was fetched again."""
+    fetches = await PhotoFetch.all()
+    assert {(f.status, f.claimed_by) for f in fetches} == {("done", None)}
+    assert Counter(outside.receiver.answered) == {f"/photos/{n}.jpg": 1 for n in range(COUNT)}
+    assert len(outside.receiver.cut) <= 1
+    photos = await Photo.all()
+    assert len({p.web_name for p in photos}) == COUNT and all(p.is_public for p in photos)
+
+
 async def _seed_overdue_cases(settings: Settings, outside: Outside) -> datetime:
     for _ in range(COUNT):
         await make_case(settings)
@@ -492,6 +529,9 @@ KINDS = {
     ),
     "case webhooks": Kind(
         "case_webhooks", _seed_webhooks, _check_webhooks, STALE_CLAIM, "http", _abandon(WEBHOOKS)
+    ),
+    "imported photos": Kind(
+        "photo_fetches", _seed_photo_fetches, _check_photo_fetches, FETCHES.lease, "http", _abandon(FETCHES)
     ),
     "case escalations": Kind("case_sla", _seed_overdue_cases, _check_escalations, TRANSACTIONAL, "outbox"),
     "case follow-ups": Kind(

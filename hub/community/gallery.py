@@ -12,7 +12,7 @@ from tortoise.expressions import Q
 
 from hub.community.answers import public_name
 from hub.config import Settings
-from hub.photos.models import Photo, PhotoStatus
+from hub.photos.models import Photo
 from hub.reviews.models import public_q
 from hub.web.safe_urls import http_url
 from hub.widget.queries import media_url
@@ -23,22 +23,13 @@ DEFAULT_PHOTOS = 24
 
 def gallery_query(product_ids: list[int] | None) -> Any:
     visible = Q(review_id=None) | public_q("review__")
-    query = Photo.filter(visible, status=PhotoStatus.APPROVED.value, feature_consent_at__isnull=False)
+    query = Photo.public().filter(visible, feature_consent_at__isnull=False)
     return query.filter(product_id__in=product_ids) if product_ids is not None else query
 
 
-def _image_urls(settings: Settings, photo: Photo) -> tuple[str, str]:
-    if not photo.web_name:
-        link = http_url(photo.source_url)
-        return link, link
-    return media_url(settings, photo.web_name), media_url(settings, photo.thumb_name or photo.web_name)
-
-
-def photo_json(settings: Settings, photo: Photo) -> dict[str, Any] | None:
-    """The photo as the gallery shows it; None for an imported photo whose link is not http(s)."""
-    url, thumb = _image_urls(settings, photo)
-    if not url:
-        return None
+def photo_json(settings: Settings, photo: Photo) -> dict[str, Any]:
+    """The photo as the gallery shows it."""
+    url, thumb = media_url(settings, photo.web_name), media_url(settings, photo.thumb_name or photo.web_name)
     product, review = photo.product, photo.review
     product_url = http_url(product.url) if product else ""
     return {
@@ -72,4 +63,4 @@ async def gallery(
         .limit(max(1, min(limit, MAX_PHOTOS)))
         .prefetch_related("product", "review", "customer")
     )
-    return [shown for photo in photos if (shown := photo_json(settings, photo))]
+    return [photo_json(settings, photo) for photo in photos]

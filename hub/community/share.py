@@ -17,7 +17,7 @@ from hub.config import Settings
 from hub.links.models import LinkPurpose, LinkToken
 from hub.links.tokens import LinkUnknown, issue_token, resolve_token
 from hub.photos.models import Photo, PhotoStatus
-from hub.photos.uploads import PhotoUpload, _write_files, prepare_photos
+from hub.photos.uploads import PhotoUpload, prepare_photos, write_files
 from hub.text.normalise import SubmissionError
 from hub.urls import external_url
 
@@ -84,7 +84,7 @@ async def share_photo(
     prepared = (await prepare_photos([upload]))[0]
     if not await visit.token.take_upload(PHOTOS_PER_LINK):  # another upload took the last one
         raise SubmissionError("photo", LINK_FULL)
-    web_name, thumb_name = await anyio.to_thread.run_sync(_write_files, settings.media_dir, prepared)
+    web_name, thumb_name = await anyio.to_thread.run_sync(write_files, settings.media_dir, prepared)
     approved = settings.auto_approve_photos
     return await Photo.create(
         customer=visit.customer,

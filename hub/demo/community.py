@@ -20,7 +20,7 @@ from hub.community.answers import after_publish, public_name
 from hub.community.models import Answer, Question
 from hub.config import Settings
 from hub.photos.models import Photo, PhotoStatus
-from hub.photos.uploads import PhotoUpload, _write_files, prepare_photo
+from hub.photos.uploads import PhotoUpload, prepare_photo, write_files
 from hub.reviews.models import Review, ReviewStatus
 from hub.staff.models import StaffUser
 
@@ -163,7 +163,7 @@ async def _gallery(settings: Settings, products: list[Product], rng: random.Rand
     for review in reviews:
         upload = PhotoUpload("demo.png", product_picture(rng))
         prepared = await anyio.to_thread.run_sync(prepare_photo, upload)
-        web, thumb = await anyio.to_thread.run_sync(_write_files, settings.media_dir, prepared)
+        web, thumb = await anyio.to_thread.run_sync(write_files, settings.media_dir, prepared)
         await Photo.create(
             review=review,
             customer_id=review.customer_id,

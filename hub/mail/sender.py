@@ -250,7 +250,7 @@ def _write_atomically(path: Path, payload: bytes) -> None:
     partial.replace(path)
 
 
-async def _write_files(
+async def write_files(
     settings: Settings, batch: list[OutboxMessage], now: datetime, stop: asyncio.Event | None
 ) -> int:
     sent = 0
@@ -297,7 +297,7 @@ async def _drain(
         if not batch:
             break
         if settings.mail_to_files:
-            sent += await _write_files(settings, batch, now, stop)
+            sent += await write_files(settings, batch, now, stop)
         else:
             sent += await _send_over_smtp(settings, batch, lanes, now, stop)
         log.info("mail: batch of %d claimed by %s, %d sent", len(batch), worker_id, sent)

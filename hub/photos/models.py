@@ -18,6 +18,11 @@ class PhotoStatus(StrEnum):
     REJECTED = "rejected"
 
 
+def public_photo_sql() -> str:
+    """`Photo.public` in SQL, for the widget's reads that skip the ORM."""
+    return f"status = '{PhotoStatus.APPROVED.value}' AND web_name <> ''"
+
+
 class Photo(Model):
     id = fields.IntField(primary_key=True)
     review: fields.ForeignKeyNullableRelation[Review] = fields.ForeignKeyField(
@@ -37,7 +42,8 @@ class Photo(Model):
     thumb_name = fields.CharField(max_length=64, default="")
     width = fields.IntField(default=0)
     height = fields.IntField(default=0)
-    # Imported photos stay links to where the old review app kept them.
+    # Where an imported photo came from; the worker fetches it (`PhotoFetch`) and stores
+    # its own files: the store page never links to the old review app's host.
     source_url = fields.CharField(max_length=1000, default="")
     # Explicit permission to feature the photo in the gallery, and when it was given.
     feature_consent_at = fields.DatetimeField(null=True)
@@ -46,13 +52,14 @@ class Photo(Model):
 
     @classmethod
     def public(cls) -> QuerySet[Photo]:
-        """The photos anyone may see: approved by a moderator."""
-        return cls.filter(status=PhotoStatus.APPROVED.value)
+        """The photos anyone may see: approved by a moderator, with files of the hub's own."""
+        return cls.filter(status=PhotoStatus.APPROVED.value).exclude(web_name="")
 
     @property
     def is_public(self) -> bool:
-        """Anyone may see it: a moderator approved it (pending and rejected photos stay private)."""
-        return self.status == PhotoStatus.APPROVED.value
+        """Anyone may see it: approved (pending and rejected photos stay private) and stored
+        here (an imported photo the worker has not fetched yet has no files)."""
+        return self.status == PhotoStatus.APPROVED.value and bool(self.web_name)
 
     class Meta:
         table = "photo"
@@ -65,3 +72,34 @@ class Photo(Model):
             ("web_name",),
             ("thumb_name",),
         )
+
+
+class FetchStatus(StrEnum):
+    QUEUED = "queued"
+    FETCHING = "fetching"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class PhotoFetch(Model):
+    """An imported photo's address, for the worker to fetch (`hub.photos.fetch`)."""
+
+    id = fields.IntField(primary_key=True)
+    photo: fields.ForeignKeyRelation[Photo] = fields.ForeignKeyField(
+        "hub.Photo", related_name="fetches", on_delete=fields.CASCADE
+    )
+    photo_id: int
+    url = fields.CharField(max_length=1000)
+    status = fields.CharField(max_length=16, default=FetchStatus.QUEUED.value)
+    attempts = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField()
+    claimed_by = fields.CharField(max_length=64, null=True)
+    claimed_at = fields.DatetimeField(null=True)
+    # Why the last try failed, in the moderator's words; never the photo's content.
+    last_error = fields.TextField(default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    done_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "photo_fetch"
+        indexes = (("status", "next_attempt_at"),)

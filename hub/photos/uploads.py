@@ -128,7 +128,7 @@ def _write(media_dir: Path, data: bytes) -> str:
     return name
 
 
-def _write_files(media_dir: Path, prepared: PreparedPhoto) -> tuple[str, str]:
+def write_files(media_dir: Path, prepared: PreparedPhoto) -> tuple[str, str]:
     private_dir(media_dir)
     return _write(media_dir, prepared.web), _write(media_dir, prepared.thumb)
 
@@ -140,7 +140,7 @@ async def store_photos(
     status = PhotoStatus.APPROVED if settings.auto_approve_photos else PhotoStatus.PENDING
     photos = []
     for item in prepared:
-        web_name, thumb_name = await anyio.to_thread.run_sync(_write_files, settings.media_dir, item)
+        web_name, thumb_name = await anyio.to_thread.run_sync(write_files, settings.media_dir, item)
         photos.append(
             await Photo.create(
                 review=review,
@@ -156,7 +156,7 @@ async def store_photos(
             )
         )
     if photos and status is PhotoStatus.APPROVED:
-        await _sync_review(review.id)
+        await sync_review(review.id)
     return photos
 
 
@@ -203,13 +203,14 @@ async def own_media_path(settings: Settings, raw_token: str, name: str) -> Path 
 async def pending_photos() -> list[Photo]:
     return await (
         Photo.filter(status=PhotoStatus.PENDING.value)
+        .exclude(web_name="")  # an imported photo waits for the worker to fetch it first
         .order_by("created_at", "id")
         .limit(PENDING_PAGE)
         .prefetch_related("product", "review")
     )
 
 
-async def _sync_review(review_id: int) -> None:
+async def sync_review(review_id: int) -> None:
     """`Review.has_photos` and the product's photo count follow the approved photos."""
     approved = await Photo.public().filter(review_id=review_id).exists()
     await Review.filter(id=review_id).update(has_photos=approved)
@@ -243,7 +244,7 @@ async def moderate_photo(
             photo.status, photo.moderated_at = status.value, now or datetime.now(UTC)
             await photo.save(update_fields=["status", "moderated_at"])
             if photo.review_id is not None:
-                await _sync_review(photo.review_id)
+                await sync_review(photo.review_id)
             await audit(actor, f"photo.{action}", "photo", photo.id)
     if status == PhotoStatus.REJECTED and was != status.value:
         delete_files(settings.media_dir, [photo])  # after the commit: a rollback keeps them

@@ -13,7 +13,7 @@ import hashlib
 import html
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from tortoise.transactions import in_transaction
@@ -21,7 +21,8 @@ from tortoise.transactions import in_transaction
 from hub.catalog.models import Customer, Product
 from hub.config import Settings
 from hub.intake.submit import SubmissionError, submit_review
-from hub.photos.models import Photo, PhotoStatus
+from hub.photos.fetch import queue_photo_fetches
+from hub.photos.models import PhotoStatus
 from hub.reviews.aggregates import refresh_rating
 from hub.reviews.models import Reply, Review, ReviewSource, ReviewStatus
 from hub.transfer.formats import (
@@ -199,19 +200,11 @@ async def _add_extras(review: Review, item: ImportedReview, customer: Customer |
     if item.reply:
         await Reply.create(review=review, body=item.reply, is_public=item.reply_public)
     status = PhotoStatus.APPROVED if item.published else PhotoStatus.PENDING
-    for url in item.photo_urls:
-        await Photo.create(
-            review=review,
-            customer=customer,
-            product_id=review.product_id,
-            source_url=url[:1000],
-            status=status.value,
-        )
-    review.has_photos = bool(item.photo_urls)
+    await queue_photo_fetches(review, customer, item.photo_urls, status, datetime.now(UTC))
     if item.published is False and review.is_public:
         review.status, review.status_reason = ReviewStatus.PENDING.value, UNPUBLISHED_AT_SOURCE
         review.published_at = None
-    await review.save(update_fields=["has_photos", "status", "status_reason", "published_at"])
+    await review.save(update_fields=["status", "status_reason", "published_at"])
     await refresh_rating(review.product_id)
 
 

@@ -14,13 +14,12 @@ from typing import Any
 
 from hub.catalog.models import plausible_external_id
 from hub.config import Settings
-from hub.photos.models import PhotoStatus
+from hub.photos.models import public_photo_sql
 from hub.reviews.aggregates import STARS, RatingSummary
 from hub.reviews.models import public_sql
 from hub.urls import path_for
 from hub.web.errors import InvalidInput
 from hub.web.params import Values, choice, flag, whole
-from hub.web.safe_urls import http_url
 from hub.widget.reads import fetch, json_value, marks, moment
 
 MAX_LIMIT = 50
@@ -181,8 +180,8 @@ def media_url(settings: Settings, name: str) -> str:
 
 
 PHOTO_SQL = (
-    "SELECT review_id, id, source_url, web_name, thumb_name, width, height FROM photo"
-    " WHERE review_id IN ({ids}) AND status = ? ORDER BY id"
+    "SELECT review_id, id, web_name, thumb_name, width, height FROM photo"  # noqa: S608  (constants)
+    f" WHERE review_id IN ({{ids}}) AND {public_photo_sql()} ORDER BY id"
 )
 REPLY_SQL = (
     "SELECT review_id, body, created_at FROM review_reply"
@@ -194,21 +193,10 @@ REVIEW_COLUMNS = (
 )
 
 
-def public_photo(settings: Settings, row: Sequence[Any]) -> dict[str, Any] | None:
-    """An approved photo's links and size, from a `PHOTO_SQL` row (review id first).
-
-    None for an imported photo whose link is not an http(s) URL (a row stored before the rule).
-    """
-    _, photo_id, source_url, web_name, thumb_name, width, height = row
-    if source_url:
-        if not (link := http_url(source_url)):
-            return None
-        urls = {"url": link, "thumb_url": link}
-    else:
-        urls = {
-            "url": media_url(settings, web_name),
-            "thumb_url": media_url(settings, thumb_name or web_name),
-        }
+def public_photo(settings: Settings, row: Sequence[Any]) -> dict[str, Any]:
+    """A public photo's links and size, from a `PHOTO_SQL` row (review id first)."""
+    _, photo_id, web_name, thumb_name, width, height = row
+    urls = {"url": media_url(settings, web_name), "thumb_url": media_url(settings, thumb_name or web_name)}
     return {"id": photo_id, **urls, "width": width, "height": height}
 
 
@@ -272,11 +260,8 @@ async def _extras(
     if not ids:
         return photos, replies
     if with_photos:
-        for row in await fetch(
-            PHOTO_SQL.format(ids=marks(len(with_photos))), [*with_photos, PhotoStatus.APPROVED.value]
-        ):
-            if photo := public_photo(settings, row):
-                photos[row[0]].append(photo)
+        for row in await fetch(PHOTO_SQL.format(ids=marks(len(with_photos))), with_photos):
+            photos[row[0]].append(public_photo(settings, row))
     for review_id, body, created_at in await fetch(REPLY_SQL.format(ids=marks(len(ids))), [*ids, True]):
         replies[review_id].append({"body": body, "date": _iso(moment(created_at))})
     return photos, replies
