@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime
 
-from hub.advocacy.jobs import attribute_win_backs, send_win_backs, snapshot_stages
+from hub.advocacy.jobs import attribute_win_backs, rebuild_history, send_win_backs, snapshot_stages
 from hub.community.jobs import ask_buyers, notify_askers
 from hub.config import Settings
 from hub.files import private_dir
@@ -40,6 +40,7 @@ JOBS: dict[str, Job] = {
     "case_sla": escalate_overdue_cases,
     "case_follow_ups": send_case_follow_ups,
     "case_webhooks": deliver_case_webhooks,
+    "history_rebuilds": rebuild_history,
     "snapshot_stages": snapshot_stages,
     "win_backs": send_win_backs,
     "win_back_wins": attribute_win_backs,

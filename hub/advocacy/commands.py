@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from hub.advocacy.backfill import backfill, month_starts
+from hub.advocacy.backfill import backfill, history_days
 from hub.advocacy.facts import customer_id_bounds
 from hub.advocacy.stages import Thresholds
 from hub.console import run_with_db, settings_or_exit
@@ -24,7 +24,7 @@ def _progress() -> Progress:
 
 async def _run(today: date, limits: Thresholds) -> str:
     low, high = await customer_id_bounds()
-    days = month_starts(today)
+    days = await history_days(today)
     with _progress() as progress:
         task = progress.add_task("Snapshots", total=len(days) * max(high - low + 1, 0))
         results = await backfill(
@@ -46,7 +46,11 @@ async def _run(today: date, limits: Thresholds) -> str:
     help="Take history up to this day instead of today (YYYY-MM-DD).",
 )
 def backfill_command(today: datetime | None) -> None:
-    """Rebuild stage snapshots: the first of each month over 24 months, plus today."""
+    """Rebuild stage snapshots: the first of each month since the first order, plus today.
+
+    An orders import asks the worker to do this by itself; run it by hand after changing
+    the stage settings.
+    """
 
     settings = settings_or_exit()
     try:

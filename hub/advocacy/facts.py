@@ -48,7 +48,14 @@ def as_decimal(value: Any) -> Decimal:
     return Decimal(str(value)) if value is not None else Decimal("0")
 
 
-_CUSTOMERS = "SELECT id, created_at FROM customer WHERE id BETWEEN ? AND ? AND created_at < ?"
+# A customer is known from the earlier of the row's creation and the first order: imported
+# orders are older than the customers the import creates, and history starts with them.
+_CUSTOMERS = """SELECT c.id,
+  CASE WHEN f.first IS NOT NULL AND f.first < c.created_at THEN f.first ELSE c.created_at END
+    AS created_at
+  FROM customer c LEFT JOIN (SELECT customer_id, MIN(placed_at) AS first FROM orders
+    WHERE customer_id BETWEEN ? AND ? GROUP BY customer_id) f ON f.customer_id = c.id
+  WHERE c.id BETWEEN ? AND ? AND (c.created_at < ? OR f.first < ?)"""
 _ORDERS = """SELECT customer_id, COUNT(*) AS n, MIN(placed_at) AS first, MAX(placed_at) AS last,
   SUM(CASE WHEN refunded_at IS NULL THEN total ELSE 0 END) AS value,
   SUM(CASE WHEN placed_at >= ? THEN 1 ELSE 0 END) AS recent
@@ -79,7 +86,7 @@ async def customer_id_bounds() -> tuple[int, int]:
 async def gather_facts(low: int, high: int, day: date, limits: Thresholds) -> list[CustomerFacts]:
     """Facts of the customers with ids in ``low..high`` who existed on ``day``."""
     cutoff = end_of(day)
-    customers = await fetch(_CUSTOMERS, (low, high, cutoff))
+    customers = await fetch(_CUSTOMERS, (low, high, low, high, cutoff, cutoff))
     window_start = cutoff - timedelta(days=limits.loyal_window_days)
     orders = _by_customer(await fetch(_ORDERS, (window_start, low, high, cutoff)))
     reviews = _by_customer(await fetch(_REVIEWS, (limits.positive_rating, low, high, cutoff)))

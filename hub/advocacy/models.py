@@ -147,3 +147,28 @@ class WinBack(Model):
     class Meta:
         table = "win_back"
         indexes = (("customer_id", "sent_at"),)
+
+
+class HistoryRebuild(Model):
+    """A request to rebuild the stage history from the orders' own dates (after an import)."""
+
+    # Requests queued while one waits are the same work: the worker's job `history_rebuilds`
+    # (`hub.advocacy.backfill`) settles all that are due with one rebuild.
+
+    id = fields.IntField(primary_key=True)
+    reason = fields.CharField(max_length=64, default="")
+    status = fields.CharField(max_length=16, default="queued")
+    attempts = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField()
+    claimed_by = fields.CharField(max_length=64, null=True)
+    claimed_at = fields.DatetimeField(null=True)
+    last_error = fields.TextField(default="")
+    # The first and last day the rebuild snapshotted, for the operator.
+    first_day = fields.DateField(null=True)
+    last_day = fields.DateField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    done_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "history_rebuild"
+        indexes = (("status", "next_attempt_at"),)

@@ -8,6 +8,7 @@ import click
 from rich.console import Console
 from rich.progress import Progress
 
+from hub.advocacy.backfill import request_history_rebuild
 from hub.console import run_with_db, settings_or_exit
 from hub.orders.csv_import import CsvFileError, ImportAborted, ImportSummary, import_orders
 
@@ -25,10 +26,14 @@ def import_orders_command(file: Path, strict: bool) -> None:
         def advance(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
+        async def work() -> ImportSummary:
+            summary = await import_orders(settings, file, strict=strict, progress=advance)
+            if summary.created or summary.updated:
+                await request_history_rebuild(f"orders import: {summary.created + summary.updated} orders")
+            return summary
+
         try:
-            summary = run_with_db(
-                settings, lambda: import_orders(settings, file, strict=strict, progress=advance)
-            )
+            summary = run_with_db(settings, work)
         except CsvFileError as error:
             raise click.ClickException(str(error)) from None
         except ImportAborted as error:
@@ -43,6 +48,8 @@ def _report(file: Path, summary: ImportSummary) -> None:
     for problem in summary.problems:
         click.echo(f"{file}:{problem.line}: {problem.reason}", err=True)
     click.echo(f"Created {summary.created}, updated {summary.updated}, skipped {summary.skipped} orders.")
+    if summary.created or summary.updated:
+        click.echo("The worker rebuilds the stage history from the orders' dates next.")
 
 
 import_commands: list[click.Command] = [import_orders_command]
