@@ -42,10 +42,10 @@ async def test_it_imports_orders_with_their_lines(settings: Settings, db: str, t
 async def test_it_reports_bad_rows_by_line_and_imports_the_rest(
     settings: Settings, db: str, tmp_path: Path
 ) -> None:
-    path = write_csv(tmp_path, GOOD[0], BAD_PRICE, GOOD[1], BAD_EMAIL, GOOD[2])
+    path = write_csv(tmp_path, GOOD[0], GOOD[1], BAD_PRICE, BAD_EMAIL, GOOD[2])
     summary = await import_orders(settings, path)
     assert [(p.line, p.reason) for p in summary.problems] == [
-        (3, "price must be a number from 0 to 9999999999.99"),
+        (4, "price must be a number from 0 to 9999999999.99"),
         (5, "customer_email is not an email address"),
     ]
     assert (summary.created, summary.skipped) == (2, 2)
