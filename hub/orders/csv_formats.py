@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from hub.catalog.models import EXTERNAL_ID_LENGTH
@@ -152,8 +153,6 @@ def _last_date(first: Mapping[str, str | None], payload: Mapping[str, Any]) -> s
 
 def whole_total(lines: Sequence[Mapping[str, Any]]) -> str | None:
     """The lines' sum, or None when a line's price or quantity is not a number (parse_order says why)."""
-    from decimal import Decimal, InvalidOperation
-
     try:
         total = sum(Decimal(str(ln["price"])) * int(str(ln["quantity"])) for ln in lines)
     except (InvalidOperation, ValueError, TypeError):

@@ -9,11 +9,12 @@ that order is held in memory with the batch being stored.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
-from contextlib import AbstractAsyncContextManager, nullcontext
+import re
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractAsyncContextManager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from tortoise.transactions import in_transaction
 
@@ -24,6 +25,8 @@ from hub.orders.csv_formats import Layout, Row, cell, layout_of, status_refusal
 from hub.orders.ingest import ingest_orders
 
 IMPORT_CHUNK = 500
+UNDECODED = re.compile("[\udc80-\udcff]")
+NOT_UTF8 = "is not UTF-8 text (save the file as CSV UTF-8)"
 
 
 class CsvFileError(ValueError):
@@ -94,11 +97,15 @@ class OrderFile:
                 group.rows.append(row)
                 group.lines.append(line)
                 group.conflict = group.conflict or self._conflict(row, line, group)
+                if not_utf8(row.values()):
+                    group.conflict = group.conflict or RowProblem(line, NOT_UTF8)
                 continue
             if group is not None:
                 ended[group.key] = group.lines[0]
                 yield group
             group = _Group(key, [row], [line])
+            if not_utf8(row.values()):
+                group.conflict = group.conflict or RowProblem(line, NOT_UTF8)
             if key in ended:
                 reason = (
                     f"order {key} started at line {ended[key]}; the rows of an order must follow each other"
@@ -162,19 +169,32 @@ def _line_of(path: str, lines: list[int]) -> int:
     return lines[0]
 
 
+def _open(path: Path) -> TextIO:
+    # Bytes that are not UTF-8 are kept as surrogates, so that their row alone is refused.
+    return path.open(newline="", encoding="utf-8-sig", errors="surrogateescape")
+
+
 def _rows(path: Path) -> Iterator[tuple[int, Row]]:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
+    with _open(path) as handle:
         reader = csv.DictReader(handle)
-        for row in reader:
-            yield reader.line_num, row
+        try:
+            for row in reader:
+                yield reader.line_num, row
+        except csv.Error as error:
+            # The rest of the file cannot be read; the orders before this line are kept.
+            raise CsvFileError(f"{path}:{reader.line_num}: {error}") from None
+
+
+def not_utf8(values: Iterable[str | None]) -> bool:
+    return any(value and UNDECODED.search(value) for value in values)
 
 
 def _header(path: Path) -> list[str]:
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            return next(csv.reader(handle), [])
-    except UnicodeDecodeError:
-        raise CsvFileError(f"{path}: is not UTF-8 text") from None
+    with _open(path) as handle:
+        header = next(csv.reader(handle), [])
+    if not_utf8(header):
+        raise CsvFileError(f"{path}: is not UTF-8 text (save it as CSV UTF-8)")
+    return header
 
 
 def read_orders(path: Path, strict: bool = False) -> OrderFile:
@@ -188,12 +208,13 @@ def read_orders(path: Path, strict: bool = False) -> OrderFile:
 
 
 def count_orders(path: Path) -> int:
-    """How many orders the file holds (consecutive runs of one order key), for a progress bar."""
+    """How many orders the file holds (runs of one order key), up to any unreadable part."""
     layout, count, previous = layout_of(_header(path)), 0, None
-    for _line, row in _rows(path):
-        key = cell(row, layout.key)
-        count += key != previous
-        previous = key
+    with suppress(CsvFileError):  # the import itself reports it, after the orders before it
+        for _line, row in _rows(path):
+            key = cell(row, layout.key)
+            count += key != previous
+            previous = key
     return count
 
 
@@ -211,10 +232,15 @@ async def import_orders(
     transaction: AbstractAsyncContextManager[Any] = in_transaction() if strict else nullcontext()
     async with transaction:
         batch: list[OrderIn] = []
-        for order in orders:
-            batch.append(order)
-            if len(batch) == IMPORT_CHUNK:
+        try:
+            for order in orders:
+                batch.append(order)
+                if len(batch) == IMPORT_CHUNK:
+                    await _store(settings, batch, summary, orders, total, progress)
+        except CsvFileError:
+            if not strict:  # the orders read before the unreadable part are kept
                 await _store(settings, batch, summary, orders, total, progress)
+            raise
         await _store(settings, batch, summary, orders, total, progress)
     summary.skipped = orders.skipped
     return summary

@@ -198,3 +198,16 @@ async def test_a_shopify_order_without_an_email_is_refused_by_its_column_and_lin
     )
     summary = await import_orders(settings, path)
     assert [(p.line, p.reason) for p in summary.problems] == [(2, "Email is required")]
+
+
+def test_a_row_that_is_not_utf8_is_named_by_its_line_and_the_rest_is_imported(
+    settings: Settings, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    path = tmp_path / "orders.csv"
+    good = "".join(GOOD[2].replace("A2", f"A{n}") for n in range(2000))
+    bad = b"B1,2025-03-03T10:00:00Z,,,USD,x@example.com,Ren\xe9,,S,T,,,1,1.00,\n"
+    path.write_bytes(HEADER.encode() + bad + good.encode())
+    result = CliRunner().invoke(main, ["import", "orders", str(path)], env=cli_env)
+    assert result.exit_code == 0, result.output
+    assert f"{path}:2: is not UTF-8 text" in result.stderr
+    assert "Created 2000, updated 0, skipped 1 orders." in result.stdout
