@@ -185,8 +185,13 @@ def _rows(path: Path) -> Iterator[tuple[int, Row]]:
             raise CsvFileError(f"{path}:{reader.line_num}: {error}") from None
 
 
-def not_utf8(values: Iterable[str | None]) -> bool:
-    return any(value and UNDECODED.search(value) for value in values)
+def not_utf8(values: Iterable[Any]) -> bool:
+    """Whether a value (or one of a row's surplus cells, which csv lists) held bytes that are not UTF-8."""
+    for value in values:
+        cells = value if isinstance(value, list) else [value]
+        if any(isinstance(text, str) and UNDECODED.search(text) for text in cells):
+            return True
+    return False
 
 
 def _header(path: Path) -> list[str]:
