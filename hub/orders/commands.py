@@ -17,7 +17,8 @@ from hub.orders.csv_import import CsvFileError, ImportAborted, ImportSummary, im
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--strict", is_flag=True, help="Stop at the first bad row and store nothing (one transaction).")
 def import_orders_command(file: Path, strict: bool) -> None:
-    """Import orders from FILE.csv, one row per order line (see docs/csv-import.md)."""
+    """Import orders from FILE.csv: the hub's own columns or Shopify's orders export, told
+    apart by the header; one row per order line (see docs/import.md)."""
 
     settings = settings_or_exit()
     with Progress(console=Console(stderr=True), transient=True) as progress:

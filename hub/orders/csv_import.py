@@ -1,52 +1,32 @@
-"""Orders from a CSV file, one row per order line (columns in docs/csv-import.md)."""
+"""Orders from a CSV file, one row per order line: the hub's own columns or Shopify's
+orders export, told apart by the header (columns in docs/import.md).
+
+The file is read as a stream: the rows of one order follow each other (its first row,
+then its continuation rows), so an order is complete when the next one starts, and only
+that order is held in memory with the batch being stored.
+"""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import AbstractAsyncContextManager, nullcontext
+import re
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractAsyncContextManager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from tortoise.transactions import in_transaction
 
 from hub.catalog.models import OrderSource
-from hub.catalog.schema import InvalidOrder, OrderIn, merge_lines, parse_order
+from hub.catalog.schema import InvalidOrder, OrderIn, parse_order
 from hub.config import Settings
-from hub.orders.ingest import chunks, ingest_orders
+from hub.orders.csv_formats import Layout, Row, cell, layout_of, status_refusal
+from hub.orders.ingest import ingest_orders
 
-COLUMNS = (
-    "order_id",
-    "placed_at",
-    "fulfilled_at",
-    "delivered_at",
-    "currency",
-    "customer_email",
-    "customer_name",
-    "customer_id",
-    "product_id",
-    "product_name",
-    "product_url",
-    "product_image_url",
-    "quantity",
-    "price",
-    "referral_code",
-)
-REQUIRED_COLUMNS = ("order_id", "placed_at", "customer_email", "product_id", "product_name", "price")
-COLUMN_OF_PATH = {
-    "id": "order_id",
-    "customer/email": "customer_email",
-    "customer/name": "customer_name",
-    "customer/id": "customer_id",
-    "lines/0/product/id": "product_id",
-    "lines/0/product/name": "product_name",
-    "lines/0/product/url": "product_url",
-    "lines/0/product/image_url": "product_image_url",
-    "lines/0/quantity": "quantity",
-    "lines/0/price": "price",
-}
 IMPORT_CHUNK = 500
+UNDECODED = re.compile("[\udc80-\udcff]")
+NOT_UTF8 = "is not UTF-8 text (save the file as CSV UTF-8)"
 
 
 class CsvFileError(ValueError):
@@ -73,78 +53,174 @@ class ImportSummary:
     problems: list[RowProblem] = field(default_factory=list)
 
 
-def _blank_to_none(value: str | None) -> str | None:
-    return value.strip() if value and value.strip() else None
+@dataclass
+class _Group:
+    """The rows of one order, with the line each starts on."""
 
-
-def row_payload(row: Mapping[str, str | None]) -> dict[str, Any]:
-    cell = {name: _blank_to_none(row.get(name)) for name in COLUMNS}
-    product = {
-        "id": cell["product_id"],
-        "name": cell["product_name"],
-        "url": cell["product_url"],
-        "image_url": cell["product_image_url"],
-    }
-    return {
-        "id": cell["order_id"],
-        "currency": cell["currency"],
-        "placed_at": cell["placed_at"],
-        "fulfilled_at": cell["fulfilled_at"],
-        "delivered_at": cell["delivered_at"],
-        "referral_code": cell["referral_code"],
-        "customer": {
-            "email": cell["customer_email"],
-            "name": cell["customer_name"],
-            "id": cell["customer_id"],
-        },
-        "lines": [{"product": product, "quantity": cell["quantity"] or "1", "price": cell["price"]}],
-    }
-
-
-def _reason(error: InvalidOrder) -> str:
-    return "; ".join(f"{COLUMN_OF_PATH.get(e.path, e.path)} {e.reason}" for e in error.errors)
-
-
-def _rows(path: Path) -> Iterator[tuple[int, dict[str, str | None]]]:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        missing = [name for name in REQUIRED_COLUMNS if name not in (reader.fieldnames or [])]
-        if missing:
-            raise CsvFileError(f"{path}: missing columns: {', '.join(missing)}")
-        for row in reader:
-            yield reader.line_num, row
+    key: str
+    rows: list[Row] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    conflict: RowProblem | None = None
 
 
 @dataclass
-class _Reading:
-    orders: dict[str, OrderIn] = field(default_factory=dict)
-    bad_orders: set[str] = field(default_factory=set)
+class OrderFile:
+    """An order CSV read as it is iterated: good orders come out, bad rows go to ``problems``.
+
+    An order with a bad row is left out whole (counted in ``skipped``); with ``strict`` the
+    first bad row raises ``ImportAborted``.
+    """
+
+    path: Path
+    layout: Layout
+    strict: bool = False
     problems: list[RowProblem] = field(default_factory=list)
+    skipped: int = 0
 
-    def add(self, order: OrderIn) -> None:
-        seen = self.orders.get(order.external_id)
-        if seen is None:
-            self.orders[order.external_id] = order
-            return
-        lines = merge_lines([*seen.lines, *order.lines])
-        self.orders[order.external_id] = OrderIn(**{**vars(seen), "lines": lines})
+    def __iter__(self) -> Iterator[OrderIn]:
+        for group in self._groups():
+            order = self._order(group)
+            if order is not None:
+                yield order
 
+    def payloads(self) -> Iterator[tuple[_Group, dict[str, Any]]]:
+        """Each order's rows and the payload the orders API would be sent for it."""
+        for group in self._groups():
+            yield group, self.layout.payload(group.rows)
 
-def read_orders(path: Path, strict: bool = False) -> _Reading:
-    """The file's orders and its bad rows; an order with a bad row is left out whole."""
-    reading = _Reading()
-    for line, row in _rows(path):
+    def _groups(self) -> Iterator[_Group]:
+        ended: dict[str, int] = {}  # order key -> its first line, for orders already read
+        group: _Group | None = None
+        for line, row in _rows(self.path):
+            key = cell(row, self.layout.key) or ""
+            if group is not None and key == group.key:
+                group.rows.append(row)
+                group.lines.append(line)
+                group.conflict = group.conflict or self._conflict(row, line, group)
+                if not_utf8(row.values()):
+                    group.conflict = group.conflict or RowProblem(line, NOT_UTF8)
+                continue
+            if group is not None:
+                ended[group.key] = group.lines[0]
+                yield group
+            group = _Group(key, [row], [line])
+            if not_utf8(row.values()):
+                group.conflict = group.conflict or RowProblem(line, NOT_UTF8)
+            if key in ended:
+                reason = (
+                    f"order {key} started at line {ended[key]}; the rows of an order must follow each other"
+                )
+                group.conflict = RowProblem(line, reason)
+        if group is not None:
+            yield group
+
+    def _conflict(self, row: Row, line: int, group: _Group) -> RowProblem | None:
+        """A continuation row may repeat its order's first-row columns, not change them."""
+        first = group.rows[0]
+        for column in self.layout.starts:
+            value = cell(row, column)
+            if value and value != cell(first, column):
+                reason = f"{column} differs from the first row of order {group.key} (line {group.lines[0]})"
+                return RowProblem(line, reason)
+        return None
+
+    def _order(self, group: _Group) -> OrderIn | None:
+        first = group.rows[0]
+        if not group.key:
+            return self._refuse(group, group.lines[0], f"{self.layout.key} is required")
+        if group.conflict:
+            return self._refuse(group, group.conflict.line, group.conflict.reason)
+        if not any(cell(first, column) for column in self.layout.starts):
+            reason = f"continues order {group.key}, but no row above starts it (its order columns are empty)"
+            return self._refuse(group, group.lines[0], reason)
+        refusal = status_refusal(self.layout, first)
+        if refusal:
+            return self._refuse(group, group.lines[0], refusal)
         try:
-            reading.add(parse_order(row_payload(row), OrderSource.CSV.value))
+            return parse_order(self.layout.payload(group.rows), OrderSource.CSV.value)
         except InvalidOrder as error:
-            problem = RowProblem(line, _reason(error))
-            if strict:
-                raise ImportAborted(problem) from None
-            reading.problems.append(problem)
-            reading.bad_orders.add((row.get("order_id") or "").strip())
-    for external_id in reading.bad_orders:
-        reading.orders.pop(external_id, None)
-    return reading
+            return self._refuse_each(group, error)
+
+    def _refuse_each(self, group: _Group, error: InvalidOrder) -> OrderIn | None:
+        by_line: dict[int, list[str]] = {}
+        for problem in error.errors:
+            line = _line_of(problem.path, group.lines)
+            by_line.setdefault(line, []).append(f"{self.layout.column_of(problem.path)} {problem.reason}")
+        self.skipped += 1
+        for line in sorted(by_line):
+            self._report(RowProblem(line, "; ".join(by_line[line])))
+        return None
+
+    def _refuse(self, group: _Group, line: int, reason: str) -> OrderIn | None:
+        self.skipped += 1
+        self._report(RowProblem(line, reason))
+        return None
+
+    def _report(self, problem: RowProblem) -> None:
+        if self.strict:
+            raise ImportAborted(problem)
+        self.problems.append(problem)
+
+
+def _line_of(path: str, lines: list[int]) -> int:
+    parts = path.split("/")
+    if parts[0] == "lines" and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(lines):
+        return lines[int(parts[1])]
+    return lines[0]
+
+
+def _open(path: Path) -> TextIO:
+    # Bytes that are not UTF-8 are kept as surrogates, so that their row alone is refused.
+    return path.open(newline="", encoding="utf-8-sig", errors="surrogateescape")
+
+
+def _rows(path: Path) -> Iterator[tuple[int, Row]]:
+    with _open(path) as handle:
+        reader = csv.DictReader(handle)
+        try:
+            for row in reader:
+                yield reader.line_num, row
+        except csv.Error as error:
+            # The rest of the file cannot be read; the orders before this line are kept.
+            raise CsvFileError(f"{path}:{reader.line_num}: {error}") from None
+
+
+def not_utf8(values: Iterable[Any]) -> bool:
+    """Whether a value (or one of a row's surplus cells, which csv lists) held bytes that are not UTF-8."""
+    for value in values:
+        cells = value if isinstance(value, list) else [value]
+        if any(isinstance(text, str) and UNDECODED.search(text) for text in cells):
+            return True
+    return False
+
+
+def _header(path: Path) -> list[str]:
+    with _open(path) as handle:
+        header = next(csv.reader(handle), [])
+    if not_utf8(header):
+        raise CsvFileError(f"{path}: is not UTF-8 text (save it as CSV UTF-8)")
+    return header
+
+
+def read_orders(path: Path, strict: bool = False) -> OrderFile:
+    """The file's orders, read as they are iterated; its layout is told by its header."""
+    header = _header(path)
+    layout = layout_of(header)
+    missing = [name for name in layout.required if name not in header]
+    if missing:
+        raise CsvFileError(f"{path}: missing columns: {', '.join(missing)}")
+    return OrderFile(path, layout, strict)
+
+
+def count_orders(path: Path) -> int:
+    """How many orders the file holds (runs of one order key), up to any unreadable part."""
+    layout, count, previous = layout_of(_header(path)), 0, None
+    with suppress(CsvFileError):  # the import itself reports it, after the orders before it
+        for _line, row in _rows(path):
+            key = cell(row, layout.key)
+            count += key != previous
+            previous = key
+    return count
 
 
 async def import_orders(
@@ -154,16 +230,39 @@ async def import_orders(
     strict: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportSummary:
-    """Import ``path``; with ``strict`` the first bad row aborts and nothing is stored."""
-    reading = read_orders(path, strict)
-    summary = ImportSummary(skipped=len(reading.bad_orders), problems=reading.problems)
-    orders = list(reading.orders.values())
+    """Import ``path`` in batches; with ``strict`` the first bad row aborts and nothing is stored."""
+    orders = read_orders(path, strict)
+    total = count_orders(path) if progress else 0
+    summary = ImportSummary(problems=orders.problems)
     transaction: AbstractAsyncContextManager[Any] = in_transaction() if strict else nullcontext()
     async with transaction:
-        for done, part in enumerate(chunks(orders, IMPORT_CHUNK), start=1):
-            for outcome in await ingest_orders(settings, part):
-                summary.created += outcome.created
-                summary.updated += not outcome.created
-            if progress:
-                progress(min(done * IMPORT_CHUNK, len(orders)), len(orders))
+        batch: list[OrderIn] = []
+        try:
+            for order in orders:
+                batch.append(order)
+                if len(batch) == IMPORT_CHUNK:
+                    await _store(settings, batch, summary, orders, total, progress)
+        except CsvFileError:
+            if not strict:  # the orders read before the unreadable part are kept
+                await _store(settings, batch, summary, orders, total, progress)
+            raise
+        await _store(settings, batch, summary, orders, total, progress)
+    summary.skipped = orders.skipped
     return summary
+
+
+async def _store(
+    settings: Settings,
+    batch: list[OrderIn],
+    summary: ImportSummary,
+    orders: OrderFile,
+    total: int,
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    for outcome in await ingest_orders(settings, batch):
+        summary.created += outcome.created
+        summary.updated += not outcome.created
+    batch.clear()
+    if progress:
+        done = summary.created + summary.updated + orders.skipped
+        progress(min(done, total), total)
