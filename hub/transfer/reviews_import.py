@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -93,7 +93,7 @@ async def _customer(item: ImportedReview) -> Customer | None:
     return customer
 
 
-def _dated(item: ImportedReview) -> dict[str, datetime]:
+def _dated(item: ImportedReview) -> dict[str, Any]:
     """The reply's own date where the export has one; else the import's time."""
     return {"created_at": item.replied_at} if item.replied_at else {}
 
