@@ -85,6 +85,9 @@ class Review(Publishable):
     title = fields.CharField(max_length=150, default="")
     body = fields.TextField(default="")
     display_name = fields.CharField(max_length=80, default="")
+    # Where the reviewer said they are and which variant they bought, as the old app kept them.
+    location = fields.CharField(max_length=80, default="", db_default="")
+    variant = fields.CharField(max_length=100, default="", db_default="")
     status = fields.CharField(max_length=16, default=ReviewStatus.PENDING.value)
     status_reason = fields.CharField(max_length=32, default="")
     verified_buyer = fields.BooleanField(default=False)
@@ -115,6 +118,47 @@ class Review(Publishable):
             ("status", "submitted_at"),
             ("customer_id", "submitted_at"),
         )
+
+
+class StoreReview(Publishable):
+    """A review of the store itself rather than of a product, moderated as reviews are."""
+
+    id = fields.IntField(primary_key=True)
+    # Erasing a customer anonymises their store reviews, as it does their reviews.
+    customer: fields.ForeignKeyNullableRelation[Customer] = fields.ForeignKeyField(
+        "hub.Customer", related_name="store_reviews", null=True, on_delete=fields.SET_NULL
+    )
+    customer_id: int | None
+    rating = fields.SmallIntField()
+    title = fields.CharField(max_length=150, default="")
+    body = fields.TextField(default="")
+    display_name = fields.CharField(max_length=80, default="")
+    location = fields.CharField(max_length=80, default="")
+    status = fields.CharField(max_length=16, default=ReviewStatus.PENDING.value)
+    status_reason = fields.CharField(max_length=32, default="")
+    verified_buyer = fields.BooleanField(default=False)
+    source = fields.CharField(max_length=16, default=ReviewSource.IMPORT.value)
+    sentiment_label = fields.CharField(max_length=8, default="neutral")
+    flagged = fields.BooleanField(default=False)
+    flag_reasons: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    # The brand's answer: shown under the review when public, else kept for the staff.
+    reply = fields.TextField(default="")
+    reply_public = fields.BooleanField(default=True)
+    replied_at = fields.DatetimeField(null=True)
+    # Links to the photos the old app kept; not fetched.
+    photo_urls: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    import_key = fields.CharField(max_length=128, null=True, unique=True)
+    submitted_at = fields.DatetimeField()
+    published_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "store_review"
+        indexes = (("status", "published_at"), ("customer_id", "submitted_at"))
+
+    @property
+    def public_reply(self) -> str:
+        return self.reply if self.reply_public else ""
 
 
 class ReviewRevision(Model):

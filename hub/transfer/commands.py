@@ -1,4 +1,4 @@
-"""CLI commands: ``import reviews FILE --format APP`` and ``export KIND``."""
+"""CLI commands: ``import reviews FILE [--format APP] [--map COLUMN=FIELD]`` and ``export KIND``."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ from rich.progress import Progress
 
 from hub.config import Settings
 from hub.console import run_with_db, settings_or_exit
+from hub.transfer.cells import DateOrder
 from hub.transfer.export import FORMATS, KINDS, ExportError, start_export
 from hub.transfer.formats import FORMATS as REVIEW_FORMATS
+from hub.transfer.formats import REVIEW_FIELDS
 from hub.transfer.reviews_import import ReviewFileError, ReviewImportSummary, import_reviews
 
 T = TypeVar("T")
@@ -32,13 +34,26 @@ def _run(work: Callable[[Settings], Awaitable[T]]) -> T:
 @click.option(
     "--format",
     "format_name",
-    required=True,
     type=click.Choice(list(REVIEW_FORMATS)),
-    help="The app the file was exported from, or generic (see docs/data.md).",
+    help="The app the file was exported from; read from the header when left out (docs/import.md).",
+)
+@click.option(
+    "--date-order",
+    type=click.Choice([order.value for order in DateOrder]),
+    help="How to read dates like 3/2/2024 (day-first or month-first) when the file cannot tell.",
+)
+@click.option(
+    "--map",
+    "column_map",
+    multiple=True,
+    metavar="COLUMN=FIELD",
+    help=f"Read COLUMN as FIELD (any other file; repeat): {', '.join(REVIEW_FIELDS)}.",
 )
 @click.option("--dry-run", is_flag=True, help="Report what would be imported; store nothing.")
-def import_reviews_command(file: Path, format_name: str, dry_run: bool) -> None:
-    """Import reviews from a Judge.me, Yotpo, Okendo or generic CSV export."""
+def import_reviews_command(
+    file: Path, format_name: str | None, date_order: str | None, column_map: tuple[str, ...], dry_run: bool
+) -> None:
+    """Import reviews from Judge.me, Yotpo, Okendo, Shopify Product Reviews, Loox, Stamped.io or any CSV."""
     with Progress(console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task(f"Importing {file.name}", total=None)
 
@@ -48,7 +63,13 @@ def import_reviews_command(file: Path, format_name: str, dry_run: bool) -> None:
         try:
             summary = _run(
                 lambda settings: import_reviews(
-                    settings, file, format_name, dry_run=dry_run, progress=advance
+                    settings,
+                    file,
+                    format_name,
+                    dry_run=dry_run,
+                    progress=advance,
+                    date_order=date_order,
+                    column_map=column_map,
                 )
             )
         except ReviewFileError as error:
@@ -58,6 +79,7 @@ def import_reviews_command(file: Path, format_name: str, dry_run: bool) -> None:
 
 def _report(file: Path, summary: ReviewImportSummary) -> None:
     would = "would be " if summary.dry_run else ""
+    click.echo(f"{file}: read as {REVIEW_FORMATS[summary.format_name].label} ({summary.format_name})")
     for outcome in summary.outcomes:
         if outcome.action == "bad":
             click.echo(f"{file}:{outcome.line}: {outcome.reason}", err=True)

@@ -1,20 +1,19 @@
 """Reviews from another review app's CSV export, through the one moderation pipeline.
 
 Each row becomes a review with `source="import"` and an `import_key`, so that a
-second run skips what the first one stored. Bad rows are reported by the line
-where they start and do not stop the others. A dry run does all the work inside
-one transaction and rolls it back.
+second run skips what the first one stored; a row about the store itself becomes a
+`StoreReview`. Bad rows are reported by the line where they start and do not stop the
+others. The file is streamed (`hub.transfer.review_rows`). A dry run does all the work
+inside one transaction and rolls it back.
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import html
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -25,47 +24,19 @@ from hub.photos.fetch import queue_photo_fetches
 from hub.photos.models import PhotoStatus
 from hub.reviews.aggregates import refresh_rating
 from hub.reviews.models import Reply, Review, ReviewSource, ReviewStatus
-from hub.transfer.formats import (
-    FIELDS,
-    FORMATS,
-    SourceFormat,
-    parse_date,
-    parse_rating,
-    photo_urls,
-    truthy,
-    web_link,
-)
+from hub.transfer.cells import DateOrder
+from hub.transfer.formats import HeaderError, resolve
+from hub.transfer.review_rows import ImportedReview, ReviewFileError, RowReader, header_of, records
+from hub.transfer.store_import import import_store_review, status_at_source
+
+__all__ = ["ReviewFileError", "ReviewImportSummary", "RowOutcome", "import_reviews"]
 
 ALREADY_IMPORTED = "already imported"
 UNPUBLISHED_AT_SOURCE = "unpublished_at_source"
 
 
-class ReviewFileError(ValueError):
-    """The file as a whole cannot be read in the chosen format."""
-
-
 class _RollBack(Exception):
     """Raised at the end of a dry run so that its transaction stores nothing."""
-
-
-@dataclass(frozen=True)
-class ImportedReview:
-    line: int
-    key: str
-    product_id: str
-    product_name: str
-    product_url: str
-    rating: int
-    title: str
-    body: str
-    reviewer_name: str
-    reviewer_email: str
-    submitted_at: datetime
-    verified: bool
-    published: bool | None
-    reply: str
-    photo_urls: list[str]
-    reply_public: bool = True
 
 
 @dataclass(frozen=True)
@@ -78,6 +49,7 @@ class RowOutcome:
 @dataclass
 class ReviewImportSummary:
     dry_run: bool = False
+    format_name: str = ""
     outcomes: list[RowOutcome] = field(default_factory=list)
 
     def count(self, action: str) -> int:
@@ -88,100 +60,28 @@ class ReviewImportSummary:
         return [outcome for outcome in self.outcomes if outcome.action == "bad"]
 
 
-def source_format(name: str) -> SourceFormat:
-    if name not in FORMATS:
-        raise ReviewFileError(f"unknown format {name!r}: use one of {', '.join(FORMATS)}")
-    return FORMATS[name]
-
-
-def _records(path: Path) -> Iterator[tuple[int, list[str], dict[str, str]]]:
-    """(first line of the record, header, row): a quoted body may span lines."""
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        header = list(reader.fieldnames or [])
-        start = reader.line_num + 1
-        for row in reader:
-            yield start, header, {key: value or "" for key, value in row.items() if key}
-            start = reader.line_num + 1
-
-
-def read_rows(path: Path, fmt: SourceFormat) -> list[tuple[int, dict[str, str]]]:
-    rows = list(_records(path))
-    header = rows[0][1] if rows else _header(path)
+def reader_for(
+    path: Path, format_name: str | None, column_map: Sequence[str] = (), date_order: DateOrder | None = None
+) -> RowReader:
+    """The reader of ``path``: its format named, mapped or detected; `ReviewFileError` if none fits."""
+    header = header_of(path)
+    try:
+        fmt = resolve(header, format_name, column_map)
+    except HeaderError as error:
+        raise ReviewFileError(f"{path}: {error}") from None
     if missing := fmt.missing(header):
         raise ReviewFileError(f"{path}: missing columns for {fmt.name}: {', '.join(missing)}")
-    return [(line, row) for line, _header_row, row in rows]
-
-
-def _header(path: Path) -> list[str]:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        return next(csv.reader(handle), [])
-
-
-def import_key(
-    fmt: SourceFormat, external_id: str, product_id: str, email: str, submitted_at: datetime, body: str
-) -> str:
-    """``format:review id``, or a stable hash of what identifies a review without one."""
-    if external_id:
-        return f"{fmt.name}:{external_id}"[:128]
-    identity = "\x1f".join((product_id, email.lower(), submitted_at.isoformat(), body))
-    return f"{fmt.name}:sha256:{hashlib.sha256(identity.encode()).hexdigest()[:40]}"
-
-
-# Review text and names go through the pipeline, which reads them as HTML; these don't.
-ESCAPED_FIELDS = ("product_name", "reply")
-
-
-class StoreReview(ValueError):
-    """A row about the store itself: the hub keeps reviews of products."""
-
-
-def _cells(fmt: SourceFormat, row: dict[str, str]) -> dict[str, str]:
-    header = list(row)
-    cells = {name: row[column].strip() if (column := fmt.column_for(name, header)) else "" for name in FIELDS}
-    if fmt.escaped_if_column in header:
-        cells.update({name: html.unescape(cells[name]).strip() for name in ESCAPED_FIELDS})
-    if fmt.column_for("verified", header) is None and cells["order_id"]:
-        cells["verified"] = "true"  # no verified column: the order proves the purchase
-    return cells
-
-
-def parse_row(fmt: SourceFormat, line: int, row: dict[str, str]) -> ImportedReview:
-    """One row as a review to import; `ValueError` names what is wrong with it."""
-    cell = _cells(fmt, row)
-    if cell["kind"] in fmt.store_kinds:
-        raise StoreReview("a review of the store, not of a product")
-    if not cell["product_id"]:
-        raise ValueError("product id is empty")
-    submitted_at = parse_date(cell["created_at"]) if cell["created_at"] else None
-    if submitted_at is None:
-        raise ValueError("date is empty")
-    email = cell["reviewer_email"].lower()
-    if email and "@" not in email:
-        raise ValueError(f"reviewer email {email!r} is not an email address")
-    return ImportedReview(
-        line=line,
-        key=import_key(fmt, cell["external_id"], cell["product_id"], email, submitted_at, cell["body"]),
-        product_id=cell["product_id"][:64],
-        product_name=cell["product_name"] or cell["product_id"],
-        product_url=web_link("product url", cell["product_url"])[:1000],
-        rating=parse_rating(cell["rating"]),
-        title=cell["title"],
-        body=cell["body"],
-        reviewer_name=cell["reviewer_name"],
-        reviewer_email=email,
-        submitted_at=submitted_at,
-        verified=truthy(cell["verified"]),
-        published=truthy(cell["published"]) if cell["published"] else None,
-        reply=cell["reply"],
-        photo_urls=photo_urls(cell["photo_urls"]),
-        reply_public=truthy(cell["reply_public"]) if cell["reply_public"] else True,
-    )
+    return RowReader(fmt, header, date_order)
 
 
 async def _product(item: ImportedReview) -> Product:
     product, _ = await Product.get_or_create(
-        external_id=item.product_id, defaults={"name": item.product_name[:255], "url": item.product_url}
+        external_id=item.product_id,
+        defaults={
+            "name": item.product_name[:255],
+            "url": item.product_url,
+            "image_url": item.product_image_url,
+        },
     )
     return product
 
@@ -190,15 +90,20 @@ async def _customer(item: ImportedReview) -> Customer | None:
     if not item.reviewer_email:
         return None
     customer, _ = await Customer.get_or_create(
-        email=item.reviewer_email[:254], defaults={"name": item.reviewer_name[:200]}
+        email=item.reviewer_email[:254], defaults={"name": item.customer_name[:200]}
     )
     return customer
+
+
+def _dated(item: ImportedReview) -> dict[str, Any]:
+    """The reply's own date where the export has one; else the import's time."""
+    return {"created_at": item.replied_at} if item.replied_at else {}
 
 
 async def _add_extras(review: Review, item: ImportedReview, customer: Customer | None) -> None:
     """The public reply, the photo links and the state the source gave the review."""
     if item.reply:
-        await Reply.create(review=review, body=item.reply, is_public=item.reply_public)
+        await Reply.create(review=review, body=item.reply, is_public=item.reply_public, **_dated(item))
     status = PhotoStatus.APPROVED if item.published else PhotoStatus.PENDING
     await queue_photo_fetches(review, customer, item.photo_urls, status, datetime.now(UTC))
     if item.published is False and review.is_public:
@@ -206,6 +111,19 @@ async def _add_extras(review: Review, item: ImportedReview, customer: Customer |
         review.published_at = None
     await review.save(update_fields=["status", "status_reason", "published_at"])
     await refresh_rating(review.product_id)
+
+
+async def _keep_source_fields(review: Review, item: ImportedReview) -> None:
+    """The reviewer's location and variant, and a review the source called spam or rejected."""
+    was_public = review.is_public
+    status, reason = status_at_source(ReviewStatus(review.status), review.status_reason, item.state)
+    review.status, review.status_reason = status.value, reason
+    review.location, review.variant = item.location, item.variant
+    if not review.is_public:
+        review.published_at = None
+    await review.save(update_fields=["location", "variant", "status", "status_reason", "published_at"])
+    if was_public and not review.is_public:
+        await refresh_rating(review.product_id)
 
 
 async def import_one(settings: Settings, item: ImportedReview) -> RowOutcome:
@@ -228,16 +146,24 @@ async def import_one(settings: Settings, item: ImportedReview) -> RowOutcome:
     if not result.created:
         return RowOutcome(item.line, "skipped", ALREADY_IMPORTED)
     await _add_extras(result.review, item, customer)
+    await _keep_source_fields(result.review, item)
     return RowOutcome(item.line, "created", result.review.status)
 
 
-async def _import_row(settings: Settings, fmt: SourceFormat, line: int, row: dict[str, str]) -> RowOutcome:
+async def _import_item(settings: Settings, item: ImportedReview) -> RowOutcome:
+    if not item.about_store:
+        return await import_one(settings, item)
+    created, status = await import_store_review(settings, item, await _customer(item))
+    if not created:
+        return RowOutcome(item.line, "skipped", ALREADY_IMPORTED)
+    return RowOutcome(item.line, "created", f"store review, {status}")
+
+
+async def _import_row(settings: Settings, reader: RowReader, line: int, row: dict[str, str]) -> RowOutcome:
     try:
-        item = parse_row(fmt, line, row)
+        item = reader.parse(line, row)
         async with in_transaction():
-            return await import_one(settings, item)
-    except StoreReview as error:
-        return RowOutcome(line, "skipped", str(error))
+            return await _import_item(settings, item)
     except SubmissionError as error:
         return RowOutcome(line, "bad", f"{error.field.replace('_', ' ')} {error.reason}")
     except ValueError as error:
@@ -246,35 +172,43 @@ async def _import_row(settings: Settings, fmt: SourceFormat, line: int, row: dic
 
 async def _import_all(
     settings: Settings,
-    fmt: SourceFormat,
-    rows: list[tuple[int, dict[str, str]]],
+    path: Path,
+    reader: RowReader,
     summary: ReviewImportSummary,
     progress: Callable[[int, int], None] | None,
 ) -> None:
-    for done, (line, row) in enumerate(rows, start=1):
-        summary.outcomes.append(await _import_row(settings, fmt, line, row))
+    total = reader.scan(path).records
+    for done, (line, row) in enumerate(records(path), start=1):
+        summary.outcomes.append(await _import_row(settings, reader, line, row))
         if progress:
-            progress(done, len(rows))
+            progress(done, total)
 
 
 async def import_reviews(
     settings: Settings,
     path: Path,
-    format_name: str,
+    format_name: str | None = None,
     *,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    date_order: DateOrder | str | None = None,
+    column_map: Sequence[str] = (),
 ) -> ReviewImportSummary:
-    """Import the reviews of ``path``; a dry run reports the same outcomes and stores nothing."""
-    fmt = source_format(format_name)
-    rows = read_rows(path, fmt)
-    summary = ReviewImportSummary(dry_run=dry_run)
+    """Import the reviews of ``path``; a dry run reports the same outcomes and stores nothing.
+
+    Without ``format_name`` the format is read from the header; ``column_map``
+    (``COLUMN=FIELD``) reads any other file; ``date_order`` (`dmy` or `mdy`) says how to
+    read dates like `3/2/2024` when the file's own dates cannot.
+    """
+    order = DateOrder(date_order) if date_order else None
+    reader = reader_for(path, format_name, column_map, order)
+    summary = ReviewImportSummary(dry_run=dry_run, format_name=reader.fmt.name)
     if not dry_run:
-        await _import_all(settings, fmt, rows, summary, progress)
+        await _import_all(settings, path, reader, summary, progress)
         return summary
     try:
         async with in_transaction():
-            await _import_all(settings, fmt, rows, summary, progress)
+            await _import_all(settings, path, reader, summary, progress)
             raise _RollBack
     except _RollBack:
         pass

@@ -10,7 +10,7 @@ from hub.cli import main
 from hub.config import Settings
 from hub.mail.models import OutboxMessage
 from hub.photos.models import Photo
-from hub.reviews.models import ProductRating, Reply, Review
+from hub.reviews.models import ProductRating, Reply, Review, StoreReview
 from hub.transfer.reviews_import import ReviewFileError, import_reviews
 from hub.triage.models import Case
 
@@ -65,7 +65,7 @@ async def test_it_imports_a_current_yotpo_export(settings: Settings, db: str) ->
     summary = await import_reviews(settings, HERE / "yotpo-2026.csv", "yotpo")
     assert [(o.line, o.action, o.reason) for o in summary.outcomes] == [
         (2, "created", "published"),
-        (3, "skipped", "a review of the store, not of a product"),
+        (3, "created", "store review, published"),
         (4, "created", "pending"),
     ]
     jacket = await Review.get(import_key="yotpo:480001").prefetch_related("product", "customer")
@@ -89,6 +89,13 @@ async def test_it_imports_a_current_yotpo_export(settings: Settings, db: str) ->
     )
     assert await Reply.filter(review=seams).values_list("is_public", flat=True) == [False]
     assert not await Review.exists(title="Quick shipping")
+    shop = await StoreReview.get(import_key="yotpo:480002").prefetch_related("customer")
+    assert (shop.title, shop.body, shop.rating, shop.customer.email) == (
+        "Quick shipping",
+        "Arrived in two days.",
+        4,
+        "uma@example.com",
+    )
 
 
 async def test_an_order_id_proves_a_purchase_only_where_no_column_says_otherwise(
@@ -200,16 +207,13 @@ def test_the_command_reports_created_skipped_and_bad_lines(cli_env: dict[str, st
     assert "created 0, skipped 2 (2 already imported), 1 bad rows." in second.stdout
 
 
-def test_the_command_says_why_rows_were_skipped(cli_env: dict[str, str]) -> None:
+def test_the_command_says_which_rows_are_about_the_store(cli_env: dict[str, str]) -> None:
     path = HERE / "yotpo-2026.csv"
-    result = CliRunner().invoke(
-        main,
-        ["import", "reviews", str(path), "--format", "yotpo", "--dry-run"],
-        env=cli_env,
-    )
+    result = CliRunner().invoke(main, ["import", "reviews", str(path), "--dry-run"], env=cli_env)
     assert result.exit_code == 0, result.output
-    assert f"{path}:3: would be skipped: a review of the store, not of a product" in result.stdout
-    assert "would have created 2, skipped 1 (1 a review of the store, not of a product)" in result.stdout
+    assert f"{path}: read as Yotpo (yotpo)" in result.stdout
+    assert f"{path}:3: would be created (store review, published)" in result.stdout
+    assert "would have created 3, skipped 0, 0 bad rows" in result.stdout
 
 
 def test_the_dry_run_command_says_what_would_happen(cli_env: dict[str, str]) -> None:
