@@ -35,6 +35,7 @@ from tests.triage.conftest import make_case
 
 SCRIPT_LINK = "javascript:alert(document.domain)"
 GOOD_PHOTO = "https://cdn.example/dry-tent.jpg"
+FETCHED = "AAAAAAAAAAAAAAAAAAAAAA.webp"
 TITLE = "Love it </script><svg onload=alert(1)>"
 NAME = '"><img src=x onerror=alert(2)>'
 BODY = "</script><script>alert(4)</script>"
@@ -79,6 +80,15 @@ async def old_rows(db: str) -> OldRows:
         await Photo.create(
             review=review, product=tent, status="approved", source_url=link, feature_consent_at=NOW
         )
+    # The good link once the worker fetched it: the hub's own file, never the old host.
+    await Photo.create(
+        review=review,
+        product=tent,
+        status="approved",
+        source_url=GOOD_PHOTO,
+        web_name=FETCHED,
+        feature_consent_at=NOW,
+    )
     await Reply.create(review=review, body="</script><svg onload=alert(5)>", is_public=True)
     await refresh_rating(tent.id)
     return OldRows(tent, review)
@@ -127,19 +137,19 @@ async def test_the_widget_fragment_and_the_json_api_leave_the_script_links_out(
         text = (await client.get(path)).text
         assert "javascript:" not in text and "data:image/svg" not in text
         assert "<svg" not in text and "<script>" not in text and "<img src=x" not in text
-        assert GOOD_PHOTO in text
+        assert GOOD_PHOTO not in text and f"/media/{FETCHED}" in text  # no hotlink to the old host
     photos = (await client.get("/api/v1/products/tent-2p/reviews")).json()["items"][0]["photos"]
-    assert [photo["url"] for photo in photos] == [GOOD_PHOTO]
+    assert [photo["url"] for photo in photos] == [f"http://testserver/media/{FETCHED}"]
 
 
 async def test_the_gallery_leaves_out_the_script_links_of_a_photo_and_its_product(
     client: httpx.AsyncClient, old_rows: OldRows
 ) -> None:
     items = (await client.get("/api/v1/gallery?product=tent-2p")).json()["items"]
-    assert [item["url"] for item in items] == [GOOD_PHOTO]
+    assert [item["url"] for item in items] == [f"http://testserver/media/{FETCHED}"]
     assert items[0]["product"]["url"] == "" and items[0]["review"]["url"] is None
     page = (await client.get("/widget/gallery")).text
-    assert GOOD_PHOTO in page and "javascript:" not in page
+    assert FETCHED in page and GOOD_PHOTO not in page and "javascript:" not in page
 
 
 async def test_the_case_page_links_no_script_photo(
