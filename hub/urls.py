@@ -93,6 +93,9 @@ ROUTES: tuple[Endpoint, ...] = (
     # Orders in: the orders API and the store webhooks
     Endpoint("api_orders", "/api/v1/orders", "hub.orders.routes:post_order", ("POST",)),
     Endpoint("api_orders_batch", "/api/v1/orders/batch", "hub.orders.routes:post_order_batch", ("POST",)),
+    Endpoint(
+        "api_order_refunds", "/api/v1/orders/{order_id}/refunds", "hub.orders.routes:post_refund", ("POST",)
+    ),
     Endpoint("webhook_shopify", "/webhooks/shopify", "hub.orders.routes:shopify_webhook", ("POST",)),
     Endpoint(
         "webhook_woocommerce", "/webhooks/woocommerce", "hub.orders.routes:woocommerce_webhook", ("POST",)

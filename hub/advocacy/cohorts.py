@@ -1,5 +1,5 @@
 """The monthly cohort table: customers by the month of their first order, and the share of
-them who ordered again 0, 1, 2 … months later (cancelled orders never count)."""
+them who ordered again 0, 1, 2 … months later (cancelled and fully refunded orders never count)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from hub.advocacy.facts import end_of
 from hub.advocacy.sql import fetch, month_of
+from hub.catalog.models import purchase_sql
 
 if TYPE_CHECKING:
     from hub.advocacy.retention import Period
@@ -20,8 +21,8 @@ def _sql() -> str:
     return f"""SELECT {month_of("f.first")} AS cohort, {month_of("o.placed_at")} AS month,
       COUNT(DISTINCT o.customer_id) AS n
       FROM orders o JOIN (SELECT customer_id, MIN(placed_at) AS first FROM orders
-        WHERE cancelled_at IS NULL GROUP BY customer_id) f ON f.customer_id = o.customer_id
-      WHERE o.cancelled_at IS NULL AND f.first >= ? AND f.first < ? AND o.placed_at < ?
+        WHERE {purchase_sql()} GROUP BY customer_id) f ON f.customer_id = o.customer_id
+      WHERE {purchase_sql("o")} AND f.first >= ? AND f.first < ? AND o.placed_at < ?
       GROUP BY 1, 2"""  # noqa: S608
 
 

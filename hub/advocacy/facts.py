@@ -13,6 +13,7 @@ from typing import Any
 
 from hub.advocacy.sql import fetch
 from hub.advocacy.stages import StageFacts, Thresholds
+from hub.catalog.models import kept_revenue_sql, purchase_sql
 from hub.reviews.models import public_sql
 
 
@@ -56,11 +57,11 @@ _CUSTOMERS = """SELECT c.id,
   FROM customer c LEFT JOIN (SELECT customer_id, MIN(placed_at) AS first FROM orders
     WHERE customer_id BETWEEN ? AND ? GROUP BY customer_id) f ON f.customer_id = c.id
   WHERE c.id BETWEEN ? AND ? AND (c.created_at < ? OR f.first < ?)"""
-_ORDERS = """SELECT customer_id, COUNT(*) AS n, MIN(placed_at) AS first, MAX(placed_at) AS last,
-  SUM(CASE WHEN refunded_at IS NULL THEN total ELSE 0 END) AS value,
-  SUM(CASE WHEN placed_at >= ? THEN 1 ELSE 0 END) AS recent
-  FROM orders WHERE customer_id BETWEEN ? AND ? AND cancelled_at IS NULL AND placed_at < ?
-  GROUP BY customer_id"""
+# Purchases only (a cancelled or fully refunded order is none), worth what the shop kept.
+_ORDERS = f"""SELECT customer_id, COUNT(*) AS n, MIN(placed_at) AS first, MAX(placed_at) AS last,
+  SUM({kept_revenue_sql()}) AS value, SUM(CASE WHEN placed_at >= ? THEN 1 ELSE 0 END) AS recent
+  FROM orders WHERE customer_id BETWEEN ? AND ? AND {purchase_sql()} AND placed_at < ?
+  GROUP BY customer_id"""  # noqa: S608  (constants only)
 _REVIEWS = f"""SELECT customer_id, COUNT(*) AS n, SUM(LENGTH(body)) AS chars,
   SUM(CASE WHEN has_photos THEN 1 ELSE 0 END) AS photos,
   SUM(CASE WHEN {public_sql()} THEN helpful_count ELSE 0 END) AS helpful,

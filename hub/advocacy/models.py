@@ -121,7 +121,7 @@ class Referral(Model):
         "hub.Order", related_name="referral", on_delete=fields.CASCADE
     )
     order_id: int
-    # counted, self_referral or existing_customer
+    # counted, self_referral, existing_customer or withdrawn (referrals.Outcome)
     outcome = fields.CharField(max_length=24)
     created_at = fields.DatetimeField(auto_now_add=True)
 

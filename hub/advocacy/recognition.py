@@ -1,19 +1,21 @@
 """Recognising advocates: a badge, points on the ledger, and a thank-you mail with a referral link.
 
 Points never depend on a review's rating: a marketer gives a fixed number per recognition,
-and referrals earn a fixed number per referred order (reversed when that order is refunded).
+and referrals earn a fixed number per referred order (taken back when that order is refunded
+in full or cancelled; ``settle_points``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 from tortoise.transactions import in_transaction
 
 from hub.advocacy.badges import BADGES, RECOGNISED
 from hub.advocacy.models import Award, PointsEntry
-from hub.advocacy.referrals import code_for
+from hub.advocacy.referrals import REFERRAL_REASON, code_for
 from hub.catalog.models import Customer, MailKind, Order
 from hub.config import Settings
 from hub.mail.outbox import enqueue
@@ -98,22 +100,25 @@ async def _thank(settings: Settings, customer: Customer, badge: str, points: int
     return queued is not None
 
 
-async def reverse_points_for_refund(order: Order) -> int:
-    """Add a reversing line for every points entry earned by ``order``; idempotent."""
+async def settle_points(order: Order) -> int:
+    """Take back what ``order`` no longer earns: a refund its share of each entry tied to the
+    order, a cancellation or a full refund all of it. A referral's points stand while the
+    referred order is a purchase. Idempotent: a repeat adds nothing."""
     earned = await PointsEntry.filter(order_id=order.id, reverses_id__isnull=True, points__gt=0)
-    reversed_ids = set(
-        await PointsEntry.filter(reverses_id__in=[e.id for e in earned]).values_list("reverses_id", flat=True)
-    )
+    taken: dict[int, int] = {}
+    for reverses_id, points in await PointsEntry.filter(reverses_id__in=[e.id for e in earned]).values_list(
+        "reverses_id", "points"
+    ):
+        taken[reverses_id] = taken.get(reverses_id, 0) - points
+    share = Decimal("0") if order.is_purchase else Decimal("1")
     added = 0
     for entry in earned:
-        if entry.id in reversed_ids:
+        part = share if entry.reason == REFERRAL_REASON else order.refunded_share
+        due = int(entry.points * part) - taken.get(entry.id, 0)
+        if due <= 0:
             continue
         await PointsEntry.create(
-            customer_id=entry.customer_id,
-            points=-entry.points,
-            reason="refund",
-            order_id=order.id,
-            reverses=entry,
+            customer_id=entry.customer_id, points=-due, reason="refund", order_id=order.id, reverses=entry
         )
         added += 1
     return added

@@ -12,7 +12,7 @@ from tortoise.exceptions import IntegrityError
 from hub.advocacy.facts import as_decimal
 from hub.advocacy.models import PointsEntry, Referral, ReferralCode
 from hub.advocacy.sql import fetch, month_of
-from hub.catalog.models import Customer, Order
+from hub.catalog.models import Customer, Order, kept_revenue_sql, purchase_sql
 from hub.web.columns import fits
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -23,6 +23,11 @@ class Outcome:
     COUNTED = "counted"
     SELF_REFERRAL = "self_referral"
     EXISTING_CUSTOMER = "existing_customer"
+    # Counted once, then the referred order was cancelled or refunded in full.
+    WITHDRAWN = "withdrawn"
+
+
+REFERRAL_REASON = "referral"
 
 
 def new_code(customer: Customer) -> str:
@@ -86,10 +91,21 @@ async def attribute_referral(order: Order) -> Referral | None:
         await PointsEntry.create(
             customer_id=code.customer_id,
             points=REFERRAL_POINTS,
-            reason="referral",
+            reason=REFERRAL_REASON,
             order=order,
         )
     return referral
+
+
+async def withdraw_referral(order: Order) -> bool:
+    """A counted referral whose order is no purchase any more stops counting; its points go
+    with ``settle_points``. Whether it was withdrawn now."""
+    if order.is_purchase:
+        return False
+    withdrawn = await Referral.filter(order_id=order.id, outcome=Outcome.COUNTED).update(
+        outcome=Outcome.WITHDRAWN
+    )
+    return withdrawn > 0
 
 
 @dataclass(frozen=True)
@@ -106,18 +122,19 @@ class Flywheel:
         return sum((row["revenue"] for row in self.per_month), Decimal("0"))
 
 
-_PER_ADVOCATE = """SELECT r.referrer_id AS customer_id, c.name AS name,
-  COUNT(DISTINCT r.referred_id) AS customers, COALESCE(SUM(o.total), 0) AS revenue
+# Revenue is what the shop kept of the referred customers' purchases (Order.kept_revenue).
+_PER_ADVOCATE = f"""SELECT r.referrer_id AS customer_id, c.name AS name,
+  COUNT(DISTINCT r.referred_id) AS customers, COALESCE(SUM({kept_revenue_sql("o")}), 0) AS revenue
   FROM referral r JOIN customer c ON c.id = r.referrer_id
-  LEFT JOIN orders o ON o.customer_id = r.referred_id AND o.cancelled_at IS NULL
-  AND o.refunded_at IS NULL AND o.placed_at >= r.created_at
-  WHERE r.outcome = 'counted' GROUP BY r.referrer_id, c.name ORDER BY revenue DESC"""
+  LEFT JOIN orders o ON o.customer_id = r.referred_id AND {purchase_sql("o")}
+  AND o.placed_at >= r.created_at
+  WHERE r.outcome = 'counted' GROUP BY r.referrer_id, c.name ORDER BY revenue DESC"""  # noqa: S608
 
 
 def _per_month_sql() -> str:
     return f"""SELECT {month_of("r.created_at")} AS month, COUNT(DISTINCT r.referred_id) AS customers,
-      COALESCE(SUM(o.total), 0) AS revenue FROM referral r
-      LEFT JOIN orders o ON o.id = r.order_id AND o.cancelled_at IS NULL AND o.refunded_at IS NULL
+      COALESCE(SUM({kept_revenue_sql("o")}), 0) AS revenue FROM referral r
+      LEFT JOIN orders o ON o.id = r.order_id AND {purchase_sql("o")}
       WHERE r.outcome = 'counted' GROUP BY 1 ORDER BY 1"""  # noqa: S608
 
 

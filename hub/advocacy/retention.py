@@ -1,4 +1,5 @@
-"""Retention figures from the orders of a period (cancelled orders never count).
+"""Retention figures from the purchases of a period: cancelled and fully refunded orders never
+count, and revenue is what the shop kept (a partial refund lowers it, ``Order.kept_revenue``).
 
 * repeat customer rate = customers with more than one order ÷ customers with at least one;
 * purchase frequency = orders ÷ customers (in the period), and per year = that ÷ the period in years;
@@ -21,21 +22,23 @@ from hub.advocacy.cohorts import CohortRow, cohort_table
 from hub.advocacy.facts import as_decimal, end_of
 from hub.advocacy.sql import fetch
 from hub.advocacy.stages import Thresholds
+from hub.catalog.models import kept_revenue_sql, purchase_sql
 from hub.config import Settings
 
 MAX_LIFESPAN_YEARS = 10.0
 DAYS_A_YEAR = 365.25
 
-_TOTALS = """SELECT COUNT(*) AS customers, SUM(CASE WHEN n > 1 THEN 1 ELSE 0 END) AS repeaters,
+# Only fixed column expressions are formatted in; values go through placeholders.
+_TOTALS = f"""SELECT COUNT(*) AS customers, SUM(CASE WHEN n > 1 THEN 1 ELSE 0 END) AS repeaters,
   SUM(n) AS orders, SUM(revenue) AS revenue FROM (
-    SELECT customer_id, COUNT(*) AS n, SUM(total) AS revenue FROM orders
-    WHERE cancelled_at IS NULL AND placed_at >= ? AND placed_at < ? GROUP BY customer_id) AS t"""
-_ACTIVE = """SELECT COUNT(DISTINCT customer_id) AS n FROM orders
-  WHERE cancelled_at IS NULL AND placed_at >= ? AND placed_at < ?"""
-_CHURNED = """SELECT COUNT(DISTINCT o.customer_id) AS n FROM orders o
-  WHERE o.cancelled_at IS NULL AND o.placed_at >= ? AND o.placed_at < ? AND NOT EXISTS (
-    SELECT 1 FROM orders p WHERE p.customer_id = o.customer_id AND p.cancelled_at IS NULL
-    AND p.placed_at >= ? AND p.placed_at < ?)"""
+    SELECT customer_id, COUNT(*) AS n, SUM({kept_revenue_sql()}) AS revenue FROM orders
+    WHERE {purchase_sql()} AND placed_at >= ? AND placed_at < ? GROUP BY customer_id) AS t"""  # noqa: S608
+_ACTIVE = f"""SELECT COUNT(DISTINCT customer_id) AS n FROM orders
+  WHERE {purchase_sql()} AND placed_at >= ? AND placed_at < ?"""  # noqa: S608
+_CHURNED = f"""SELECT COUNT(DISTINCT o.customer_id) AS n FROM orders o
+  WHERE {purchase_sql("o")} AND o.placed_at >= ? AND o.placed_at < ? AND NOT EXISTS (
+    SELECT 1 FROM orders p WHERE p.customer_id = o.customer_id AND {purchase_sql("p")}
+    AND p.placed_at >= ? AND p.placed_at < ?)"""  # noqa: S608
 
 
 @dataclass(frozen=True)

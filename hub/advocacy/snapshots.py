@@ -6,7 +6,7 @@ Writing a day is an upsert on (customer, day), so taking the same day twice chan
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
@@ -96,6 +96,16 @@ async def _update_customers(
         for sql, changes in ((_SET_STAGE, moved), (_SET_SCORE, scored)):
             if changes:
                 await execute_many(sql, changes)
+
+
+async def restage_customers(settings: Settings, customer_ids: Sequence[int], now: datetime) -> None:
+    """Today's stage and score of these customers, now (after a refund or a cancellation)."""
+    day, limits = now.astimezone(UTC).date(), Thresholds.from_settings(settings)
+    for customer_id in customer_ids:
+        facts = await gather_facts(customer_id, customer_id, day, limits)
+        stages = {f.customer_id: stage_for(f.stage, day, limits) for f in facts}
+        await _store(day, stages)
+        await _update_customers(day, facts, stages, with_scores=True)
 
 
 async def snapshot_is_complete(day: date) -> bool:

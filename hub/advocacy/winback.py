@@ -80,9 +80,9 @@ async def attribute_win_backs(settings: Settings, now: datetime) -> int:
     won = 0
     for win_back in open_ones:
         order = (
-            await Order.filter(
+            await Order.purchases()
+            .filter(
                 customer_id=win_back.customer_id,
-                cancelled_at__isnull=True,
                 placed_at__gt=win_back.sent_at,
                 placed_at__lte=win_back.sent_at + WIN_WINDOW,
             )

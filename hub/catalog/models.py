@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
+from tortoise.queryset import QuerySet
 
 
 class OrderSource(StrEnum):
@@ -113,6 +115,11 @@ class Order(Model):
     fulfilled_at = fields.DatetimeField(null=True)
     delivered_at = fields.DatetimeField(null=True)
     cancelled_at = fields.DatetimeField(null=True)
+    # What the shop gave back (the refunds' sum, at most the total), and when that became
+    # the whole order: a fully refunded order is no purchase.
+    refunded_total = fields.DecimalField(
+        max_digits=12, decimal_places=2, default=Decimal("0"), db_default=Decimal("0")
+    )
     refunded_at = fields.DatetimeField(null=True)
     # Shopify discount codes run to 255 characters.
     referral_code = fields.CharField(max_length=255, null=True, db_index=True)
@@ -120,11 +127,46 @@ class Order(Model):
     updated_at = fields.DatetimeField(auto_now=True)
 
     lines: fields.ReverseRelation[OrderLine]
+    refunds: fields.ReverseRelation[Refund]
 
     class Meta:
         table = "orders"
         unique_together = (("source", "external_id"),)
         indexes = (("customer_id", "placed_at"),)
+
+    @classmethod
+    def purchases(cls) -> QuerySet[Order]:
+        """Orders that count as bought (``is_purchase``)."""
+        return cls.filter(cancelled_at__isnull=True, refunded_at__isnull=True)
+
+    @property
+    def is_purchase(self) -> bool:
+        """Neither cancelled nor refunded in full: it counts as bought."""
+        return self.cancelled_at is None and self.refunded_at is None
+
+    @property
+    def kept_revenue(self) -> Decimal:
+        """What the shop kept of a purchase: the total less its refunds; nothing otherwise."""
+        return max(self.total - self.refunded_total, Decimal("0")) if self.is_purchase else Decimal("0")
+
+    @property
+    def refunded_share(self) -> Decimal:
+        """The part of the order given back, from 0 to 1; 1 once it is no purchase."""
+        if not self.is_purchase:
+            return Decimal("1")
+        return min(self.refunded_total / self.total, Decimal("1")) if self.total > 0 else Decimal("0")
+
+
+def purchase_sql(alias: str = "") -> str:
+    """SQL for ``Order.is_purchase``; ``alias`` names the orders table in the query."""
+    prefix = f"{alias}." if alias else ""
+    return f"{prefix}cancelled_at IS NULL AND {prefix}refunded_at IS NULL"
+
+
+def kept_revenue_sql(alias: str = "") -> str:
+    """SQL for ``Order.kept_revenue`` of an order already known to be a purchase."""
+    prefix = f"{alias}." if alias else ""
+    return f"({prefix}total - {prefix}refunded_total)"
 
 
 class OrderLine(Model):
@@ -140,10 +182,35 @@ class OrderLine(Model):
     product_id: int
     quantity = fields.IntField(default=1)
     unit_price = fields.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    # Summed from the order's refunds, at most the line's quantity and amount.
+    refunded_quantity = fields.IntField(default=0, db_default=0)
+    refunded_amount = fields.DecimalField(
+        max_digits=12, decimal_places=2, default=Decimal("0"), db_default=Decimal("0")
+    )
 
     class Meta:
         table = "order_line"
         unique_together = (("order_id", "product_id"),)
+
+
+class Refund(Model):
+    """Money given back on an order, as the store reported it, kept by the store's id."""
+
+    id = fields.IntField(primary_key=True)
+    order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
+        "hub.Order", related_name="refunds", on_delete=fields.CASCADE
+    )
+    order_id: int
+    external_id = fields.CharField(max_length=64)
+    refunded_at = fields.DatetimeField()
+    amount = fields.DecimalField(max_digits=12, decimal_places=2)
+    # [{"product_id": <hub product id>, "quantity": n, "amount": "9.90"}]
+    lines: fields.JSONField[list[dict[str, Any]]] = fields.JSONField(default=list)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "order_refund"
+        unique_together = (("order_id", "external_id"),)
 
 
 class WebhookReceipt(Model):

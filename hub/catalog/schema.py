@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from tortoise.models import Model
 
-from hub.catalog.models import Customer, Order, Product
+from hub.catalog.models import Customer, Order, Product, Refund
 from hub.web import params
 from hub.web.columns import column_length, cut
 from hub.web.errors import FieldError, InvalidInput
@@ -51,6 +51,25 @@ class LineIn:
 
 
 @dataclass(frozen=True)
+class RefundLineIn:
+    """Part of a line given back; without an amount, the quantity at the line's price."""
+
+    product_id: str
+    quantity: int
+    amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class RefundIn:
+    """A refund as the store sent it; without an amount, its lines' amounts add up to it."""
+
+    external_id: str
+    refunded_at: datetime
+    amount: Decimal | None
+    lines: tuple[RefundLineIn, ...] = ()
+
+
+@dataclass(frozen=True)
 class OrderIn:
     source: str
     external_id: str
@@ -63,6 +82,7 @@ class OrderIn:
     delivered_at: datetime | None = None
     cancelled_at: datetime | None = None
     referral_code: str | None = None
+    refunds: tuple[RefundIn, ...] = ()
     # What was cut, left out or dropped (webhooks only): path and what happened.
     notes: tuple[FieldError, ...] = ()
 
@@ -222,6 +242,61 @@ def merge_lines(lines: list[LineIn]) -> tuple[LineIn, ...]:
     return tuple(merged.values())
 
 
+def _refund_line(reader: _Reader, data: Mapping[str, Any], path: str) -> RefundLineIn:
+    return RefundLineIn(
+        product_id=reader.text(
+            data, "product_id", f"{path}/product_id", (Product, "external_id"), required=True
+        ),
+        quantity=reader.quantity(data, "quantity", f"{path}/quantity"),
+        amount=reader.money(data, "amount", f"{path}/amount") if data.get("amount") is not None else None,
+    )
+
+
+def _refund(reader: _Reader, data: Mapping[str, Any], path: str, default_at: datetime) -> RefundIn:
+    lines = data.get("lines") or []
+    if not isinstance(lines, list) or len(lines) > MAX_LINES:
+        reader.fail(f"{path}/lines", f"must be a list of at most {MAX_LINES} lines")
+        lines = []
+    refund = RefundIn(
+        external_id=reader.text(data, "id", f"{path}/id", (Refund, "external_id"), required=True),
+        refunded_at=reader.moment(data, "refunded_at", f"{path}/refunded_at") or default_at,
+        amount=reader.money(data, "amount", f"{path}/amount") if data.get("amount") is not None else None,
+        lines=tuple(
+            _refund_line(reader, reader.mapping(item, f"{path}/lines/{i}"), f"{path}/lines/{i}")
+            for i, item in enumerate(lines)
+        ),
+    )
+    if refund.amount is None and not refund.lines:
+        reader.fail(f"{path}/amount", "is required when the refund names no lines")
+    return refund
+
+
+def _refunds(reader: _Reader, value: Any, placed_at: datetime) -> tuple[RefundIn, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or len(value) > MAX_LINES:
+        reader.fail("refunds", f"must be a list of at most {MAX_LINES} refunds")
+        return ()
+    refunds = [
+        _refund(reader, reader.mapping(item, f"refunds/{i}"), f"refunds/{i}", placed_at)
+        for i, item in enumerate(value)
+    ]
+    ids = [refund.external_id for refund in refunds]
+    if len(set(ids)) != len(ids):
+        reader.fail("refunds", "each refund needs its own id")
+    return tuple(refunds)
+
+
+def parse_refund(data: Any, default_at: datetime) -> RefundIn:
+    """One refund sent on its own (the API's and Shopify's ``refunds/create``), dated
+    ``default_at`` when it carries no ``refunded_at``."""
+    reader = _Reader()
+    refund = _refund(reader, reader.mapping(data, "/"), "", default_at)
+    if reader.errors:
+        raise InvalidOrder([FieldError(e.path.lstrip("/"), e.reason) for e in reader.errors])
+    return refund
+
+
 def _currency(reader: _Reader, data: Mapping[str, Any]) -> str:
     currency = reader.text(data, "currency", "currency", (Order, "currency")).upper() or "USD"
     if not CURRENCY_PATTERN.match(currency):
@@ -237,12 +312,13 @@ def parse_order(data: Any, source: str, *, cut: bool = False) -> OrderIn:
     """
     reader = _Reader(cut=cut)
     data = reader.mapping(data, "/")
+    placed_at = reader.moment(data, "placed_at", "placed_at", required=True) or datetime.now(UTC)
     order = OrderIn(
         source=source,
         external_id=reader.text(data, "id", "id", (Order, "external_id"), required=True),
         customer=_customer(reader, reader.mapping(data.get("customer"), "customer")),
         currency=_currency(reader, data),
-        placed_at=reader.moment(data, "placed_at", "placed_at", required=True) or datetime.now(UTC),
+        placed_at=placed_at,
         fulfilled_at=reader.moment(data, "fulfilled_at", "fulfilled_at"),
         delivered_at=reader.moment(data, "delivered_at", "delivered_at"),
         cancelled_at=reader.moment(data, "cancelled_at", "cancelled_at"),
@@ -252,8 +328,29 @@ def parse_order(data: Any, source: str, *, cut: bool = False) -> OrderIn:
         or None,
         total=reader.money(data, "total", "total") if data.get("total") is not None else None,
         lines=_lines(reader, data.get("lines")),
+        refunds=_refunds(reader, data.get("refunds"), placed_at),
         notes=tuple(reader.notes),
     )
+    order = _refunds_of_lines(reader, order)
     if reader.errors:
         raise InvalidOrder(reader.errors)
     return order
+
+
+def _refunds_of_lines(reader: _Reader, order: OrderIn) -> OrderIn:
+    """A refund's line must be a line of its order; a webhook's other ones are left out with a note."""
+    products = {line.product_id for line in order.lines}
+    refunds = []
+    for i, refund in enumerate(order.refunds):
+        kept = []
+        for j, line in enumerate(refund.lines):
+            if line.product_id in products:
+                kept.append(line)
+            elif reader.cut:
+                reader.notes.append(
+                    FieldError(f"refunds/{i}/lines/{j}", "names no line of the order; left out")
+                )
+            else:
+                reader.fail(f"refunds/{i}/lines/{j}/product_id", "is not a product of the order's lines")
+        refunds.append(replace(refund, lines=tuple(kept)))
+    return replace(order, refunds=tuple(refunds), notes=tuple(reader.notes))

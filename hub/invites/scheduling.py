@@ -25,11 +25,8 @@ def trigger_time(settings: Settings, order: Order) -> datetime | None:
 
 
 def may_invite(order: Order, customer: Customer) -> bool:
-    return (
-        order.cancelled_at is None
-        and bool(customer.email)
-        and customer.accepts(MailKind.REVIEW_REQUESTS.value)
-    )
+    """A cancelled or fully refunded order brings no request (one already sent stays sent)."""
+    return order.is_purchase and bool(customer.email) and customer.accepts(MailKind.REVIEW_REQUESTS.value)
 
 
 async def products_to_ask_about(customer_id: int, product_ids: Sequence[int]) -> list[int]:

@@ -7,21 +7,22 @@ same order again updates it in place.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from hub.catalog.models import Customer, Order, OrderLine, Product, WebhookReceipt
-from hub.catalog.schema import CENT, CustomerIn, InvalidOrder, LineIn, OrderIn, parse_order
+from hub.catalog.models import Customer, Order, OrderLine, Product, Refund, WebhookReceipt
+from hub.catalog.schema import CENT, CustomerIn, InvalidOrder, LineIn, OrderIn, RefundIn, parse_order
 from hub.config import Settings
 from hub.db import retry_on_conflict
 from hub.invites.scheduling import schedule_invitations
+from hub.orders.refunds import RefundState, record_refunds
 
 T = TypeVar("T")
 CHUNK = 900  # stays below SQLite's limit of bound variables per query
@@ -73,23 +74,46 @@ async def _ingest_in_transaction(settings: Settings, orders: Sequence[OrderIn]) 
         products = await upsert_products([line for order in orders for line in order.lines])
         latest = {order.key: order for order in orders}
         existing = await _find_orders(list(latest))
+        before = {key: RefundState.of(order) for key, order in existing.items()}
         saved = await _save_orders(list(latest.values()), existing, customers)
-        await _replace_lines(list(latest.values()), saved, products, set(existing))
-        await _advocacy_follow_ups(list(saved.values()))
-        invitations = await schedule_invitations(settings, list(saved.values()))
+        rewritten = await _replace_lines(list(latest.values()), saved, products, set(existing))
+        by_id = {order.id: order for order in saved.values()}
+        refunds = {saved[order.key].id: order.refunds for order in latest.values()}
+        await record_refunds(by_id, refunds, rewritten & await _with_refunds(rewritten))
+        await _advocacy_follow_ups([saved[key] for key in latest])
+        invitations = await schedule_invitations(settings, [saved[key] for key in latest])
+    moved = {saved[key].customer_id for key, state in before.items() if RefundState.of(saved[key]) != state}
+    if moved:
+        await _restage(settings, moved)
     return _outcomes(orders, saved, set(existing), invitations)
 
 
+async def _with_refunds(order_ids: set[int]) -> set[int]:
+    found: set[int] = set()
+    for part in chunks(sorted(order_ids)):
+        refunds = await Refund.filter(order_id__in=list(part)).only("id", "order_id")
+        found.update(refund.order_id for refund in refunds)
+    return found
+
+
+async def _restage(settings: Settings, customer_ids: set[int]) -> None:
+    """A refund or cancellation of a known order moves its customer's stage now, not tomorrow."""
+    from hub.advocacy.snapshots import restage_customers
+
+    await restage_customers(settings, sorted(customer_ids), datetime.now(UTC))
+
+
 async def _advocacy_follow_ups(orders: Sequence[Order]) -> None:
-    """Credit referrals and take back points for refunds; both are safe to repeat."""
-    from hub.advocacy.recognition import reverse_points_for_refund
-    from hub.advocacy.referrals import attribute_referral
+    """Credit referrals, and take back what a refund or cancellation undoes; safe to repeat."""
+    from hub.advocacy.recognition import settle_points
+    from hub.advocacy.referrals import attribute_referral, withdraw_referral
 
     for order in orders:
         if order.referral_code:
             await attribute_referral(order)
-        if order.refunded_at:
-            await reverse_points_for_refund(order)
+        if not order.is_purchase or order.refunded_total > 0:
+            await withdraw_referral(order)
+            await settle_points(order)
 
 
 def _outcomes(
@@ -243,8 +267,10 @@ async def _replace_lines(
     saved: dict[OrderKey, Order],
     products: dict[str, Product],
     existed: set[OrderKey],
-) -> None:
-    """Write each order's lines; an order whose lines did not change is left alone."""
+) -> set[int]:
+    """Write each order's lines; an order whose lines did not change is left alone.
+
+    The ids of the orders whose lines were written."""
     have = await _stored_lines([saved[key].id for key in existed])
     stale: list[int] = []
     fresh: list[OrderLine] = []
@@ -262,6 +288,7 @@ async def _replace_lines(
         await OrderLine.filter(order_id__in=list(part)).delete()
     if fresh:
         await OrderLine.bulk_create(fresh)
+    return set(stale)
 
 
 async def _stored_lines(order_ids: Sequence[int]) -> dict[int, set[LineKey]]:
@@ -280,13 +307,62 @@ async def ingest_webhook(
     settings: Settings, source: str, delivery_id: str | None, order: OrderIn
 ) -> Outcome | None:
     """Ingest a webhook's order once; None when this delivery was already handled."""
+    return await once_per_delivery(source, delivery_id, lambda: ingest_order(settings, order))
+
+
+async def once_per_delivery(
+    source: str, delivery_id: str | None, handle: Callable[[], Awaitable[T]]
+) -> T | None:
+    """Run ``handle`` for a webhook delivery not seen before; None for a repeat."""
     delivery_id = delivery_id[:128] if delivery_id else None
     if delivery_id and await WebhookReceipt.exists(source=source, delivery_id=delivery_id):
         return None
-    outcome = await ingest_order(settings, order)
+    outcome = await handle()
     if delivery_id:
         await _record_receipt(source, delivery_id)
     return outcome
+
+
+@dataclass(frozen=True)
+class RefundOutcome:
+    """What a refund sent on its own did to its order."""
+
+    order: Order
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "order": self.order.external_id,
+            "status": "refunded" if self.order.refunded_at else "partially_refunded",
+            "refunded_total": str(self.order.refunded_total),
+        }
+
+
+async def ingest_refund(
+    settings: Settings, source: str, order_id: str, refund: RefundIn
+) -> RefundOutcome | None:
+    """Store a refund of an order the hub has (merged by the refund's id); None when it has not.
+
+    It has what an order's own ``refunds`` have: the sums, invitations, points, referral, stage.
+    """
+
+    async def record() -> tuple[Order, RefundState] | None:
+        async with in_transaction():
+            order = await Order.get_or_none(source=source, external_id=order_id)
+            if order is None:
+                return None
+            before = RefundState.of(order)
+            await record_refunds({order.id: order}, {order.id: [refund]}, set())
+            await _advocacy_follow_ups([order])
+            await schedule_invitations(settings, [order])
+        return order, before
+
+    recorded = await retry_on_conflict(record)
+    if recorded is None:
+        return None
+    order, before = recorded
+    if RefundState.of(order) != before:
+        await _restage(settings, {order.customer_id})
+    return RefundOutcome(order)
 
 
 async def _record_receipt(source: str, delivery_id: str) -> None:

@@ -7,12 +7,20 @@ import hashlib
 import hmac
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from hub.catalog.models import OrderSource
-from hub.catalog.schema import OrderIn, parse_order
+from hub.catalog.models import OrderSource, plausible_external_id
+from hub.catalog.schema import CENT, InvalidOrder, OrderIn, RefundIn, parse_order, parse_refund
+from hub.web.errors import FieldError
 
-ORDER_TOPICS = frozenset({"orders/create", "orders/updated", "orders/fulfilled"})
+# What the hub does with each topic is in docs/api.md ("Store webhooks"); others answer "ignored".
+ORDER_TOPICS = frozenset(
+    {"orders/create", "orders/updated", "orders/paid", "orders/fulfilled", "orders/cancelled"}
+)
+REFUND_TOPIC = "refunds/create"
+# "voided": the payment was authorised and never taken; the shop kept nothing.
+VOIDED = "voided"
 
 
 def signature_of(secret: str, body: bytes) -> str:
@@ -97,6 +105,62 @@ def _latest(times: list[Any]) -> str | None:
     return max(parsed)[1] if parsed else None
 
 
+def _amount(value: Any) -> str | None:
+    """Shopify's amounts are strings in some places and bare numbers in others."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return str(Decimal(str(value)).quantize(CENT))
+    except InvalidOperation:
+        return str(value)
+
+
+def _refund_line(item: Mapping[str, Any]) -> dict[str, Any]:
+    line = as_object(item.get("line_item"))
+    line_id = _product_id(line)
+    subtotal = _amount(item.get("subtotal"))
+    amount = None
+    if subtotal is not None:
+        amount = str(Decimal(subtotal) + Decimal(_amount(item.get("total_tax")) or "0"))
+    return {"product_id": line_id, "quantity": item.get("quantity"), "amount": amount}
+
+
+def refund_payload(refund: Mapping[str, Any]) -> dict[str, Any]:
+    """A Shopify refund (``refunds/create``, or one in an order's ``refunds``) as the hub's.
+
+    Its amount is what its successful refund transactions gave back; without any, what its
+    lines add up to."""
+    given = [
+        Decimal(_amount(t.get("amount")) or "0")
+        for t in as_objects(refund.get("transactions"))
+        if t.get("kind") == "refund" and t.get("status") == "success"
+    ]
+    items = [
+        i for i in as_objects(refund.get("refund_line_items")) if _product_id(as_object(i.get("line_item")))
+    ]
+    return {
+        "id": _text(refund.get("id")),
+        "refunded_at": refund.get("processed_at") or refund.get("created_at"),
+        "amount": str(sum(given, Decimal("0"))) if given or not items else None,
+        "lines": [_refund_line(item) for item in items],
+    }
+
+
+def _refunds(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The order's refunds; ``refunded`` with none of them listed is a refund of the whole."""
+    refunds = [refund_payload(r) for r in as_objects(payload.get("refunds"))]
+    if payload.get("financial_status") == "refunded" and not refunds:
+        when = payload.get("updated_at") or payload.get("cancelled_at")
+        refunds = [{"id": "refunded", "refunded_at": when, "amount": _amount(payload.get("total_price"))}]
+    return refunds
+
+
+def _cancelled_at(payload: Mapping[str, Any]) -> Any:
+    if payload.get("cancelled_at") or payload.get("financial_status") != VOIDED:
+        return payload.get("cancelled_at")
+    return payload.get("updated_at") or payload.get("created_at")
+
+
 def _referral_code(payload: Mapping[str, Any]) -> str | None:
     codes = [d.get("code") for d in as_objects(payload.get("discount_codes")) if d.get("code")]
     return codes[0] if codes else None
@@ -115,11 +179,21 @@ def to_order(payload: Any, topic: str) -> OrderIn:
             "placed_at": payload.get("created_at"),
             "fulfilled_at": _fulfilled_at(payload, topic),
             "delivered_at": _delivered_at(payload),
-            "cancelled_at": payload.get("cancelled_at"),
+            "cancelled_at": _cancelled_at(payload),
             "referral_code": _referral_code(payload),
             "total": payload.get("total_price"),
             "lines": [_line(item) for item in items],
+            "refunds": _refunds(payload),
         },
         OrderSource.SHOPIFY.value,
         cut=True,
     )
+
+
+def to_refund(payload: Any) -> tuple[str, RefundIn]:
+    """A ``refunds/create`` body: the order's Shopify id and the refund."""
+    refund = as_object(payload)
+    order_id = _text(refund.get("order_id"))
+    if order_id is None or not plausible_external_id(order_id):
+        raise InvalidOrder([FieldError("order_id", "must be the id of an order")])
+    return order_id, parse_refund(refund_payload(refund), datetime.now(UTC))

@@ -11,8 +11,11 @@ from hub.catalog.models import OrderSource
 from hub.catalog.schema import CENT, OrderIn, parse_order
 from hub.orders.shopify import as_object, as_objects, signature_matches
 
+# What the hub does with each topic is in docs/api.md ("Store webhooks"); others answer "ignored".
 ORDER_TOPICS = frozenset({"order.created", "order.updated"})
-CANCELLED_STATUSES = frozenset({"cancelled", "refunded", "failed"})
+# Never paid, or called off: no purchase. "refunded" is money given back, kept as refunds.
+CANCELLED_STATUSES = frozenset({"cancelled", "failed"})
+REFUNDED = "refunded"
 
 __all__ = ["ORDER_TOPICS", "is_ping", "signature_matches", "to_order"]
 
@@ -32,7 +35,7 @@ def _customer(payload: Mapping[str, Any]) -> dict[str, Any]:
     return {"email": billing.get("email"), "name": name, "id": _text(payload.get("customer_id"))}
 
 
-def _line(item: Mapping[str, Any]) -> dict[str, Any]:
+def _line(item: Mapping[str, Any], tax_included: bool) -> dict[str, Any]:
     image = as_object(item.get("image"))
     product: dict[str, Any] = {
         "id": _text(item.get("product_id")) or _text(item.get("sku")),
@@ -40,15 +43,25 @@ def _line(item: Mapping[str, Any]) -> dict[str, Any]:
     }
     if image.get("src"):
         product["image_url"] = image["src"]
-    return {"product": product, "quantity": item.get("quantity"), "price": _price(item)}
+    return {"product": product, "quantity": item.get("quantity"), "price": _price(item, tax_included)}
 
 
-def _price(item: Mapping[str, Any]) -> Any:
-    """WooCommerce's unit price is a bare number that may carry tax-rounding digits."""
+def _cents(value: Any) -> Decimal | None:
     try:
-        return Decimal(str(item.get("price"))).quantize(CENT, rounding=ROUND_HALF_UP)
+        return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
     except InvalidOperation:
-        return item.get("price")
+        return None
+
+
+def _price(item: Mapping[str, Any], tax_included: bool) -> Any:
+    """What the customer paid for one: with prices that include tax, the line's total and tax
+    over its quantity (``price`` is then net); else the unit price, which may carry
+    tax-rounding digits."""
+    quantity, total, tax = item.get("quantity"), _cents(item.get("total")), _cents(item.get("total_tax"))
+    if tax_included and total is not None and tax is not None and isinstance(quantity, int) and quantity > 0:
+        return ((total + tax) / quantity).quantize(CENT, rounding=ROUND_HALF_UP)
+    price = _cents(item.get("price"))
+    return item.get("price") if price is None else price
 
 
 def _fulfilled_at(payload: Mapping[str, Any]) -> str | None:
@@ -63,6 +76,21 @@ def _cancelled_at(payload: Mapping[str, Any]) -> str | None:
     return payload.get("date_modified_gmt") or payload.get("date_created_gmt")
 
 
+def _refunds(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The order's ``refunds`` (each ``{id, reason, total: "-5.00"}``, no date, no lines), dated
+    at the order's last change; ``refunded`` with none listed is a refund of the whole."""
+    when = payload.get("date_modified_gmt") or payload.get("date_created_gmt")
+    refunds = []
+    for refund in as_objects(payload.get("refunds")):
+        amount = _cents(refund.get("total"))
+        if amount is not None and _text(refund.get("id")):
+            refunds.append({"id": _text(refund.get("id")), "refunded_at": when, "amount": str(abs(amount))})
+    total = _cents(payload.get("total"))
+    if payload.get("status") == REFUNDED and not refunds and total is not None:
+        refunds.append({"id": REFUNDED, "refunded_at": when, "amount": str(total)})
+    return refunds
+
+
 def _referral_code(payload: Mapping[str, Any]) -> str | None:
     codes = [c.get("code") for c in as_objects(payload.get("coupon_lines")) if c.get("code")]
     return codes[0] if codes else None
@@ -72,6 +100,7 @@ def to_order(payload: Any) -> OrderIn:
     """WooCommerce's order JSON (REST API v3 shape) as an ``OrderIn``."""
     if not isinstance(payload, Mapping):
         return parse_order(payload, OrderSource.WOOCOMMERCE.value, cut=True)
+    tax_included = payload.get("prices_include_tax") is True
     return parse_order(
         {
             "id": _text(payload.get("id")),
@@ -82,7 +111,8 @@ def to_order(payload: Any) -> OrderIn:
             "cancelled_at": _cancelled_at(payload),
             "referral_code": _referral_code(payload),
             "total": payload.get("total"),
-            "lines": [_line(item) for item in as_objects(payload.get("line_items"))],
+            "lines": [_line(item, tax_included) for item in as_objects(payload.get("line_items"))],
+            "refunds": _refunds(payload),
         },
         OrderSource.WOOCOMMERCE.value,
         cut=True,

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from hub.advocacy.models import Award, PointsEntry, Referral, ReferralCode
-from hub.advocacy.recognition import reverse_points_for_refund
+from hub.advocacy.recognition import settle_points
 from hub.advocacy.referrals import attribute_referral, flywheel
 from hub.catalog.models import Customer
 from hub.config import Settings
@@ -133,8 +133,8 @@ async def test_a_refund_reverses_the_points_once(db: str) -> None:
     order = await make_order(await make_customer("New Friend"), placed_at=NOW, referral_code=code.code)
     await attribute_referral(order)
     order.refunded_at = NOW + timedelta(days=2)
-    assert await reverse_points_for_refund(order) == 1
-    assert await reverse_points_for_refund(order) == 0
+    assert await settle_points(order) == 1
+    assert await settle_points(order) == 0
     assert sorted(await PointsEntry.filter(customer=ada).values_list("points", flat=True)) == [-50, 50]
 
 
