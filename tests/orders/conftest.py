@@ -1,15 +1,20 @@
 from __future__ import annotations
 
 import copy
+import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+import httpx
 import pytest
 
 from hub.config import Settings
+from hub.orders.shopify import signature_of
 from hub.staff.apikeys import create_api_key
 
 SHOPIFY_SECRET = "shpss_test_secret"
 WOOCOMMERCE_SECRET = "wc_test_secret"
+Send = Callable[..., Awaitable[httpx.Response]]
 
 ORDER: dict[str, Any] = {
     "id": "1001",
@@ -56,3 +61,47 @@ async def api_key(db: str) -> str:
 @pytest.fixture
 async def auth(api_key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {api_key}"}
+
+
+@pytest.fixture
+def send_shopify(client: httpx.AsyncClient) -> Send:
+    async def send(
+        payload: dict[str, Any],
+        topic: str = "orders/create",
+        webhook_id: str = "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043",
+        signature: str | None = "sign",
+    ) -> httpx.Response:
+        body = json.dumps(payload).encode()
+        headers = {
+            "Content-Type": "application/json",
+            "X-Shopify-Topic": topic,
+            "X-Shopify-Webhook-Id": webhook_id,
+            "X-Shopify-Shop-Domain": "acme.myshopify.com",
+        }
+        if signature is not None:
+            headers["X-Shopify-Hmac-Sha256"] = (
+                signature_of(SHOPIFY_SECRET, body) if signature == "sign" else signature
+            )
+        return await client.post("/webhooks/shopify", content=body, headers=headers)
+
+    return send
+
+
+@pytest.fixture
+def send_woocommerce(client: httpx.AsyncClient) -> Send:
+    async def send(
+        payload: dict[str, Any],
+        delivery: str = "d-1",
+        secret: str = WOOCOMMERCE_SECRET,
+        topic: str = "order.updated",
+    ) -> httpx.Response:
+        body = json.dumps(payload).encode()
+        headers = {
+            "Content-Type": "application/json",
+            "X-WC-Webhook-Topic": topic,
+            "X-WC-Webhook-Delivery-ID": delivery,
+            "X-WC-Webhook-Signature": signature_of(secret, body),
+        }
+        return await client.post("/webhooks/woocommerce", content=body, headers=headers)
+
+    return send

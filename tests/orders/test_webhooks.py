@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -15,10 +14,9 @@ from hub.catalog.models import Customer, Order, Product, WebhookReceipt
 from hub.config import Settings
 from hub.invites.models import Invitation
 from hub.orders.shopify import signature_of
-from tests.orders.conftest import SHOPIFY_SECRET, WOOCOMMERCE_SECRET
+from tests.orders.conftest import Send
 
 HERE = Path(__file__).parent
-Send = Callable[..., Awaitable[httpx.Response]]
 
 
 def shopify_order(**changes: Any) -> dict[str, Any]:
@@ -31,47 +29,6 @@ def woocommerce_order(**changes: Any) -> dict[str, Any]:
     payload = json.loads((HERE / "woocommerce_order.json").read_text())
     payload.update(changes)
     return payload
-
-
-@pytest.fixture
-def send_shopify(client: httpx.AsyncClient) -> Send:
-    async def send(
-        payload: dict[str, Any],
-        topic: str = "orders/create",
-        webhook_id: str = "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043",
-        signature: str | None = "sign",
-    ) -> httpx.Response:
-        body = json.dumps(payload).encode()
-        headers = {
-            "Content-Type": "application/json",
-            "X-Shopify-Topic": topic,
-            "X-Shopify-Webhook-Id": webhook_id,
-            "X-Shopify-Shop-Domain": "acme.myshopify.com",
-        }
-        if signature is not None:
-            headers["X-Shopify-Hmac-Sha256"] = (
-                signature_of(SHOPIFY_SECRET, body) if signature == "sign" else signature
-            )
-        return await client.post("/webhooks/shopify", content=body, headers=headers)
-
-    return send
-
-
-@pytest.fixture
-def send_woocommerce(client: httpx.AsyncClient) -> Send:
-    async def send(
-        payload: dict[str, Any], delivery: str = "d-1", secret: str = WOOCOMMERCE_SECRET
-    ) -> httpx.Response:
-        body = json.dumps(payload).encode()
-        headers = {
-            "Content-Type": "application/json",
-            "X-WC-Webhook-Topic": "order.updated",
-            "X-WC-Webhook-Delivery-ID": delivery,
-            "X-WC-Webhook-Signature": signature_of(secret, body),
-        }
-        return await client.post("/webhooks/woocommerce", content=body, headers=headers)
-
-    return send
 
 
 async def test_a_signed_shopify_order_is_stored(send_shopify: Send) -> None:
