@@ -9,10 +9,8 @@ import httpx
 import pytest
 
 from hub.catalog.models import Order, Product
-from tests.orders.conftest import order_payload
-from tests.orders.test_webhooks import Send, send_shopify, send_woocommerce, shopify_order, woocommerce_order
-
-__all__ = ["send_shopify", "send_woocommerce"]  # the fixtures, used by name
+from tests.orders.conftest import Send, order_payload
+from tests.orders.test_webhooks import shopify_order, woocommerce_order
 
 LONG_NAME = "Ultralight " + "tent " * 58  # 301 characters: past the 255 of product.name
 
