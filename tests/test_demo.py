@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from hub.catalog.models import Customer, Order, OrderLine, Product
+from hub.catalog.models import Customer, Order, OrderLine, Product, Refund
 from hub.config import Settings
 from hub.demo import DemoError, DemoSummary, build_demo, database_is_empty
 from hub.demo.context import Demo
@@ -91,6 +91,9 @@ async def _check_orders() -> None:
     assert all(o.delivered_at > o.fulfilled_at for o in orders if o.delivered_at and o.fulfilled_at)
     assert any(o.delivered_at is None for o in orders), "the latest orders are on their way"
     assert any(o.refunded_at for o in orders) and any(o.cancelled_at for o in orders)
+    refunds = {r.order_id: r.amount for r in await Refund.all()}
+    assert refunds == {o.id: o.total for o in orders if o.refunded_at}
+    assert all(o.refunded_total == o.total and not o.is_purchase for o in orders if o.refunded_at)
     assert any(o.referral_code for o in orders)
     await _check_totals(orders)
     assert await Invitation.filter(status="scheduled").count() > 0

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from hub.catalog.models import Order, OrderLine, OrderSource
+from hub.catalog.models import Order, OrderLine, OrderSource, Refund
 from hub.demo.context import Demo
 from hub.demo.customers import Shopper
 from hub.demo.products import Item
@@ -35,6 +35,8 @@ def build_orders(demo: Demo, shoppers: list[Shopper], items: list[Item]) -> list
         order = _order(demo, shoppers[index], placed_at, number)
         lines = _lines(demo, order, items)
         order.total = sum((line.quantity * line.unit_price for line, _ in lines), Decimal("0.00"))
+        if order.refunded_at is not None:
+            _refund_whole(demo, order, [line for line, _ in lines])
         purchases.append(Purchase(order, shoppers[index], lines))
     return purchases
 
@@ -63,6 +65,25 @@ def _ship(demo: Demo, order: Order) -> None:
     order.delivered_at = _until_now(demo, order.fulfilled_at + demo.days(2, 6))
     if order.delivered_at is not None and demo.chance(REFUNDED_SHARE):
         order.refunded_at = _until_now(demo, order.delivered_at + demo.days(3, 25))
+
+
+def _refund_whole(demo: Demo, order: Order, lines: list[OrderLine]) -> None:
+    """Everything back, as a store reports it: one refund naming every line."""
+    parts = []
+    for line in lines:
+        line.refunded_quantity, line.refunded_amount = line.quantity, line.quantity * line.unit_price
+        parts.append(
+            {"product_id": line.product_id, "quantity": line.quantity, "amount": str(line.refunded_amount)}
+        )
+    order.refunded_total = order.total
+    demo.add(
+        Refund,
+        order_id=order.pk,
+        external_id=f"{order.external_id}-R1",
+        refunded_at=order.refunded_at,
+        amount=order.total,
+        lines=parts,
+    )
 
 
 def _until_now(demo: Demo, moment: datetime) -> datetime | None:

@@ -7,7 +7,7 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from hub.advocacy.models import Referral, ReferralCode
-from hub.catalog.models import Customer, Order, OrderLine, Product, ProductGroup
+from hub.catalog.models import Customer, Order, OrderLine, Product, ProductGroup, Refund
 from hub.demo.context import Demo
 from hub.invites.models import Invitation
 from hub.reviews.models import HelpfulVote, ProductRating, Reply, Review
@@ -16,7 +16,7 @@ from hub.surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyRespo
 from hub.triage.models import CannedResponse, Case, CaseEvent
 
 WRITE_ORDER: tuple[type[Model], ...] = (
-    StaffUser, ProductGroup, Product, Customer, Order, OrderLine, ReferralCode, Referral,
+    StaffUser, ProductGroup, Product, Customer, Order, OrderLine, Refund, ReferralCode, Referral,
     Invitation, Review, HelpfulVote, Reply, ProductRating, Survey, SurveyQuestion,
     SurveyResponse, SurveyAnswer, Case, CaseEvent, CannedResponse,
 )  # fmt: skip
