@@ -64,3 +64,19 @@ async def test_the_page_shows_the_whole_customer(client: httpx.AsyncClient, logi
 async def test_an_unknown_customer_is_not_found(db: str, client: httpx.AsyncClient, login, bob) -> None:  # type: ignore[no-untyped-def]
     await login(bob)
     assert (await client.get("/admin/customers/999")).status_code == 404
+
+
+async def test_the_page_says_which_orders_were_refunded_or_cancelled(
+    client: httpx.AsyncClient, login, bob
+) -> None:  # type: ignore[no-untyped-def]
+    customer = await make_customer("Pat Person")
+    await make_order(customer, placed_at=ago(9), total="42.00", external_id="A-1", refunded_total="12.00")
+    await make_order(
+        customer, placed_at=ago(8), external_id="A-2", refunded_total="100.00", refunded_at=ago(2)
+    )
+    await make_order(customer, placed_at=ago(7), external_id="A-3", cancelled_at=ago(6))
+    await login(bob)
+    page = await client.get(f"/admin/customers/{customer.id}")
+    rows = {line.split("<td>")[2].split("<")[0]: line for line in page.text.split("<tr>") if "A-" in line}
+    assert "12.00 refunded" in rows["A-1"]
+    assert ">refunded<" in rows["A-2"] and ">cancelled<" in rows["A-3"]
