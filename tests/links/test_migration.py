@@ -17,7 +17,7 @@ from tortoise.migrations.api import migrate as migrate_api
 
 from hub import db as hub_db
 from hub.app import create_app
-from hub.catalog.models import Customer, Order, OrderLine, Product
+from hub.catalog.models import Customer, Order, Product
 from hub.config import Settings
 from hub.links.models import LinkPurpose, LinkToken
 from hub.links.tokens import LinkUnknown, resolve_token, token_hash
@@ -65,6 +65,17 @@ async def _old_token(raw: str, purpose: str, **columns: object) -> None:
     await connection.execute_query(insert, row)
 
 
+async def _old_row(table: str, **columns: object) -> int:
+    """A row as written at 0010, through plain SQL (later migrations add columns); its id."""
+    connection = connections.get("default")
+    postgres = connection.capabilities.dialect == "postgres"
+    marks = ", ".join(f"${n}" if postgres else "?" for n in range(1, len(columns) + 1))
+    insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608 (constant names)
+    await connection.execute_query(insert, list(columns.values()))
+    _, rows = await connection.execute_query(f"SELECT MAX(id) AS id FROM {table}")  # noqa: S608
+    return int(rows[0]["id"])
+
+
 async def _old_invitation(order: Order, customer: Customer) -> int:
     """The order's invitation as written at 0010, through plain SQL (later migrations add columns)."""
     connection = connections.get("default")
@@ -84,8 +95,20 @@ async def _mailed_before_0011(url: str) -> tuple[Customer, Order, int]:
     await hub_db.connect(url)
     dana = await Customer.create(email="dana@example.net", name="Dana Buyer")
     tent = await Product.create(external_id="tent-2p", name="Trail Tent")
-    order = await Order.create(source="api", external_id="1001", customer=dana, placed_at=datetime.now(UTC))
-    await OrderLine.create(order=order, product=tent)
+    now = datetime.now(UTC)
+    order_id = await _old_row(
+        "orders",
+        source="api",
+        external_id="1001",
+        customer_id=dana.id,
+        currency="USD",
+        total=0,
+        placed_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    await _old_row("order_line", order_id=order_id, product_id=tent.id, quantity=1, unit_price=0)
+    order = Order(id=order_id, source="api", external_id="1001", customer_id=dana.id, placed_at=now)
     invitation_id = await _old_invitation(order, dana)
     await _old_token(
         "mailed-review", "review", customer_id=dana.id, order_id=order.id, invitation_id=invitation_id
