@@ -28,6 +28,8 @@ from hub.files import private_database, private_dir
 from hub.logredact import describe, redact_path, redacted_traceback
 from hub.logredact import install as install_log_redaction
 from hub.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from hub.policy.store import LivePolicy
+from hub.policy.web import PolicyMiddleware
 from hub.templating import STATIC_DIR, add_context, render
 from hub.urls import ROUTES, STATIC_PATH
 from hub.web.errors import InvalidInput, invalid_input_problem
@@ -124,6 +126,7 @@ def _middleware(settings: Settings) -> list[Middleware]:
             same_site="lax",
             https_only=settings.https,
         ),
+        Middleware(PolicyMiddleware),
     ]
 
 
@@ -193,5 +196,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.policy = LivePolicy(settings)
     app.state.log = log
     return app

@@ -74,7 +74,7 @@ def _fill_demo(settings: Settings) -> bool:
 
     password = _demo_password(settings)
 
-    async def work() -> bool:
+    async def work(settings: Settings) -> bool:
         if not await database_is_empty():
             return False
         started = time.perf_counter()
@@ -155,11 +155,11 @@ def worker(once: bool) -> None:
 
     settings = settings_or_exit()
     if once:
-        for name, count in run_with_db(settings, lambda: run_once(settings)).items():
+        for name, count in run_with_db(settings, run_once).items():
             click.echo(f"{name}: {count}")
         return
 
-    async def forever() -> None:
+    async def forever(settings: Settings) -> None:
         stop = asyncio.Event()
         install_signal_handlers(stop)
         await run_forever(settings, stop)
@@ -189,7 +189,7 @@ def createuser(email: str, roles: tuple[str, ...], name: str, password_stdin: bo
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        user = run_with_db(settings, lambda: create_staff(email, password, list(roles), name))
+        user = run_with_db(settings, lambda _settings: create_staff(email, password, list(roles), name))
     except AccountError as error:
         raise click.ClickException(f"{error.field} {error.reason}") from None
     click.echo(f"Created {user.email} ({user.roles}).")

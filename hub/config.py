@@ -28,6 +28,16 @@ SMTP_TLS_MODES = ("none", "starttls", "tls")
 ENVIRONMENTS = ("development", "production", "test")
 INVITE_TRIGGERS = ("fulfilled", "delivered")
 PROFANITY_ACTIONS = ("hold", "mask")
+# The sections of shop policy on /admin/settings, in their order there.
+REQUESTS, MODERATION, SUPPORT, STAGES, LOYALTY, BRAND = (
+    "Review requests",
+    "Moderation",
+    "Support",
+    "Customer stages",
+    "Points and win-back",
+    "Brand and mail",
+)
+POLICY_SECTIONS = (REQUESTS, MODERATION, SUPPORT, STAGES, LOYALTY, BRAND)
 # Hours to the first response and to the resolution, per case priority.
 DEFAULT_SLA_HOURS: dict[str, tuple[float, float]] = {
     "urgent": (1, 8),
@@ -45,6 +55,10 @@ class Setting:
     help: str
     parse: read.Reader
     shown: str = ""  # the default as documented, when it is not the field's own value
+    # Shop policy (the section of /admin/settings it is edited in), or "" for infrastructure:
+    # policy is edited by admins and stored in the database (``hub.policy``); the variable
+    # only gives its starting value.
+    policy: str = ""
 
 
 def setting(
@@ -54,9 +68,10 @@ def setting(
     parse: read.Reader = read.text,
     *,
     shown: str = "",
+    policy: str = "",
 ) -> Any:
     """A `Settings` field read from ``var`` by ``parse``; a dict default is copied per instance."""
-    metadata = {"setting": Setting(var, help, parse, shown)}
+    metadata = {"setting": Setting(var, help, parse, shown, policy)}
     if isinstance(default, dict):
         return field(default_factory=lambda: dict(default), metadata=metadata)
     return field(default=default, metadata=metadata)
@@ -99,7 +114,9 @@ class Settings:
     base_url: str = setting(
         "HUB_BASE_URL", "http://127.0.0.1:8000", "Public URL of the hub, used in mail links.", read.base_url
     )
-    brand_name: str = setting("HUB_BRAND_NAME", "Feedback Hub Demo Shop", "Brand name shown to customers.")
+    brand_name: str = setting(
+        "HUB_BRAND_NAME", "Feedback Hub Demo Shop", "Brand name shown to customers.", policy=BRAND
+    )
     store_url: str = setting(
         "HUB_STORE_URL",
         "http://127.0.0.1:8000/demo/store",
@@ -110,7 +127,10 @@ class Settings:
     # Mail.
     mail_from: str = setting("HUB_MAIL_FROM", "reviews@example.com", "Sender address of every mail.")
     support_email: str = setting(
-        "HUB_SUPPORT_EMAIL", "support@example.com", "Reply-To of support mail; escalations go here."
+        "HUB_SUPPORT_EMAIL",
+        "support@example.com",
+        "Reply-To of support mail; escalations go here.",
+        policy=SUPPORT,
     )
     smtp_host: str = setting(
         "HUB_SMTP_HOST", "", "SMTP server host name.", shown="(unset: mail is written as .eml files)"
@@ -133,24 +153,48 @@ class Settings:
         "fulfilled",
         "`fulfilled` or `delivered`: what starts the review delay.",
         read.choice(*INVITE_TRIGGERS),
+        policy=REQUESTS,
     )
     invite_delay: timedelta = setting(
-        "HUB_INVITE_DELAY_DAYS", _days(7), "Days after the trigger before the review request.", read.days()
+        "HUB_INVITE_DELAY_DAYS",
+        _days(7),
+        "Days after the trigger before the review request.",
+        read.days(),
+        policy=REQUESTS,
     )
     reminder_delay: timedelta = setting(
-        "HUB_REMINDER_DELAY_DAYS", _days(5), "Days after the request before the one reminder.", read.days()
+        "HUB_REMINDER_DELAY_DAYS",
+        _days(5),
+        "Days after the request before the one reminder.",
+        read.days(),
+        policy=REQUESTS,
     )
     invite_expiry: timedelta = setting(
-        "HUB_INVITE_EXPIRY_DAYS", _days(90), "Days a review link stays valid.", read.days()
+        "HUB_INVITE_EXPIRY_DAYS", _days(90), "Days a review link stays valid.", read.days(), policy=REQUESTS
+    )
+    invite_mail_cap: int = setting(
+        "HUB_INVITE_MAIL_CAP",
+        3,
+        "Review mails (requests and reminders) one customer gets in 30 days at most.",
+        read.integer(1, 30),
+        policy=REQUESTS,
     )
     shopify_secret: str = setting("HUB_SHOPIFY_SECRET", "", "Shopify webhook signing secret.", read.raw)
     woocommerce_secret: str = setting("HUB_WOOCOMMERCE_SECRET", "", "WooCommerce webhook secret.", read.raw)
     # Moderation.
     auto_publish: bool = setting(
-        "HUB_AUTO_PUBLISH", True, "Publish clean reviews at once (`true`/`false`).", read.boolean
+        "HUB_AUTO_PUBLISH",
+        True,
+        "Publish clean reviews at once (`true`/`false`).",
+        read.boolean,
+        policy=MODERATION,
     )
     auto_approve_photos: bool = setting(
-        "HUB_AUTO_APPROVE_PHOTOS", False, "Approve customer photos without a moderator.", read.boolean
+        "HUB_AUTO_APPROVE_PHOTOS",
+        False,
+        "Approve customer photos without a moderator.",
+        read.boolean,
+        policy=MODERATION,
     )
     photo_fetch_allow: tuple[str, ...] = setting(
         "HUB_PHOTO_FETCH_ALLOW",
@@ -164,6 +208,7 @@ class Settings:
         "hold",
         "`hold` for moderation or `mask` and publish.",
         read.choice(*PROFANITY_ACTIONS),
+        policy=MODERATION,
     )
     profanity_file: Path | None = setting(
         "HUB_PROFANITY_FILE",
@@ -172,6 +217,15 @@ class Settings:
         "`feedback-hub rescan` re-checks stored reviews after a change.",
         read.optional(read.readable_file),
         shown="(the built-in list)",
+    )
+    profanity_words: tuple[str, ...] | None = setting(
+        "HUB_PROFANITY_WORDS",
+        None,
+        "The shop's own word list, comma-separated, in place of the file's; stored reviews are "
+        "checked again after a change.",
+        read.optional(read.words),
+        shown="(the words of HUB_PROFANITY_FILE)",
+        policy=MODERATION,
     )
     # Operations.
     metrics_token: str = setting(
@@ -200,21 +254,28 @@ class Settings:
         "Hours to the first response and to the resolution of a case, by priority "
         "(the priorities you name replace their defaults).",
         read.hour_pairs(DEFAULT_SLA_HOURS),
+        policy=SUPPORT,
     )
     auto_assign: bool = setting(
-        "HUB_AUTO_ASSIGN", False, "Give each new case to the agent given one least recently.", read.boolean
+        "HUB_AUTO_ASSIGN",
+        False,
+        "Give each new case to the agent given one least recently.",
+        read.boolean,
+        policy=SUPPORT,
     )
     agent_case_cap: int = setting(
         "HUB_AGENT_CASE_CAP",
         25,
         "Open cases an agent may hold before automatic assignment passes them by.",
         read.integer(1, 10_000),
+        policy=SUPPORT,
     )
     follow_up_delay: timedelta = setting(
         "HUB_FOLLOW_UP_DAYS",
         _days(2),
         "Days after a case is resolved before the customer is asked how it went.",
         read.days(1, 365),
+        policy=SUPPORT,
     )
     case_webhook_url: str = setting(
         "HUB_CASE_WEBHOOK_URL",
@@ -230,55 +291,67 @@ class Settings:
     )
     # Customer stages (the rule in hub/advocacy/stages.py) and retention.
     stage_new_days: int = setting(
-        "HUB_STAGE_NEW_DAYS", 90, "Days a first order keeps a customer `new`.", read.integer(1, 3650)
+        "HUB_STAGE_NEW_DAYS",
+        90,
+        "Days a first order keeps a customer `new`.",
+        read.integer(1, 3650),
+        policy=STAGES,
     )
     stage_active_days: int = setting(
         "HUB_STAGE_ACTIVE_DAYS",
         120,
         "Days since the last order that a customer stays `active`.",
         read.integer(1, 3650),
+        policy=STAGES,
     )
     stage_dormant_days: int = setting(
         "HUB_STAGE_DORMANT_DAYS",
         180,
         "Days since the last order that make a customer `dormant`.",
         read.integer(1, 3650),
+        policy=STAGES,
     )
     stage_loyal_window_days: int = setting(
         "HUB_STAGE_LOYAL_WINDOW_DAYS",
         365,
         "Days in which orders count towards `loyal`.",
         read.integer(1, 3650),
+        policy=STAGES,
     )
     stage_loyal_orders: int = setting(
         "HUB_STAGE_LOYAL_ORDERS",
         3,
         "Orders in that window that make a customer `loyal`.",
         read.integer(1, 1000),
+        policy=STAGES,
     )
     stage_loyal_orders_with_promoter: int = setting(
         "HUB_STAGE_LOYAL_ORDERS_WITH_PROMOTER",
         2,
         "The same for a customer who answered NPS as a promoter.",
         read.integer(1, 1000),
+        policy=STAGES,
     )
     stage_at_risk_factor: float = setting(
         "HUB_STAGE_AT_RISK_FACTOR",
         1.5,
         "A repeat customer is `at_risk` once their usual interval between orders has passed this many times.",
         read.number(1, 100),
+        policy=STAGES,
     )
     stage_promoter_nps: int = setting(
         "HUB_STAGE_PROMOTER_NPS",
         9,
         "Lowest NPS answer (0–10) that counts as a promoter.",
         read.integer(0, 10),
+        policy=STAGES,
     )
     stage_positive_rating: int = setting(
         "HUB_STAGE_POSITIVE_RATING",
         4,
         "Lowest star rating that counts as a positive review.",
         read.integer(1, 5),
+        policy=STAGES,
     )
     lifespan_years: float | None = setting(
         "HUB_LIFESPAN_YEARS",
@@ -286,9 +359,51 @@ class Settings:
         "Expected customer lifespan in years for the lifetime value.",
         read.optional(read.number(0.1, 100)),
         shown="(estimated from churn, at most 10)",
+        policy=STAGES,
+    )
+    advocate_score_bar: int = setting(
+        "HUB_ADVOCATE_SCORE_BAR",
+        50,
+        "Advocate score (0–100) from which the advocates page lists a customer unless asked otherwise.",
+        read.integer(0, 100),
+        policy=STAGES,
+    )
+    referral_points: int = setting(
+        "HUB_REFERRAL_POINTS",
+        50,
+        "Points an advocate earns for each referred customer's first order.",
+        read.integer(0, 10_000),
+        policy=LOYALTY,
+    )
+    win_back_quiet_days: int = setting(
+        "HUB_WIN_BACK_QUIET_DAYS",
+        180,
+        "Days after a win-back mail before the same customer may get another.",
+        read.integer(7, 3650),
+        policy=LOYALTY,
+    )
+    mail_from_name: str = setting(
+        "HUB_MAIL_FROM_NAME", "", "Sender name of every mail.", shown="(the brand name)", policy=BRAND
+    )
+    mail_logo_url: str = setting(
+        "HUB_MAIL_LOGO_URL",
+        "",
+        "An http(s) image shown atop every mail (about 160×48 pixels).",
+        read.url,
+        policy=BRAND,
+    )
+    mail_accent_colour: str = setting(
+        "HUB_MAIL_ACCENT_COLOUR",
+        "#2c5fd8",
+        "Colour of the mails' buttons and header rule, `#rrggbb`.",
+        read.colour,
+        policy=BRAND,
     )
     win_back_offer: str = setting(
-        "HUB_WIN_BACK_OFFER", "", "Discount code offered in the win-back mail to lapsed customers."
+        "HUB_WIN_BACK_OFFER",
+        "",
+        "Discount code offered in the win-back mail to lapsed customers.",
+        policy=LOYALTY,
     )
 
     @property
@@ -336,7 +451,10 @@ def settings_doc() -> list[tuple[str, str, str]]:
     rows = []
     for entry in fields(Settings):
         described = _setting(entry)
-        rows.append((described.var, described.shown or read.shown(_default(entry)), described.help))
+        meaning = described.help
+        if described.policy:
+            meaning += f" *Shop policy: Admin → Settings → {described.policy}.*"
+        rows.append((described.var, described.shown or read.shown(_default(entry)), meaning))
     return rows
 
 

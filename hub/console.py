@@ -21,13 +21,17 @@ def settings_or_exit() -> Settings:
         raise click.ClickException(str(error)) from None
 
 
-def run_with_db(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
-    """Run ``work`` with the ORM open on the configured database."""
+def run_with_db(settings: Settings, work: Callable[[Settings], Awaitable[T]]) -> T:
+    """Run ``work`` with the ORM open on the configured database, given the settings with the
+    shop policy admins stored (``hub.policy``) on top of ``settings``."""
+    from hub.policy.store import LivePolicy
 
     async def wrapped() -> T:
         await db.connect(settings.database_url)
         try:
-            return await work()
+            policy = LivePolicy(settings)
+            await policy.refresh(force=True)
+            return await work(policy.settings)
         finally:
             await db.disconnect()
 

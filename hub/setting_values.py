@@ -8,6 +8,7 @@ one reader with each setting.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -181,6 +182,33 @@ def hour_pairs(defaults: Mapping[str, tuple[float, float]]) -> Reader:
         return pairs
 
     return read
+
+
+def words(name: str, value: str) -> tuple[str, ...]:
+    """Comma- or line-separated words, lower-cased, each once."""
+    found = {word.strip().lower() for word in value.replace("\n", ",").split(",")}
+    found.discard("")
+    if any(len(word) > 64 for word in found):
+        raise SettingsError(f"{name} holds a word longer than 64 characters")
+    return tuple(sorted(found))
+
+
+COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def colour(name: str, value: str) -> str:
+    if not COLOUR.match(value.strip()):
+        raise SettingsError(f"{name} must be a colour written #rrggbb, e.g. #2c5fd8")
+    return value.strip().lower()
+
+
+def as_text(value: object) -> str:
+    """A value in its variable's own syntax, to edit: what its reader reads back."""
+    if value is None or value == "" or value == ():
+        return ""
+    if isinstance(value, tuple) and all(isinstance(item, str) for item in value):
+        return ", ".join(value)
+    return shown(value)
 
 
 def shown(value: object) -> str:

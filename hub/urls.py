@@ -91,6 +91,10 @@ ROUTES: tuple[Endpoint, ...] = (
     Endpoint("dashboard", "/admin", "hub.admin.routes:dashboard"),
     Endpoint("audit_log", "/admin/audit", "hub.admin.routes:audit_log"),
     # Orders in: the orders API and the store webhooks
+    Endpoint("api_settings", "/api/v1/settings", "hub.admin.settings_routes:api_settings"),
+    Endpoint(
+        "api_settings_patch", "/api/v1/settings", "hub.admin.settings_routes:api_settings_patch", ("PATCH",)
+    ),
     Endpoint("api_orders", "/api/v1/orders", "hub.orders.routes:post_order", ("POST",)),
     Endpoint("api_orders_batch", "/api/v1/orders/batch", "hub.orders.routes:post_order_batch", ("POST",)),
     Endpoint(
@@ -181,15 +185,22 @@ ROUTES: tuple[Endpoint, ...] = (
     Endpoint(
         "case_action", "/admin/cases/{case_id:id}/{action:str}", "hub.triage.routes:case_action", ("POST",)
     ),
-    Endpoint("settings_page", "/admin/settings", "hub.triage.routes:settings_page"),
-    Endpoint("canned_create", "/admin/settings/canned", "hub.triage.routes:canned_save", ("POST",)),
+    Endpoint("settings_page", "/admin/settings", "hub.admin.settings_routes:settings_page"),
+    Endpoint("policy_save", "/admin/settings/policy", "hub.admin.settings_routes:policy_save", ("POST",)),
     Endpoint(
-        "canned_update", "/admin/settings/canned/{canned_id:id}", "hub.triage.routes:canned_save", ("POST",)
+        "policy_preview", "/admin/settings/preview", "hub.admin.settings_routes:policy_preview", ("POST",)
+    ),
+    Endpoint("canned_create", "/admin/settings/canned", "hub.admin.settings_routes:canned_save", ("POST",)),
+    Endpoint(
+        "canned_update",
+        "/admin/settings/canned/{canned_id:id}",
+        "hub.admin.settings_routes:canned_save",
+        ("POST",),
     ),
     Endpoint(
         "canned_delete",
         "/admin/settings/canned/{canned_id:id}/delete",
-        "hub.triage.routes:canned_delete",
+        "hub.admin.settings_routes:canned_delete",
         ("POST",),
     ),
     # The widget and the public API

@@ -25,7 +25,9 @@ from hub.invites.jobs import send_due_invitations, send_due_reminders
 from hub.logredact import describe, redacted_traceback
 from hub.mail.sender import send_due
 from hub.photos.fetch import fetch_imported_photos
+from hub.policy.store import LivePolicy
 from hub.queue import WORKER_ID
+from hub.reviews.rescans import run_rescans
 from hub.staff.jobs import prune_sign_in_records
 from hub.triage.jobs import deliver_case_webhooks, escalate_overdue_cases, send_case_follow_ups
 
@@ -48,6 +50,7 @@ JOBS: dict[str, Job] = {
     "notify_askers": notify_askers,
     "staff_sign_ins": prune_sign_in_records,
     "photo_fetches": fetch_imported_photos,
+    "review_rescans": run_rescans,
     "mail": send_due,
 }
 PAUSE_SECONDS = 5.0
@@ -87,8 +90,10 @@ async def run_forever(settings: Settings, stop: asyncio.Event) -> None:
     """Pass after pass until ``stop`` is set; the message in hand is finished first."""
     private_dir(settings.data_dir)
     log.info("worker %s started", WORKER_ID)
+    policy = LivePolicy(settings)
     while not stop.is_set():
-        await run_once(settings, stop=stop)
+        await policy.refresh()  # shop policy changed on /admin/settings, in effect from this pass
+        await run_once(policy.settings, stop=stop)
         with suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=PAUSE_SECONDS)
     log.info("worker %s stopped", WORKER_ID)

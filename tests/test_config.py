@@ -162,3 +162,43 @@ def test_one_setting_is_read_alone_without_making_a_secret_key(tmp_path: Path) -
     assert env_setting("database_url", {"HUB_DATABASE_URL": "postgres://db/hub"}) == "postgres://db/hub"
     assert env_setting("smtp_port", {}) == 25
     assert not (tmp_path / "var").exists()
+
+
+def _settings_reads() -> dict[str, set[str]]:
+    """Every ``<something>settings.<name>`` the hub's code reads, with the files reading it."""
+    import ast
+
+    import hub
+
+    found: dict[str, set[str]] = {}
+    root = Path(hub.__file__).parent
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if not isinstance(node, ast.Attribute) or not isinstance(node.ctx, ast.Load):
+                continue
+            owner = node.value  # settings.x, request.app.state.settings.x, self.settings.x
+            named = owner.id if isinstance(owner, ast.Name) else getattr(owner, "attr", "")
+            if named == "settings":
+                found.setdefault(node.attr, set()).add(str(path.relative_to(root)))
+    return found
+
+
+def test_the_code_reads_no_setting_that_is_neither_documented_nor_editable() -> None:
+    """Each setting read is a documented field (in the README's table), a shop-policy one is
+    also on Admin → Settings; a typo or an undeclared knob fails here."""
+    from dataclasses import fields
+
+    from hub.config import Settings
+    from hub.policy.store import POLICY
+
+    declared = {entry.name for entry in fields(Settings)}
+    members = {name for name in dir(Settings) if not name.startswith("_")}
+    unknown = {name: files for name, files in _settings_reads().items() if name not in declared | members}
+    assert unknown == {}, f"settings read but never declared: {unknown}"
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    for entry in fields(Settings):
+        described = entry.metadata["setting"]
+        assert f"`{described.var}`" in readme, described.var
+    editable = {policy.name for policy in POLICY.values()}
+    policy_fields = {entry.name for entry in fields(Settings) if entry.metadata["setting"].policy}
+    assert editable == policy_fields

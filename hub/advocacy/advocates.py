@@ -33,15 +33,16 @@ class CandidateFilters:
         )
 
 
-async def candidates(filters: CandidateFilters) -> list[Customer]:
-    """Customers not recognised yet, highest score first."""
+async def candidates(filters: CandidateFilters, score_bar: int) -> list[Customer]:
+    """Customers not recognised yet, highest score first: by default those in the stages worth
+    a look, or scoring ``score_bar`` (``advocate_score_bar``) or more."""
     recognised = Award.filter(badge=RECOGNISED).values_list("customer_id", flat=True)
     query = Customer.filter(erased_at__isnull=True, advocate_score__gte=filters.min_score)
     query = query.exclude(id__in=await recognised)
     if filters.stage:
         query = query.filter(stage=filters.stage)
     else:
-        query = query.filter(Q(stage__in=DEFAULT_STAGES) | Q(advocate_score__gte=50))
+        query = query.filter(Q(stage__in=DEFAULT_STAGES) | Q(advocate_score__gte=score_bar))
     if filters.has_photos:
         with_photos = Review.filter(has_photos=True, customer_id__isnull=False)
         query = query.filter(id__in=await with_photos.values_list("customer_id", flat=True))

@@ -53,12 +53,8 @@ def backfill_command(today: datetime | None) -> None:
     """
 
     settings = settings_or_exit()
-    try:
-        limits = Thresholds.from_settings(settings)
-    except (TypeError, ValueError) as error:
-        raise click.ClickException(str(error)) from None
     day = today.date() if today else datetime.now(UTC).date()
-    click.echo(run_with_db(settings, lambda: _run(day, limits)))
+    click.echo(run_with_db(settings, lambda settings: _run(day, Thresholds.from_settings(settings))))
 
 
 commands: list[click.Command] = [advocacy]

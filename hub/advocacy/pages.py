@@ -47,5 +47,6 @@ class AdvocatesPage:
     flywheel: Flywheel
 
 
-async def advocates_page(filters: CandidateFilters) -> AdvocatesPage:
-    return AdvocatesPage(filters, await candidates(filters), await flywheel())
+async def advocates_page(settings: Settings, filters: CandidateFilters) -> AdvocatesPage:
+    found = await candidates(filters, settings.advocate_score_bar)
+    return AdvocatesPage(filters, found, await flywheel())

@@ -16,7 +16,6 @@ from hub.catalog.models import Customer, Order, kept_revenue_sql, purchase_sql
 from hub.web.columns import fits
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-REFERRAL_POINTS = 50
 
 
 class Outcome:
@@ -66,11 +65,12 @@ async def _outcome(order: Order, code: ReferralCode) -> str:
     return Outcome.COUNTED
 
 
-async def attribute_referral(order: Order) -> Referral | None:
+async def attribute_referral(order: Order, points: int) -> Referral | None:
     """Attribute an order that arrived with a referral code; idempotent per order.
 
     Self-referrals and customers who had ordered before are recorded but do not count.
-    A counted referral gives the referrer points, tied to the order (reversed on refund).
+    A counted referral gives the referrer ``points`` (``referral_points``), tied to the order
+    (taken back if it is cancelled or refunded in full).
     """
     if not order.referral_code:
         return None
@@ -90,7 +90,7 @@ async def attribute_referral(order: Order) -> Referral | None:
     if outcome == Outcome.COUNTED:
         await PointsEntry.create(
             customer_id=code.customer_id,
-            points=REFERRAL_POINTS,
+            points=points,
             reason=REFERRAL_REASON,
             order=order,
         )

@@ -55,7 +55,7 @@ async def retention_view(request: Request) -> Response:
 async def _advocates(
     request: Request, error: RecognitionError | None = None, notice: str = "", status_code: int = 200
 ) -> Response:
-    page = await advocates_page(CandidateFilters.parse(request.query_params))
+    page = await advocates_page(request.app.state.settings, CandidateFilters.parse(request.query_params))
     context = {"page": page, "stages": STAGES, "badges": BADGES, "error": error, "notice": notice}
     return render(request, "advocacy/advocates.html", context, status_code=status_code, block="candidates")
 

@@ -18,15 +18,14 @@ from hub.config import Settings
 from hub.mail.outbox import enqueue
 from hub.queue import Queue
 
-QUIET_PERIOD = timedelta(days=180)
 WIN_WINDOW = timedelta(days=30)
 RECENT_MOVE = timedelta(days=30)
 BATCH = 200
 LAPSED = (Stage.DORMANT.value, Stage.AT_RISK.value)
 
 
-def _due(now: datetime) -> Q:
-    recently_sent = Subquery(WinBack.filter(sent_at__gte=now - QUIET_PERIOD).values("customer_id"))
+def _due(now: datetime, quiet: timedelta) -> Q:
+    recently_sent = Subquery(WinBack.filter(sent_at__gte=now - quiet).values("customer_id"))
     lapsed = Q(
         stage__in=LAPSED,
         stage_since__gte=now - RECENT_MOVE,
@@ -37,7 +36,10 @@ def _due(now: datetime) -> Q:
 
 
 # No mark column: the customer's row lock is the claim, and the WinBack row ends ``due``.
-WIN_BACKS: Queue[Customer] = Queue(name="win_backs", model=Customer, due=_due)
+def win_backs(settings: Settings) -> Queue[Customer]:
+    """Lapsed customers due a win-back: none within ``win_back_quiet_days`` of the last one."""
+    quiet = timedelta(days=settings.win_back_quiet_days)
+    return Queue(name="win_backs", model=Customer, due=lambda now: _due(now, quiet))
 
 
 async def send_win_back(settings: Settings, customer: Customer, now: datetime) -> bool:
@@ -71,7 +73,7 @@ async def send_win_backs(settings: Settings, now: datetime) -> int:
     async def send(customer: Customer) -> int:
         return int(await send_win_back(settings, customer, now))
 
-    return await WIN_BACKS.each_in_transaction(now, BATCH, send)
+    return await win_backs(settings).each_in_transaction(now, BATCH, send)
 
 
 async def attribute_win_backs(settings: Settings, now: datetime) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from hub.catalog.models import Order
+from hub.config import Settings
 from hub.console import run_with_db, settings_or_exit
 
 
@@ -26,7 +27,7 @@ def review_link(order_number: str, source: str) -> None:
 
     settings = settings_or_exit()
 
-    async def work() -> str:
+    async def work(settings: Settings) -> str:
         orders = await _orders(order_number, source)
         if len(orders) != 1:
             found = ", ".join(order.source for order in orders)

@@ -110,7 +110,7 @@ async def _send_request(settings: Settings, invitation: Invitation, now: datetim
     if not may_invite(order, customer) or not products:
         await _release(invitation, status=InvitationStatus.CANCELLED.value)
         return
-    free_at = await next_free_slot(customer.id, now)
+    free_at = await next_free_slot(settings, customer.id, now)
     if free_at is not None:
         await _release(invitation, send_at=free_at)
         return
@@ -127,7 +127,7 @@ async def _send_request(settings: Settings, invitation: Invitation, now: datetim
 
 async def _send_reminder(settings: Settings, invitation: Invitation, now: datetime) -> None:
     products = await _products_left(invitation)
-    if not await _still_waiting(invitation, products, now):
+    if not await _still_waiting(settings, invitation, products, now):
         await _release(invitation, remind_at=None)
         return
     async with in_transaction():
@@ -135,7 +135,9 @@ async def _send_reminder(settings: Settings, invitation: Invitation, now: dateti
         await _release(invitation, status=InvitationStatus.REMINDED.value, reminded_at=now)
 
 
-async def _still_waiting(invitation: Invitation, products: list[Product], now: datetime) -> bool:
+async def _still_waiting(
+    settings: Settings, invitation: Invitation, products: list[Product], now: datetime
+) -> bool:
     """Whether a reminder makes sense: no answer yet, still welcome, below the mail cap."""
     if invitation.completed_at is not None or not products:
         return False
@@ -143,7 +145,7 @@ async def _still_waiting(invitation: Invitation, products: list[Product], now: d
         return False
     if not may_invite(invitation.order, invitation.customer):
         return False
-    return await next_free_slot(invitation.customer_id, now) is None
+    return await next_free_slot(settings, invitation.customer_id, now) is None
 
 
 async def _queue_mail(

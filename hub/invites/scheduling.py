@@ -15,7 +15,6 @@ from hub.catalog.models import Customer, MailKind, Order, OrderLine, Product
 from hub.config import Settings
 from hub.invites.models import Invitation, InvitationStatus
 
-MAIL_CAP = 3
 MAIL_CAP_WINDOW = timedelta(days=30)
 
 
@@ -128,9 +127,10 @@ async def mails_in_window(customer_id: int, now: datetime) -> list[datetime]:
     return sorted([*sent, *reminded])  # type: ignore[list-item]
 
 
-async def next_free_slot(customer_id: int, now: datetime) -> datetime | None:
-    """None when the customer may get a review mail now; else when they may again."""
-    mails = await mails_in_window(customer_id, now)
-    if len(mails) < MAIL_CAP:
+async def next_free_slot(settings: Settings, customer_id: int, now: datetime) -> datetime | None:
+    """None when the customer may get a review mail now (fewer than ``invite_mail_cap`` in
+    30 days); else when they may again."""
+    mails, cap = await mails_in_window(customer_id, now), settings.invite_mail_cap
+    if len(mails) < cap:
         return None
-    return mails[-MAIL_CAP] + MAIL_CAP_WINDOW
+    return mails[-cap] + MAIL_CAP_WINDOW

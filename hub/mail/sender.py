@@ -56,7 +56,7 @@ SENT = Outcome("sent")
 def build_message(settings: Settings, message: OutboxMessage, now: datetime) -> EmailMessage:
     """The MIME message for a row: text and HTML alternatives, its stored Message-ID."""
     mail = EmailMessage(policy=SMTP_POLICY)
-    mail["From"] = formataddr((settings.brand_name, settings.mail_from))
+    mail["From"] = formataddr((settings.mail_from_name or settings.brand_name, settings.mail_from))
     mail["To"] = _recipient(message.to_address)
     mail["Subject"] = message.subject
     mail["Date"] = format_datetime(now)

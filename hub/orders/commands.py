@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from hub.advocacy.backfill import request_history_rebuild
+from hub.config import Settings
 from hub.console import run_with_db, settings_or_exit
 from hub.orders.csv_import import CsvFileError, ImportAborted, ImportSummary, import_orders
 
@@ -27,7 +28,7 @@ def import_orders_command(file: Path, strict: bool) -> None:
         def advance(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        async def work() -> ImportSummary:
+        async def work(settings: Settings) -> ImportSummary:
             summary = await import_orders(settings, file, strict=strict, progress=advance)
             if summary.created or summary.updated:
                 await request_history_rebuild(f"orders import: {summary.created + summary.updated} orders")

@@ -80,7 +80,7 @@ async def _ingest_in_transaction(settings: Settings, orders: Sequence[OrderIn]) 
         by_id = {order.id: order for order in saved.values()}
         refunds = {saved[order.key].id: order.refunds for order in latest.values()}
         await record_refunds(by_id, refunds, rewritten & await _with_refunds(rewritten))
-        await _advocacy_follow_ups([saved[key] for key in latest])
+        await _advocacy_follow_ups(settings, [saved[key] for key in latest])
         invitations = await schedule_invitations(settings, [saved[key] for key in latest])
     moved = {saved[key].customer_id for key, state in before.items() if RefundState.of(saved[key]) != state}
     if moved:
@@ -103,14 +103,14 @@ async def _restage(settings: Settings, customer_ids: set[int]) -> None:
     await restage_customers(settings, sorted(customer_ids), datetime.now(UTC))
 
 
-async def _advocacy_follow_ups(orders: Sequence[Order]) -> None:
+async def _advocacy_follow_ups(settings: Settings, orders: Sequence[Order]) -> None:
     """Credit referrals, and take back what a refund or cancellation undoes; safe to repeat."""
     from hub.advocacy.recognition import settle_points
     from hub.advocacy.referrals import attribute_referral, withdraw_referral
 
     for order in orders:
         if order.referral_code:
-            await attribute_referral(order)
+            await attribute_referral(order, settings.referral_points)
         if not order.is_purchase or order.refunded_total > 0:
             await withdraw_referral(order)
             await settle_points(order)
@@ -352,7 +352,7 @@ async def ingest_refund(
                 return None
             before = RefundState.of(order)
             await record_refunds({order.id: order}, {order.id: [refund]}, set())
-            await _advocacy_follow_ups([order])
+            await _advocacy_follow_ups(settings, [order])
             await schedule_invitations(settings, [order])
         return order, before
 

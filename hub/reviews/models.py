@@ -239,3 +239,32 @@ class ProductRating(Model):
     @property
     def average(self) -> float:
         return round(self.rating_sum / self.count, 2) if self.count else 0.0
+
+
+class ReviewRescan(Model):
+    """Stored reviews checked against the word list again, because it (or the action) changed.
+
+    The worker's job ``review_rescans`` (``hub.reviews.rescans``) sees the change by the
+    ``fingerprint`` of the list in effect and writes its progress here as it goes."""
+
+    id = fields.IntField(primary_key=True)
+    reason = fields.CharField(max_length=64, default="")
+    status = fields.CharField(max_length=16, default="queued")
+    attempts = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField()
+    claimed_by = fields.CharField(max_length=64, null=True)
+    claimed_at = fields.DatetimeField(null=True)
+    last_error = fields.TextField(default="")
+    checked = fields.IntField(default=0)
+    total = fields.IntField(default=0)
+    held = fields.IntField(default=0)
+    masked = fields.IntField(default=0)
+    released = fields.IntField(default=0)
+    # SHA-256 of the word list and action this pass checked against.
+    fingerprint = fields.CharField(max_length=64, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    done_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "review_rescan"
+        indexes = (("status", "next_attempt_at"),)

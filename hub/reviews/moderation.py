@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -215,8 +216,11 @@ async def _rescan_one(settings: Settings, review: Review, counts: RescanCounts) 
         counts.released += 1
 
 
-async def rescan_reviews(settings: Settings, batch: int = 500) -> RescanCounts:
-    """Check published and pending reviews against the current word list again."""
+async def rescan_reviews(
+    settings: Settings, batch: int = 500, progress: Callable[[RescanCounts], Awaitable[None]] | None = None
+) -> RescanCounts:
+    """Check published and pending reviews against the current word list again; ``progress``
+    hears the counts after each batch."""
     counts = RescanCounts()
     last_id = 0
     while (
@@ -231,4 +235,6 @@ async def rescan_reviews(settings: Settings, batch: int = 500) -> RescanCounts:
                 await _rescan_one(settings, review, counts)
         counts.checked += len(reviews)
         last_id = reviews[-1].id
+        if progress:
+            await progress(counts)
     return counts

@@ -1,4 +1,8 @@
-"""The profanity word list: whole words, case-insensitive, held or masked per settings."""
+"""The profanity word list: whole words, case-insensitive, held or masked per settings.
+
+The list is the shop's own (``HUB_PROFANITY_WORDS``, edited on Admin → Settings) when set,
+else the words of ``HUB_PROFANITY_FILE`` or the built-in file.
+"""
 
 from __future__ import annotations
 
@@ -20,19 +24,34 @@ def read_words(path: Path) -> tuple[str, ...]:
     return tuple(sorted({line for line in lines if line and not line.startswith("#")}))
 
 
-@lru_cache(maxsize=8)
-def _pattern(path: Path, modified: float) -> re.Pattern[str] | None:
-    words = read_words(path)
+def _compiled(words: tuple[str, ...]) -> re.Pattern[str] | None:
     if not words:
         return None
     alternatives = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=8)
+def _file_pattern(path: Path, modified: float) -> re.Pattern[str] | None:
+    return _compiled(read_words(path))
+
+
+_words_pattern = lru_cache(maxsize=8)(_compiled)
+
+
+def words(settings: Settings) -> tuple[str, ...]:
+    """The list in effect: the shop's own (Admin → Settings), else the file's."""
+    if settings.profanity_words is not None:
+        return settings.profanity_words
+    return read_words(word_file(settings))
+
+
 def pattern(settings: Settings) -> re.Pattern[str] | None:
-    """The compiled list; re-read when the file changes."""
+    """The compiled list: the shop's own words, else the file's (re-read when it changes)."""
+    if settings.profanity_words is not None:
+        return _words_pattern(settings.profanity_words)
     path = word_file(settings)
-    return _pattern(path, path.stat().st_mtime)
+    return _file_pattern(path, path.stat().st_mtime)
 
 
 def find(settings: Settings, text: str) -> list[str]:

@@ -21,7 +21,7 @@ def _run(work: Callable[[Settings], Awaitable[T]]) -> T:
 
     settings = settings_or_exit()
     try:
-        return run_with_db(settings, lambda: work(settings))
+        return run_with_db(settings, work)
     except AccountError as error:
         raise click.ClickException(f"{error.field}: {error.reason}") from None
 

@@ -26,7 +26,7 @@ T = TypeVar("T")
 def _run(work: Callable[[Settings], Awaitable[T]]) -> T:
 
     settings = settings_or_exit()
-    return run_with_db(settings, lambda: work(settings))
+    return run_with_db(settings, work)
 
 
 @click.command("reviews")

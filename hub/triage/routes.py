@@ -12,13 +12,12 @@ from hub.staff.models import Role
 from hub.staff.web import require_staff, staff
 from hub.templating import render
 from hub.triage.actions import CaseActionError, perform
-from hub.triage.canned import CannedError, delete_canned, fill, save_canned
+from hub.triage.canned import fill
 from hub.triage.detail import load_case
 from hub.triage.filters import Cursor, QueueFilters
 from hub.triage.models import CannedResponse
 from hub.triage.queue import load_queue
 from hub.triage.report import case_report
-from hub.triage.settings_view import settings_overview
 from hub.urls import path_for
 from hub.web.params import identifier
 
@@ -99,34 +98,3 @@ async def reply_draft(request: Request) -> Response:
 async def report_page(request: Request) -> Response:
     report = await case_report(_now() - REPORT_PERIOD)
     return render(request, "triage/report.html", {"report": report})
-
-
-async def _settings(request: Request, error: CannedError | None = None, status_code: int = 200) -> Response:
-    context = {
-        "overview": settings_overview(request.app.state.settings),
-        "error": error,
-        "canned": await CannedResponse.all().order_by("title"),
-    }
-    return render(request, "triage/settings.html", context, status_code=status_code)
-
-
-@require_staff(Role.ADMIN)
-async def settings_page(request: Request) -> Response:
-    return await _settings(request)
-
-
-@require_staff(Role.ADMIN)
-async def canned_save(request: Request) -> Response:
-    try:
-        saved = await save_canned(staff(request), await _form(request), request.path_params.get("canned_id"))
-    except CannedError as error:
-        return await _settings(request, error, 422)
-    if saved is None:
-        raise HTTPException(404, "There is no such canned response.")
-    return RedirectResponse(path_for("settings_page"), status_code=303)
-
-
-@require_staff(Role.ADMIN)
-async def canned_delete(request: Request) -> Response:
-    await delete_canned(staff(request), request.path_params["canned_id"])
-    return RedirectResponse(path_for("settings_page"), status_code=303)

@@ -107,9 +107,9 @@ async def test_a_first_order_with_the_code_is_counted_and_earns_points(db: str) 
     ada, _code = await referral_setup()
     newcomer = await make_customer("New Friend")
     order = await make_order(newcomer, placed_at=NOW, referral_code="ada-xyz123")
-    referral = await attribute_referral(order)
+    referral = await attribute_referral(order, 50)
     assert referral is not None and referral.outcome == "counted"
-    assert await attribute_referral(order) is not None
+    assert await attribute_referral(order, 50) is not None
     assert await Referral.all().count() == 1
     assert await PointsEntry.filter(customer=ada).values_list("points", flat=True) == [50]
     figures = await flywheel()
@@ -122,7 +122,7 @@ async def test_self_referrals_and_existing_customers_do_not_count(db: str, who: 
     buyer = ada if who == "self" else await make_customer("Old Customer")
     if who == "existing":
         await make_order(buyer, placed_at=ago(100))
-    referral = await attribute_referral(await make_order(buyer, placed_at=NOW, referral_code=code.code))
+    referral = await attribute_referral(await make_order(buyer, placed_at=NOW, referral_code=code.code), 50)
     assert referral is not None
     assert referral.outcome == ("self_referral" if who == "self" else "existing_customer")
     assert await PointsEntry.all().count() == 0
@@ -131,7 +131,7 @@ async def test_self_referrals_and_existing_customers_do_not_count(db: str, who: 
 async def test_a_refund_reverses_the_points_once(db: str) -> None:
     ada, code = await referral_setup()
     order = await make_order(await make_customer("New Friend"), placed_at=NOW, referral_code=code.code)
-    await attribute_referral(order)
+    await attribute_referral(order, 50)
     order.refunded_at = NOW + timedelta(days=2)
     assert await settle_points(order) == 1
     assert await settle_points(order) == 0

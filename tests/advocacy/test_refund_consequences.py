@@ -14,7 +14,7 @@ from hub.advocacy.cohorts import cohort_table
 from hub.advocacy.facts import gather_facts
 from hub.advocacy.models import PointsEntry, Referral, StageSnapshot
 from hub.advocacy.recognition import settle_points
-from hub.advocacy.referrals import REFERRAL_POINTS, code_for, flywheel
+from hub.advocacy.referrals import code_for, flywheel
 from hub.advocacy.retention import Period, retention
 from hub.advocacy.snapshots import restage_customers
 from hub.advocacy.stages import Thresholds
@@ -107,7 +107,10 @@ async def test_a_refunded_referred_order_withdraws_the_reward(
     code = (await code_for(ada)).code
     await send(client, auth, order("2", "fred@example.net", 5, referral_code=code))
     await send(client, auth, order("3", "gil@example.net", 5, referral_code=code))
-    assert await PointsEntry.filter(customer=ada).values_list("points", flat=True) == [REFERRAL_POINTS] * 2
+    assert (
+        await PointsEntry.filter(customer=ada).values_list("points", flat=True)
+        == [Settings.referral_points] * 2
+    )
     await refund(client, auth, "3", "40.00")  # in part: Gil still bought; his referral stands
     flow = await flywheel()
     assert (flow.total_customers, flow.total_revenue) == (2, Decimal("160.00"))
@@ -115,7 +118,7 @@ async def test_a_refunded_referred_order_withdraws_the_reward(
     outcomes = dict(await Referral.all().values_list("order__external_id", "outcome"))
     assert outcomes == {"2": "withdrawn", "3": "counted"}
     points = sorted(await PointsEntry.filter(customer=ada).values_list("points", flat=True))
-    assert points == [-REFERRAL_POINTS, REFERRAL_POINTS, REFERRAL_POINTS]
+    assert points == [-Settings.referral_points, Settings.referral_points, Settings.referral_points]
     flow = await flywheel()
     assert (flow.total_customers, flow.total_revenue) == (1, Decimal("60.00"))
     # Sent again, the refund takes nothing more.
