@@ -28,6 +28,19 @@ SMTP_TLS_MODES = ("none", "starttls", "tls")
 ENVIRONMENTS = ("development", "production", "test")
 INVITE_TRIGGERS = ("fulfilled", "delivered")
 PROFANITY_ACTIONS = ("hold", "mask")
+# The advocate score's parts and the points each gives at most (they add up to 100).
+DEFAULT_SCORE_WEIGHTS: dict[str, int] = {
+    "recency": 15,
+    "frequency": 10,
+    "value": 10,
+    "reviews": 10,
+    "review_length": 5,
+    "photos": 10,
+    "helpful_votes": 10,
+    "promoter": 10,
+    "referrals": 15,
+    "answers": 5,
+}
 # The sections of shop policy on /admin/settings, in their order there.
 REQUESTS, MODERATION, SUPPORT, STAGES, LOYALTY, BRAND = (
     "Review requests",
@@ -359,6 +372,14 @@ class Settings:
         "Expected customer lifespan in years for the lifetime value.",
         read.optional(read.number(0.1, 100)),
         shown="(estimated from churn, at most 10)",
+        policy=STAGES,
+    )
+    score_weights: Mapping[str, int] = setting(
+        "HUB_SCORE_WEIGHTS",
+        DEFAULT_SCORE_WEIGHTS,
+        "Points each part of the advocate score gives at most, `PART=POINTS,…` over the defaults; "
+        "they must add up to 100.",
+        read.weights(DEFAULT_SCORE_WEIGHTS, 100),
         policy=STAGES,
     )
     advocate_score_bar: int = setting(

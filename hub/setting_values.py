@@ -211,6 +211,25 @@ def as_text(value: object) -> str:
     return shown(value)
 
 
+def weights(defaults: Mapping[str, int], total: int) -> Reader:
+    """``"recency=20,answers=0"``: whole points per known name over ``defaults``, adding up to ``total``."""
+
+    def read(name: str, value: str) -> dict[str, int]:
+        found = dict(defaults)
+        for part in filter(None, (piece.strip() for piece in value.split(","))):
+            key, _, points = part.partition("=")
+            if key.strip() not in defaults or not points.strip().isdigit():
+                raise SettingsError(
+                    f"{name} holds {part!r}: use NAME=POINTS with NAME one of {', '.join(defaults)}"
+                )
+            found[key.strip()] = int(points)
+        if sum(found.values()) != total:
+            raise SettingsError(f"{name} adds up to {sum(found.values())}: the points must add up to {total}")
+        return found
+
+    return read
+
+
 def shown(value: object) -> str:
     """A default as the README and ``--help`` show it."""
     if value is None or value == "" or value == ():

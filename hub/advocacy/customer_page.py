@@ -58,7 +58,7 @@ async def customer_view(customer_id: int, today: date, limits: Thresholds) -> Cu
         await Review.filter(customer=customer).order_by("-submitted_at").prefetch_related("product"),
         await SurveyResponse.filter(customer=customer).order_by("-submitted_at"),
         await Case.filter(customer=customer).order_by("-created_at"),
-        score_parts(facts, today) if facts else [],
+        score_parts(facts, today, limits.score_weights) if facts else [],
         await Award.filter(customer=customer).order_by("created_at"),
         await PointsEntry.filter(customer=customer).order_by("-created_at", "-id"),
         await ReferralCode.filter(customer=customer),

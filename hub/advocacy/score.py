@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from hub.advocacy.facts import CustomerFacts
+from hub.config import DEFAULT_SCORE_WEIGHTS
 
 RECENCY_HORIZON_DAYS = 365
 FREQUENT_ORDERS = 6
@@ -32,13 +34,12 @@ def _scaled(raw: float, full_at: float, max_points: int) -> float:
     return round(max_points * min(max(raw, 0) / full_at, 1.0), 1) if full_at else 0.0
 
 
-def _recency(facts: CustomerFacts, today: date) -> ScorePart:
+def _recency(facts: CustomerFacts, today: date, max_points: int) -> ScorePart:
     last = facts.stage.last_order_on
     days = (today - last).days if last else RECENCY_HORIZON_DAYS
-    points = _scaled(RECENCY_HORIZON_DAYS - days, RECENCY_HORIZON_DAYS, 15)
-    return ScorePart(
-        "recency", days, points, 15, f"days since the last order; 0 points after {RECENCY_HORIZON_DAYS}"
-    )
+    points = _scaled(RECENCY_HORIZON_DAYS - days, RECENCY_HORIZON_DAYS, max_points)
+    explanation = f"days since the last order; 0 points after {RECENCY_HORIZON_DAYS}"
+    return ScorePart("recency", days, points, max_points, explanation)
 
 
 def _average_chars(facts: CustomerFacts) -> float:
@@ -62,20 +63,23 @@ def _part(name: str, raw: float, full_at: float, max_points: int) -> ScorePart:
     return ScorePart(name, raw, _scaled(raw, full_at, max_points), max_points, EXPLANATIONS[name])
 
 
-def score_parts(facts: CustomerFacts, today: date) -> list[ScorePart]:
-    """Every part of the score, in the order they are shown."""
+def score_parts(
+    facts: CustomerFacts, today: date, weights: Mapping[str, int] = DEFAULT_SCORE_WEIGHTS
+) -> list[ScorePart]:
+    """Every part of the score, in the order they are shown; ``weights`` (``HUB_SCORE_WEIGHTS``)
+    gives each part's points at most."""
     orders = facts.stage.orders_in_window
     return [
-        _recency(facts, today),
-        _part("frequency", orders, FREQUENT_ORDERS, 10),
-        _part("value", float(facts.value), float(VALUABLE_SPEND), 10),
-        _part("reviews", facts.reviews, MANY_REVIEWS, 10),
-        _part("review length", round(_average_chars(facts)), LONG_REVIEW_CHARS, 5),
-        _part("photos", facts.photo_reviews, MANY_PHOTO_REVIEWS, 10),
-        _part("helpful votes", facts.helpful_votes, MANY_HELPFUL_VOTES, 10),
-        _part("promoter", min(facts.promoter_answers, 1), 1, 10),
-        _part("referrals", facts.counted_referrals, MANY_REFERRALS, 15),
-        _part("answers", facts.answers, MANY_ANSWERS, 5),
+        _recency(facts, today, weights["recency"]),
+        _part("frequency", orders, FREQUENT_ORDERS, weights["frequency"]),
+        _part("value", float(facts.value), float(VALUABLE_SPEND), weights["value"]),
+        _part("reviews", facts.reviews, MANY_REVIEWS, weights["reviews"]),
+        _part("review length", round(_average_chars(facts)), LONG_REVIEW_CHARS, weights["review_length"]),
+        _part("photos", facts.photo_reviews, MANY_PHOTO_REVIEWS, weights["photos"]),
+        _part("helpful votes", facts.helpful_votes, MANY_HELPFUL_VOTES, weights["helpful_votes"]),
+        _part("promoter", min(facts.promoter_answers, 1), 1, weights["promoter"]),
+        _part("referrals", facts.counted_referrals, MANY_REFERRALS, weights["referrals"]),
+        _part("answers", facts.answers, MANY_ANSWERS, weights["answers"]),
     ]
 
 
@@ -83,5 +87,7 @@ def total_score(parts: list[ScorePart]) -> int:
     return min(100, round(sum(part.points for part in parts)))
 
 
-def advocate_score(facts: CustomerFacts, today: date) -> int:
-    return total_score(score_parts(facts, today))
+def advocate_score(
+    facts: CustomerFacts, today: date, weights: Mapping[str, int] = DEFAULT_SCORE_WEIGHTS
+) -> int:
+    return total_score(score_parts(facts, today, weights))

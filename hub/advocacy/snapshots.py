@@ -53,7 +53,7 @@ async def take_snapshot(
         stages = {f.customer_id: stage_for(f.stage, day, limits) for f in facts}
         await _store(day, stages)
         if update_customers:
-            await _update_customers(day, facts, stages, with_scores)
+            await _update_customers(day, facts, stages, limits if with_scores else None)
         for stage in stages.values():
             result.counts[stage.value] += 1
         if on_batch:
@@ -76,7 +76,7 @@ _SET_SCORE = "UPDATE customer SET advocate_score = ? WHERE id = ?"
 
 
 async def _update_customers(
-    day: date, facts: list[CustomerFacts], stages: dict[int, Stage], with_scores: bool
+    day: date, facts: list[CustomerFacts], stages: dict[int, Stage], scoring: Thresholds | None
 ) -> None:
     """Set stage and stage_since where the stage changed, and the score when asked."""
     rows = await Customer.filter(id__in=list(stages)).values_list(
@@ -89,7 +89,7 @@ async def _update_customers(
         stage, score = current.get(fact.customer_id, (None, None))
         if stage != stages[fact.customer_id].value:
             moved.append([stages[fact.customer_id].value, since, fact.customer_id])
-        new_score = advocate_score(fact, day) if with_scores else score
+        new_score = advocate_score(fact, day, scoring.score_weights) if scoring else score
         if new_score != score:
             scored.append([new_score, fact.customer_id])
     async with in_transaction():
@@ -105,7 +105,7 @@ async def restage_customers(settings: Settings, customer_ids: Sequence[int], now
         facts = await gather_facts(customer_id, customer_id, day, limits)
         stages = {f.customer_id: stage_for(f.stage, day, limits) for f in facts}
         await _store(day, stages)
-        await _update_customers(day, facts, stages, with_scores=True)
+        await _update_customers(day, facts, stages, limits)
 
 
 async def snapshot_is_complete(day: date) -> bool:

@@ -20,11 +20,12 @@ Days are whole calendar days between the order's date (UTC) and the as-of date.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 from hub.advocacy.models import Stage
-from hub.config import Settings
+from hub.config import DEFAULT_SCORE_WEIGHTS, Settings
 
 
 @dataclass(frozen=True)
@@ -40,10 +41,15 @@ class Thresholds:
     at_risk_factor: float = Settings.stage_at_risk_factor
     promoter_nps: int = Settings.stage_promoter_nps
     positive_rating: int = Settings.stage_positive_rating
+    # The advocate score's parts and their points (``HUB_SCORE_WEIGHTS``).
+    score_weights: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_SCORE_WEIGHTS))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Thresholds:
-        return cls(**{f.name: getattr(settings, f"stage_{f.name}") for f in fields(cls)})
+        values = {
+            f.name: getattr(settings, f"stage_{f.name}") for f in fields(cls) if f.name != "score_weights"
+        }
+        return cls(**values, score_weights=dict(settings.score_weights))
 
 
 @dataclass(frozen=True)

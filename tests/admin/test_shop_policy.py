@@ -331,3 +331,34 @@ async def test_the_mails_carry_the_brand(settings: Settings, db: str) -> None:
     assert message is not None
     assert '<img src="https://shop.example/logo.png" alt="Acme Outdoors"' in message.html_body
     assert "border-top:4px solid #aa3300" in message.html_body
+
+
+async def test_the_score_weights_and_referral_points_are_the_shops(
+    client: httpx.AsyncClient, settings_key: dict[str, str], app: Any
+) -> None:
+    from hub.advocacy.models import PointsEntry
+    from hub.advocacy.referrals import code_for
+    from hub.advocacy.snapshots import restage_customers
+
+    now = datetime.now(UTC)
+    ada = await make_customer("Ada Advocate", created=now - timedelta(days=400))
+    await make_order(ada, placed_at=now - timedelta(days=1), total="2000.00")
+    await restage_customers(app.state.settings, [ada.id], now)
+    before = (await Customer.get(id=ada.id)).advocate_score
+    zero = ("reviews", "review_length", "photos", "helpful_votes", "promoter", "referrals", "answers")
+    weights = "recency=50,frequency=10,value=40," + ",".join(f"{part}=0" for part in zero)
+    changed = {"score_weights": weights, "referral_points": "80"}
+    assert (await client.patch("/api/v1/settings", json=changed, headers=settings_key)).status_code == 200
+    await restage_customers(app.state.settings, [ada.id], now)
+    after = (await Customer.get(id=ada.id)).advocate_score
+    assert (before, after) == (round(15 + 10 / 6 + 10), round(50 + 10 / 6 + 40))
+    _key, raw = await create_api_key("Store", ["orders:write"])
+    order = {
+        "id": "R-1",
+        "customer": {"email": "friend@example.net"},
+        "placed_at": now.isoformat(),
+        "referral_code": (await code_for(ada)).code,
+        "lines": [{"product": {"id": "SKU", "name": "Tent"}, "price": "10.00"}],
+    }
+    await client.post("/api/v1/orders", json=order, headers={"Authorization": f"Bearer {raw}"})
+    assert await PointsEntry.filter(customer=ada).values_list("points", flat=True) == [80]
