@@ -22,7 +22,7 @@ from hub.config import Settings
 from hub.mail.models import OutboxMessage
 from hub.mail.outbox import enqueue
 from hub.policy.models import PolicyValue
-from hub.policy.store import POLICY, LivePolicy
+from hub.policy.store import POLICY, LivePolicy, text_of
 from hub.reviews.models import Review, ReviewRescan
 from hub.reviews.rescans import run_rescans
 from hub.staff.apikeys import create_api_key
@@ -362,3 +362,62 @@ async def test_the_score_weights_and_referral_points_are_the_shops(
     }
     await client.post("/api/v1/orders", json=order, headers={"Authorization": f"Bearer {raw}"})
     assert await PointsEntry.filter(customer=ada).values_list("points", flat=True) == [80]
+
+
+# A value other than the default for each shop-policy setting, as an admin would type it.
+NEW_VALUES = {
+    "brand_name": "Trail & Co",
+    "support_email": "help@trail.example",
+    "invite_trigger": "delivered",
+    "invite_delay_days": "12",
+    "reminder_delay_days": "9",
+    "invite_expiry_days": "60",
+    "invite_mail_cap": "2",
+    "auto_publish": "false",
+    "auto_approve_photos": "true",
+    "profanity_action": "mask",
+    "profanity_words": "dreck, grotbag",
+    "sla_hours": "urgent=2/6,high=4/24,normal=12/48,low=72/168",
+    "auto_assign": "true",
+    "agent_case_cap": "12",
+    "follow_up_days": "4",
+    "stage_new_days": "60",
+    "stage_active_days": "100",
+    "stage_dormant_days": "200",
+    "stage_loyal_window_days": "300",
+    "stage_loyal_orders": "4",
+    "stage_loyal_orders_with_promoter": "3",
+    "stage_at_risk_factor": "2",
+    "stage_promoter_nps": "10",
+    "stage_positive_rating": "5",
+    "lifespan_years": "3.5",
+    "score_weights": "recency=20,frequency=10,value=10,reviews=10,review_length=5,photos=10,"
+    "helpful_votes=10,promoter=10,referrals=10,answers=5",
+    "advocate_score_bar": "70",
+    "referral_points": "75",
+    "win_back_quiet_days": "90",
+    "mail_from_name": "Trail Team",
+    "mail_logo_url": "https://trail.example/logo.png",
+    "mail_accent_colour": "#117733",
+    "win_back_offer": "COMEBACK15",
+}
+
+
+def test_every_policy_setting_has_a_new_value_to_try() -> None:
+    assert set(NEW_VALUES) == set(POLICY)
+
+
+@pytest.mark.parametrize("key", sorted(NEW_VALUES))
+async def test_each_setting_changed_on_the_page_is_in_effect_at_once(
+    client: httpx.AsyncClient, login, alice: StaffUser, app: Any, key: str
+) -> None:  # type: ignore[no-untyped-def]
+    """The form as a browser sends it: the section's values as shown, one of them changed."""
+    await login(alice)
+    section = POLICY[key].section
+    shown_now = {k: text_of(app.state.settings, k) for k, p in POLICY.items() if p.section == section}
+    form = {k: v for k, v in {**shown_now, key: NEW_VALUES[key]}.items() if v != "false"}
+    response = await save(client, section, **form)
+    assert response.status_code == 303, response.text
+    assert getattr(app.state.settings, POLICY[key].name) == POLICY[key].parse(NEW_VALUES[key])
+    changed = await AuditEntry.filter(action="settings.changed").values_list("target_id", flat=True)
+    assert changed == [key]
