@@ -8,7 +8,7 @@ from hub.advocacy.models import Award, PointsEntry, Referral, ReferralCode
 from hub.catalog.models import Customer, Order, OrderLine
 from hub.mail.models import OutboxMessage
 from hub.photos.models import Photo
-from hub.reviews.models import Reply, Review
+from hub.reviews.models import Reply, Review, StoreReview
 from hub.surveys.models import SurveyAnswer, SurveyResponse
 from hub.transfer.export import plain_deep
 from hub.triage.models import Case, CaseEvent
@@ -77,6 +77,8 @@ async def _reviews(customer_id: int) -> list[dict[str, Any]]:
             "title",
             "body",
             "display_name",
+            "location",
+            "variant",
             "status",
             "verified_buyer",
             "source",
@@ -162,6 +164,9 @@ async def customer_data(customer: Customer) -> dict[str, Any]:
         "customer": {name: getattr(customer, name) for name in CUSTOMER_FIELDS},
         "orders": await _orders(cid),
         "reviews": await _reviews(cid),
+        "store_reviews": await StoreReview.filter(customer_id=cid)
+        .order_by("id")
+        .values("id", "rating", "title", "body", "display_name", "location", "status", "submitted_at"),
         "photos": await _photos(cid),
         "survey_responses": await _survey_responses(cid),
         "cases": await _cases(cid),
@@ -181,6 +186,7 @@ async def data_counts(customer: Customer) -> dict[str, int]:
     return {
         "orders": await Order.filter(customer_id=cid).count(),
         "reviews": await Review.filter(customer_id=cid).count(),
+        "store reviews": await StoreReview.filter(customer_id=cid).count(),
         "photos": await Photo.filter(customer_id=cid).count(),
         "survey responses": await SurveyResponse.filter(customer_id=cid).count(),
         "cases": await Case.filter(customer_id=cid).count(),

@@ -25,7 +25,7 @@ from hub.photos.models import Photo
 from hub.photos.uploads import delete_files
 from hub.privacy.data import customer_data
 from hub.reviews.aggregates import refresh_rating
-from hub.reviews.models import Review
+from hub.reviews.models import Review, StoreReview
 from hub.staff.accounts import audit, normalise_email
 from hub.staff.models import StaffUser
 from hub.surveys.models import SurveyAnswer, SurveyResponse
@@ -91,11 +91,15 @@ async def _photos(customer: Customer, review_ids: list[int]) -> list[Photo]:
 
 
 async def _reviews(customer: Customer, delete: bool) -> None:
+    """The customer's product and store reviews, deleted or kept without who and where."""
     reviews = Review.filter(customer_id=customer.id)
+    store_reviews = StoreReview.filter(customer_id=customer.id)
     if delete:
         await reviews.delete()
+        await store_reviews.delete()
         return
-    await reviews.update(customer_id=None, display_name=FORMER_CUSTOMER, has_photos=False)
+    await reviews.update(customer_id=None, display_name=FORMER_CUSTOMER, location="", has_photos=False)
+    await store_reviews.update(customer_id=None, display_name=FORMER_CUSTOMER, location="")
 
 
 async def _blank_answers(customer: Customer) -> int:

@@ -15,7 +15,7 @@ from hub.mail.models import OutboxMessage
 from hub.photos.models import Photo
 from hub.privacy.commands import customer_group
 from hub.privacy.erasure import customer_data, erase_customer
-from hub.reviews.models import ProductRating, Review
+from hub.reviews.models import ProductRating, Review, StoreReview
 from hub.staff.models import AuditEntry, StaffUser
 from hub.surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from hub.triage.models import Case
@@ -69,6 +69,15 @@ async def _shop(settings: Settings) -> Shop:
     )
     await Award.create(customer=dana, badge="first_review")
     await PointsEntry.create(customer=dana, points=50, reason="review")
+    await Review.filter(id=review.id).update(location="Leeds, UK", variant="2-person / green")
+    await StoreReview.create(
+        customer=dana,
+        rating=4,
+        body="Quick delivery",
+        display_name="Dana B.",
+        location="Leeds, UK",
+        submitted_at=NOW,
+    )
     return Shop(dana, erin, tent)
 
 
@@ -77,7 +86,10 @@ async def test_the_export_holds_everything_about_the_customer(settings: Settings
     data = await customer_data(shop.dana)
     assert data["customer"]["email"] == "dana@example.com"
     assert data["orders"][0]["lines"][0]["product__external_id"] == shop.tent.external_id
-    assert [r["rating"] for r in data["reviews"]] == [2]
+    assert [(r["rating"], r["location"], r["variant"]) for r in data["reviews"]] == [
+        (2, "Leeds, UK", "2-person / green")
+    ]
+    assert [(r["body"], r["location"]) for r in data["store_reviews"]] == [("Quick delivery", "Leeds, UK")]
     assert data["photos"][0]["web_name"] == "web-dana.webp"
     assert data["survey_responses"][0]["answers"][0]["text"] == "I live at 1 Elm St"
     assert data["cases"][0]["events"] and data["cases"][0]["status"] == "open"
@@ -104,7 +116,9 @@ async def test_erasing_anonymises_and_keeps_the_rating_figures_right(settings: S
     assert dana.erased_at and dana.unsubscribed_at and not dana.accepts("review_requests")
     review = await Review.get(rating=2)
     assert (review.customer_id, review.display_name) == (None, "Former customer")  # type: ignore[attr-defined]
-    assert review.body.startswith("The zip broke")
+    assert review.body.startswith("The zip broke") and review.location == ""
+    store = await StoreReview.get()
+    assert (store.customer_id, store.display_name, store.location) == (None, "Former customer", "")  # type: ignore[attr-defined]
     assert not await Photo.exists() and not (settings.media_dir / "web-dana.webp").exists()
     assert await SurveyAnswer.get().values_list("text", flat=True) == ""
     assert not await OutboxMessage.exists()
@@ -119,6 +133,7 @@ async def test_erasing_with_delete_reviews_recounts_the_rating(settings: Setting
     shop = await _shop(settings)
     await erase_customer(settings, None, shop.dana, delete_reviews=True)
     assert await Review.all().values_list("rating", flat=True) == [5]
+    assert not await StoreReview.exists()
     rating = await ProductRating.get(product=shop.tent)
     assert (rating.count, rating.rating_sum) == (1, 5)
     assert await Case.filter(review_id=None).exists()
