@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from hub.catalog.models import EXTERNAL_ID_LENGTH
+from hub.catalog.models import EXTERNAL_ID_LENGTH, OrderSource
 
 Row = Mapping[str, str | None]
 
@@ -43,6 +43,15 @@ class Layout:
     order: Mapping[str, str]  # order field -> column, read from the order's first row
     line: Mapping[str, str]  # line field -> column, read from every row
     starts: tuple[str, ...]  # columns only an order's first row fills
+    # The column with the store's own id of the order, and the source its webhooks come as:
+    # an order the file names so is the one the store's webhooks update later, not a copy.
+    store_id: str = ""
+    store: str = ""
+
+    def source_of(self, first: Row) -> tuple[str, str | None]:
+        """The order's source and id: the store's own when the row has it, else the file's key."""
+        own = cell(first, self.store_id) if self.store_id else None
+        return (self.store, own) if own else (OrderSource.CSV.value, cell(first, self.key))
 
     def column_of(self, path: str) -> str:
         """The column behind a payload path (``lines/2/price`` -> ``price``)."""
@@ -57,7 +66,7 @@ class Layout:
     def payload(self, rows: Sequence[Row]) -> dict[str, Any]:
         first = {name: cell(rows[0], column) for name, column in self.order.items()}
         payload: dict[str, Any] = {
-            "id": cell(rows[0], self.key),
+            "id": self.source_of(rows[0])[1],
             "currency": first.get("currency"),
             "placed_at": first.get("placed_at") or first.get("paid_at"),
             "fulfilled_at": first.get("fulfilled_at"),
@@ -217,6 +226,8 @@ SHOPIFY = Layout(
         "price": "Lineitem price",
     },
     starts=("Email", "Created at", "Financial Status", "Currency", "Total"),
+    store_id="Id",
+    store=OrderSource.SHOPIFY.value,
 )
 
 

@@ -18,7 +18,6 @@ from typing import Any, TextIO
 
 from tortoise.transactions import in_transaction
 
-from hub.catalog.models import OrderSource
 from hub.catalog.schema import InvalidOrder, OrderIn, parse_order
 from hub.config import Settings
 from hub.orders.csv_formats import Layout, Row, cell, layout_of, status_refusal
@@ -137,7 +136,8 @@ class OrderFile:
         if refusal:
             return self._refuse(group, group.lines[0], refusal)
         try:
-            return parse_order(self.layout.payload(group.rows), OrderSource.CSV.value)
+            source, _id = self.layout.source_of(first)
+            return parse_order(self.layout.payload(group.rows), source)
         except InvalidOrder as error:
             return self._refuse_each(group, error)
 

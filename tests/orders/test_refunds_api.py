@@ -168,10 +168,11 @@ async def test_a_review_already_written_stays_when_its_order_is_refunded(
 
 def with_money_back(tmp_path: Path) -> tuple[Path, list[str]]:
     """The shared Shopify export with its first order partly refunded and its second
-    refunded and cancelled, as Shopify writes them."""
+    refunded and cancelled, as Shopify writes them; and the ids the orders are kept by."""
     with SHOPIFY.open(newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     names = list(dict.fromkeys(row["Name"] for row in rows))
+    ids = {row["Name"]: row["Id"] for row in rows if row["Id"]}
     for row in rows:
         if row["Name"] == names[0] and row["Financial Status"]:
             row.update({"Financial Status": "partially_refunded", "Refunded Amount": "5.00"})
@@ -182,7 +183,7 @@ def with_money_back(tmp_path: Path) -> tuple[Path, list[str]]:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    return path, names
+    return path, [ids.get(name, name) for name in names]
 
 
 async def test_the_shopify_export_brings_its_refunds_and_cancellations(
@@ -191,7 +192,7 @@ async def test_the_shopify_export_brings_its_refunds_and_cancellations(
     path, names = with_money_back(tmp_path)
     summary = await import_orders(settings, path)
     assert summary.problems == []
-    partly = await Order.get(external_id=names[0])
+    partly = await Order.get(external_id=names[0])  # by Shopify's id of the order
     assert partly.refunded_total == Decimal("5.00") and partly.is_purchase
     assert partly.kept_revenue == partly.total - Decimal("5.00")
     whole = await Order.get(external_id=names[1])
