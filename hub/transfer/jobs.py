@@ -20,7 +20,7 @@ from tortoise.expressions import Q
 
 from hub.advocacy.backfill import request_history_rebuild
 from hub.config import Settings
-from hub.orders.csv_import import CsvFileError, ImportAborted, import_orders
+from hub.orders.csv_import import CsvFileError, ImportAborted, import_orders, read_orders
 from hub.queue import WORKER_ID, Queue
 from hub.transfer.imports import ImportOptions, Report, file_of, remove_file
 from hub.transfer.models import ImportJob, ImportKind, ImportState
@@ -49,7 +49,11 @@ IMPORTS = _queue("imports", ImportState.QUEUED, ImportState.RUNNING)
 
 
 class _Stopped(Exception):
-    """The worker is stopping (or lost its claim): give the file back."""
+    """The worker is stopping: give the file back."""
+
+
+class _LostClaim(Exception):
+    """Another worker took the file over after the lease: leave it to that one."""
 
 
 class _Progress:
@@ -69,7 +73,7 @@ class _Progress:
         self.written = time.monotonic()
         held = ImportJob.filter(id=self.job.id, claimed_by=self.worker_id)
         if not await held.update(done=done, total=total, claimed_at=datetime.now(UTC)):
-            raise _Stopped  # another worker took it over after the lease
+            raise _LostClaim
 
 
 async def _run(settings: Settings, job: ImportJob, progress: _Progress, *, dry_run: bool) -> Report:
@@ -83,7 +87,8 @@ async def _run(settings: Settings, job: ImportJob, progress: _Progress, *, dry_r
         except ImportAborted as error:
             if not dry_run:
                 raise
-            return Report.aborted_at(error.problem.line, error.problem.reason, job.format_name)
+            layout = read_orders(path).layout.name
+            return Report.aborted_at(error.problem.line, error.problem.reason, layout)
         if not dry_run and (orders.created or orders.updated):
             await request_history_rebuild(f"orders import: {orders.created + orders.updated} orders")
         return Report.of_orders(orders)
@@ -111,18 +116,19 @@ async def _work(
     settings: Settings,
     queue: Queue[ImportJob],
     job: ImportJob,
-    now: datetime,
     worker_id: str,
     stop: asyncio.Event | None,
 ) -> int:
     dry_run = queue is PREVIEWS
     progress = _Progress(job, worker_id, stop)
     if not dry_run:
-        await ImportJob.filter(id=job.id).update(started_at=now)
+        await ImportJob.filter(id=job.id).update(started_at=datetime.now(UTC))
     try:
         report = await _run(settings, job, progress, dry_run=dry_run)
     except _Stopped:
         await queue.release([job])
+        return 0
+    except _LostClaim:
         return 0
     except (CsvFileError, ReviewFileError, ImportAborted) as error:
         await queue.finish(
@@ -130,7 +136,7 @@ async def _work(
             worker_id,
             state=ImportState.FAILED.value,
             failure=_reason(error, settings, job),
-            finished_at=now,
+            finished_at=datetime.now(UTC),
         )
         remove_file(settings, job)
         return 1
@@ -146,10 +152,10 @@ async def _work(
             state=ImportState.PREVIEWED.value,
             preview=report.as_dict(),
             format_name=report.format_name,
-            previewed_at=now,
+            previewed_at=datetime.now(UTC),
         )
     else:
-        finished.update(state=ImportState.DONE.value, finished_at=now, **report.columns())
+        finished.update(state=ImportState.DONE.value, finished_at=datetime.now(UTC), **report.columns())
     await queue.finish(job, worker_id, **finished)
     if not dry_run:
         remove_file(settings, job)
@@ -164,7 +170,7 @@ async def run_imports(
     for queue in (PREVIEWS, IMPORTS):
 
         async def handle(job: ImportJob, queue: Queue[ImportJob] = queue) -> int:
-            return await _work(settings, queue, job, now, worker_id, stop)
+            return await _work(settings, queue, job, worker_id, stop)
 
         done += await queue.work(worker_id, now, 1, handle)
     return done
