@@ -138,6 +138,8 @@ def check_file(path: Path, options: ImportOptions, name: str) -> None:
             reader_for(path, options.format_name, options.column_map, order)
     except (CsvFileError, ReviewFileError) as error:
         raise InvalidInput.one("file", _shown(error, path, name)) from None
+    except csv.Error as error:  # a header line past the csv module's field limit, say
+        raise InvalidInput.one("file", f"is not a CSV file the hub can read ({error})") from None
     if not _has_a_row(path):
         raise InvalidInput.one("file", "has a header but no rows")
 

@@ -276,6 +276,7 @@ BAD_UPLOADS = {
         "has a header but no rows",
     ),
     "unknown format": ("reviews", "reviews.csv", b"when,who,what\n1,2,3\n", "does not name the app"),
+    "one endless line": ("orders", "orders.csv", b"x" * 200_000, "is not a CSV file the hub can read"),
     "bad kind": ("invoices", "orders.csv", SHOPIFY.read_bytes(), "must be one of orders, reviews"),
 }
 
