@@ -42,7 +42,11 @@ MEGABYTE = 1024 * 1024
 UPLOAD_BODY_BYTES = 60 * MEGABYTE  # five photos of 10 MB and the form around them
 DATA_BODY_BYTES = 5 * MEGABYTE  # a batch of 1,000 orders; a store's largest order webhook
 FORM_BODY_BYTES = MEGABYTE  # every other form: login, admin, answers, preferences
+# An orders or reviews file uploaded in the admin, streamed to disk: Shopify's export of
+# 100,000 orders (about three rows each) is 60–80 MB; 200 MB leaves room for twice that.
+IMPORT_BODY_BYTES = 200 * MEGABYTE
 BODY_LIMITS = (
+    ("/admin/imports/upload", IMPORT_BODY_BYTES),
     ("/r/", UPLOAD_BODY_BYTES),  # the review form, with its photos
     ("/share/", UPLOAD_BODY_BYTES),  # photos added later through a share link
     ("/api/", DATA_BODY_BYTES),

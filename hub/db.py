@@ -33,6 +33,7 @@ MODEL_MODULES = [
     "hub.community.models",
     "hub.mail.models",
     "hub.policy.models",
+    "hub.transfer.models",
 ]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import BinaryIO
 
 PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600
@@ -37,6 +38,16 @@ def write_private(path: Path, data: bytes, *, exclusive: bool = False) -> None:
             view = view[os.write(fd, view) :]
     finally:
         os.close(fd)
+
+
+def create_private(path: Path) -> BinaryIO:
+    """A new 0600 file at ``path``, open for writing in pieces (an upload streamed to disk).
+
+    Fails with ``FileExistsError`` rather than replace a file that is there.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    os.fchmod(fd, PRIVATE_FILE)
+    return os.fdopen(fd, "wb")
 
 
 def sqlite_path(database_url: str) -> Path | None:

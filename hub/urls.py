@@ -324,6 +324,24 @@ ROUTES: tuple[Endpoint, ...] = (
     # Exports
     Endpoint("exports", "/admin/exports", "hub.transfer.routes:exports"),
     Endpoint("export_download", "/admin/exports/{kind:str}.{fmt:str}", "hub.transfer.routes:export_download"),
+    Endpoint("imports", "/admin/imports", "hub.transfer.import_routes:imports"),
+    Endpoint("import_upload", "/admin/imports/upload", "hub.transfer.import_routes:import_upload", ("POST",)),
+    Endpoint("import_detail", "/admin/imports/{job_id:id}", "hub.transfer.import_routes:import_detail"),
+    Endpoint(
+        "import_status", "/admin/imports/{job_id:id}/status", "hub.transfer.import_routes:import_status"
+    ),
+    Endpoint(
+        "import_confirm",
+        "/admin/imports/{job_id:id}/confirm",
+        "hub.transfer.import_routes:import_confirm",
+        ("POST",),
+    ),
+    Endpoint(
+        "import_discard",
+        "/admin/imports/{job_id:id}/discard",
+        "hub.transfer.import_routes:import_discard",
+        ("POST",),
+    ),
     # Privacy requests
     Endpoint("privacy", "/admin/privacy", "hub.privacy.routes:privacy_page"),
     Endpoint("privacy_lookup", "/admin/privacy", "hub.privacy.routes:privacy_lookup", ("POST",)),

@@ -29,6 +29,7 @@ from hub.policy.store import LivePolicy
 from hub.queue import WORKER_ID
 from hub.reviews.rescans import run_rescans
 from hub.staff.jobs import prune_sign_in_records
+from hub.transfer.jobs import run_imports
 from hub.triage.jobs import deliver_case_webhooks, escalate_overdue_cases, send_case_follow_ups
 
 log = logging.getLogger("hub.worker")
@@ -42,6 +43,7 @@ JOBS: dict[str, Job] = {
     "case_sla": escalate_overdue_cases,
     "case_follow_ups": send_case_follow_ups,
     "case_webhooks": deliver_case_webhooks,
+    "imports": run_imports,
     "history_rebuilds": rebuild_history,
     "snapshot_stages": snapshot_stages,
     "win_backs": send_win_backs,

@@ -1,7 +1,7 @@
 """Each route group refuses a body past its own limit, before the app reads it.
 
-Webhooks and the JSON API take a few megabytes, ordinary forms one, and only the two
-forms that carry photos take 60 MB.
+Webhooks and the JSON API take a few megabytes, ordinary forms one, the two forms that
+carry photos 60 MB, and only the admin's import upload 200 MB.
 """
 
 from __future__ import annotations
@@ -10,9 +10,13 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from starlette.applications import Starlette
 
-from hub.app import DATA_BODY_BYTES, FORM_BODY_BYTES, create_app
+from hub.app import BODY_LIMITS, DATA_BODY_BYTES, FORM_BODY_BYTES, IMPORT_BODY_BYTES, create_app
 from hub.config import Settings
+from hub.middleware import BodyLimitMiddleware
+from hub.staff.models import StaffUser
+from tests.conftest import csrf_from, log_in
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 JSON = {"Content-Type": "application/json"}
@@ -65,3 +69,23 @@ async def test_hsts_includes_subdomains_over_https(settings: Settings, db: str) 
     async with httpx.AsyncClient(transport=transport, base_url="https://reviews.shop.example") as client:
         response = await client.get("/healthz")
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_the_import_upload_alone_takes_a_file_of_a_hundred_thousand_orders(app: Starlette) -> None:
+    limits = BodyLimitMiddleware(app, BODY_LIMITS, FORM_BODY_BYTES)
+    assert limits.limit_for("/admin/imports/upload") == IMPORT_BODY_BYTES >= 100 * 1024 * 1024
+    assert limits.limit_for("/admin/imports/3/confirm") == FORM_BODY_BYTES
+    assert limits.limit_for("/admin/imports") == FORM_BODY_BYTES
+
+
+async def test_an_admins_upload_past_the_form_limit_is_read(
+    client: httpx.AsyncClient, alice: StaffUser, settings: Settings
+) -> None:
+    await log_in(client, alice)
+    token = await csrf_from(client, "/admin/imports")
+    big = b"order_id,placed_at,customer_email,product_id,product_name,price\n" + b"x" * (2 * FORM_BODY_BYTES)
+    files = {"file": ("orders.csv", big, "text/csv")}
+    response = await client.post(
+        "/admin/imports/upload", data={"csrf_token": token, "kind": "orders"}, files=files
+    )
+    assert response.status_code != 413 and response.status_code < 500

@@ -3,13 +3,14 @@ then run at once. Nothing is done twice and nothing is left behind.
 
 Worker A is caught in the middle of its job by something outside the hub: the SMTP server
 (a real aiosmtpd) or the webhook receiver (a real HTTP server) holds its first call, or,
-for jobs that only queue mail, a lock the test takes on the outbox table holds A's insert.
+for jobs that only queue mail, a lock the test takes on the outbox table holds A's insert
+(for the admin's imports, on the orders table).
 A is then killed, the hold let go, and workers B and C run together after A's lease.
 
 On PostgreSQL B and C are two processes at once, claiming with ``FOR UPDATE SKIP LOCKED``.
 On SQLite the same test runs one process at a time (SQLite has one writer): B, then C; and
-for the jobs that only queue mail, the killed worker is stood in for by the claims it would
-have left (a leased claim committed before the job; a transactional one leaves nothing).
+for the jobs that only queue mail (and the imports), the killed worker is stood in for by the
+claims it would have left (a leased claim committed before the job; a transactional one leaves nothing).
 """
 
 from __future__ import annotations
@@ -50,6 +51,10 @@ from hub.orders.ingest import ingest_order
 from hub.photos.fetch import FETCHES
 from hub.photos.models import Photo, PhotoFetch
 from hub.reviews.models import ReviewStatus
+from hub.transfer.imports import imports_folder
+from hub.transfer.jobs import IMPORTS
+from hub.transfer.jobs import LEASE as IMPORT_LEASE
+from hub.transfer.models import ImportJob
 from hub.triage.models import Case, CaseEvent, WebhookEvent
 from hub.triage.sla import raised
 from hub.triage.webhooks import WEBHOOKS
@@ -276,18 +281,20 @@ async def _pg(database_url: str) -> AsyncIterator[asyncpg.Connection]:
         await connection.close()
 
 
-async def _kill_inside_the_outbox_insert(settings: Settings, job: str, now: datetime, log: Path) -> None:
-    """Hold worker A's insert into the outbox with a table lock, kill A, let its backend end."""
+async def _kill_inside_an_insert(
+    settings: Settings, job: str, now: datetime, log: Path, table: str = "outbox_message"
+) -> None:
+    """Hold worker A's insert into ``table`` (the outbox) with a table lock, kill A, let its backend end."""
     async with _pg(settings.database_url) as admin:
         lock = admin.transaction()
         await lock.start()
-        await admin.execute("LOCK TABLE outbox_message IN EXCLUSIVE MODE")
+        await admin.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
         doomed = _start(settings, job, now, log)
 
         async def waiting_backend() -> int | None:
             # pg_locks, not pg_stat_activity: that one is read once per transaction.
             return await admin.fetchval(  # type: ignore[no-any-return]
-                "SELECT pid FROM pg_locks WHERE NOT granted AND relation = 'outbox_message'::regclass"
+                "SELECT pid FROM pg_locks WHERE NOT granted AND relation = $1::regclass", table
             )
 
         backend = await _until(waiting_backend, doomed, log)
@@ -314,8 +321,9 @@ class Kind:
     seed: Callable[[Settings, Outside], Awaitable[datetime]]
     check: Callable[[Outside], Awaitable[None]]
     lease: timedelta
-    caught_by: str  # "smtp", "http" or "outbox"
+    caught_by: str  # "smtp", "http", or "outbox" / "insert": an insert into ``table`` (PostgreSQL)
     abandon: Callable[[datetime], Awaitable[object]] | None = None  # the claims A left, on SQLite
+    table: str = "outbox_message"
 
 
 def _dedupe_keys(kind: str) -> Any:
@@ -511,6 +519,36 @@ async def _check_win_backs(outside: Outside) -> None:
     }
 
 
+IMPORTED_ORDERS = 1200  # three batches of the import
+
+
+async def _seed_import(settings: Settings, outside: Outside) -> datetime:
+    """A confirmed orders import of a file in the data folder, as the admin leaves it."""
+    now = datetime.now(UTC)
+    folder = imports_folder(settings)
+    rows = ["order_id,placed_at,customer_email,product_id,product_name,quantity,price"]
+    for n in range(IMPORTED_ORDERS):
+        for line in range(2):
+            rows.append(f"I{n},2025-03-01T10:00:00Z,buyer{n % 50}@example.com,SKU-{line},Item {line},1,9.90")
+    (folder / "import-1.csv").write_text("\n".join(rows) + "\n")
+    await ImportJob.create(
+        kind="orders",
+        stored_name="import-1.csv",
+        original_name="orders.csv",
+        state="queued",
+        next_attempt_at=now,
+    )
+    return now
+
+
+async def _check_import(outside: Outside) -> None:
+    """The import finished once, every order stored with its two lines, none twice."""
+    (job,) = await ImportJob.all()
+    assert (job.state, job.claimed_by, job.created + job.updated) == ("done", None, IMPORTED_ORDERS)
+    assert await Order.all().count() == IMPORTED_ORDERS
+    assert await OrderLine.all().count() == 2 * IMPORTED_ORDERS
+
+
 def _abandon(queue: Any) -> Callable[[datetime], Awaitable[object]]:
     async def claim(now: datetime) -> object:
         return await queue.claim("killed-worker", now, 1000)
@@ -542,6 +580,9 @@ KINDS = {
         "notify_askers", _seed_answered_questions, _check_notified_askers, TRANSACTIONAL, "outbox"
     ),
     "win-backs": Kind("win_backs", _seed_lapsed_customers, _check_win_backs, TRANSACTIONAL, "outbox"),
+    "admin imports": Kind(
+        "imports", _seed_import, _check_import, IMPORT_LEASE, "insert", _abandon(IMPORTS), table="orders"
+    ),
 }
 
 
@@ -558,7 +599,7 @@ async def test_a_killed_worker_leaves_nothing_behind_and_two_workers_do_nothing_
     elif kind.caught_by == "http":
         await _kill_when_held(hooked, kind.job, now, outside.receiver.hold, log)
     elif is_postgres(db):
-        await _kill_inside_the_outbox_insert(hooked, kind.job, now, log)
+        await _kill_inside_an_insert(hooked, kind.job, now, log, kind.table)
     elif kind.abandon is not None:
         await kind.abandon(now)
     await _survivors(hooked, kind.job, now + kind.lease + timedelta(minutes=1), log)

@@ -30,6 +30,7 @@ NAV = (
     NavItem("retention", "Retention"),
     NavItem("outbox", "Outbox", ("admin",)),
     NavItem("exports", "Exports", ("admin",)),
+    NavItem("imports", "Imports", ("admin",)),
     NavItem("privacy", "Privacy", ("admin",)),
     NavItem("settings_page", "Settings", ("admin",)),
     NavItem("staff_list", "Staff", ("admin",)),

@@ -17,7 +17,8 @@ from hub.orders.csv_import import CsvFileError, ImportAborted, ImportSummary, im
 @click.command("orders")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--strict", is_flag=True, help="Stop at the first bad row and store nothing (one transaction).")
-def import_orders_command(file: Path, strict: bool) -> None:
+@click.option("--dry-run", is_flag=True, help="Report what would be imported; store nothing.")
+def import_orders_command(file: Path, strict: bool, dry_run: bool) -> None:
     """Import orders from FILE.csv: the hub's own columns or Shopify's orders export, told
     apart by the header; one row per order line (see docs/import.md)."""
 
@@ -29,8 +30,8 @@ def import_orders_command(file: Path, strict: bool) -> None:
             progress.update(task, completed=done, total=total)
 
         async def work(settings: Settings) -> ImportSummary:
-            summary = await import_orders(settings, file, strict=strict, progress=advance)
-            if summary.created or summary.updated:
+            summary = await import_orders(settings, file, strict=strict, dry_run=dry_run, progress=advance)
+            if not dry_run and (summary.created or summary.updated):
                 await request_history_rebuild(f"orders import: {summary.created + summary.updated} orders")
             return summary
 
@@ -40,8 +41,9 @@ def import_orders_command(file: Path, strict: bool) -> None:
             raise click.ClickException(str(error)) from None
         except ImportAborted as error:
             problem = error.problem
+            would = " would be" if dry_run else " was"
             raise click.ClickException(
-                f"{file}:{problem.line}: {problem.reason}. Nothing was imported."
+                f"{file}:{problem.line}: {problem.reason}. Nothing{would} imported."
             ) from None
     _report(file, summary)
 
@@ -49,7 +51,11 @@ def import_orders_command(file: Path, strict: bool) -> None:
 def _report(file: Path, summary: ImportSummary) -> None:
     for problem in summary.problems:
         click.echo(f"{file}:{problem.line}: {problem.reason}", err=True)
-    click.echo(f"Created {summary.created}, updated {summary.updated}, skipped {summary.skipped} orders.")
+    counts = f"{summary.created}, updated {summary.updated}, skipped {summary.skipped} orders"
+    if summary.dry_run:
+        click.echo(f"Dry run: would have created {counts}. Nothing was stored.")
+        return
+    click.echo(f"Created {counts}.")
     if summary.created or summary.updated:
         click.echo("The worker rebuilds the stage history from the orders' dates next.")
 

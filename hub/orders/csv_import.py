@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import AbstractAsyncContextManager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,10 +18,12 @@ from typing import Any, TextIO
 
 from tortoise.transactions import in_transaction
 
+from hub.catalog.models import Order
 from hub.catalog.schema import InvalidOrder, OrderIn, parse_order
 from hub.config import Settings
 from hub.orders.csv_formats import Layout, Row, cell, layout_of, status_refusal
-from hub.orders.ingest import ingest_orders
+from hub.orders.ingest import chunks, ingest_orders
+from hub.progress import Progress, tell
 
 IMPORT_CHUNK = 500
 UNDECODED = re.compile("[\udc80-\udcff]")
@@ -46,10 +48,17 @@ class ImportAborted(Exception):
 
 @dataclass
 class ImportSummary:
+    """What an import did (or, for a dry run, would do): orders created, updated, skipped.
+
+    ``skipped`` counts the orders left out for a bad row; ``problems`` lists the bad rows.
+    """
+
     created: int = 0
     updated: int = 0
     skipped: int = 0
     problems: list[RowProblem] = field(default_factory=list)
+    dry_run: bool = False
+    layout: str = ""
 
 
 @dataclass
@@ -228,41 +237,70 @@ async def import_orders(
     path: Path,
     *,
     strict: bool = False,
-    progress: Callable[[int, int], None] | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> ImportSummary:
-    """Import ``path`` in batches; with ``strict`` the first bad row aborts and nothing is stored."""
+    """Import ``path`` in batches; with ``strict`` the first bad row aborts and nothing is stored.
+
+    A dry run reads the file the same way and stores nothing: an order is counted as
+    created or updated by whether the hub already holds it.
+    """
     orders = read_orders(path, strict)
     total = count_orders(path) if progress else 0
-    summary = ImportSummary(problems=orders.problems)
-    transaction: AbstractAsyncContextManager[Any] = in_transaction() if strict else nullcontext()
+    summary = ImportSummary(problems=orders.problems, dry_run=dry_run, layout=orders.layout.name)
+    store = _count_existing if dry_run else _ingest
+    transaction: AbstractAsyncContextManager[Any] = (
+        in_transaction() if strict and not dry_run else nullcontext()
+    )
     async with transaction:
         batch: list[OrderIn] = []
         try:
             for order in orders:
                 batch.append(order)
                 if len(batch) == IMPORT_CHUNK:
-                    await _store(settings, batch, summary, orders, total, progress)
+                    await _store(settings, store, batch, summary, orders, total, progress)
         except CsvFileError:
             if not strict:  # the orders read before the unreadable part are kept
-                await _store(settings, batch, summary, orders, total, progress)
+                await _store(settings, store, batch, summary, orders, total, progress)
             raise
-        await _store(settings, batch, summary, orders, total, progress)
+        await _store(settings, store, batch, summary, orders, total, progress)
     summary.skipped = orders.skipped
     return summary
 
 
+Store = Callable[[Settings, list[OrderIn]], Awaitable[tuple[int, int]]]
+
+
+async def _ingest(settings: Settings, batch: list[OrderIn]) -> tuple[int, int]:
+    """(created, updated): the batch stored through the one ingestion service."""
+    outcomes = await ingest_orders(settings, batch)
+    created = sum(outcome.created for outcome in outcomes)
+    return created, len(outcomes) - created
+
+
+async def _count_existing(settings: Settings, batch: list[OrderIn]) -> tuple[int, int]:
+    """(created, updated) that storing the batch would give, read-only."""
+    held = 0
+    for source in {order.source for order in batch}:
+        ids = [order.external_id for order in batch if order.source == source]
+        for part in chunks(ids):
+            held += await Order.filter(source=source, external_id__in=list(part)).count()
+    return len(batch) - held, held
+
+
 async def _store(
     settings: Settings,
+    store: Store,
     batch: list[OrderIn],
     summary: ImportSummary,
     orders: OrderFile,
     total: int,
-    progress: Callable[[int, int], None] | None,
+    progress: Progress | None,
 ) -> None:
-    for outcome in await ingest_orders(settings, batch):
-        summary.created += outcome.created
-        summary.updated += not outcome.created
+    if batch:
+        created, updated = await store(settings, batch)
+        summary.created += created
+        summary.updated += updated
     batch.clear()
-    if progress:
-        done = summary.created + summary.updated + orders.skipped
-        progress(min(done, total), total)
+    done = summary.created + summary.updated + orders.skipped
+    await tell(progress, min(done, total), total)

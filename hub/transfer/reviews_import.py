@@ -9,7 +9,7 @@ inside one transaction and rolls it back.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +22,7 @@ from hub.config import Settings
 from hub.intake.submit import SubmissionError, submit_review
 from hub.photos.fetch import queue_photo_fetches
 from hub.photos.models import PhotoStatus
+from hub.progress import Progress, tell
 from hub.reviews.aggregates import refresh_rating
 from hub.reviews.models import Reply, Review, ReviewSource, ReviewStatus
 from hub.transfer.cells import DateOrder
@@ -175,13 +176,12 @@ async def _import_all(
     path: Path,
     reader: RowReader,
     summary: ReviewImportSummary,
-    progress: Callable[[int, int], None] | None,
+    progress: Progress | None,
 ) -> None:
     total = reader.scan(path).records
     for done, (line, row) in enumerate(records(path), start=1):
         summary.outcomes.append(await _import_row(settings, reader, line, row))
-        if progress:
-            progress(done, total)
+        await tell(progress, done, total)
 
 
 async def import_reviews(
@@ -190,7 +190,7 @@ async def import_reviews(
     format_name: str | None = None,
     *,
     dry_run: bool = False,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
     date_order: DateOrder | str | None = None,
     column_map: Sequence[str] = (),
 ) -> ReviewImportSummary:
