@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
@@ -46,6 +47,16 @@ class Outcome:
     def as_dict(self) -> dict[str, Any]:
         send_at = self.invitation_send_at.isoformat() if self.invitation_send_at else None
         return {"id": self.order_id, "status": self.status, "invitation_send_at": send_at}
+
+
+INGEST_TABLES = ("customer", "product", "orders", "order_line", "order_refund")
+
+
+async def refresh_statistics() -> None:
+    """Have PostgreSQL look at the ingest tables again (after a bulk load; SQLite needs none)."""
+    connection = connections.get("default")
+    if connection.capabilities.dialect == "postgres":
+        await connection.execute_script(f"ANALYZE {', '.join(INGEST_TABLES)}")
 
 
 def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
