@@ -519,7 +519,11 @@ def bench_shopify_export(database_url: str, folder: Path, export: Path, orders: 
     finally:
         for process in (worker, server):
             process.terminate()
-            process.wait(timeout=30)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # mid-job: the run has failed anyway, say why above
+                process.kill()
+                process.wait()
     stored, lines, customers = _stored(database_url)
     print(f"  file: {export.stat().st_size / 1e6:,.1f} MB; upload over HTTP {upload_seconds:.1f} s")
     print(f"  dry run (worker): {orders / dry_seconds:>8,.0f} orders/s   ({dry_seconds:.1f} s)")
