@@ -27,7 +27,12 @@ from hub.mail.sender import send_due
 from hub.photos.fetch import fetch_imported_photos
 from hub.queue import WORKER_ID
 from hub.staff.jobs import prune_sign_in_records
-from hub.triage.jobs import deliver_case_webhooks, escalate_overdue_cases, send_case_follow_ups
+from hub.triage.jobs import (
+    deliver_case_webhooks,
+    escalate_overdue_cases,
+    reassign_away_agents_cases,
+    send_case_follow_ups,
+)
 
 log = logging.getLogger("hub.worker")
 
@@ -40,6 +45,7 @@ JOBS: dict[str, Job] = {
     "case_sla": escalate_overdue_cases,
     "case_follow_ups": send_case_follow_ups,
     "case_webhooks": deliver_case_webhooks,
+    "case_reassign": reassign_away_agents_cases,
     "history_rebuilds": rebuild_history,
     "snapshot_stages": snapshot_stages,
     "win_backs": send_win_backs,
