@@ -61,6 +61,12 @@ ROUTES: tuple[Endpoint, ...] = (
         "hub.staff.account_routes:two_factor_disable",
         ("POST",),
     ),
+    Endpoint(
+        "availability_update",
+        "/account/availability",
+        "hub.staff.account_routes:availability_update",
+        ("POST",),
+    ),
     Endpoint("staff_list", "/admin/staff", "hub.staff.admin_routes:staff_list"),
     Endpoint("staff_invite", "/admin/staff/invite", "hub.staff.admin_routes:staff_invite", ("POST",)),
     Endpoint(
@@ -180,6 +186,38 @@ ROUTES: tuple[Endpoint, ...] = (
     Endpoint("case_reply_draft", "/admin/cases/{case_id:id}/reply-draft", "hub.triage.routes:reply_draft"),
     Endpoint(
         "case_action", "/admin/cases/{case_id:id}/{action:str}", "hub.triage.routes:case_action", ("POST",)
+    ),
+    # Triage: automatic assignment
+    Endpoint("assignment_page", "/admin/assignment", "hub.triage.assignment_routes:assignment_page"),
+    Endpoint(
+        "assignment_rule_create",
+        "/admin/assignment/rules",
+        "hub.triage.assignment_routes:assignment_rule_save",
+        ("POST",),
+    ),
+    Endpoint(
+        "assignment_rule_update",
+        "/admin/assignment/rules/{rule_id:id}",
+        "hub.triage.assignment_routes:assignment_rule_save",
+        ("POST",),
+    ),
+    Endpoint(
+        "assignment_rule_delete",
+        "/admin/assignment/rules/{rule_id:id}/delete",
+        "hub.triage.assignment_routes:assignment_rule_delete",
+        ("POST",),
+    ),
+    Endpoint(
+        "assignment_rule_move",
+        "/admin/assignment/rules/{rule_id:id}/move",
+        "hub.triage.assignment_routes:assignment_rule_move",
+        ("POST",),
+    ),
+    Endpoint(
+        "assignment_agent_groups",
+        "/admin/assignment/agents/{user_id:id}",
+        "hub.triage.assignment_routes:assignment_agent_groups",
+        ("POST",),
     ),
     Endpoint("settings_page", "/admin/settings", "hub.triage.routes:settings_page"),
     Endpoint("canned_create", "/admin/settings/canned", "hub.triage.routes:canned_save", ("POST",)),
