@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from hub.staff.accounts import AccountError, audit
 from hub.staff.models import StaffUser
 
-GROUP = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+GROUP = re.compile(r"[a-z0-9][a-z0-9_-]{0,23}")
 MAX_GROUPS = 8
 
 
@@ -23,11 +23,12 @@ async def set_away(actor: StaffUser | None, user: StaffUser, away: bool, now: da
 
 
 def parse_groups(text: str) -> list[str]:
-    """Group names from ``text`` (spaces or commas between), lower case, each at most 32 characters."""
+    """Group names from ``text`` (spaces or commas between), lower case, each at most 24 characters."""
     names = sorted({name for name in re.split(r"[\s,]+", text.strip().lower()) if name})
     for name in names:
         if not GROUP.fullmatch(name):
-            raise AccountError("groups", f"{name[:40]!r} is not a group name: use a-z, 0-9, - and _")
+            rule = "use up to 24 of a-z, 0-9, - and _"
+            raise AccountError("groups", f"{name[:40]!r} is not a group name: {rule}")
     if len(names) > MAX_GROUPS:
         raise AccountError("groups", f"an agent may be in at most {MAX_GROUPS} groups")
     return names

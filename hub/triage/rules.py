@@ -12,6 +12,7 @@ from hub.staff.availability import parse_groups
 from hub.staff.models import Role, StaffUser
 from hub.triage.filters import REASON_PATTERN
 from hub.triage.models import AssignmentRule, Priority
+from hub.web.columns import fits
 from hub.web.errors import FieldError, InvalidInput
 from hub.web.params import has_control_characters
 
@@ -48,6 +49,8 @@ def _name(value: str) -> str | None:
 async def _product(value: str) -> str | None:
     if not value:
         return None
+    if not fits(AssignmentRule, "product", value) or has_control_characters(value):
+        return "no product or product group has this id"
     if await Product.exists(external_id=value) or await ProductGroup.exists(key=value):
         return None
     return "no product or product group has this id"
