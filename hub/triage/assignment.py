@@ -66,7 +66,10 @@ class Decision:
         """Why the case went to whom, as the timeline says it."""
         by = f" by rule '{self.rule.name}'" if self.rule else ""
         if self.agent is None:
-            full = f"nobody in {self.pool} is available under the cap of {self.cap} open cases"
+            if self.rule and self.rule.agent_id:
+                full = f"{self.pool} is away or at the cap of {self.cap} open cases"
+            else:
+                full = f"nobody in {self.pool} is available under the cap of {self.cap} open cases"
             return f"left unassigned{by}: {full}"
         how = "the rule's agent" if self.rule and self.rule.agent_id else MODE_NAMES[self.mode]
         return f"assigned to {self.agent.display_name}{by} ({how})"

@@ -214,3 +214,16 @@ async def test_a_rule_for_an_unknown_product_matches_by_external_id_only(
     auto = _mode(settings, "least_loaded")
     assert await _assignee(await make_case(auto, product=tent)) == ben.id
     assert await _assignee(await make_case(auto, product=await make_product("Other"))) == ann.id
+
+
+async def test_a_rule_for_one_agent_who_is_away_says_so(
+    settings: Settings, db: str, password_hash: str
+) -> None:
+    _, ben, _ = await _agents(password_hash)
+    await _rule("Everything to Ben", 1, agent_id=ben.id)
+    await set_away(ben, ben, True, NOW)
+    case = await make_case(_mode(settings, "least_loaded"))
+    assert await _assignee(case) is None
+    assert await _timeline(case) == [
+        "left unassigned by rule 'Everything to Ben': Ben is away or at the cap of 25 open cases"
+    ]
