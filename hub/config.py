@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from hub import setting_values as read
+from hub.business_hours import BusinessHours
 from hub.files import private_dir, write_private
 from hub.setting_values import SettingsError
 from hub.web.ratelimit import DEFAULT_LIMITS, Limit
@@ -51,6 +52,7 @@ REQUESTS, MODERATION, SUPPORT, STAGES, LOYALTY, BRAND = (
     "Brand and mail",
 )
 POLICY_SECTIONS = (REQUESTS, MODERATION, SUPPORT, STAGES, LOYALTY, BRAND)
+ASSIGNMENT_MODES = ("off", "round_robin", "least_loaded")
 # Hours to the first response and to the resolution, per case priority.
 DEFAULT_SLA_HOURS: dict[str, tuple[float, float]] = {
     "urgent": (1, 8),
@@ -272,7 +274,7 @@ class Settings:
     auto_assign: bool = setting(
         "HUB_AUTO_ASSIGN",
         False,
-        "Give each new case to the agent given one least recently.",
+        "`true` shares new cases round robin (the older switch; HUB_ASSIGNMENT_MODE overrides it).",
         read.boolean,
         policy=SUPPORT,
     )
@@ -282,6 +284,26 @@ class Settings:
         "Open cases an agent may hold before automatic assignment passes them by.",
         read.integer(1, 10_000),
         policy=SUPPORT,
+    )
+    assignment_mode: str | None = setting(
+        "HUB_ASSIGNMENT_MODE",
+        None,
+        "`off`, `round_robin` or `least_loaded`: how new cases are shared among available agents "
+        "(rules in /admin/assignment pick the agents first).",
+        read.optional(read.choice(*ASSIGNMENT_MODES)),
+        shown="(`round_robin` when HUB_AUTO_ASSIGN is true, else `off`)",
+        policy=SUPPORT,
+    )
+    business_hours: BusinessHours = setting(
+        "HUB_BUSINESS_HOURS",
+        BusinessHours(),
+        "When the SLA clock runs, in HUB_TIME_ZONE, e.g. `mon-fri 09:00-17:00, sat 10:00-14:00`.",
+        read.business_hours,
+        shown="(around the clock)",
+        policy=SUPPORT,
+    )
+    time_zone: str = setting(
+        "HUB_TIME_ZONE", "UTC", "The shop's time zone, e.g. `Europe/Berlin`.", read.time_zone, policy=SUPPORT
     )
     follow_up_delay: timedelta = setting(
         "HUB_FOLLOW_UP_DAYS",

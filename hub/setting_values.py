@@ -14,7 +14,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from hub.business_hours import BusinessHours, BusinessHoursError, parse_business_hours
 from hub.web.ratelimit import Limit, limits_text, parse_limits
 from hub.web.safe_urls import url_refusal
 
@@ -208,6 +210,8 @@ def as_text(value: object) -> str:
         return ""
     if isinstance(value, tuple) and all(isinstance(item, str) for item in value):
         return ", ".join(value)
+    if isinstance(value, BusinessHours):
+        return str(value)
     return shown(value)
 
 
@@ -230,12 +234,32 @@ def weights(defaults: Mapping[str, int], total: int) -> Reader:
     return read
 
 
+def business_hours(name: str, value: str) -> BusinessHours:
+    """Weekly windows such as ``mon-fri 09:00-17:00`` (hub.business_hours); empty is around the clock."""
+    try:
+        return parse_business_hours(value)
+    except BusinessHoursError as error:
+        raise SettingsError(f"{name}: {error}") from None
+
+
+def time_zone(name: str, value: str) -> str:
+    """An IANA time zone name such as ``Europe/Berlin``."""
+    zone = value.strip()
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"{name}={value!r} is not a time zone: use a name like Europe/Berlin") from None
+    return zone
+
+
 def shown(value: object) -> str:
     """A default as the README and ``--help`` show it."""
     if value is None or value == "" or value == ():
         return "(none)"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, BusinessHours):
+        return str(value) or "(around the clock)"
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, timedelta):

@@ -61,6 +61,12 @@ ROUTES: tuple[Endpoint, ...] = (
         "hub.staff.account_routes:two_factor_disable",
         ("POST",),
     ),
+    Endpoint(
+        "availability_update",
+        "/account/availability",
+        "hub.staff.account_routes:availability_update",
+        ("POST",),
+    ),
     Endpoint("staff_list", "/admin/staff", "hub.staff.admin_routes:staff_list"),
     Endpoint("staff_invite", "/admin/staff/invite", "hub.staff.admin_routes:staff_invite", ("POST",)),
     Endpoint(
@@ -201,6 +207,38 @@ ROUTES: tuple[Endpoint, ...] = (
         "canned_delete",
         "/admin/settings/canned/{canned_id:id}/delete",
         "hub.admin.settings_routes:canned_delete",
+        ("POST",),
+    ),
+    # Triage: automatic assignment
+    Endpoint("assignment_page", "/admin/assignment", "hub.triage.assignment_routes:assignment_page"),
+    Endpoint(
+        "assignment_rule_create",
+        "/admin/assignment/rules",
+        "hub.triage.assignment_routes:assignment_rule_save",
+        ("POST",),
+    ),
+    Endpoint(
+        "assignment_rule_update",
+        "/admin/assignment/rules/{rule_id:id}",
+        "hub.triage.assignment_routes:assignment_rule_save",
+        ("POST",),
+    ),
+    Endpoint(
+        "assignment_rule_delete",
+        "/admin/assignment/rules/{rule_id:id}/delete",
+        "hub.triage.assignment_routes:assignment_rule_delete",
+        ("POST",),
+    ),
+    Endpoint(
+        "assignment_rule_move",
+        "/admin/assignment/rules/{rule_id:id}/move",
+        "hub.triage.assignment_routes:assignment_rule_move",
+        ("POST",),
+    ),
+    Endpoint(
+        "assignment_agent_groups",
+        "/admin/assignment/agents/{user_id:id}",
+        "hub.triage.assignment_routes:assignment_agent_groups",
         ("POST",),
     ),
     # The widget and the public API

@@ -30,7 +30,12 @@ from hub.queue import WORKER_ID
 from hub.reviews.rescans import run_rescans
 from hub.staff.jobs import prune_sign_in_records
 from hub.transfer.jobs import run_imports
-from hub.triage.jobs import deliver_case_webhooks, escalate_overdue_cases, send_case_follow_ups
+from hub.triage.jobs import (
+    deliver_case_webhooks,
+    escalate_overdue_cases,
+    reassign_away_agents_cases,
+    send_case_follow_ups,
+)
 
 log = logging.getLogger("hub.worker")
 
@@ -44,6 +49,7 @@ JOBS: dict[str, Job] = {
     "case_follow_ups": send_case_follow_ups,
     "case_webhooks": deliver_case_webhooks,
     "imports": run_imports,
+    "case_reassign": reassign_away_agents_cases,
     "history_rebuilds": rebuild_history,
     "snapshot_stages": snapshot_stages,
     "win_backs": send_win_backs,

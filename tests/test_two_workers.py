@@ -51,6 +51,8 @@ from hub.orders.ingest import ingest_order
 from hub.photos.fetch import FETCHES
 from hub.photos.models import Photo, PhotoFetch
 from hub.reviews.models import ReviewStatus
+from hub.staff.availability import set_away
+from hub.staff.models import StaffUser
 from hub.transfer.imports import imports_folder
 from hub.transfer.jobs import IMPORTS
 from hub.transfer.jobs import LEASE as IMPORT_LEASE
@@ -187,6 +189,7 @@ def _env(settings: Settings) -> dict[str, str]:
         "HUB_SMTP_PORT": str(settings.smtp_port),
         "HUB_ENV": "test",
         "HUB_PHOTO_FETCH_ALLOW": "127.0.0.1",  # the photo host below
+        "HUB_ASSIGNMENT_MODE": settings.assignment_mode or "",
     }
 
 
@@ -604,3 +607,22 @@ async def test_a_killed_worker_leaves_nothing_behind_and_two_workers_do_nothing_
         await kind.abandon(now)
     await _survivors(hooked, kind.job, now + kind.lease + timedelta(minutes=1), log)
     await kind.check(outside)
+
+
+async def test_two_workers_give_each_case_of_an_agent_who_went_away_on_once(
+    settings: Settings, db: str, tmp_path: Path, password_hash: str
+) -> None:
+    auto = settings.with_overrides(assignment_mode="round_robin")
+    ann, *_others = [
+        await StaffUser.create(email=f"{name}@example.com", name=name, password_hash=password_hash)
+        for name in ("Ann", "Ben", "Cid")
+    ]
+    for _ in range(COUNT):
+        await make_case(auto)
+    anns = set(await Case.filter(assignee_id=ann.id).values_list("id", flat=True))
+    assert len(anns) == 7
+    await set_away(ann, ann, True, CASE_NOW)
+    await _survivors(auto, "case_reassign", CASE_NOW, tmp_path / "workers.log")
+    assert not await Case.filter(assignee_id=ann.id).exists()
+    given_on = Counter(await CaseEvent.filter(kind="reassigned").values_list("case_id", flat=True))
+    assert given_on == {case_id: 1 for case_id in anns}

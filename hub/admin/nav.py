@@ -33,6 +33,7 @@ NAV = (
     NavItem("imports", "Imports", ("admin",)),
     NavItem("privacy", "Privacy", ("admin",)),
     NavItem("settings_page", "Settings", ("admin",)),
+    NavItem("assignment_page", "Assignment", ("admin",)),
     NavItem("staff_list", "Staff", ("admin",)),
     NavItem("api_key_list", "API keys", ("admin",)),
     NavItem("audit_log", "Audit log", ("admin",)),

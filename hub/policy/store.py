@@ -138,7 +138,7 @@ def check(changes: Mapping[str, Any]) -> dict[str, str]:
     return texts
 
 
-_NAMED = re.compile(r"""^_(?:=(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"))?\s*""")
+_NAMED = re.compile(r"""^_(?:=(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"))?:?\s*""")
 
 
 def _reason(policy: PolicySetting, text: str) -> str | None:

@@ -1,4 +1,4 @@
-"""One's own account: enrol in two-factor sign-in, replace recovery codes, turn it off."""
+"""One's own account: away or available, two-factor sign-in (enrol, replace recovery codes, turn off)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from hub.staff import twofactor
+from hub.staff.availability import set_away
+from hub.staff.models import Role
 from hub.staff.policy import two_factor_required
 from hub.staff.web import require_staff, staff
 from hub.templating import render
@@ -71,3 +73,17 @@ async def two_factor_disable(request: Request) -> Response:
     except twofactor.TwoFactorError as error:
         return await _page(request, 422, error=error)
     return RedirectResponse(path_for("two_factor_setup"), status_code=303)
+
+
+# Where the availability form may send the agent back to: their account page or the case queue.
+AVAILABILITY_BACK = {"account": "two_factor_setup", "queue": "case_queue"}
+
+
+@require_staff(Role.AGENT)
+async def availability_update(request: Request) -> Response:
+    """The signed-in staff member marks themself away (``away=1``) or back (``away=0``)."""
+    form = await request.form()
+    await set_away(staff(request), staff(request), form.get("away") == "1")
+    back = form.get("back")
+    route = AVAILABILITY_BACK.get(back if isinstance(back, str) else "", "two_factor_setup")
+    return RedirectResponse(path_for(route), status_code=303)

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from hub.config import Settings
-from hub.staff import accounts, onboarding, twofactor
+from hub.staff import accounts, availability, onboarding, twofactor
 from hub.staff.accounts import AccountError
 from hub.staff.models import StaffSession, StaffUser
 from hub.staff.policy import two_factor_required
@@ -76,6 +76,18 @@ async def _end_sessions(_s: Settings, actor: StaffUser | None, user: StaffUser, 
     return Outcome(f"{ended} session(s) of {user.email} ended.")
 
 
+async def _away(_s: Settings, actor: StaffUser | None, user: StaffUser, _r: list[str]) -> Outcome:
+    if not await availability.set_away(actor, user, True):
+        return Outcome(f"{user.display_name} was already away.")
+    return Outcome(f"{user.display_name} is away: new cases pass them by and theirs are given on.")
+
+
+async def _available(_s: Settings, actor: StaffUser | None, user: StaffUser, _r: list[str]) -> Outcome:
+    if not await availability.set_away(actor, user, False):
+        return Outcome(f"{user.display_name} was already available.")
+    return Outcome(f"{user.display_name} is available for new cases.")
+
+
 ACTIONS: dict[str, Action] = {
     "roles": _roles,
     "deactivate": _deactivate,
@@ -84,6 +96,8 @@ ACTIONS: dict[str, Action] = {
     "resend-invite": _resend,
     "two-factor-off": _two_factor_off,
     "end-sessions": _end_sessions,
+    "away": _away,
+    "available": _available,
 }
 
 

@@ -23,6 +23,10 @@ class StaffUser(Model):
     # Space-separated roles, so that one person can be moderator and agent.
     roles = fields.CharField(max_length=64, default=Role.AGENT.value)
     is_active = fields.BooleanField(default=True)
+    # Set while the agent is away: automatic assignment passes them by and gives their cases on.
+    away_since = fields.DatetimeField(null=True)
+    # Space-separated agent groups (``tier2 returns``) that assignment rules may name.
+    groups = fields.CharField(max_length=255, default="", db_default="")
     # The TOTP secret, encrypted (hub.staff.twofactor); set while enrolling, live once confirmed.
     totp_secret = fields.CharField(max_length=255, default="")
     two_factor_since = fields.DatetimeField(null=True)
@@ -43,6 +47,19 @@ class StaffUser(Model):
         """Admins may do everything; others need one of ``roles``."""
         held = self.role_set
         return Role.ADMIN in held or any(role in held for role in roles)
+
+    @property
+    def group_set(self) -> frozenset[str]:
+        return frozenset(self.groups.split())
+
+    @property
+    def is_away(self) -> bool:
+        return self.away_since is not None
+
+    @property
+    def takes_cases(self) -> bool:
+        """An active, available agent: automatic assignment may give them a case."""
+        return self.is_active and not self.is_away and Role.AGENT in self.role_set
 
     @property
     def display_name(self) -> str:

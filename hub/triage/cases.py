@@ -10,7 +10,7 @@ from hub.catalog.models import Customer, Order, Product
 from hub.config import Settings
 from hub.reviews.models import Review
 from hub.surveys.models import SurveyResponse
-from hub.triage.assignment import next_agent
+from hub.triage.assignment import assign_new_case
 from hub.triage.models import Case, CaseEvent
 from hub.triage.sla import due_times
 from hub.triage.webhooks import queue_case_webhook
@@ -54,22 +54,9 @@ async def open_case(
         created_at=now,
     )
     await CaseEvent.create(case=case, kind="created", data={"reasons": list(reasons), "priority": priority})
-    await _auto_assign(settings, case)
+    await assign_new_case(settings, case)
     await queue_case_webhook(settings, "case.created", case, now)
     return case
-
-
-async def _auto_assign(settings: Settings, case: Case) -> None:
-    agent = await next_agent(settings)
-    if agent is None:
-        return
-    case.assignee = agent
-    await case.save(update_fields=["assignee_id", "updated_at"])
-    await CaseEvent.create(
-        case=case,
-        kind="assigned",
-        data={"assignee_id": agent.id, "assignee": agent.display_name, "automatic": True},
-    )
 
 
 async def _open_case_for(review: Review | None, response: SurveyResponse | None) -> Case | None:

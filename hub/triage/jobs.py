@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from hub.config import Settings
-from hub.triage import escalation, recovery, webhooks
+from hub.triage import assignment, escalation, recovery, webhooks
 
 
 async def escalate_overdue_cases(settings: Settings, now: datetime) -> int:
@@ -18,3 +18,7 @@ async def send_case_follow_ups(settings: Settings, now: datetime) -> int:
 
 async def deliver_case_webhooks(settings: Settings, now: datetime) -> int:
     return await webhooks.deliver_due(settings, now)
+
+
+async def reassign_away_agents_cases(settings: Settings, now: datetime) -> int:
+    return await assignment.reassign_away_agents_cases(settings, now)

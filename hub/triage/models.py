@@ -237,3 +237,55 @@ class WebhookEvent(Model):
     class Meta:
         table = "triage_webhook_event"
         indexes = (("status", "next_attempt_at"),)
+
+
+class AssignmentRule(Model):
+    """Route matching cases to one agent or a group. Rules are tried by ``position``, first match wins.
+
+    A condition left empty matches every case; ``product`` is a product's external id or a
+    product group's key.
+    """
+
+    id = fields.IntField(primary_key=True)
+    position = fields.IntField(default=0)
+    name = fields.CharField(max_length=120)
+    product = fields.CharField(max_length=64, default="")
+    reason = fields.CharField(max_length=32, default="")
+    priority = fields.CharField(max_length=8, default="")
+    agent: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
+        "hub.StaffUser", related_name="assignment_rules", null=True, on_delete=fields.SET_NULL
+    )
+    agent_id: int | None
+    group = fields.CharField(max_length=64, default="")
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "triage_assignment_rule"
+
+    def matches(self, case: Case, product_keys: frozenset[str]) -> bool:
+        return (
+            (not self.product or self.product in product_keys)
+            and (not self.reason or self.reason in case.reasons)
+            and (not self.priority or self.priority == case.priority)
+        )
+
+    @property
+    def pool(self) -> str:
+        """The round-robin turn this rule's cases share (`AssignmentTurn.pool`)."""
+        return f"agent:{self.agent_id}" if self.agent_id else f"group:{self.group}"
+
+
+class AssignmentTurn(Model):
+    """Whose turn it is in one pool of agents, shared by every process (round robin).
+
+    ``turn`` counts the cases given: a process moves it on only from the value it read
+    (a conditional update), so two processes never give the same turn twice.
+    """
+
+    id = fields.IntField(primary_key=True)
+    pool = fields.CharField(max_length=80, unique=True)
+    last_agent_id = fields.IntField(default=0)
+    turn = fields.BigIntField(default=0)
+
+    class Meta:
+        table = "triage_assignment_turn"

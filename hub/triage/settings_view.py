@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from hub.config import Settings
+from hub.triage.assignment import assignment_mode
 from hub.triage.filters import PRIORITIES
 from hub.triage.sla import targets
 
@@ -24,7 +25,7 @@ def settings_overview(settings: Settings) -> SettingsOverview:
     configured = targets(settings)
     return SettingsOverview(
         sla=[(p, *configured[p]) for p in PRIORITIES],
-        auto_assign=settings.auto_assign,
+        auto_assign=assignment_mode(settings) != "off",
         agent_case_cap=settings.agent_case_cap,
         follow_up=settings.follow_up_delay,
         webhook_on=bool(settings.case_webhook_url),

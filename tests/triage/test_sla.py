@@ -1,7 +1,9 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from hub.business_hours import parse_business_hours
 from hub.config import Settings
 from hub.mail.models import OutboxMessage
 from hub.staff.models import StaffUser
@@ -66,3 +68,36 @@ async def test_saving_an_old_copy_of_a_case_keeps_the_deadline_a_reply_moved(
     await stale.save(update_fields=["priority", "updated_at"])
     stored = await Case.get(id=case.id)
     assert (stored.priority, stored.breach_at) == ("high", case.resolution_due_at)
+
+
+BERLIN = ZoneInfo("Europe/Berlin")
+FRIDAY_4PM = datetime(2026, 6, 12, 16, 0, tzinfo=BERLIN)
+
+
+def _desk(settings: Settings, hours: str = "mon-fri 08:00-17:00") -> Settings:
+    return settings.with_overrides(business_hours=parse_business_hours(hours), time_zone="Europe/Berlin")
+
+
+def test_an_eight_hour_target_set_on_friday_at_four_falls_due_on_monday_at_three(settings: Settings) -> None:
+    desk = _desk(settings.with_overrides(sla_hours={**settings.sla_hours, "urgent": (1, 8)}))
+    first, resolve = due_times(desk, "urgent", FRIDAY_4PM)
+    assert first == datetime(2026, 6, 12, 17, 0, tzinfo=BERLIN)
+    assert resolve == datetime(2026, 6, 15, 15, 0, tzinfo=BERLIN)
+
+
+def test_without_business_hours_the_clock_runs_around_the_clock(settings: Settings) -> None:
+    assert due_times(settings, "urgent", FRIDAY_4PM) == (
+        FRIDAY_4PM + timedelta(hours=1),
+        FRIDAY_4PM + timedelta(hours=8),
+    )
+
+
+async def test_a_case_opened_on_friday_afternoon_is_not_escalated_over_the_weekend(
+    settings: Settings, db: str
+) -> None:
+    desk = _desk(settings, "mon-fri 09:00-17:00")
+    case = await make_case(desk, priority="high", now=FRIDAY_4PM)  # 4 h to the first response
+    assert case.first_response_due_at == datetime(2026, 6, 15, 12, 0, tzinfo=BERLIN)
+    sunday_night = datetime(2026, 6, 14, 23, 0, tzinfo=BERLIN)
+    assert await escalate_overdue_cases(desk, sunday_night) == 0
+    assert await escalate_overdue_cases(desk, datetime(2026, 6, 15, 12, 1, tzinfo=BERLIN)) == 1

@@ -1,0 +1,120 @@
+"""Business hours: the weekly windows a support desk works, and a clock that only runs inside them.
+
+Written as comma-separated clauses of days and a time span, in the shop's time zone:
+``mon-fri 09:00-17:00``, ``mon-thu 09:00-17:00, fri 09:00-15:00``, ``sat 10:00-14:00``.
+Days are ``mon`` … ``sun``, one or a range (``fri-mon`` wraps the weekend); times are
+``HH:MM`` with ``24:00`` for midnight at the end of a day. No clauses: around the clock.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+CLAUSE = re.compile(r"([a-z]{3})(?:-([a-z]{3}))?\s+(\d{2}):(\d{2})-(\d{2}):(\d{2})")
+DAY = timedelta(days=1)
+
+
+class BusinessHoursError(ValueError):
+    """What is wrong with a business-hours text, in words for the person who wrote it."""
+
+
+@dataclass(frozen=True)
+class Window:
+    weekday: int  # 0 is Monday
+    start: int  # minutes after midnight
+    end: int
+
+    def __str__(self) -> str:
+        return f"{DAYS[self.weekday]} {_clock(self.start)}-{_clock(self.end)}"
+
+
+@dataclass(frozen=True)
+class BusinessHours:
+    """Weekly windows in local time; none means around the clock."""
+
+    windows: tuple[Window, ...] = ()
+
+    @property
+    def around_the_clock(self) -> bool:
+        return not self.windows
+
+    def __str__(self) -> str:
+        return ", ".join(str(window) for window in self.windows)
+
+    def add(self, start: datetime, span: timedelta, zone: ZoneInfo) -> datetime:
+        """The moment ``span`` of business time after ``start`` (aware), counted in ``zone``, in UTC."""
+        start = start.astimezone(UTC)
+        if self.around_the_clock or span <= timedelta(0):
+            return start + span
+        left, day = span, start.astimezone(zone).date()
+        while True:
+            for opens, closes in self._open_on(day, zone):
+                begin = max(opens, start)
+                if begin >= closes:
+                    continue
+                if left <= closes - begin:
+                    return begin + left
+                left -= closes - begin
+            day += DAY
+
+    def _open_on(self, day: date, zone: ZoneInfo) -> list[tuple[datetime, datetime]]:
+        """The day's windows as UTC moments: wall-clock times, so a DST change shifts none of them."""
+        midnight = datetime(day.year, day.month, day.day, tzinfo=zone)
+        return [
+            (_at(midnight, window.start), _at(midnight, window.end))
+            for window in self.windows
+            if window.weekday == day.weekday()
+        ]
+
+
+def _at(midnight: datetime, minutes: int) -> datetime:
+    # Aware arithmetic is wall-clock arithmetic: 09:00 stays 09:00 on the day clocks change.
+    return (midnight + timedelta(minutes=minutes)).astimezone(UTC)
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _minutes(hours: str, minutes: str, clause: str) -> int:
+    value = int(hours) * 60 + int(minutes)
+    if int(minutes) > 59 or value > 24 * 60:
+        raise BusinessHoursError(f"{clause!r}: {hours}:{minutes} is not a time of day")
+    return value
+
+
+def _days(first: str, last: str | None, clause: str) -> list[int]:
+    for name in (first, last or first):
+        if name not in DAYS:
+            raise BusinessHoursError(f"{clause!r}: {name!r} is not a day (use {', '.join(DAYS)})")
+    begin, end = DAYS.index(first), DAYS.index(last or first)
+    return [(begin + step) % 7 for step in range((end - begin) % 7 + 1)]
+
+
+def _clause(clause: str) -> list[Window]:
+    match = CLAUSE.fullmatch(clause)
+    if match is None:
+        raise BusinessHoursError(f"{clause!r} is not of the form 'mon-fri 09:00-17:00'")
+    first, last, *clock = match.groups()
+    start, end = _minutes(clock[0], clock[1], clause), _minutes(clock[2], clock[3], clause)
+    if start >= end:
+        raise BusinessHoursError(f"{clause!r}: the end must come after the start")
+    return [Window(day, start, end) for day in _days(first, last, clause)]
+
+
+def parse_business_hours(text: str) -> BusinessHours:
+    """Read ``text`` (see the module's docstring); overlapping windows are refused."""
+    windows: list[Window] = []
+    for clause in (part.strip().lower() for part in text.split(",")):
+        if clause:
+            windows.extend(_clause(clause))
+    windows.sort(key=lambda window: (window.weekday, window.start))
+    for before, after in itertools.pairwise(windows):
+        if before.weekday == after.weekday and after.start < before.end:
+            raise BusinessHoursError(f"{before} and {after} overlap")
+    return BusinessHours(tuple(windows))
