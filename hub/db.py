@@ -32,6 +32,7 @@ MODEL_MODULES = [
     "hub.advocacy.models",
     "hub.community.models",
     "hub.mail.models",
+    "hub.webhooks.models",
 ]
 
 

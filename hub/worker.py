@@ -27,7 +27,8 @@ from hub.mail.sender import send_due
 from hub.photos.fetch import fetch_imported_photos
 from hub.queue import WORKER_ID
 from hub.staff.jobs import prune_sign_in_records
-from hub.triage.jobs import deliver_case_webhooks, escalate_overdue_cases, send_case_follow_ups
+from hub.triage.jobs import escalate_overdue_cases, send_case_follow_ups
+from hub.webhooks.delivery import deliver_webhooks
 
 log = logging.getLogger("hub.worker")
 
@@ -39,7 +40,6 @@ JOBS: dict[str, Job] = {
     "reminders": send_due_reminders,
     "case_sla": escalate_overdue_cases,
     "case_follow_ups": send_case_follow_ups,
-    "case_webhooks": deliver_case_webhooks,
     "history_rebuilds": rebuild_history,
     "snapshot_stages": snapshot_stages,
     "win_backs": send_win_backs,
@@ -48,6 +48,7 @@ JOBS: dict[str, Job] = {
     "notify_askers": notify_askers,
     "staff_sign_ins": prune_sign_in_records,
     "photo_fetches": fetch_imported_photos,
+    "webhooks": deliver_webhooks,
     "mail": send_due,
 }
 PAUSE_SECONDS = 5.0

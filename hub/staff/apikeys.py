@@ -21,6 +21,7 @@ SCOPES = {
     "reviews:read": "list and export reviews",
     "reviews:write": "submit reviews from the store's own form",
     "metrics:read": "read movement and retention figures",
+    "webhooks:write": "list, add and delete webhook endpoints",
 }
 KEY_PREFIX = "fh"
 # last_used_at is written at most this often, so that a busy key does not write on every call.

@@ -13,7 +13,7 @@ from hub.surveys.models import SurveyResponse
 from hub.triage.assignment import next_agent
 from hub.triage.models import Case, CaseEvent
 from hub.triage.sla import due_times
-from hub.triage.webhooks import queue_case_webhook
+from hub.webhooks.events import case_data, emit
 
 
 async def open_case(
@@ -54,8 +54,8 @@ async def open_case(
         created_at=now,
     )
     await CaseEvent.create(case=case, kind="created", data={"reasons": list(reasons), "priority": priority})
+    await emit("case.opened", {"case": case_data(case)}, now)
     await _auto_assign(settings, case)
-    await queue_case_webhook(settings, "case.created", case, now)
     return case
 
 
@@ -70,6 +70,7 @@ async def _auto_assign(settings: Settings, case: Case) -> None:
         kind="assigned",
         data={"assignee_id": agent.id, "assignee": agent.display_name, "automatic": True},
     )
+    await emit("case.assigned", {"case": case_data(case), "automatic": True})
 
 
 async def _open_case_for(review: Review | None, response: SurveyResponse | None) -> Case | None:
