@@ -211,7 +211,7 @@ async def sync_configured_endpoint(settings: Settings) -> WebhookEndpoint | None
             name=ENV_NAME,
             url=url,
             kind=EndpointKind.STANDARD.value,
-            events=list(CASE_EVENTS),
+            events=sorted(CASE_EVENTS),
             source="env",
             secret=seal(settings, secret or new_secret()),
         )
