@@ -172,7 +172,8 @@ async def _settle(
 
 async def _count_given_up(settings: Settings, endpoint: WebhookEndpoint, now: datetime) -> None:
     await WebhookEndpoint.filter(id=endpoint.id).update(failures_in_row=F("failures_in_row") + 1)
-    failures = (await WebhookEndpoint.get(id=endpoint.id)).failures_in_row
+    current = await WebhookEndpoint.get_or_none(id=endpoint.id)
+    failures = current.failures_in_row if current is not None else 0
     if failures < PAUSE_AFTER:
         return
     reason = f"{failures} deliveries in a row failed after every retry"
@@ -217,6 +218,10 @@ async def deliver_webhooks(settings: Settings, now: datetime, worker_id: str = W
                 continue
             outcome = await post(client, settings, endpoint, delivery, now)
             await _settle(settings, endpoint, delivery, outcome, now, worker_id)
-            if outcome.error and endpoint.id in endpoints:
-                endpoints[endpoint.id] = await WebhookEndpoint.get(id=endpoint.id)
+            if outcome.error:  # it may have been paused by this failure
+                fresh = await WebhookEndpoint.get_or_none(id=endpoint.id)
+                if fresh is None:
+                    endpoints.pop(endpoint.id, None)
+                else:
+                    endpoints[endpoint.id] = fresh
     return len(deliveries)
