@@ -14,6 +14,7 @@ and posted once:
 Each try records the answer's status and how long it took. When ``PAUSE_AFTER``
 deliveries of an endpoint are given up one after another (no success between them), the
 endpoint is paused, its waiting deliveries are held, and every admin gets a mail.
+A delivered or failed delivery stays in the log for ``KEEP_LOG``.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ from hub.webhooks.signing import headers as signed_headers
 BATCH = 50
 TIMEOUT_SECONDS = 10.0
 PAUSE_AFTER = 5
+# The log keeps a settled delivery (its body may hold a published review's text) this long.
+KEEP_LOG = timedelta(days=30)
 
 DELIVERIES: Queue[WebhookDelivery] = Queue(
     name="webhooks",
@@ -200,8 +203,12 @@ async def mail_admins_paused(settings: Settings, endpoint: WebhookEndpoint, reas
 
 
 async def deliver_webhooks(settings: Settings, now: datetime, worker_id: str = WORKER_ID) -> int:
-    """Post every due delivery once; how many were tried."""
+    """Post every due delivery once; how many were tried. Settled ones older than KEEP_LOG go."""
     await sync_configured_endpoint(settings)
+    await WebhookDelivery.filter(
+        status__in=[DeliveryStatus.DELIVERED.value, DeliveryStatus.FAILED.value],
+        created_at__lt=now - KEEP_LOG,
+    ).delete()
     await DELIVERIES.recover(now)
     deliveries = await DELIVERIES.claim(worker_id, now, BATCH)
     if not deliveries:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from hub.config import Settings
 from hub.mail.models import OutboxMessage
 from hub.staff.models import StaffUser
-from hub.webhooks.delivery import PAUSE_AFTER, deliver_webhooks
+from hub.webhooks.delivery import KEEP_LOG, PAUSE_AFTER, deliver_webhooks
 from hub.webhooks.endpoints import create_endpoint, sync_configured_endpoint
 from hub.webhooks.events import emit
 from hub.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -193,3 +193,20 @@ async def test_an_event_no_endpoint_wants_queues_nothing(
     await _endpoint(allowed, receiver, "question.asked")
     assert await emit("case.opened", {"case": {"id": 1}}) == 0
     assert await emit("question.asked", {"question": {"id": 1}}) == 1
+
+
+async def test_the_log_keeps_settled_deliveries_for_thirty_days(
+    allowed: Settings, db: str, receiver: Receiver
+) -> None:
+    await _endpoint(allowed, receiver, "case.opened")
+    await make_case(allowed)
+    t = now()
+    receiver.at(t)
+    await deliver_webhooks(allowed, t)
+    await WebhookDelivery.all().update(created_at=t)
+    await make_case(allowed)
+    receiver.always = 503
+    await deliver_webhooks(allowed, t + KEEP_LOG)  # the second one is still being tried
+    assert await WebhookDelivery.all().count() == 2
+    await deliver_webhooks(allowed, t + KEEP_LOG + timedelta(seconds=1))
+    assert await WebhookDelivery.all().values_list("status", flat=True) == ["queued"]
