@@ -34,6 +34,7 @@ from hub.templating import STATIC_DIR, add_context, render
 from hub.urls import ROUTES, STATIC_PATH
 from hub.web.errors import InvalidInput, invalid_input_problem
 from hub.web.ratelimit import RateLimitMiddleware
+from hub.webhooks.endpoints import sync_configured_endpoint
 from hub.worker import embedded_worker
 
 log = logging.getLogger("hub")
@@ -191,6 +192,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             embedded_worker(settings),
             tuned_collector(),
         ):
+            await sync_configured_endpoint(settings)  # HUB_CASE_WEBHOOK_URL, before the first case
             yield
 
     app = Starlette(

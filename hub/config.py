@@ -315,14 +315,23 @@ class Settings:
     case_webhook_url: str = setting(
         "HUB_CASE_WEBHOOK_URL",
         "",
-        "URL that receives a POST when a case is opened or resolved (`case.created`, `case.resolved`).",
+        "A webhook endpoint for the `case.*` events, kept as the endpoint “HUB_CASE_WEBHOOK_URL”"
+        " on /admin/webhooks (docs/webhooks.md).",
         read.url,
     )
     case_webhook_secret: str = setting(
         "HUB_CASE_WEBHOOK_SECRET",
         "",
-        "Signs case webhooks: `X-Hub-Signature-256: sha256=HMAC(secret, body)`.",
+        "Signing secret of that endpoint (Standard Webhooks): a `whsec_…` value, or any other text"
+        " used as its own UTF-8 bytes; empty: a random one.",
         read.raw,
+    )
+    webhook_allow: tuple[str, ...] = setting(
+        "HUB_WEBHOOK_ALLOW",
+        (),
+        "Hosts or addresses webhooks may be posted to although they are private (a receiver inside"
+        " your network); public addresses need no entry.",
+        read.hosts,
     )
     # Customer stages (the rule in hub/advocacy/stages.py) and retention.
     stage_new_days: int = setting(

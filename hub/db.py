@@ -34,6 +34,7 @@ MODEL_MODULES = [
     "hub.mail.models",
     "hub.policy.models",
     "hub.transfer.models",
+    "hub.webhooks.models",
 ]
 
 

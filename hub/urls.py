@@ -93,6 +93,35 @@ ROUTES: tuple[Endpoint, ...] = (
         "hub.staff.admin_routes:api_key_revoke",
         ("POST",),
     ),
+    # Outgoing webhooks: the admin's endpoints and delivery log, the endpoints API
+    Endpoint("webhook_list", "/admin/webhooks", "hub.webhooks.routes:webhook_list"),
+    Endpoint("webhook_create", "/admin/webhooks", "hub.webhooks.routes:webhook_create", ("POST",)),
+    Endpoint("webhook_detail", "/admin/webhooks/{endpoint_id:id}", "hub.webhooks.routes:webhook_detail"),
+    Endpoint(
+        "webhook_resend",
+        "/admin/webhooks/deliveries/{delivery_id:id}/resend",
+        "hub.webhooks.routes:webhook_resend",
+        ("POST",),
+    ),
+    Endpoint(
+        "webhook_action",
+        "/admin/webhooks/{endpoint_id:id}/{action:str}",
+        "hub.webhooks.routes:webhook_action",
+        ("POST",),
+    ),
+    Endpoint("api_webhook_endpoints", "/api/v1/webhook-endpoints", "hub.webhooks.routes:api_endpoint_list"),
+    Endpoint(
+        "api_webhook_endpoint_create",
+        "/api/v1/webhook-endpoints",
+        "hub.webhooks.routes:api_endpoint_create",
+        ("POST",),
+    ),
+    Endpoint(
+        "api_webhook_endpoint_delete",
+        "/api/v1/webhook-endpoints/{endpoint_id:id}",
+        "hub.webhooks.routes:api_endpoint_delete",
+        ("DELETE",),
+    ),
     # The admin shell
     Endpoint("dashboard", "/admin", "hub.admin.routes:dashboard"),
     Endpoint("audit_log", "/admin/audit", "hub.admin.routes:audit_log"),

@@ -30,12 +30,8 @@ from hub.queue import WORKER_ID
 from hub.reviews.rescans import run_rescans
 from hub.staff.jobs import prune_sign_in_records
 from hub.transfer.jobs import run_imports
-from hub.triage.jobs import (
-    deliver_case_webhooks,
-    escalate_overdue_cases,
-    reassign_away_agents_cases,
-    send_case_follow_ups,
-)
+from hub.triage.jobs import escalate_overdue_cases, reassign_away_agents_cases, send_case_follow_ups
+from hub.webhooks.delivery import deliver_webhooks
 
 log = logging.getLogger("hub.worker")
 
@@ -47,7 +43,6 @@ JOBS: dict[str, Job] = {
     "reminders": send_due_reminders,
     "case_sla": escalate_overdue_cases,
     "case_follow_ups": send_case_follow_ups,
-    "case_webhooks": deliver_case_webhooks,
     "imports": run_imports,
     "case_reassign": reassign_away_agents_cases,
     "history_rebuilds": rebuild_history,
@@ -59,6 +54,7 @@ JOBS: dict[str, Job] = {
     "staff_sign_ins": prune_sign_in_records,
     "photo_fetches": fetch_imported_photos,
     "review_rescans": run_rescans,
+    "webhooks": deliver_webhooks,
     "mail": send_due,
 }
 PAUSE_SECONDS = 5.0

@@ -57,9 +57,12 @@ from hub.transfer.imports import imports_folder
 from hub.transfer.jobs import IMPORTS
 from hub.transfer.jobs import LEASE as IMPORT_LEASE
 from hub.transfer.models import ImportJob
-from hub.triage.models import Case, CaseEvent, WebhookEvent
+from hub.triage.models import Case, CaseEvent
 from hub.triage.sla import raised
-from hub.triage.webhooks import WEBHOOKS
+from hub.webhooks.delivery import DELIVERIES
+from hub.webhooks.endpoints import seal
+from hub.webhooks.models import WebhookDelivery, WebhookEndpoint
+from hub.webhooks.signing import new_message_id, new_secret
 from tests.invites.conftest import SHIPPED, dana_order
 from tests.mail.conftest import free_port, queue_many
 from tests.photos.test_photos import image_bytes
@@ -110,7 +113,7 @@ class HoldingMailbox:
 
 
 class HoldingReceiver:
-    """HTTP receiver: keeps the X-Hub-Delivery of each answered POST; holds the first one."""
+    """HTTP receiver: keeps the webhook-id of each answered POST; holds the first one."""
 
     def __init__(self) -> None:
         self.hold = Hold()
@@ -121,7 +124,7 @@ class HoldingReceiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 self.rfile.read(int(self.headers["Content-Length"]))
-                delivery = self.headers["X-Hub-Delivery"]
+                delivery = self.headers["webhook-id"]
                 if receiver.hold.take_first():
                     receiver.hold.let_go.wait(WAIT)
                     receiver.cut.append(delivery)  # its worker is gone: nobody reads an answer
@@ -190,6 +193,7 @@ def _env(settings: Settings) -> dict[str, str]:
         "HUB_ENV": "test",
         "HUB_PHOTO_FETCH_ALLOW": "127.0.0.1",  # the photo host below
         "HUB_ASSIGNMENT_MODE": settings.assignment_mode or "",
+        "HUB_WEBHOOK_ALLOW": "127.0.0.1",  # and the webhook receiver
     }
 
 
@@ -386,19 +390,26 @@ async def _check_mail(outside: Outside) -> None:
 
 async def _seed_webhooks(settings: Settings, outside: Outside) -> datetime:
     now = datetime.now(UTC)
+    endpoint = await WebhookEndpoint.create(
+        name="Receiver", url=outside.receiver.url, events=["case.opened"], secret=seal(settings, new_secret())
+    )
     for n in range(COUNT):
-        payload = {"event": "case.created", "case": {"id": n}}
-        await WebhookEvent.create(
-            event="case.created", url=outside.receiver.url, payload=payload, next_attempt_at=now
+        payload = {"type": "case.opened", "data": {"case": {"id": n}}}
+        await WebhookDelivery.create(
+            endpoint=endpoint,
+            event="case.opened",
+            message_id=new_message_id(),
+            payload=payload,
+            next_attempt_at=now,
         )
     return now
 
 
 async def _check_webhooks(outside: Outside) -> None:
     """Each event answered once; the one cut off by the kill was posted again with the same id."""
-    events = await WebhookEvent.all()
+    events = await WebhookDelivery.all()
     assert {(e.status, e.claimed_by) for e in events} == {("delivered", None)}
-    assert Counter(outside.receiver.answered) == {str(e.id): 1 for e in events}
+    assert Counter(outside.receiver.answered) == {e.message_id: 1 for e in events}
     assert len(outside.receiver.cut) <= 1
 
 
@@ -568,8 +579,8 @@ KINDS = {
     "reminders": Kind(
         "reminders", _seed_reminders, _check_reminders, CLAIM_TIMEOUT, "outbox", _abandon(REMINDERS)
     ),
-    "case webhooks": Kind(
-        "case_webhooks", _seed_webhooks, _check_webhooks, STALE_CLAIM, "http", _abandon(WEBHOOKS)
+    "webhooks": Kind(
+        "webhooks", _seed_webhooks, _check_webhooks, DELIVERIES.lease, "http", _abandon(DELIVERIES)
     ),
     "imported photos": Kind(
         "photo_fetches", _seed_photo_fetches, _check_photo_fetches, FETCHES.lease, "http", _abandon(FETCHES)

@@ -36,6 +36,7 @@ NAV = (
     NavItem("assignment_page", "Assignment", ("admin",)),
     NavItem("staff_list", "Staff", ("admin",)),
     NavItem("api_key_list", "API keys", ("admin",)),
+    NavItem("webhook_list", "Webhooks", ("admin",)),
     NavItem("audit_log", "Audit log", ("admin",)),
     NavItem("two_factor_setup", "Two-factor sign-in"),
 )

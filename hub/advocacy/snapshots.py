@@ -19,6 +19,7 @@ from hub.advocacy.sql import execute_many
 from hub.advocacy.stages import Thresholds, stage_for
 from hub.catalog.models import Customer
 from hub.config import Settings
+from hub.webhooks.events import emit_many, iso
 
 BATCH = 5000
 
@@ -84,11 +85,20 @@ async def _update_customers(
     )
     current = {cid: (stage if since else None, score) for cid, stage, since, score in rows}
     since = datetime.combine(day, time(), tzinfo=UTC)
-    moved, scored = [], []
+    moved, scored, changed = [], [], []
     for fact in facts:
         stage, score = current.get(fact.customer_id, (None, None))
         if stage != stages[fact.customer_id].value:
             moved.append([stages[fact.customer_id].value, since, fact.customer_id])
+            if stage is not None:  # a first stage is not a change
+                changed.append(
+                    {
+                        "customer": {"id": fact.customer_id},
+                        "from": stage,
+                        "to": stages[fact.customer_id].value,
+                        "since": iso(since),
+                    }
+                )
         new_score = advocate_score(fact, day, scoring.score_weights) if scoring else score
         if new_score != score:
             scored.append([new_score, fact.customer_id])
@@ -96,6 +106,7 @@ async def _update_customers(
         for sql, changes in ((_SET_STAGE, moved), (_SET_SCORE, scored)):
             if changes:
                 await execute_many(sql, changes)
+        await emit_many("customer.stage_changed", changed)
 
 
 async def restage_customers(settings: Settings, customer_ids: Sequence[int], now: datetime) -> None:

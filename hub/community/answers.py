@@ -22,6 +22,7 @@ from hub.reviews.models import ReviewStatus
 from hub.staff.accounts import audit
 from hub.staff.models import StaffUser
 from hub.web.ratelimit import limiter
+from hub.webhooks.events import emit, iso
 from hub.widget.votes import VOTER_ID, VoteError, voter_hash
 
 PUBLISHED = ReviewStatus.PUBLISHED.value
@@ -82,7 +83,28 @@ async def answer_as_buyer(
     )
     if decision.published:
         await after_publish(answer)
+        await emit_answered(answer, now)
     return answer
+
+
+async def emit_answered(answer: Answer, now: datetime) -> None:
+    """question.answered: the published answer as the product page shows it."""
+    data = {
+        "question": {"id": answer.question_id, "product_id": await _product_of(answer.question_id)},
+        "answer": {
+            "id": answer.id,
+            "body": answer.body,
+            "display_name": answer.display_name or "A buyer",
+            "brand": answer.is_brand,
+            "verified_buyer": answer.verified_buyer,
+            "published_at": iso(answer.published_at),
+        },
+    }
+    await emit("question.answered", data, now)
+
+
+async def _product_of(question_id: int) -> int | None:
+    return await Question.filter(id=question_id).first().values_list("product_id", flat=True)  # type: ignore[return-value]
 
 
 async def answer_as_brand(
@@ -104,6 +126,7 @@ async def answer_as_brand(
         published_at=now,
     )
     await audit(actor, "answer.create", "answer", answer.id, question=question.id)
+    await emit_answered(answer, now)
     return answer
 
 

@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from tortoise.transactions import in_transaction
 
-from hub.community.answers import after_publish
+from hub.community.answers import after_publish, emit_answered
 from hub.community.models import Answer, Question
 from hub.reviews.models import ReviewStatus
 from hub.staff.accounts import audit
@@ -61,10 +61,13 @@ async def _set_status(
         if item is None:
             return None
         item.status = ACTIONS[action]
-        if action == "approve" and item.published_at is None:
+        first_published = action == "approve" and item.published_at is None
+        if first_published:
             item.published_at = now
         await item.save(update_fields=["status", "published_at"])
         await audit(actor, f"{kind}.{action}", kind, item.id)
+        if first_published and isinstance(item, Answer):
+            await emit_answered(item, now)
     return item
 
 

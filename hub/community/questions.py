@@ -13,6 +13,7 @@ from hub.community.models import Answer, Question
 from hub.community.products import variant_ids
 from hub.config import Settings
 from hub.reviews.models import ReviewStatus
+from hub.webhooks.events import emit, iso
 
 PUBLISHED = ReviewStatus.PUBLISHED.value
 MAX_QUESTIONS = 50
@@ -63,7 +64,22 @@ async def ask_question(settings: Settings, product: Product, entry: QuestionIn, 
     )
     if status is not ReviewStatus.SPAM:
         await ask_to_confirm(settings, question, now)
+        await emit("question.asked", question_data(question), now)
     return question
+
+
+def question_data(question: Question) -> dict[str, Any]:
+    """The question's ids and state; its text only once published, never the asker's name or address."""
+    shown: dict[str, Any] = {
+        "id": question.id,
+        "product_id": question.product_id,
+        "status": question.status,
+        "created_at": iso(question.created_at),
+        "published_at": iso(question.published_at),
+    }
+    if question.published_at is not None:
+        shown["body"] = question.body
+    return {"question": shown}
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:

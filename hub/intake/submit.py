@@ -18,6 +18,7 @@ from hub.reviews.pipeline import Decision, check_rate, screen
 from hub.text.normalise import SubmissionError, clean_name
 from hub.triage.cases import open_case
 from hub.triage.models import Case
+from hub.webhooks.events import emit, review_data
 
 __all__ = ["SubmissionError", "SubmissionResult", "edit_review", "submit_review"]
 
@@ -81,6 +82,21 @@ async def _case_for(settings: Settings, decision: Decision, review: Review, now:
         product=review.product,
         now=now,
     )
+
+
+async def _emit(
+    review: Review, decision: Decision, *, was_published: bool, was_flagged: bool, now: datetime
+) -> None:
+    """review.published when it became public, review.flagged when it became flagged.
+
+    Imported reviews (another app's history) are not events: they happened elsewhere, long ago.
+    """
+    if review.source == ReviewSource.IMPORT:
+        return
+    if review.is_public and not was_published:
+        await emit("review.published", {"review": review_data(review, public_text=True)}, now)
+    if decision.opens_case and not was_flagged:
+        await emit("review.flagged", {"review": review_data(review, public_text=False)}, now)
 
 
 async def _refuse_repeat(order: Order | None, product: Product) -> None:
@@ -148,6 +164,7 @@ async def submit_review(
             case = await _case_for(settings, decision, review, now)
             if decision.published:
                 await refresh_rating(product.id)
+            await _emit(review, decision, was_published=False, was_flagged=False, now=now)
     except IntegrityError:
         raise SubmissionError("product", "this product of the order is already reviewed") from None
     return SubmissionResult(review, decision, case)
@@ -194,7 +211,7 @@ async def edit_review(
         exclude_id=review.id,
     )
     decision = _status_after_edit(decision, review.status)
-    was_published = review.is_public
+    was_published, was_flagged = review.is_public, bool(review.flag_reasons)
     await review.fetch_related("customer", "order", "product")
     async with in_transaction():
         await ReviewRevision.create(
@@ -207,4 +224,5 @@ async def edit_review(
         case = await _case_for(settings, decision, review, now)
         if was_published or decision.published:
             await refresh_rating(review.product_id)
+        await _emit(review, decision, was_published=was_published, was_flagged=was_flagged, now=now)
     return SubmissionResult(review, decision, case)

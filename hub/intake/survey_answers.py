@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -18,6 +19,7 @@ from hub.surveys.surveys import Answer, SurveyVisit, recovery_survey, survey_vis
 from hub.triage.cases import open_case
 from hub.triage.models import Case
 from hub.triage.recovery import record_recovery
+from hub.webhooks.events import emit, iso
 
 
 async def open_survey_link(settings: Settings, raw: str) -> SurveyVisit:
@@ -55,9 +57,27 @@ async def submit_response(
         async with in_transaction():
             response, assessment = await _store(visit, answers)
             await _follow_up(settings, visit, response, assessment, answers)
+            await emit("survey.response", response_data(response), response.submitted_at)
     except IntegrityError:  # the same link submitted twice at once
         return None
     return response
+
+
+def response_data(response: SurveyResponse) -> dict[str, Any]:
+    """Scores and ids; the answers' text stays in the hub."""
+    return {
+        "survey_response": {
+            "id": response.id,
+            "survey_id": response.survey_id,
+            "customer_id": response.customer_id,
+            "order_id": response.order_id,
+            "nps": response.nps,
+            "csat": response.csat,
+            "sentiment": response.sentiment_label,
+            "flagged": response.flagged,
+            "submitted_at": iso(response.submitted_at),
+        }
+    }
 
 
 async def _store(visit: SurveyVisit, answers: dict[int, Answer]) -> tuple[SurveyResponse, Assessment]:

@@ -3,12 +3,10 @@
 An import only records the addresses (`queue_photo_fetches`); no request leaves the hub
 while a file is read. The job ``photo_fetches`` then fetches each address once:
 
-- http and https only, and only from public addresses. The host name is resolved once,
-  every address it resolves to must be public (not loopback, private, link-local, shared,
-  multicast or reserved, IPv4-mapped IPv6 included), and the connection goes to the
-  address that was checked, with the name as ``Host`` and as the TLS server name, so that
-  a second lookup cannot point elsewhere. ``HUB_PHOTO_FETCH_ALLOW`` names private hosts
-  an operator trusts (a CDN inside the network).
+- http and https only, and only from public addresses, checked after DNS resolution and
+  connected to the checked address (`hub.web.safe_fetch`, shared with the outgoing
+  webhooks). ``HUB_PHOTO_FETCH_ALLOW`` names private hosts an operator trusts (a CDN
+  inside the network).
 - At most three redirects, each hop checked the same way; at most 10 MB, read in pieces
   and stopped at the limit.
 - The bytes go through `prepare_photo`, as an upload's do: decoded, pixel limit, metadata
@@ -21,9 +19,6 @@ reason stays on the fetch for the moderator.
 
 from __future__ import annotations
 
-import asyncio
-import ipaddress
-import socket
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -44,6 +39,8 @@ from hub.photos.uploads import (
 )
 from hub.queue import WORKER_ID, Queue
 from hub.reviews.models import Review
+from hub.web import safe_fetch
+from hub.web.safe_fetch import FetchFailed, FetchRefused, checked_url, pinned
 
 BATCH = 10
 MAX_REDIRECTS = 3
@@ -61,24 +58,6 @@ FETCHES: Queue[PhotoFetch] = Queue(
     released={"status": FetchStatus.QUEUED.value},
     given_up={"status": FetchStatus.FAILED.value},
 )
-
-
-class FetchRefused(Exception):
-    """This address will never give a photo: fail for good, with the reason."""
-
-
-class FetchFailed(Exception):
-    """The host could not answer now: try again later."""
-
-
-IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-
-def is_public_address(address: IpAddress) -> bool:
-    """An address anyone on the internet reaches, and only that."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return address.is_global and not address.is_multicast
 
 
 async def queue_photo_fetches(
@@ -100,34 +79,6 @@ async def queue_photo_fetches(
     return photos
 
 
-async def _address_for(host: str, port: int, allowed: tuple[str, ...]) -> str:
-    """The one address to connect to for ``host``: resolved once and checked."""
-    try:
-        found = [ipaddress.ip_address(host)]
-    except ValueError:
-        try:
-            infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (socket.gaierror, UnicodeError):
-            raise FetchFailed("the host name does not resolve") from None
-        found = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
-    if not found:
-        raise FetchFailed("the host name does not resolve")
-    trusted = host.lower() in allowed or any(str(address) in allowed for address in found)
-    if not trusted and not all(is_public_address(address) for address in found):
-        raise FetchRefused("the address is not public (loopback, private or reserved)")
-    return str(found[0])
-
-
-def _checked_url(raw: str) -> httpx.URL:
-    try:
-        url = httpx.URL(raw)
-    except (httpx.InvalidURL, TypeError, ValueError):
-        raise FetchRefused("the address is not a valid URL") from None
-    if url.scheme not in ("http", "https") or not url.host:
-        raise FetchRefused("only http and https addresses are fetched")
-    return url
-
-
 async def _read_body(response: httpx.Response) -> bytes:
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_PHOTO_BYTES:
@@ -142,19 +93,15 @@ async def _read_body(response: httpx.Response) -> bytes:
 
 async def download(client: httpx.AsyncClient, raw_url: str, allowed: tuple[str, ...]) -> bytes:
     """The bytes at ``raw_url``, each hop connected to an address checked as public."""
-    url = _checked_url(raw_url)
+    url = checked_url(raw_url)
     for _hop in range(MAX_REDIRECTS + 1):
-        port = url.port or (443 if url.scheme == "https" else 80)
-        address = await _address_for(url.host, port, allowed)
-        target = url.copy_with(host=address)
-        host_header = url.host if url.port is None else f"{url.host}:{url.port}"
-        extensions = {"sni_hostname": url.host} if url.scheme == "https" else {}
+        pin = await pinned(url, allowed)
         try:
             async with client.stream(
-                "GET", target, headers={"Host": host_header}, extensions=extensions
+                "GET", pin.target, headers=pin.headers, extensions=pin.extensions
             ) as response:
                 if response.is_redirect and "location" in response.headers:
-                    url = _checked_url(str(url.join(response.headers["location"])))
+                    url = checked_url(str(url.join(response.headers["location"])))
                     continue
                 if response.status_code >= 500 or response.status_code in RETRY_STATUSES:
                     raise FetchFailed(f"the host answered HTTP {response.status_code}")
@@ -188,7 +135,7 @@ async def fetch_imported_photos(settings: Settings, now: datetime, worker_id: st
     fetches = await FETCHES.claim(worker_id, now, BATCH)
     if not fetches:
         return 0
-    async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS, follow_redirects=False, trust_env=False) as client:
+    async with safe_fetch.client(TIMEOUT_SECONDS) as client:
         for fetch in fetches:
             try:
                 await _store(settings, fetch, await download(client, fetch.url, settings.photo_fetch_allow))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import anyio.to_thread
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -32,6 +33,8 @@ from hub.reviews.aggregates import refresh_rating
 from hub.reviews.models import Review
 from hub.staff.accounts import audit
 from hub.staff.models import StaffUser
+from hub.urls import external_url
+from hub.webhooks.events import emit, iso
 
 MAX_PHOTOS = 5
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
@@ -157,6 +160,8 @@ async def store_photos(
         )
     if photos and status is PhotoStatus.APPROVED:
         await sync_review(review.id)
+        for photo in photos:
+            await emit("photo.approved", photo_data(settings, photo), now)
     return photos
 
 
@@ -219,6 +224,21 @@ async def sync_review(review_id: int) -> None:
         await refresh_rating(int(product_id))  # type: ignore[call-overload]
 
 
+def photo_data(settings: Settings, photo: Photo) -> dict[str, Any]:
+    """An approved photo: its ids, size and public address."""
+    return {
+        "photo": {
+            "id": photo.id,
+            "review_id": photo.review_id,
+            "product_id": photo.product_id,
+            "url": external_url(settings, "media", name=photo.web_name),
+            "width": photo.width,
+            "height": photo.height,
+            "approved_at": iso(photo.moderated_at),
+        }
+    }
+
+
 class PhotoGone(Exception):
     """A rejected photo's files are deleted: it cannot be approved any more."""
 
@@ -246,6 +266,8 @@ async def moderate_photo(
             if photo.review_id is not None:
                 await sync_review(photo.review_id)
             await audit(actor, f"photo.{action}", "photo", photo.id)
+            if photo.is_public:
+                await emit("photo.approved", photo_data(settings, photo), photo.moderated_at)
     if status == PhotoStatus.REJECTED and was != status.value:
         delete_files(settings.media_dir, [photo])  # after the commit: a rollback keeps them
     await photo.fetch_related("product", "review")

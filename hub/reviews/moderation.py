@@ -17,6 +17,7 @@ from hub.sentiment import profanity
 from hub.staff.accounts import audit
 from hub.staff.models import StaffUser
 from hub.web.params import has_control_characters
+from hub.webhooks.events import emit, iso, review_data
 
 PAGE_SIZE = 50
 REPLY_LIMIT = 5000
@@ -105,6 +106,8 @@ async def _set_status(review: Review, status: ReviewStatus, reason: str, now: da
     await review.save(update_fields=["status", "status_reason", "published_at", "updated_at"])
     if was_published or status is ReviewStatus.PUBLISHED:
         await refresh_rating(review.product_id)
+    if not was_published and review.is_public:
+        await emit("review.published", {"review": review_data(review, public_text=True)}, now)
 
 
 def _decision(action: str, reason: str) -> tuple[ReviewStatus, str]:
@@ -178,7 +181,16 @@ async def reply_to_review(
         if not public:
             await _mail_reply(settings, review, reply)
         await audit(actor, "review.reply", "review", review.id, public=public, reply_id=reply.id)
+        await emit("review.reply_posted", reply_data(review, reply))
     return reply
+
+
+def reply_data(review: Review, reply: Reply) -> dict[str, Any]:
+    """The reply's text only when it is public; a private reply went to the customer alone."""
+    shown: dict[str, Any] = {"id": reply.id, "public": reply.is_public, "created_at": iso(reply.created_at)}
+    if reply.is_public:
+        shown["body"] = reply.body
+    return {"review": {"id": review.id, "product_id": review.product_id}, "reply": shown}
 
 
 @dataclass

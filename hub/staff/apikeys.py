@@ -22,6 +22,7 @@ SCOPES = {
     "reviews:write": "submit reviews from the store's own form",
     "metrics:read": "read movement and retention figures",
     "settings:write": "read and change the shop policy",
+    "webhooks:write": "list, add and delete webhook endpoints",
 }
 KEY_PREFIX = "fh"
 # last_used_at is written at most this often, so that a busy key does not write on every call.

@@ -38,11 +38,19 @@ class TwoFactorError(ValueError):
         self.reason = reason
 
 
-def _fernet(secret_key: str) -> Fernet:
-    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"feedback-hub totp secret").derive(
-        secret_key.encode()
-    )
+def secret_box(secret_key: str, purpose: str) -> Fernet:
+    """Encrypts stored secrets of one ``purpose`` with a key derived from the hub's secret key.
+
+    Two-factor secrets ("totp secret") and webhook signing secrets ("webhook secret") use it.
+    """
+    derived = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=f"feedback-hub {purpose}".encode()
+    ).derive(secret_key.encode())
     return Fernet(base64.urlsafe_b64encode(derived))
+
+
+def _fernet(secret_key: str) -> Fernet:
+    return secret_box(secret_key, "totp secret")
 
 
 def _secret(user: StaffUser, secret_key: str) -> str | None:

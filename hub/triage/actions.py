@@ -15,9 +15,9 @@ from hub.mail.outbox import enqueue
 from hub.staff.accounts import audit
 from hub.staff.models import Role, StaffUser
 from hub.triage.models import Case, CaseEvent, CaseStatus, Priority, Resolution
-from hub.triage.webhooks import queue_case_webhook
 from hub.web.errors import InvalidInput
 from hub.web.params import has_control_characters, identifier
+from hub.webhooks.events import case_data, emit, iso
 
 MAX_TEXT = 20_000
 
@@ -82,6 +82,7 @@ async def assign(ctx: ActionContext) -> None:
         assignee_id=assignee.id if assignee else None,
         assignee=assignee.display_name if assignee else "nobody",
     )
+    await emit("case.assigned", {"case": case_data(ctx.case), "automatic": False}, ctx.now)
 
 
 async def change_priority(ctx: ActionContext) -> None:
@@ -125,6 +126,10 @@ async def reply(ctx: ActionContext) -> None:
         await Case.filter(id=ctx.case.id, first_response_at=None).update(
             first_response_at=ctx.now, breach_at=ctx.case.resolution_due_at
         )
+        replied = {"id": event.id, "created_at": iso(ctx.now)}
+        await emit(
+            "case.replied", {"case": case_data(await Case.get(id=ctx.case.id)), "reply": replied}, ctx.now
+        )
 
 
 async def _set_status(ctx: ActionContext, status: str, **changes: Any) -> str:
@@ -160,7 +165,7 @@ async def resolve(ctx: ActionContext) -> None:
             note,
             **{"from": before, "to": CaseStatus.RESOLVED.value, "resolution": code},
         )
-        await queue_case_webhook(ctx.settings, "case.resolved", await Case.get(id=ctx.case.id), ctx.now)
+        await emit("case.resolved", {"case": case_data(await Case.get(id=ctx.case.id))}, ctx.now)
 
 
 async def reopen(ctx: ActionContext) -> None:

@@ -24,6 +24,7 @@ from hub.config import Settings
 from hub.queue import Queue
 from hub.staff.models import Role, StaffUser
 from hub.triage.models import ACTIVE_STATUSES, AssignmentRule, AssignmentTurn, Case, CaseEvent
+from hub.webhooks.events import case_data, emit
 
 NEVER = datetime.min.replace(tzinfo=UTC)
 MODE_NAMES = {"round_robin": "round robin", "least_loaded": "least loaded"}
@@ -179,6 +180,8 @@ async def assign_new_case(settings: Settings, case: Case) -> Decision | None:
         await case.save(update_fields=["assignee_id", "updated_at"])
     kind = "assigned" if decision.agent else "unassigned"
     await CaseEvent.create(case=case, kind=kind, body=decision.describe(), data=decision.data())
+    if decision.agent is not None:
+        await emit("case.assigned", {"case": case_data(case), "automatic": True})
     return decision
 
 
@@ -204,6 +207,8 @@ async def reassign(settings: Settings, case: Case, now: datetime) -> int:
     await CaseEvent.create(
         case=case, kind="reassigned", body=body, data={**decision.data(), "from": leaving.id}
     )
+    case.assignee_id = new_id
+    await emit("case.assigned", {"case": case_data(case), "automatic": True}, now)
     return 1
 
 

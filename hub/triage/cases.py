@@ -13,7 +13,7 @@ from hub.surveys.models import SurveyResponse
 from hub.triage.assignment import assign_new_case
 from hub.triage.models import Case, CaseEvent
 from hub.triage.sla import due_times
-from hub.triage.webhooks import queue_case_webhook
+from hub.webhooks.events import case_data, emit
 
 
 async def open_case(
@@ -54,8 +54,8 @@ async def open_case(
         created_at=now,
     )
     await CaseEvent.create(case=case, kind="created", data={"reasons": list(reasons), "priority": priority})
+    await emit("case.opened", {"case": case_data(case)}, now)
     await assign_new_case(settings, case)
-    await queue_case_webhook(settings, "case.created", case, now)
     return case
 
 

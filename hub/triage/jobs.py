@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from hub.config import Settings
-from hub.triage import assignment, escalation, recovery, webhooks
+from hub.triage import assignment, escalation, recovery
 
 
 async def escalate_overdue_cases(settings: Settings, now: datetime) -> int:
@@ -14,10 +14,6 @@ async def escalate_overdue_cases(settings: Settings, now: datetime) -> int:
 
 async def send_case_follow_ups(settings: Settings, now: datetime) -> int:
     return await recovery.send_due_follow_ups(settings, now)
-
-
-async def deliver_case_webhooks(settings: Settings, now: datetime) -> int:
-    return await webhooks.deliver_due(settings, now)
 
 
 async def reassign_away_agents_cases(settings: Settings, now: datetime) -> int:

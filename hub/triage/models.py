@@ -1,4 +1,4 @@
-"""Cases opened from flagged feedback, their timelines, and outgoing webhooks."""
+"""Cases opened from flagged feedback and their timelines."""
 
 from __future__ import annotations
 
@@ -215,28 +215,6 @@ class CannedResponse(Model):
 
     class Meta:
         table = "triage_canned_response"
-
-
-class WebhookEvent(Model):
-    """An outgoing webhook call (case created / resolved), retried like mail."""
-
-    id = fields.BigIntField(primary_key=True)
-    event = fields.CharField(max_length=32)
-    url = fields.CharField(max_length=1000)
-    payload: fields.JSONField[dict[str, Any]] = fields.JSONField()
-    status = fields.CharField(max_length=16, default="queued")
-    attempts = fields.SmallIntField(default=0)
-    next_attempt_at = fields.DatetimeField()
-    last_error = fields.TextField(default="")
-    # Set by the worker that claims the event (hub.queue), so that two workers never both post it.
-    claimed_by = fields.CharField(max_length=64, null=True)
-    claimed_at = fields.DatetimeField(null=True)
-    delivered_at = fields.DatetimeField(null=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
-
-    class Meta:
-        table = "triage_webhook_event"
-        indexes = (("status", "next_attempt_at"),)
 
 
 class AssignmentRule(Model):

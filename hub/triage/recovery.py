@@ -16,6 +16,7 @@ from hub.queue import Queue
 from hub.reviews.models import Review
 from hub.triage.models import Case, CaseEvent, CaseStatus
 from hub.urls import external_url
+from hub.webhooks.events import case_data, emit
 
 NEGATIVE_RATING = 2
 BATCH = 100
@@ -114,4 +115,5 @@ async def record_recovery(case_id: int, csat: int, comment: str) -> Case:
         fields += ["status", "closed_at"]
     await case.save(update_fields=fields)
     await CaseEvent.create(case=case, kind="recovery", body=case.recovery_comment, data={"csat": csat})
+    await emit("case.follow_up_answered", {"case": case_data(case), "csat": csat}, now)
     return case

@@ -14,20 +14,16 @@ from hub.triage.sla import targets
 @dataclass(frozen=True)
 class SettingsOverview:
     sla: list[tuple[str, timedelta, timedelta]]
-    auto_assign: bool
+    assignment: str
     agent_case_cap: int
     follow_up: timedelta
-    webhook_on: bool
-    webhook_signed: bool
 
 
 def settings_overview(settings: Settings) -> SettingsOverview:
     configured = targets(settings)
     return SettingsOverview(
         sla=[(p, *configured[p]) for p in PRIORITIES],
-        auto_assign=assignment_mode(settings) != "off",
+        assignment=assignment_mode(settings).replace("_", " "),
         agent_case_cap=settings.agent_case_cap,
         follow_up=settings.follow_up_delay,
-        webhook_on=bool(settings.case_webhook_url),
-        webhook_signed=bool(settings.case_webhook_secret),
     )

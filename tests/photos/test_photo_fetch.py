@@ -18,10 +18,11 @@ import pytest
 from PIL import Image
 
 from hub.config import Settings
-from hub.photos.fetch import fetch_imported_photos, is_public_address
+from hub.photos.fetch import fetch_imported_photos
 from hub.photos.models import FetchStatus, Photo, PhotoFetch
 from hub.reviews.models import Review
 from hub.transfer.reviews_import import import_reviews
+from hub.web.safe_fetch import is_public_address
 from hub.widget import cache
 from tests.conftest import free_port
 from tests.photos.test_photos import jpeg_with_gps

@@ -6,7 +6,9 @@ import pytest
 from hub.config import Settings
 from hub.mail.models import OutboxMessage
 from hub.staff.models import AuditEntry, StaffUser
-from hub.triage.models import CannedResponse, Case, CaseEvent, WebhookEvent
+from hub.triage.models import CannedResponse, Case, CaseEvent
+from hub.webhooks.endpoints import sync_configured_endpoint
+from hub.webhooks.models import WebhookDelivery
 from tests.conftest import log_in
 from tests.triage.conftest import make_case, post_action
 
@@ -89,7 +91,9 @@ async def test_a_canned_response_fills_the_reply(
 async def test_resolving_sets_the_follow_up_and_queues_a_webhook(
     client: httpx.AsyncClient, settings: Settings, bob: StaffUser, app: object
 ) -> None:
-    app.state.settings = settings.with_overrides(case_webhook_url="http://127.0.0.1:9/hook")  # type: ignore[attr-defined]
+    hooked = settings.with_overrides(case_webhook_url="http://127.0.0.1:9/hook")
+    app.state.settings = hooked  # type: ignore[attr-defined]
+    await sync_configured_endpoint(hooked)
     case = await _logged_in_case(client, settings, bob)
     await post_action(client, case, "pending")
     response = await post_action(client, case, "resolve", resolution="replacement", note="New tent sent.")
@@ -100,7 +104,7 @@ async def test_resolving_sets_the_follow_up_and_queues_a_webhook(
     assert (resolved.follow_up_due_at - resolved.resolved_at).days == 2
     statuses = await CaseEvent.filter(case=case, kind="status").order_by("id").values_list("data", flat=True)
     assert [d["to"] for d in statuses] == ["pending", "resolved"]
-    assert await WebhookEvent.filter(event="case.resolved").count() == 1
+    assert await WebhookDelivery.filter(event="case.resolved").count() == 1
 
 
 async def test_a_resolution_needs_a_code(
