@@ -154,6 +154,39 @@ class Settings:
     smtp_tls: str = setting(
         "HUB_SMTP_TLS", "none", "`none`, `starttls` or `tls`.", read.choice(*SMTP_TLS_MODES)
     )
+    # The support mailbox, read by the worker (hub.triage.inbound).
+    imap_host: str = setting(
+        "HUB_IMAP_HOST", "", "IMAP server of the support mailbox.", shown="(unset: the mailbox is not read)"
+    )
+    imap_port: int = setting("HUB_IMAP_PORT", 993, "IMAP server port, 1–65535.", read.integer(1, 65535))
+    imap_username: str = setting("HUB_IMAP_USERNAME", "", "IMAP login name.", read.raw)
+    imap_password: str = setting("HUB_IMAP_PASSWORD", "", "IMAP password.", read.raw)
+    imap_tls: str = setting(
+        "HUB_IMAP_TLS",
+        "tls",
+        "`none`, `starttls` or `tls` (certificates verified).",
+        read.choice(*SMTP_TLS_MODES),
+    )
+    imap_ca_file: Path | None = setting(
+        "HUB_IMAP_CA_FILE",
+        None,
+        "CA certificates (PEM) the IMAP server's certificate is checked against, for a private CA.",
+        read.optional(read.readable_file),
+        shown="(unset: the system's)",
+    )
+    imap_folder: str = setting("HUB_IMAP_FOLDER", "INBOX", "Folder of the support mailbox to read.", read.raw)
+    imap_done_folder: str = setting(
+        "HUB_IMAP_DONE_FOLDER",
+        "",
+        "Folder a read message is moved to; unset: it stays, marked seen and `$FeedbackHub`.",
+        read.raw,
+    )
+    inbound_attachment_mb: int = setting(
+        "HUB_INBOUND_ATTACHMENT_MB",
+        10,
+        "Largest attachment of a customer's mail that is kept, in MB (1–100).",
+        read.integer(1, 100),
+    )
     # The store.
     store_origins: tuple[str, ...] = setting(
         "HUB_STORE_ORIGINS",

@@ -29,6 +29,7 @@ from hub.policy.store import LivePolicy
 from hub.queue import WORKER_ID
 from hub.reviews.rescans import run_rescans
 from hub.staff.jobs import prune_sign_in_records
+from hub.triage.inbound.jobs import read_support_mailbox
 from hub.triage.jobs import deliver_case_webhooks, escalate_overdue_cases, send_case_follow_ups
 
 log = logging.getLogger("hub.worker")
@@ -39,6 +40,7 @@ Job = Callable[..., Awaitable[int]]
 JOBS: dict[str, Job] = {
     "invitations": send_due_invitations,
     "reminders": send_due_reminders,
+    "inbound_mail": read_support_mailbox,
     "case_sla": escalate_overdue_cases,
     "case_follow_ups": send_case_follow_ups,
     "case_webhooks": deliver_case_webhooks,
