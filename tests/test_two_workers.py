@@ -15,6 +15,7 @@ have left (a leased claim committed before the job; a transactional one leaves n
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import signal
 import subprocess
@@ -50,20 +51,24 @@ from hub.orders.ingest import ingest_order
 from hub.photos.fetch import FETCHES
 from hub.photos.models import Photo, PhotoFetch
 from hub.reviews.models import ReviewStatus
+from hub.triage.inbound.models import InboundMessage
 from hub.triage.models import Case, CaseEvent, WebhookEvent
 from hub.triage.sla import raised
 from hub.triage.webhooks import WEBHOOKS
+from tests.imap_server import ImapServer
 from tests.invites.conftest import SHIPPED, dana_order
 from tests.mail.conftest import free_port, queue_many
 from tests.photos.test_photos import image_bytes
 from tests.triage.conftest import NOW as CASE_NOW
 from tests.triage.conftest import make_case
+from tests.triage.inbound.conftest import customer_mail, imap
 
 ROOT = Path(__file__).resolve().parent.parent
 COUNT = 20
 PHOTO = image_bytes(size=(64, 48))
 MAILS = 30
 PUBLISHED = ReviewStatus.PUBLISHED.value
+_folders = itertools.count(1)
 WAIT = 60.0  # seconds before a wait for a worker gives up (a failure, never a pass)
 
 
@@ -182,6 +187,12 @@ def _env(settings: Settings) -> dict[str, str]:
         "HUB_SMTP_PORT": str(settings.smtp_port),
         "HUB_ENV": "test",
         "HUB_PHOTO_FETCH_ALLOW": "127.0.0.1",  # the photo host below
+        "HUB_IMAP_HOST": settings.imap_host,
+        "HUB_IMAP_PORT": str(settings.imap_port),
+        "HUB_IMAP_TLS": settings.imap_tls,
+        "HUB_IMAP_USERNAME": settings.imap_username,
+        "HUB_IMAP_PASSWORD": settings.imap_password,
+        "HUB_IMAP_FOLDER": settings.imap_folder,
     }
 
 
@@ -276,18 +287,20 @@ async def _pg(database_url: str) -> AsyncIterator[asyncpg.Connection]:
         await connection.close()
 
 
-async def _kill_inside_the_outbox_insert(settings: Settings, job: str, now: datetime, log: Path) -> None:
-    """Hold worker A's insert into the outbox with a table lock, kill A, let its backend end."""
+async def _kill_inside_the_outbox_insert(
+    settings: Settings, job: str, now: datetime, log: Path, table: str = "outbox_message"
+) -> None:
+    """Hold worker A's insert into ``table`` (the outbox) with a table lock, kill A, let its backend end."""
     async with _pg(settings.database_url) as admin:
         lock = admin.transaction()
         await lock.start()
-        await admin.execute("LOCK TABLE outbox_message IN EXCLUSIVE MODE")
+        await admin.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
         doomed = _start(settings, job, now, log)
 
         async def waiting_backend() -> int | None:
             # pg_locks, not pg_stat_activity: that one is read once per transaction.
             return await admin.fetchval(  # type: ignore[no-any-return]
-                "SELECT pid FROM pg_locks WHERE NOT granted AND relation = 'outbox_message'::regclass"
+                "SELECT pid FROM pg_locks WHERE NOT granted AND relation = $1::regclass", table
             )
 
         backend = await _until(waiting_backend, doomed, log)
@@ -316,6 +329,8 @@ class Kind:
     lease: timedelta
     caught_by: str  # "smtp", "http" or "outbox"
     abandon: Callable[[datetime], Awaitable[object]] | None = None  # the claims A left, on SQLite
+    locked_table: str = "outbox_message"  # what holds A's insert when caught by "outbox"
+    mailbox: bool = False  # reads the support mailbox (the test's Dovecot)
 
 
 def _dedupe_keys(kind: str) -> Any:
@@ -444,6 +459,38 @@ async def _check_follow_ups(outside: Outside) -> None:
     }
 
 
+def _reading(settings: Settings, server: ImapServer) -> Settings:
+    folder = f"TwoWorkers{os.getpid()}x{next(_folders)}"
+    with imap(server) as client:
+        client.create_folder(folder)
+    return settings.with_overrides(
+        imap_host=server.host,
+        imap_port=server.port,
+        imap_tls="none",
+        imap_username=server.username,
+        imap_password=server.password,
+        imap_folder=folder,
+    )
+
+
+async def _seed_support_mail(settings: Settings, outside: Outside) -> datetime:
+    server = ImapServer(settings.imap_host, settings.imap_port, 0, settings.imap_username, "", Path())
+    with imap(server, settings.imap_password) as client:
+        for _ in range(COUNT):
+            case = await make_case(settings)
+            client.append(
+                settings.imap_folder, customer_mail("Any news?", subject=f"[{case.reference}]").as_bytes()
+            )
+    return CASE_NOW
+
+
+async def _check_support_mail(outside: Outside) -> None:
+    cases = await Case.all()
+    assert await InboundMessage.filter(status="reply").count() == COUNT
+    events = Counter(await CaseEvent.filter(kind="customer_reply").values_list("case_id", flat=True))
+    assert events == {c.id: 1 for c in cases}
+
+
 async def _question(n: int, now: datetime, **fields: Any) -> Question:
     product = await Product.create(external_id=f"tent-{n}", name=f"Tent {n}")
     for buyer in range(2):
@@ -542,15 +589,27 @@ KINDS = {
         "notify_askers", _seed_answered_questions, _check_notified_askers, TRANSACTIONAL, "outbox"
     ),
     "win-backs": Kind("win_backs", _seed_lapsed_customers, _check_win_backs, TRANSACTIONAL, "outbox"),
+    # A stores and marks every message, then is killed inside its first case's transaction.
+    "inbound mail": Kind(
+        "inbound_mail",
+        _seed_support_mail,
+        _check_support_mail,
+        TRANSACTIONAL,
+        "outbox",
+        locked_table="triage_case_event",
+        mailbox=True,
+    ),
 }
 
 
 @pytest.mark.parametrize("name", list(KINDS))
 async def test_a_killed_worker_leaves_nothing_behind_and_two_workers_do_nothing_twice(
-    name: str, settings: Settings, db: str, outside: Outside, tmp_path: Path
+    name: str, settings: Settings, db: str, outside: Outside, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     kind = KINDS[name]
     hooked = settings.with_overrides(smtp_host="127.0.0.1", smtp_port=outside.smtp_port)
+    if kind.mailbox:
+        hooked = _reading(hooked, request.getfixturevalue("imap_server"))
     now = await kind.seed(hooked, outside)
     log = tmp_path / "workers.log"
     if kind.caught_by == "smtp":
@@ -558,7 +617,7 @@ async def test_a_killed_worker_leaves_nothing_behind_and_two_workers_do_nothing_
     elif kind.caught_by == "http":
         await _kill_when_held(hooked, kind.job, now, outside.receiver.hold, log)
     elif is_postgres(db):
-        await _kill_inside_the_outbox_insert(hooked, kind.job, now, log)
+        await _kill_inside_the_outbox_insert(hooked, kind.job, now, log, kind.locked_table)
     elif kind.abandon is not None:
         await kind.abandon(now)
     await _survivors(hooked, kind.job, now + kind.lease + timedelta(minutes=1), log)

@@ -5,43 +5,21 @@ from __future__ import annotations
 
 import itertools
 import os
-import shutil
-import tempfile
-from collections.abc import Iterator
 from email.message import EmailMessage
 from email.utils import make_msgid
-from pathlib import Path
 
 import pytest
 from imapclient import IMAPClient
 
 from hub.config import Settings
-from tests.imap_server import ImapServer, dovecot_present, start_dovecot
+from tests.imap_server import ImapServer
 
 _folders = itertools.count(1)
 
 
-@pytest.fixture(scope="session")
-def imap_server() -> Iterator[ImapServer]:
-    if not dovecot_present():
-        if os.environ.get("HUB_TEST_REQUIRE_IMAP"):
-            pytest.fail(
-                "HUB_TEST_REQUIRE_IMAP is set but dovecot is not installed (apt-get install dovecot-imapd)"
-            )
-        pytest.skip("dovecot is not installed (apt-get install dovecot-imapd)")
-    # Not under pytest's own temporary folder: that is 0700, and Dovecot's mail processes
-    # run as the dovecot user.
-    folder = Path(tempfile.mkdtemp(prefix="hub-dovecot-"))
-    try:
-        with start_dovecot(folder) as server:
-            yield server
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def imap(server: ImapServer) -> IMAPClient:
+def imap(server: ImapServer, password: str = "") -> IMAPClient:
     client = IMAPClient(server.host, server.port, ssl=False)
-    client.login(server.username, server.password)
+    client.login(server.username, password or server.password)
     return client
 
 
