@@ -14,6 +14,7 @@ from hub.config import Settings
 from hub.mail.models import OutboxMessage, SuppressedAddress
 from hub.mail.outbox import enqueue
 from hub.mail.sender import send_due
+from hub.privacy.erasure import erase_customer
 from hub.staff.models import StaffUser
 from hub.triage.actions import perform
 from hub.triage.inbound.jobs import read_support_mailbox
@@ -275,3 +276,24 @@ async def test_it_reads_over_tls_and_starttls_checking_the_certificate(
     else:
         raise AssertionError("an unverified certificate was accepted")
     assert await InboundMessage.all().count() == 2
+
+
+async def test_erasing_the_customer_forgets_their_mail_and_its_files(
+    client: httpx.AsyncClient, mailbox: Settings, imap_server: ImapServer, bob: StaffUser
+) -> None:
+    dana = await make_customer(email="dana@example.net")
+    case = await make_case(mailbox, customer=dana)
+    append(imap_server, mailbox.imap_folder, _with_attachments((b"%PDF-1.4", "application", "pdf", "r.pdf")))
+    await read_support_mailbox(mailbox, NOW)
+    files = [p for p in (mailbox.data_dir / "inbound").rglob("*") if p.is_file()]
+    assert len(files) == 2  # the message and its attachment
+
+    await erase_customer(mailbox, None, dana)
+
+    assert not await InboundMessage.exists() and not await InboundAttachment.exists()
+    assert [p for p in (mailbox.data_dir / "inbound").rglob("*") if p.is_file()] == []
+    [reply] = await CaseEvent.filter(case=case, kind="customer_reply")
+    assert reply.body == "" and reply.data == {}
+    await log_in(client, bob)
+    page = await client.get(f"/admin/cases/{case.id}")
+    assert page.status_code == 200 and "mail from an erased customer" in page.text
