@@ -52,10 +52,15 @@ async def _case_of_subject(subject: str) -> Case | None:
     return await Case.get_or_none(id=int(reference[1])) if reference else None
 
 
-async def _case_of_sender(customer: Customer | None) -> Case | None:
-    if customer is None:
+async def _case_of_sender(sender: str) -> Case | None:
+    """The newest open case of the sender's customer, or of an unknown sender's earlier mail."""
+    customer = await customer_of(sender)
+    if customer is not None:
+        return await Case.active().filter(customer=customer).order_by("-created_at", "-id").first()
+    if not sender:
         return None
-    return await Case.active().filter(customer=customer).order_by("-created_at", "-id").first()
+    cases = Case.active().filter(customer_id=None, inbound_messages__from_address=sender)
+    return await cases.order_by("-created_at", "-id").first()
 
 
 async def customer_of(address: str) -> Customer | None:
@@ -71,6 +76,6 @@ async def find_case(thread_ids: list[str], subject: str, sender: str) -> tuple[C
         return case, "thread"
     if (case := await _case_of_subject(subject)) is not None:
         return case, "subject"
-    if (case := await _case_of_sender(await customer_of(sender))) is not None:
+    if (case := await _case_of_sender(sender)) is not None:
         return case, "sender"
     return None, ""

@@ -161,3 +161,19 @@ async def test_an_automatic_reply_is_noted_but_never_counted_as_the_customers(
     assert (await Case.get(id=case.id)).status == "resolved"
     assert await Case.all().count() == 1
     assert set(await InboundMessage.all().values_list("status", flat=True)) == {"auto_reply"}
+
+
+async def test_an_unknown_sender_writing_again_lands_on_their_open_case(
+    mailbox: Settings, imap_server: ImapServer
+) -> None:
+    append(
+        imap_server,
+        mailbox.imap_folder,
+        customer_mail("Do you ship to Iceland?", sender="someone@example.com"),
+    )
+    await read_support_mailbox(mailbox, NOW)
+    append(imap_server, mailbox.imap_folder, customer_mail("And to Norway?", sender="someone@example.com"))
+    await read_support_mailbox(mailbox, NOW)
+
+    [case] = await Case.all()
+    assert [e.body for e in await _replies(case)] == ["Do you ship to Iceland?", "And to Norway?"]
