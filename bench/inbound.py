@@ -102,6 +102,7 @@ async def main(count: int) -> None:
                 imap_tls="none",
                 imap_username=server.username,
                 imap_password=server.password,
+                imap_poll_seconds=0,
             )
             await db.migrate(settings.database_url)
             await db.connect(settings.database_url)

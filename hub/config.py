@@ -181,6 +181,12 @@ class Settings:
         "Folder a read message is moved to; unset: it stays, marked seen and `$FeedbackHub`.",
         read.raw,
     )
+    imap_poll_seconds: int = setting(
+        "HUB_IMAP_POLL_SECONDS",
+        60,
+        "Seconds between two looks into the support mailbox by one worker (0–3600).",
+        read.integer(0, 3600),
+    )
     inbound_attachment_mb: int = setting(
         "HUB_INBOUND_ATTACHMENT_MB",
         10,

@@ -193,6 +193,7 @@ def _env(settings: Settings) -> dict[str, str]:
         "HUB_IMAP_USERNAME": settings.imap_username,
         "HUB_IMAP_PASSWORD": settings.imap_password,
         "HUB_IMAP_FOLDER": settings.imap_folder,
+        "HUB_IMAP_POLL_SECONDS": "0",
     }
 
 

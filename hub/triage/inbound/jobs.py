@@ -12,6 +12,7 @@ put each stored message on its case.
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 import anyio.to_thread
@@ -40,8 +41,22 @@ async def download(settings: Settings, limit: int = FETCH_LIMIT) -> int:
         await anyio.to_thread.run_sync(close, client)
 
 
+# When this process last looked into each mailbox: a worker logs in once a
+# ``HUB_IMAP_POLL_SECONDS``, not on every pass (hosted mailboxes limit logins).
+_last_looked: dict[str, float] = {}
+
+
+def _due(settings: Settings) -> bool:
+    mailbox = f"{settings.imap_username}@{settings.imap_host}:{settings.imap_port}/{settings.imap_folder}"
+    last = _last_looked.get(mailbox)
+    if last is not None and time.monotonic() - last < settings.imap_poll_seconds:
+        return False
+    _last_looked[mailbox] = time.monotonic()
+    return True
+
+
 async def read_support_mailbox(settings: Settings, now: datetime) -> int:
-    """The job: nothing without ``HUB_IMAP_HOST``; else fetch, then process what is stored.
+    """The job: nothing without ``HUB_IMAP_HOST``; else fetch (when due), then process what is stored.
 
     A mailbox that cannot be read does not hold back what was stored before: that is
     processed first, then the error goes to the worker's log.
@@ -50,7 +65,8 @@ async def read_support_mailbox(settings: Settings, now: datetime) -> int:
         return 0
     failure: Exception | None = None
     try:
-        await download(settings)
+        if _due(settings):
+            await download(settings)
     except Exception as error:
         failure = error
     processed = await process_received(settings, now)

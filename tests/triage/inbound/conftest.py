@@ -36,6 +36,7 @@ def mailbox(settings: Settings, imap_server: ImapServer, db: str) -> Settings:
         imap_username=imap_server.username,
         imap_password=imap_server.password,
         imap_folder=folder,
+        imap_poll_seconds=0,
         support_email="support@shop.test",
     )
 

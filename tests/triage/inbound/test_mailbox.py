@@ -297,3 +297,16 @@ async def test_erasing_the_customer_forgets_their_mail_and_its_files(
     await log_in(client, bob)
     page = await client.get(f"/admin/cases/{case.id}")
     assert page.status_code == 200 and "mail from an erased customer" in page.text
+
+
+async def test_one_worker_looks_into_the_mailbox_once_a_poll_interval(
+    mailbox: Settings, imap_server: ImapServer
+) -> None:
+    patient = mailbox.with_overrides(imap_poll_seconds=3600)
+    append(imap_server, mailbox.imap_folder, customer_mail("First.", subject="one"))
+    await read_support_mailbox(patient, NOW)
+    append(imap_server, mailbox.imap_folder, customer_mail("Second.", subject="two"))
+    await read_support_mailbox(patient, NOW)
+
+    assert await InboundMessage.all().count() == 1
+    assert len(flags_in(imap_server, mailbox.imap_folder)) == 2
