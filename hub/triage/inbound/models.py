@@ -16,6 +16,7 @@ class InboundStatus(StrEnum):
     AUTO_REPLY = "auto_reply"  # an out-of-office or other automatic answer (RFC 3834)
     BOUNCE = "bounce"  # a delivery status notification (RFC 3464)
     DUPLICATE = "duplicate"  # a Message-ID already handled (the same mail in two folders)
+    OWN = "own"  # a mail the hub sent itself (an escalation to the support address)
     UNREADABLE = "unreadable"  # kept as it came, for a person to look at
 
     @property

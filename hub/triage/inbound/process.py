@@ -1,7 +1,8 @@
 """Putting each stored message on its case, one transaction each (``hub.queue``).
 
 1. Parse it; one that cannot be read is kept as ``unreadable``, logged by id, and the rest go on.
-2. A Message-ID already handled is a duplicate: nothing more happens.
+2. A Message-ID already handled is a duplicate, and one the hub sent (an escalation to the
+   support address) its own: nothing more happens.
 3. A delivery report suppresses each address that failed hard and notes the bounce on the
    case of the returned mail.
 4. An automatic reply is noted on its case, never counted as the customer's reply.
@@ -21,6 +22,7 @@ from tortoise.expressions import Q
 
 from hub.config import Settings
 from hub.logredact import describe
+from hub.mail.models import OutboxMessage
 from hub.mail.suppression import suppress
 from hub.queue import Queue
 from hub.triage.cases import open_case
@@ -64,6 +66,8 @@ async def _handle(settings: Settings, message: InboundMessage, now: datetime) ->
     _describe(message, mail)
     if await _seen_before(message):
         message.status = InboundStatus.DUPLICATE
+    elif await _sent_by_the_hub(message):
+        message.status = InboundStatus.OWN
     elif mail.is_report:
         await _bounce(message, mail)
     elif mail.automatic:
@@ -94,6 +98,10 @@ async def _seen_before(message: InboundMessage) -> bool:
         return False
     earlier = InboundMessage.filter(message_id=message.message_id, status__in=HANDLED)
     return await earlier.exclude(id=message.id).exists()
+
+
+async def _sent_by_the_hub(message: InboundMessage) -> bool:
+    return bool(message.message_id) and await OutboxMessage.filter(message_id=message.message_id).exists()
 
 
 async def _note(case: Case, kind: str, message: InboundMessage, **data: Any) -> None:

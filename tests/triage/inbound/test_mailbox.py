@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ssl
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from io import BytesIO
 
@@ -13,7 +13,7 @@ from PIL import Image
 from hub.config import Settings
 from hub.mail.models import OutboxMessage, SuppressedAddress
 from hub.mail.outbox import enqueue
-from hub.mail.sender import send_due
+from hub.mail.sender import build_message, send_due
 from hub.privacy.erasure import erase_customer
 from hub.staff.models import StaffUser
 from hub.triage.actions import perform
@@ -21,6 +21,7 @@ from hub.triage.inbound.jobs import read_support_mailbox
 from hub.triage.inbound.mailbox import open_mailbox
 from hub.triage.inbound.models import InboundAttachment, InboundMessage
 from hub.triage.inbound.store import store_message
+from hub.triage.jobs import escalate_overdue_cases
 from hub.triage.models import Case, CaseEvent
 from hub.worker import JOBS
 from tests.conftest import NOW, log_in, make_customer
@@ -310,3 +311,17 @@ async def test_one_worker_looks_into_the_mailbox_once_a_poll_interval(
 
     assert await InboundMessage.all().count() == 1
     assert len(flags_in(imap_server, mailbox.imap_folder)) == 2
+
+
+async def test_the_hubs_own_mail_to_the_support_address_is_not_a_reply(
+    mailbox: Settings, imap_server: ImapServer
+) -> None:
+    case = await make_case(mailbox, customer=await make_customer(email="dana@example.net"))
+    await escalate_overdue_cases(mailbox, NOW + timedelta(days=30))
+    escalation = await OutboxMessage.get(kind="case_escalation")
+    append(imap_server, mailbox.imap_folder, build_message(mailbox, escalation, NOW))
+
+    await read_support_mailbox(mailbox, NOW)
+
+    assert (await InboundMessage.get()).status == "own"
+    assert not await CaseEvent.filter(case=case, kind="customer_reply").exists()
