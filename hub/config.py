@@ -187,6 +187,13 @@ class Settings:
         "Seconds between two looks into the support mailbox by one worker (0–3600).",
         read.integer(0, 3600),
     )
+    inbound_message_mb: int = setting(
+        "HUB_INBOUND_MESSAGE_MB",
+        40,
+        "Largest mail read whole from the support mailbox, in MB (1–500); of a larger one only the "
+        "headers are read.",
+        read.integer(1, 500),
+    )
     inbound_attachment_mb: int = setting(
         "HUB_INBOUND_ATTACHMENT_MB",
         10,

@@ -18,9 +18,10 @@ from datetime import datetime
 import anyio.to_thread
 
 from hub.config import Settings
+from hub.triage.inbound.attachments import MEGABYTE
 from hub.triage.inbound.mailbox import Mailbox, chunks, close, connect
 from hub.triage.inbound.process import process_received
-from hub.triage.inbound.store import store_message
+from hub.triage.inbound.store import store_message, too_large
 
 FETCH_LIMIT = 500
 
@@ -31,10 +32,12 @@ async def download(settings: Settings, limit: int = FETCH_LIMIT) -> int:
     try:
         box = await anyio.to_thread.run_sync(Mailbox, client, settings.imap_folder, settings.imap_done_folder)
         stored = 0
+        max_bytes = settings.inbound_message_mb * MEGABYTE
         for uids in chunks(await anyio.to_thread.run_sync(box.unread, limit)):
-            fetched = await anyio.to_thread.run_sync(box.fetch, uids)
-            for uid, raw in fetched.items():
-                stored += await store_message(settings, box.key(uid), raw)
+            fetched = await anyio.to_thread.run_sync(box.fetch, uids, max_bytes)
+            for uid, message in fetched.items():
+                note = "" if message.whole else too_large(settings)
+                stored += await store_message(settings, box.key(uid), message.raw, note)
             await anyio.to_thread.run_sync(box.mark, list(fetched))
         return stored
     finally:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from imapclient import IMAPClient
@@ -25,6 +26,12 @@ from hub.config import Settings
 MARK = b"$FeedbackHub"
 TIMEOUT = 30.0
 FETCH_CHUNK = 20
+
+
+@dataclass(frozen=True)
+class Fetched:
+    raw: bytes
+    whole: bool  # False: only the headers of a message too large to read
 
 
 class Mailbox:
@@ -46,10 +53,26 @@ class Mailbox:
         criteria: list[Any] = ["NOT", "KEYWORD", MARK] if self.keywords else ["UNSEEN"]
         return sorted(self.client.search(criteria))[:limit]
 
-    def fetch(self, uids: list[int]) -> dict[int, bytes]:
-        """The messages as they came; PEEK leaves them unread until ``mark``."""
-        found = self.client.fetch(uids, [b"BODY.PEEK[]"])
-        return {int(uid): bytes(data[b"BODY[]"]) for uid, data in found.items() if b"BODY[]" in data}
+    def fetch(self, uids: list[int], max_bytes: int | None = None) -> dict[int, Fetched]:
+        """The messages as they came; PEEK leaves them unread until ``mark``.
+
+        Of a message over ``max_bytes`` only the headers are fetched (``whole`` is False).
+        """
+        sizes = self.client.fetch(uids, [b"RFC822.SIZE"]) if max_bytes is not None else {}
+        large = [uid for uid, data in sizes.items() if int(data.get(b"RFC822.SIZE", 0)) > (max_bytes or 0)]
+        small = [uid for uid in uids if uid not in large]
+        fetched = {uid: Fetched(raw, True) for uid, raw in self._bodies(small, b"BODY[]").items()}
+        fetched.update(
+            {uid: Fetched(raw, False) for uid, raw in self._bodies(large, b"BODY[HEADER]").items()}
+        )
+        return dict(sorted(fetched.items()))
+
+    def _bodies(self, uids: list[int], section: bytes) -> dict[int, bytes]:
+        if not uids:
+            return {}
+        peek = section.replace(b"BODY[", b"BODY.PEEK[")
+        found = self.client.fetch(uids, [peek])
+        return {int(uid): bytes(data[section]) for uid, data in found.items() if section in data}
 
     def mark(self, uids: list[int]) -> None:
         if not uids:

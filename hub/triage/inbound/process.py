@@ -144,7 +144,7 @@ async def _reply(settings: Settings, message: InboundMessage, mail: ParsedMail, 
     await CaseEvent.create(
         case=case,
         kind="customer_reply",
-        body=mail.reply,
+        body=mail.reply or message.error,
         data={"message": message.id, "from": message.from_address, "attachments": _listed(kept)},
     )
     await reopen_for_reply(case, now)

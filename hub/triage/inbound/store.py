@@ -33,14 +33,21 @@ def _write_raw(folder: Path, name: str, raw: bytes) -> None:
     partial.replace(folder / name)
 
 
-async def store_message(settings: Settings, mailbox_key: str, raw: bytes) -> int:
-    """Keep one fetched message for processing; 0 when it was kept before."""
+def too_large(settings: Settings) -> str:
+    return (
+        f"larger than {settings.inbound_message_mb} MB: only its headers were read; "
+        "the whole message stays in the mailbox"
+    )
+
+
+async def store_message(settings: Settings, mailbox_key: str, raw: bytes, note: str = "") -> int:
+    """Keep one fetched message for processing (``note``: what was not read); 0 when it was kept before."""
     if await InboundMessage.filter(mailbox_key=mailbox_key).exists():
         return 0
     name = raw_name(mailbox_key)
     await anyio.to_thread.run_sync(_write_raw, messages_dir(settings), name, raw)
     try:
-        await InboundMessage.create(mailbox_key=mailbox_key, raw_name=name, size=len(raw))
+        await InboundMessage.create(mailbox_key=mailbox_key, raw_name=name, size=len(raw), error=note)
     except IntegrityError:  # another worker stored it meanwhile
         return 0
     return 1

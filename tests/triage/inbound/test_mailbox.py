@@ -191,8 +191,8 @@ async def test_a_worker_killed_before_marking_never_duplicates_a_message(
     append(imap_server, mailbox.imap_folder, customer_mail("Still waiting.", subject=f"[{case.reference}]"))
     # The first run fetched and stored the message, then died before marking it.
     with open_mailbox(mailbox) as box:
-        for uid, raw in box.fetch(box.unread(10)).items():
-            assert await store_message(mailbox, box.key(uid), raw) == 1
+        for uid, fetched in box.fetch(box.unread(10)).items():
+            assert await store_message(mailbox, box.key(uid), fetched.raw) == 1
     assert flags_in(imap_server, mailbox.imap_folder) == [()]
 
     await read_support_mailbox(mailbox, NOW)
@@ -325,3 +325,23 @@ async def test_the_hubs_own_mail_to_the_support_address_is_not_a_reply(
 
     assert (await InboundMessage.get()).status == "own"
     assert not await CaseEvent.filter(case=case, kind="customer_reply").exists()
+
+
+async def test_of_a_message_too_large_to_read_only_the_headers_are_read(
+    mailbox: Settings, imap_server: ImapServer
+) -> None:
+    settings = mailbox.with_overrides(inbound_message_mb=1)
+    case = await make_case(settings, customer=await make_customer(email="dana@example.net"))
+    huge = _with_attachments((b"\1" * (1024 * 1024 + 10), "application", "zip", "huge.zip"))
+    huge.replace_header("Subject", f"[{case.reference}] the video")
+    append(imap_server, settings.imap_folder, huge)
+    append(imap_server, settings.imap_folder, customer_mail("A small one.", subject=f"[{case.reference}]"))
+
+    await read_support_mailbox(settings, NOW)
+
+    large, small = await CaseEvent.filter(case=case, kind="customer_reply").order_by("id")
+    assert (
+        large.body == "larger than 1 MB: only its headers were read; the whole message stays in the mailbox"
+    )
+    assert small.body == "A small one."
+    assert (await InboundMessage.get(id=large.data["message"])).size < 10_000
