@@ -119,6 +119,7 @@ async def test_a_mail_that_matches_no_case_opens_an_email_case(
     await log_in(client, bob)
     page = (await client.get(f"/admin/cases/{cases[1].id}")).text
     assert "Do you ship to Iceland?" in page and "mail from someone@example.com" in page
+    assert "Opened by a mail to the support mailbox" in page
 
 
 async def test_a_reply_opens_a_resolved_case_again(
