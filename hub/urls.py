@@ -181,6 +181,7 @@ ROUTES: tuple[Endpoint, ...] = (
     Endpoint("case_queue", "/admin/cases", "hub.triage.routes:case_queue"),
     Endpoint("case_report", "/admin/cases/report", "hub.triage.routes:report_page"),
     Endpoint("case_detail", "/admin/cases/{case_id:id}", "hub.triage.routes:case_detail"),
+    Endpoint("inbound_list", "/admin/inbound", "hub.triage.inbound.routes:inbound_list"),
     Endpoint(
         "inbound_message", "/admin/inbound/{message_id:id}", "hub.triage.inbound.routes:inbound_message"
     ),

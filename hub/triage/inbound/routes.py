@@ -12,10 +12,21 @@ from hub.staff.models import Role
 from hub.staff.web import require_staff
 from hub.templating import render
 from hub.triage.inbound.attachments import stored_path
-from hub.triage.inbound.models import AttachmentKind, InboundAttachment
-from hub.triage.inbound.view import load_message
+from hub.triage.inbound.models import AttachmentKind, InboundAttachment, InboundStatus
+from hub.triage.inbound.view import list_mail, load_message
+from hub.web.params import choice, whole
 
 PRIVATE = {"Cache-Control": "private, no-store"}
+
+
+@require_staff(Role.AGENT)
+async def inbound_list(request: Request) -> Response:
+    """Every message read from the support mailbox; ``?status=unreadable`` those kept unread."""
+    statuses = [s.value for s in InboundStatus]
+    status = choice(request.query_params.get("status"), "status", statuses) or ""
+    page = whole(request.query_params.get("page"), "page", low=1, default=1) or 1
+    context = {"page": await list_mail(status or None, page), "status": status, "statuses": statuses}
+    return render(request, "triage/inbound_list.html", context, block="messages")
 
 
 @require_staff(Role.AGENT)

@@ -40,3 +40,23 @@ async def load_message(settings: Settings, message_id: int) -> MessageView | Non
     text, readable = _whole_text(raw)
     attachments = await InboundAttachment.filter(inbound=message).order_by("id")
     return MessageView(message, text, readable, attachments)
+
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class MailPage:
+    messages: list[InboundMessage]
+    page: int
+    has_next: bool
+
+
+async def list_mail(status: str | None, page: int) -> MailPage:
+    """What came into the support mailbox, newest first, optionally of one status."""
+    query = InboundMessage.all()
+    if status:
+        query = query.filter(status=status)
+    page = max(page, 1)
+    rows = await query.order_by("-id").offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
+    return MailPage(rows[:PAGE_SIZE], page, len(rows) > PAGE_SIZE)

@@ -235,8 +235,13 @@ async def test_a_message_that_cannot_be_read_is_kept_and_the_rest_go_on(
     assert read.status == "reply" and read.case_id is not None
     assert all(b"$FeedbackHub" in flags for flags in flags_in(imap_server, mailbox.imap_folder))
     await log_in(client, bob)
+    listed = (await client.get("/admin/inbound?status=unreadable")).text
+    assert f'href="/admin/inbound/{kept.id}"' in listed and "the text cannot be decoded" in listed
+    assert "A question about sizes" not in listed and "Sizes" not in listed
     page = (await client.get(f"/admin/inbound/{kept.id}")).text
     assert "The message as it came" in page and "charset=x-no-such-charset" in page
+    bad = await client.get("/admin/inbound?status=lost")
+    assert bad.status_code == 422 and "status" in bad.text
 
 
 async def test_read_messages_are_moved_to_the_done_folder(mailbox: Settings, imap_server: ImapServer) -> None:
