@@ -8,6 +8,8 @@ from email.message import EmailMessage
 from io import BytesIO
 
 import httpx
+import pytest
+from imapclient.exceptions import LoginError
 from PIL import Image
 
 from hub.config import Settings
@@ -350,3 +352,15 @@ async def test_of_a_message_too_large_to_read_only_the_headers_are_read(
     )
     assert small.body == "A small one."
     assert (await InboundMessage.get(id=large.data["message"])).size < 10_000
+
+
+async def test_a_mailbox_that_refuses_the_login_holds_back_nothing_already_stored(
+    mailbox: Settings, imap_server: ImapServer
+) -> None:
+    await store_message(mailbox, "INBOX:1:1", customer_mail("Stored before.", subject="hello").as_bytes())
+    refused = mailbox.with_overrides(imap_password="wrong")
+
+    with pytest.raises(LoginError):
+        await read_support_mailbox(refused, NOW)
+
+    assert (await InboundMessage.get()).status == "reply"
