@@ -156,6 +156,52 @@ class Settings:
     smtp_tls: str = setting(
         "HUB_SMTP_TLS", "none", "`none`, `starttls` or `tls`.", read.choice(*SMTP_TLS_MODES)
     )
+    # The support mailbox, read by the worker (hub.triage.inbound).
+    imap_host: str = setting(
+        "HUB_IMAP_HOST", "", "IMAP server of the support mailbox.", shown="(unset: the mailbox is not read)"
+    )
+    imap_port: int = setting("HUB_IMAP_PORT", 993, "IMAP server port, 1–65535.", read.integer(1, 65535))
+    imap_username: str = setting("HUB_IMAP_USERNAME", "", "IMAP login name.", read.raw)
+    imap_password: str = setting("HUB_IMAP_PASSWORD", "", "IMAP password.", read.raw)
+    imap_tls: str = setting(
+        "HUB_IMAP_TLS",
+        "tls",
+        "`none`, `starttls` or `tls` (certificates verified).",
+        read.choice(*SMTP_TLS_MODES),
+    )
+    imap_ca_file: Path | None = setting(
+        "HUB_IMAP_CA_FILE",
+        None,
+        "CA certificates (PEM) the IMAP server's certificate is checked against, for a private CA.",
+        read.optional(read.readable_file),
+        shown="(unset: the system's)",
+    )
+    imap_folder: str = setting("HUB_IMAP_FOLDER", "INBOX", "Folder of the support mailbox to read.", read.raw)
+    imap_done_folder: str = setting(
+        "HUB_IMAP_DONE_FOLDER",
+        "",
+        "Folder a read message is moved to; unset: it stays, marked seen and `$FeedbackHub`.",
+        read.raw,
+    )
+    imap_poll_seconds: int = setting(
+        "HUB_IMAP_POLL_SECONDS",
+        60,
+        "Seconds between two looks into the support mailbox by one worker (0–3600).",
+        read.integer(0, 3600),
+    )
+    inbound_message_mb: int = setting(
+        "HUB_INBOUND_MESSAGE_MB",
+        40,
+        "Largest mail read whole from the support mailbox, in MB (1–500); of a larger one only the "
+        "headers are read.",
+        read.integer(1, 500),
+    )
+    inbound_attachment_mb: int = setting(
+        "HUB_INBOUND_ATTACHMENT_MB",
+        10,
+        "Largest attachment of a customer's mail that is kept, in MB (1–100).",
+        read.integer(1, 100),
+    )
     # The store.
     store_origins: tuple[str, ...] = setting(
         "HUB_STORE_ORIGINS",

@@ -29,6 +29,7 @@ MODEL_MODULES = [
     "hub.photos.models",
     "hub.surveys.models",
     "hub.triage.models",
+    "hub.triage.inbound.models",
     "hub.advocacy.models",
     "hub.community.models",
     "hub.mail.models",

@@ -216,6 +216,20 @@ ROUTES: tuple[Endpoint, ...] = (
     Endpoint("case_queue", "/admin/cases", "hub.triage.routes:case_queue"),
     Endpoint("case_report", "/admin/cases/report", "hub.triage.routes:report_page"),
     Endpoint("case_detail", "/admin/cases/{case_id:id}", "hub.triage.routes:case_detail"),
+    Endpoint("inbound_list", "/admin/inbound", "hub.triage.inbound.routes:inbound_list"),
+    Endpoint(
+        "inbound_message", "/admin/inbound/{message_id:id}", "hub.triage.inbound.routes:inbound_message"
+    ),
+    Endpoint(
+        "inbound_attachment",
+        "/admin/inbound/attachments/{attachment_id:id}",
+        "hub.triage.inbound.routes:inbound_attachment",
+    ),
+    Endpoint(
+        "inbound_thumbnail",
+        "/admin/inbound/attachments/{attachment_id:id}/thumbnail",
+        "hub.triage.inbound.routes:inbound_thumbnail",
+    ),
     Endpoint("case_reply_draft", "/admin/cases/{case_id:id}/reply-draft", "hub.triage.routes:reply_draft"),
     Endpoint(
         "case_action", "/admin/cases/{case_id:id}/{action:str}", "hub.triage.routes:case_action", ("POST",)

@@ -30,6 +30,7 @@ from hub.queue import WORKER_ID
 from hub.reviews.rescans import run_rescans
 from hub.staff.jobs import prune_sign_in_records
 from hub.transfer.jobs import run_imports
+from hub.triage.inbound.jobs import read_support_mailbox
 from hub.triage.jobs import escalate_overdue_cases, reassign_away_agents_cases, send_case_follow_ups
 from hub.webhooks.delivery import deliver_webhooks
 
@@ -41,6 +42,7 @@ Job = Callable[..., Awaitable[int]]
 JOBS: dict[str, Job] = {
     "invitations": send_due_invitations,
     "reminders": send_due_reminders,
+    "inbound_mail": read_support_mailbox,
     "case_sla": escalate_overdue_cases,
     "case_follow_ups": send_case_follow_ups,
     "imports": run_imports,

@@ -13,5 +13,13 @@ if [ ! -x /usr/bin/chromium ]; then
     sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null
   fi
 fi
+if [ ! -x /usr/sbin/dovecot ]; then
+  # The support-mailbox tests read a real IMAP server: Debian's Dovecot, started by the tests.
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && apt-get install -y -qq dovecot-imapd >/dev/null
+  else
+    sudo apt-get update -qq && sudo apt-get install -y -qq dovecot-imapd >/dev/null
+  fi
+fi
 if [ -f package.json ]; then npm ci --no-audit --no-fund; fi
 python -m pytest "$@"

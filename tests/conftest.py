@@ -17,6 +17,7 @@ import os
 import secrets
 import shutil
 import socket
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -38,6 +39,7 @@ from hub.intake.submit import SubmissionResult, submit_review
 from hub.staff.models import StaffUser
 from hub.staff.passwords import hash_password
 from hub.web.ratelimit import limiter
+from tests.imap_server import ImapServer, dovecot_present, start_dovecot
 
 PG_URL = os.environ.get("HUB_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", "postgres"] if PG_URL else ["sqlite"]
@@ -99,6 +101,24 @@ def database_url(request: pytest.FixtureRequest, templates: dict[str, str], tmp_
     asyncio.run(_pg_admin(f"CREATE DATABASE {name} TEMPLATE {templates['postgres']}"))
     yield _pg_url(name)
     asyncio.run(_pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+@pytest.fixture(scope="session")
+def imap_server() -> Iterator[ImapServer]:
+    if not dovecot_present():
+        if os.environ.get("HUB_TEST_REQUIRE_IMAP"):
+            pytest.fail(
+                "HUB_TEST_REQUIRE_IMAP is set but dovecot is not installed (apt-get install dovecot-imapd)"
+            )
+        pytest.skip("dovecot is not installed (apt-get install dovecot-imapd)")
+    # Not under pytest's own temporary folder: that is 0700, and Dovecot's mail processes
+    # run as the dovecot user.
+    folder = Path(tempfile.mkdtemp(prefix="hub-dovecot-"))
+    try:
+        with start_dovecot(folder) as server:
+            yield server
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

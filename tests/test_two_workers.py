@@ -16,6 +16,7 @@ claims it would have left (a leased claim committed before the job; a transactio
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import signal
 import subprocess
@@ -57,23 +58,27 @@ from hub.transfer.imports import imports_folder
 from hub.transfer.jobs import IMPORTS
 from hub.transfer.jobs import LEASE as IMPORT_LEASE
 from hub.transfer.models import ImportJob
+from hub.triage.inbound.models import InboundMessage
 from hub.triage.models import Case, CaseEvent
 from hub.triage.sla import raised
 from hub.webhooks.delivery import DELIVERIES
 from hub.webhooks.endpoints import seal
 from hub.webhooks.models import WebhookDelivery, WebhookEndpoint
 from hub.webhooks.signing import new_message_id, new_secret
+from tests.imap_server import ImapServer
 from tests.invites.conftest import SHIPPED, dana_order
 from tests.mail.conftest import free_port, queue_many
 from tests.photos.test_photos import image_bytes
 from tests.triage.conftest import NOW as CASE_NOW
 from tests.triage.conftest import make_case
+from tests.triage.inbound.conftest import customer_mail, imap
 
 ROOT = Path(__file__).resolve().parent.parent
 COUNT = 20
 PHOTO = image_bytes(size=(64, 48))
 MAILS = 30
 PUBLISHED = ReviewStatus.PUBLISHED.value
+_folders = itertools.count(1)
 WAIT = 60.0  # seconds before a wait for a worker gives up (a failure, never a pass)
 
 
@@ -194,6 +199,13 @@ def _env(settings: Settings) -> dict[str, str]:
         "HUB_PHOTO_FETCH_ALLOW": "127.0.0.1",  # the photo host below
         "HUB_ASSIGNMENT_MODE": settings.assignment_mode or "",
         "HUB_WEBHOOK_ALLOW": "127.0.0.1",  # and the webhook receiver
+        "HUB_IMAP_HOST": settings.imap_host,
+        "HUB_IMAP_PORT": str(settings.imap_port),
+        "HUB_IMAP_TLS": settings.imap_tls,
+        "HUB_IMAP_USERNAME": settings.imap_username,
+        "HUB_IMAP_PASSWORD": settings.imap_password,
+        "HUB_IMAP_FOLDER": settings.imap_folder,
+        "HUB_IMAP_POLL_SECONDS": "0",
     }
 
 
@@ -331,6 +343,7 @@ class Kind:
     caught_by: str  # "smtp", "http", or "outbox" / "insert": an insert into ``table`` (PostgreSQL)
     abandon: Callable[[datetime], Awaitable[object]] | None = None  # the claims A left, on SQLite
     table: str = "outbox_message"
+    mailbox: bool = False  # reads the support mailbox (the test's Dovecot)
 
 
 def _dedupe_keys(kind: str) -> Any:
@@ -466,6 +479,38 @@ async def _check_follow_ups(outside: Outside) -> None:
     }
 
 
+def _reading(settings: Settings, server: ImapServer) -> Settings:
+    folder = f"TwoWorkers{os.getpid()}x{next(_folders)}"
+    with imap(server) as client:
+        client.create_folder(folder)
+    return settings.with_overrides(
+        imap_host=server.host,
+        imap_port=server.port,
+        imap_tls="none",
+        imap_username=server.username,
+        imap_password=server.password,
+        imap_folder=folder,
+    )
+
+
+async def _seed_support_mail(settings: Settings, outside: Outside) -> datetime:
+    server = ImapServer(settings.imap_host, settings.imap_port, 0, settings.imap_username, "", Path())
+    with imap(server, settings.imap_password) as client:
+        for _ in range(COUNT):
+            case = await make_case(settings)
+            client.append(
+                settings.imap_folder, customer_mail("Any news?", subject=f"[{case.reference}]").as_bytes()
+            )
+    return CASE_NOW
+
+
+async def _check_support_mail(outside: Outside) -> None:
+    cases = await Case.all()
+    assert await InboundMessage.filter(status="reply").count() == COUNT
+    events = Counter(await CaseEvent.filter(kind="customer_reply").values_list("case_id", flat=True))
+    assert events == {c.id: 1 for c in cases}
+
+
 async def _question(n: int, now: datetime, **fields: Any) -> Question:
     product = await Product.create(external_id=f"tent-{n}", name=f"Tent {n}")
     for buyer in range(2):
@@ -597,15 +642,27 @@ KINDS = {
     "admin imports": Kind(
         "imports", _seed_import, _check_import, IMPORT_LEASE, "insert", _abandon(IMPORTS), table="orders"
     ),
+    # A stores and marks every message, then is killed inside its first case's transaction.
+    "inbound mail": Kind(
+        "inbound_mail",
+        _seed_support_mail,
+        _check_support_mail,
+        TRANSACTIONAL,
+        "outbox",
+        table="triage_case_event",
+        mailbox=True,
+    ),
 }
 
 
 @pytest.mark.parametrize("name", list(KINDS))
 async def test_a_killed_worker_leaves_nothing_behind_and_two_workers_do_nothing_twice(
-    name: str, settings: Settings, db: str, outside: Outside, tmp_path: Path
+    name: str, settings: Settings, db: str, outside: Outside, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     kind = KINDS[name]
     hooked = settings.with_overrides(smtp_host="127.0.0.1", smtp_port=outside.smtp_port)
+    if kind.mailbox:
+        hooked = _reading(hooked, request.getfixturevalue("imap_server"))
     now = await kind.seed(hooked, outside)
     log = tmp_path / "workers.log"
     if kind.caught_by == "smtp":

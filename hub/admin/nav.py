@@ -20,6 +20,7 @@ class NavItem:
 NAV = (
     NavItem("dashboard", "Dashboard"),
     NavItem("case_queue", "Cases", ("agent",)),
+    NavItem("inbound_list", "Support mail", ("agent",)),
     NavItem("review_moderation", "Reviews", ("moderator",)),
     NavItem("photo_moderation", "Photos", ("moderator",)),
     NavItem("question_moderation", "Questions", ("moderator",)),

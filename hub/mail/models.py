@@ -59,3 +59,15 @@ class OutboxMessage(Model):
     class Meta:
         table = "outbox_message"
         indexes = (("status", "next_attempt_at"), ("kind", "created_at"))
+
+
+class SuppressedAddress(Model):
+    """An address the hub no longer mails: it bounced hard (RFC 3463 status 5.x.x)."""
+
+    id = fields.IntField(primary_key=True)
+    address = fields.CharField(max_length=254, unique=True)
+    reason = fields.CharField(max_length=200, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "mail_suppressed_address"

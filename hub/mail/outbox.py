@@ -16,6 +16,7 @@ from hub.config import Settings
 from hub.links.models import LinkPurpose
 from hub.links.tokens import issue_token
 from hub.mail.models import MessageStatus, OutboxMessage
+from hub.mail.suppression import SUPPRESSED_ERROR, suppressed
 from hub.queue import RETRY, Queue
 from hub.templating import templates
 from hub.urls import external_url
@@ -129,6 +130,18 @@ OUTBOX: Queue[OutboxMessage] = Queue(
 async def claim_due(worker_id: str, now: datetime, limit: int) -> list[OutboxMessage]:
     """Mark up to ``limit`` due rows as ``sending`` for ``worker_id`` and return them."""
     return await OUTBOX.claim(worker_id, now, limit)
+
+
+async def cancel_suppressed(messages: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Cancel the claimed rows to suppressed addresses (a hard bounce); the others, to send."""
+    blocked = await suppressed(message.to_address for message in messages)
+    if not blocked:
+        return messages
+    cancelled = [m.id for m in messages if m.to_address.strip().lower() in blocked]
+    await OutboxMessage.filter(id__in=cancelled).update(
+        status=MessageStatus.CANCELLED, claimed_by=None, claimed_at=None, last_error=SUPPRESSED_ERROR
+    )
+    return [m for m in messages if m.id not in set(cancelled)]
 
 
 async def release(messages: list[OutboxMessage]) -> None:

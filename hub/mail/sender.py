@@ -293,14 +293,15 @@ async def _drain(
 ) -> int:
     sent = 0
     while not (stop is not None and stop.is_set()):
-        batch = await outbox.claim_due(worker_id, now, BATCH_SIZE)
-        if not batch:
+        claimed = await outbox.claim_due(worker_id, now, BATCH_SIZE)
+        if not claimed:
             break
+        batch = await outbox.cancel_suppressed(claimed)
         if settings.mail_to_files:
             sent += await write_files(settings, batch, now, stop)
         else:
             sent += await _send_over_smtp(settings, batch, lanes, now, stop)
-        log.info("mail: batch of %d claimed by %s, %d sent", len(batch), worker_id, sent)
+        log.info("mail: batch of %d claimed by %s, %d sent", len(claimed), worker_id, sent)
         if any(lane.down for lane in lanes):
             break
     return sent

@@ -29,6 +29,8 @@ from hub.reviews.models import Review, StoreReview
 from hub.staff.accounts import audit, normalise_email
 from hub.staff.models import StaffUser
 from hub.surveys.models import SurveyAnswer, SurveyResponse
+from hub.triage.inbound.forget import delete_files as delete_mail_files
+from hub.triage.inbound.forget import forget_mail_of
 from hub.triage.models import Case
 from hub.web.columns import fits
 
@@ -145,6 +147,7 @@ async def erase_customer(
         answers = await _blank_answers(customer)
         messages = await _drop_mail_and_links(customer)
         await _community(customer)
+        mail_files = await forget_mail_of(settings, customer.id, customer.email)
         await _anonymise_row(customer, now)
         for product_id in sorted(product_ids):
             await refresh_rating(product_id)
@@ -160,4 +163,5 @@ async def erase_customer(
             photos=report.photos,
         )
     delete_files(settings.media_dir, photos)
+    delete_mail_files(mail_files)
     return report

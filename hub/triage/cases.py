@@ -28,6 +28,7 @@ async def open_case(
     order: Order | None = None,
     product: Product | None = None,
     now: datetime | None = None,
+    kind: str = "feedback",
 ) -> Case:
     """Open a case for flagged feedback, or update the open case already there.
 
@@ -41,6 +42,7 @@ async def open_case(
         return await _refresh(existing, reasons, priority, evidence)
     first_due, resolution_due = due_times(settings, priority, now)
     case = await Case.create(
+        kind=kind,
         customer=customer,
         review=review,
         survey_response=survey_response,

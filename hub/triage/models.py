@@ -73,6 +73,8 @@ class Case(Model):
         "hub.Product", related_name="cases", null=True, on_delete=fields.SET_NULL
     )
     product_id: int | None
+    # feedback (a flagged review or answer) or email (a mail to the support mailbox)
+    kind = fields.CharField(max_length=16, default="feedback", db_default="feedback")
     status = fields.CharField(max_length=16, default=CaseStatus.OPEN.value)
     priority = fields.CharField(max_length=8, default=Priority.NORMAL.value)
     reasons: fields.JSONField[list[str]] = fields.JSONField(default=list)
@@ -196,7 +198,8 @@ class CaseEvent(Model):
         "hub.StaffUser", related_name="case_events", null=True, on_delete=fields.SET_NULL
     )
     actor_id: int | None
-    # created, assigned, note, reply, status, priority, escalated, follow_up, recovery
+    # created, assigned, note, reply, status, priority, escalated, follow_up, recovery;
+    # from the support mailbox: customer_reply, auto_reply, bounce (hub.triage.inbound)
     kind = fields.CharField(max_length=16)
     body = fields.TextField(default="")
     data: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
