@@ -21,6 +21,7 @@ from tortoise.exceptions import ConfigurationError, OperationalError
 
 from hub import setting_values as read
 from hub.config import POLICY_SECTIONS, Setting, Settings
+from hub.logredact import describe
 from hub.policy.models import PolicyValue
 from hub.sentiment import profanity
 from hub.web.errors import FieldError, InvalidInput
@@ -104,6 +105,10 @@ class LivePolicy:
             stored = await stored_values()
         except (ConfigurationError, OperationalError) as error:  # no database yet, or not migrated
             log.debug("shop policy not read: %s", type(error).__name__)
+            return False
+        except Exception as error:  # the database away for a moment: keep the policy in hand
+            log.warning("shop policy not read, the last one stays: %s", describe(error))
+            self._checked = time.monotonic()
             return False
         self._checked = time.monotonic()
         if stored == self._stored:
