@@ -24,6 +24,7 @@ from hub.triage.settings_view import settings_overview
 from hub.urls import path_for
 from hub.web.errors import FieldError, InvalidInput, problem
 from hub.web.json_body import BadBody, invalid_body, json_body
+from hub.web.params import form_text
 
 CHOICES = {"invite_trigger": INVITE_TRIGGERS, "profanity_action": PROFANITY_ACTIONS}
 BOOLEANS = frozenset(key for key, p in POLICY.items() if p.setting.parse.__name__ == "boolean")
@@ -148,15 +149,12 @@ async def api_settings_patch(request: Request) -> Response:
     return JSONResponse({"settings": {item.key: item.as_dict() for item in items if item.key in body}})
 
 
-async def _form(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {key: value for key, value in form.items() if isinstance(value, str)}
-
-
 @require_staff(Role.ADMIN)
 async def canned_save(request: Request) -> Response:
     try:
-        saved = await save_canned(staff(request), await _form(request), request.path_params.get("canned_id"))
+        saved = await save_canned(
+            staff(request), await form_text(request), request.path_params.get("canned_id")
+        )
     except CannedError as error:
         return await render_settings(request, canned_error=error, status_code=422)
     if saved is None:

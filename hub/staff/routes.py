@@ -25,7 +25,7 @@ from hub.templating import render
 from hub.urls import path_for
 from hub.web.columns import fits
 from hub.web.csrf import check_csrf
-from hub.web.params import client_ip
+from hub.web.params import client_ip, form_text
 
 # Pages opened from a mailed link: not cached, and the token never leaves in a Referer.
 
@@ -39,11 +39,6 @@ def _safe_next(target: object) -> str:
 def _locked_message(locked_for: timedelta) -> str:
     minutes = math.ceil(locked_for.total_seconds() / 60)
     return f"Too many failed attempts. Try again in {minutes} min."
-
-
-async def _form(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
 async def login_page(request: Request) -> Response:
@@ -66,7 +61,7 @@ async def _signed_in(request: Request, user: accounts.StaffUser, method: str, ne
 
 async def login_submit(request: Request) -> Response:
     await check_csrf(request)
-    form = await _form(request)
+    form = await form_text(request)
     email, password = form.get("email", ""), form.get("password", "")
     context = {"email": email, "next": form.get("next", "")}
     if not fits(accounts.StaffUser, "email", email):  # no account has it (too long, or a NUL byte)
@@ -96,7 +91,7 @@ async def two_factor_submit(request: Request) -> Response:
     user = await pending_staff(request)
     if user is None:
         return RedirectResponse(path_for("login"), status_code=303)
-    code = (await _form(request)).get("code", "")
+    code = (await form_text(request)).get("code", "")
     secret_key = request.app.state.settings.secret_key
     method, locked = await twofactor.check_second_factor(user, secret_key, code, client_ip(request))
     if method is None:
@@ -138,7 +133,7 @@ async def password_link(request: Request) -> Response:
 
 async def _set_password(request: Request, link: onboarding.StaffLink, user: accounts.StaffUser) -> Response:
     """The form's post; `password_link` checked its CSRF token before opening the link."""
-    form = await _form(request)
+    form = await form_text(request)
     try:
         await onboarding.set_password_from_link(
             link, request.path_params["token"], form.get("password", ""), form.get("confirm", "")

@@ -17,11 +17,7 @@ from hub.triage.assignment import active_agents, assignment_mode, open_counts
 from hub.triage.rules import delete_rule, describe_rule, move_rule, ordered_rules, save_rule
 from hub.urls import path_for
 from hub.web.errors import InvalidInput
-
-
-async def _form(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {key: value for key, value in form.items() if isinstance(value, str)}
+from hub.web.params import form_text
 
 
 async def _page(request: Request, status_code: int = 200, **context: Any) -> Response:
@@ -54,7 +50,7 @@ async def assignment_page(request: Request) -> Response:
 @require_staff(Role.ADMIN)
 async def assignment_rule_save(request: Request) -> Response:
     rule_id = request.path_params.get("rule_id")
-    form = await _form(request)
+    form = await form_text(request)
     try:
         saved = await save_rule(staff(request), form, rule_id)
     except InvalidInput as error:
@@ -73,7 +69,7 @@ async def assignment_rule_delete(request: Request) -> Response:
 
 @require_staff(Role.ADMIN)
 async def assignment_rule_move(request: Request) -> Response:
-    up = (await _form(request)).get("direction") != "down"
+    up = (await form_text(request)).get("direction") != "down"
     await move_rule(staff(request), request.path_params["rule_id"], up)
     return _back()
 
@@ -83,7 +79,7 @@ async def assignment_agent_groups(request: Request) -> Response:
     user = await staff_member(request.path_params["user_id"])
     if user is None:
         raise HTTPException(404, "There is no such staff user.")
-    form = await _form(request)
+    form = await form_text(request)
     try:
         await set_groups(staff(request), user, form.get("groups", ""))
     except AccountError as error:

@@ -19,7 +19,7 @@ from hub.triage.models import CannedResponse
 from hub.triage.queue import load_queue
 from hub.triage.report import case_report
 from hub.urls import path_for
-from hub.web.params import identifier
+from hub.web.params import form_text, identifier
 
 REPORT_PERIOD = timedelta(days=365)
 
@@ -30,11 +30,6 @@ def _now() -> datetime:
 
 def _is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-async def _form(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
 @require_staff(Role.AGENT)
@@ -69,7 +64,7 @@ async def case_action(request: Request) -> Response:
             case_id,
             staff(request),
             request.path_params["action"],
-            await _form(request),
+            await form_text(request),
             _now(),
         )
     except CaseActionError as error:

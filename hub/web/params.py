@@ -232,3 +232,9 @@ register_url_convertor("id", IdConvertor())
 
 def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+
+async def form_text(request: Request) -> dict[str, str]:
+    """A submitted form's text fields (uploaded files left out)."""
+    form = await request.form()
+    return {key: value for key, value in form.items() if isinstance(value, str)}
