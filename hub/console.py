@@ -7,11 +7,15 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import click
+from tortoise.exceptions import OperationalError
 
 from hub import db
 from hub.config import Settings, SettingsError, load_settings
 
 T = TypeVar("T")
+
+# What SQLite and PostgreSQL say about a table that is not there: the database was never migrated.
+MISSING_TABLE = ("no such table", "does not exist")
 
 
 def settings_or_exit() -> Settings:
@@ -32,6 +36,12 @@ def run_with_db(settings: Settings, work: Callable[[Settings], Awaitable[T]]) ->
             policy = LivePolicy(settings)
             await policy.refresh(force=True)
             return await work(policy.settings)
+        except OperationalError as error:
+            if any(words in str(error) for words in MISSING_TABLE):
+                raise click.ClickException(
+                    "The database lacks the hub's tables: run `feedback-hub migrate` first."
+                ) from None
+            raise
         finally:
             await db.disconnect()
 

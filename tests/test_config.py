@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import asyncio
+import os
 import stat
 from dataclasses import fields
 from datetime import timedelta
@@ -7,10 +9,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tortoise.backends.base import executor
 
 from hub.cli import main
 from hub.config import Settings, SettingsError, env_setting, load_settings, settings_doc, settings_table
 from hub.web.ratelimit import DEFAULT_LIMITS, Limit
+from tests.conftest import BACKENDS, _pg_admin, _pg_url
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -202,3 +206,24 @@ def test_the_code_reads_no_setting_that_is_neither_documented_nor_editable() -> 
     editable = {policy.name for policy in POLICY.values()}
     policy_fields = {entry.name for entry in fields(Settings) if entry.metadata["setting"].policy}
     assert editable == policy_fields
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_command_on_a_database_never_migrated_says_to_migrate_first(backend: str, tmp_path: Path) -> None:
+    executor.EXECUTOR_CACHE.clear()  # queries built for the other backend by an earlier test
+    if backend == "sqlite":
+        url = f"sqlite://{tmp_path / 'empty.sqlite3'}"
+    else:
+        name = f"hubtest_empty_{os.getpid()}"
+        asyncio.run(_pg_admin(f"DROP DATABASE IF EXISTS {name}"))
+        asyncio.run(_pg_admin(f"CREATE DATABASE {name}"))
+        url = _pg_url(name)
+    env = {"HUB_DATA_DIR": str(tmp_path / "var"), "HUB_DATABASE_URL": url}
+    try:
+        result = CliRunner().invoke(main, ["export", "reviews"], env=env)
+    finally:
+        if backend == "postgres":
+            asyncio.run(_pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    assert result.exit_code == 1
+    assert "run `feedback-hub migrate` first" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
