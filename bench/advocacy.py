@@ -64,7 +64,7 @@ def _orders(customers: int, count: int) -> Iterator[tuple[object, ...]]:
         )
 
 
-def _fill_sqlite(path: Path, customers: int, orders: int) -> None:
+def fill_sqlite(path: Path, customers: int, orders: int) -> None:
     connection = sqlite3.connect(path)
     connection.execute("PRAGMA synchronous = OFF")
     connection.execute("PRAGMA journal_mode = MEMORY")
@@ -84,7 +84,7 @@ def _text(value: object) -> object:
     return value.isoformat(" ") if isinstance(value, datetime) else value
 
 
-async def _fill_postgres(url: str, customers: int, orders: int) -> None:
+async def fill_postgres(url: str, customers: int, orders: int) -> None:
     connection = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
     try:
         marks = ",".join(f"${i}" for i in range(1, 11))
@@ -135,7 +135,7 @@ def main() -> None:
         path = Path(folder) / "bench.sqlite3"
         asyncio.run(hub_db.migrate(f"sqlite://{path}"))
         started = time.perf_counter()
-        _fill_sqlite(path, customers, orders)
+        fill_sqlite(path, customers, orders)
         print(
             f"SQLite: loaded {customers:,} customers and {orders:,} orders in "
             f"{time.perf_counter() - started:.1f} s"
@@ -147,7 +147,7 @@ def main() -> None:
     if base:
         url = asyncio.run(_postgres_url(base))
         asyncio.run(hub_db.migrate(url))
-        asyncio.run(_fill_postgres(url, customers, orders))
+        asyncio.run(fill_postgres(url, customers, orders))
         seconds, counts = asyncio.run(_recompute(url))
         _report("PostgreSQL", seconds, counts, before)
 
