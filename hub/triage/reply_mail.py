@@ -28,6 +28,10 @@ class Recipient:
     locale: str
     customer: Customer | None
 
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.strip() else ""
+
 
 @dataclass(frozen=True)
 class ReplyDraft:
