@@ -232,6 +232,18 @@ ROUTES: tuple[Endpoint, ...] = (
     ),
     Endpoint("case_reply_draft", "/admin/cases/{case_id:id}/reply-draft", "hub.triage.routes:reply_draft"),
     Endpoint(
+        "case_reply_preview",
+        "/admin/cases/{case_id:id}/reply-preview",
+        "hub.triage.routes:reply_preview",
+        ("POST",),
+    ),
+    Endpoint(
+        "case_photo",
+        "/admin/cases/{case_id:id}/photos/{photo_id:id}/{size:str}",
+        "hub.triage.routes:case_photo",
+    ),
+    Endpoint("case_timeline", "/admin/cases/{case_id:id}/timeline", "hub.triage.routes:timeline_after"),
+    Endpoint(
         "case_action", "/admin/cases/{case_id:id}/{action:str}", "hub.triage.routes:case_action", ("POST",)
     ),
     Endpoint("settings_page", "/admin/settings", "hub.admin.settings_routes:settings_page"),

@@ -40,6 +40,11 @@ def render_mail(template: str, context: dict[str, Any]) -> RenderedMail:
     return RenderedMail(" ".join(one(".subject.txt").split()), one(".txt"), one(".html"))
 
 
+def mail_context(settings: Settings, context: dict[str, Any]) -> dict[str, Any]:
+    """What every mail template sees: the brand, the settings, and the mail's own ``context``."""
+    return {"brand_name": settings.brand_name, "settings": settings, **context}
+
+
 def _mail_domain(settings: Settings) -> str:
     return settings.mail_from.rsplit("@", 1)[-1] or "feedback-hub.local"
 
@@ -79,7 +84,7 @@ async def enqueue(
     """
     if dedupe_key and await OutboxMessage.filter(dedupe_key=dedupe_key).exists():
         return None
-    context = {"brand_name": settings.brand_name, "settings": settings, **context}
+    context = mail_context(settings, context)
     unsubscribe = await unsubscribe_url(settings, customer) if customer is not None else ""
     if unsubscribe:
         context.setdefault("unsubscribe_url", unsubscribe)

@@ -9,12 +9,12 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from hub.catalog.models import Customer
 from hub.config import Settings
 from hub.mail.outbox import enqueue
 from hub.staff.accounts import audit
 from hub.staff.models import Role, StaffUser
 from hub.triage.models import Case, CaseEvent, CaseStatus, Priority, Resolution
+from hub.triage.reply_mail import TEMPLATE, build_reply
 from hub.web.errors import InvalidInput
 from hub.web.params import has_control_characters, identifier
 from hub.webhooks.events import case_data, emit, iso
@@ -99,26 +99,23 @@ async def add_note(ctx: ActionContext) -> None:
 
 
 async def reply(ctx: ActionContext) -> None:
-    """Mail the customer from the outbox, Reply-To the support address; the first sets first_response_at."""
+    """Mail the customer from the outbox, Reply-To the support address; the first sets first_response_at.
+
+    An email case from an unknown sender is answered at the address its mail came from.
+    """
     body = _text(ctx.form, "body")
-    customer = await Customer.get_or_none(id=ctx.case.customer_id)
-    if customer is None or customer.erased_at is not None:
+    draft = await build_reply(ctx.case, ctx.actor, body)
+    if draft.recipient is None:
         raise CaseActionError("body", "this case has no customer address to reply to")
     async with in_transaction():
         event = await record(ctx.case, ctx.actor, "reply", body, to="customer")
         await enqueue(
             ctx.settings,
             kind="case_reply",
-            template="case_reply",
-            context={
-                "case": ctx.case,
-                "reference": ctx.case.reference,
-                "body": body,
-                "customer": customer,
-                "agent": ctx.actor,
-            },
-            to=customer.email,
-            customer=customer,
+            template=TEMPLATE,
+            context=draft.context,
+            to=draft.recipient.address,
+            customer=draft.recipient.customer,
             dedupe_key=f"case-reply:{event.id}",
             reply_to=ctx.settings.support_email,
         )

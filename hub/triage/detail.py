@@ -18,13 +18,18 @@ from hub.triage.highlight import highlight
 from hub.triage.models import CannedResponse, Case, CaseEvent, Priority, Resolution
 
 HISTORY_LIMIT = 20
+KEPT_FIELDS = ("id", "currency", "total", "refunded_total", "cancelled_at", "refunded_at")
 
 
 @dataclass(frozen=True)
 class History:
+    """The side panel: who the customer is to the shop."""
+
     customer: Customer
     orders: list[Order]
-    lifetime_value: Decimal
+    order_count: int
+    # What the shop kept of the customer's purchases (Order.kept_revenue), per currency.
+    lifetime_value: list[tuple[str, Decimal]]
     reviews: list[Review]
     cases: list[Case]
 
@@ -43,8 +48,14 @@ class CaseView:
     events: list[CaseEvent]
     agents: list[StaffUser]
     canned: list[CannedResponse]
+    # The review's flags and the case's reasons, in words.
+    flags: list[str]
     priorities: tuple[str, ...] = tuple(p.value for p in reversed(Priority))
     resolutions: tuple[str, ...] = tuple(r.value for r in Resolution)
+
+    @property
+    def last_event_id(self) -> int:
+        return max((event.id for event in self.events), default=0)
 
 
 async def _answers(response: SurveyResponse | None) -> list[tuple[str, str]]:
@@ -61,11 +72,20 @@ async def _answers(response: SurveyResponse | None) -> list[tuple[str, str]]:
     ]
 
 
+async def _kept_revenue(customer: Customer) -> tuple[int, list[tuple[str, Decimal]]]:
+    """How many orders the customer placed, and what the shop kept of them in each currency."""
+    orders = await Order.filter(customer=customer).only(*KEPT_FIELDS)
+    kept: dict[str, Decimal] = {}
+    for order in orders:
+        kept[order.currency] = kept.get(order.currency, Decimal("0")) + order.kept_revenue
+    return len(orders), sorted(kept.items())
+
+
 async def _history(case: Case, customer: Customer | None) -> History | None:
     if customer is None:
         return None
     orders = await Order.filter(customer=customer).order_by("-placed_at").limit(HISTORY_LIMIT)
-    total = sum(await Order.filter(customer=customer).values_list("total", flat=True), Decimal("0"))
+    count, kept = await _kept_revenue(customer)
     reviews = (
         await Review.filter(customer=customer)
         .exclude(id=case.review_id or 0)
@@ -76,7 +96,7 @@ async def _history(case: Case, customer: Customer | None) -> History | None:
     cases = (
         await Case.filter(customer=customer).exclude(id=case.id).order_by("-created_at").limit(HISTORY_LIMIT)
     )
-    return History(customer, orders, Decimal(total), reviews, cases)
+    return History(customer, orders, count, kept, reviews, cases)
 
 
 async def _response(case: Case, review: Review | None) -> SurveyResponse | None:
@@ -106,4 +126,23 @@ async def load_case(case_id: int, now: datetime) -> CaseView | None:
         events=await CaseEvent.filter(case=case).select_related("actor").order_by("created_at", "id"),
         agents=await active_agents(),
         canned=await CannedResponse.all().order_by("title"),
+        flags=_flags(case, review),
     )
+
+
+def _flags(case: Case, review: Review | None) -> list[str]:
+    reasons = [*case.reasons, *(review.flag_reasons if review else [])]
+    return [reason.replace("_", " ") for reason in dict.fromkeys(reasons)]
+
+
+async def events_after(case_id: int, after: int) -> list[CaseEvent]:
+    """The timeline entries added since ``after`` (the last event shown): one indexed query."""
+    return await CaseEvent.filter(case_id=case_id, id__gt=after).select_related("actor").order_by("id")
+
+
+async def case_photo_of(case_id: int, photo_id: int) -> Photo | None:
+    """A photo of the review that opened case ``case_id``, whatever its moderation status."""
+    case = await Case.get_or_none(id=case_id).only("id", "review_id")
+    if case is None or case.review_id is None:
+        return None
+    return await Photo.get_or_none(id=photo_id, review_id=case.review_id)

@@ -146,6 +146,16 @@ class Case(Model):
     def is_open(self) -> bool:
         return CaseStatus(self.status).is_active
 
+    @property
+    def outcome(self) -> str:
+        """How the case ended, in words (and what the customer said of it); its status while open."""
+        if self.is_open or not self.resolution_code:
+            return self.status
+        words = self.resolution_code.replace("_", " ")
+        if self.recovery_csat is not None:
+            words += f", follow-up answer {self.recovery_csat}/5"
+        return words
+
     def next_breach(self) -> datetime:
         return next_breach(self.first_response_at, self.first_response_due_at, self.resolution_due_at)
 

@@ -334,3 +334,39 @@ def test_choosing_a_product_narrows_the_queue_in_place_and_polling_keeps_the_cho
     agent.get_by_label("Product").select_option(label="all products")
     expect(rows).to_have_count(3)
     assert problems == [], problems
+
+
+def test_a_reply_from_another_session_appears_without_a_reload_and_the_preview_follows_typing(
+    served: Served, browser: Browser
+) -> None:
+    problems: list[str] = []
+    base, fire = served.hub.base_url, served.cases.fire
+    watching = _watch(browser.new_context().new_page(), problems)
+    _log_in(watching, base)
+    watching.goto(f"{base}/admin/cases/{fire}")
+    expect(watching.get_by_role("heading", name="Timeline")).to_be_visible()
+    expect(watching.locator("#reply-recipient")).to_have_text(f"Dana Buyer <{CUSTOMER_EMAIL}>")
+
+    # The preview is the mail as it will be sent, rendered as the agent types.
+    watching.get_by_label("Message (sent by mail").fill("Checking with the warehouse now.")
+    expect(watching.locator("#reply-text")).to_contain_text("Checking with the warehouse now.")
+    expect(watching.locator("#reply-text")).to_contain_text("> The stove caught fire on the second night")
+    expect(watching.locator("#reply-subject")).to_have_text(
+        f"[{_reference(fire)}] Re: your feedback to Acme Outdoors"
+    )
+
+    answering = _watch(browser.new_context().new_page(), problems)
+    _log_in(answering, base)
+    answering.goto(f"{base}/admin/cases/{fire}")
+    answering.get_by_label("Message (sent by mail").fill(REPLY)
+    answering.get_by_role("button", name="Send reply").click()
+    expect(answering.locator(".timeline li.event-reply")).to_have_count(1)
+
+    # The first page polls the timeline: the reply appears there, the text being typed stays.
+    url = watching.url
+    arrived = watching.locator(".timeline li.event-reply")
+    expect(arrived).to_have_count(1, timeout=20_000)
+    expect(arrived.locator(".event-body")).to_have_text(REPLY)
+    expect(watching.get_by_label("Message (sent by mail")).to_have_value("Checking with the warehouse now.")
+    assert watching.url == url
+    assert problems == [], problems

@@ -46,7 +46,7 @@ async def test_the_case_page_shows_the_order_the_history_and_the_timeline(
     await log_in(client, bob)
     page = (await client.get(f"/admin/cases/{case.id}")).text
     assert "Order SHOP-9" in page and "Trail Tent" in page
-    assert '<strong id="lifetime-value">270.50</strong>' in page
+    assert '<dd id="lifetime-value">270.50 USD</dd>' in page
     assert earlier.reference in page
     assert "created" in page and "Timeline" in page
 
