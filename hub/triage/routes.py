@@ -1,8 +1,8 @@
-"""Routes of the triage domain: the queue, the case page and its actions, the report, settings."""
+"""Routes of the triage domain: the queue, the case page and its actions (the report: report_routes)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -17,11 +17,8 @@ from hub.triage.detail import load_case
 from hub.triage.filters import Cursor, QueueFilters
 from hub.triage.models import CannedResponse
 from hub.triage.queue import load_queue
-from hub.triage.report import case_report
 from hub.urls import path_for
 from hub.web.params import form_text, identifier
-
-REPORT_PERIOD = timedelta(days=365)
 
 
 def _now() -> datetime:
@@ -87,9 +84,3 @@ async def reply_draft(request: Request) -> Response:
     first_name = view.history.customer.first_name if view.history else ""
     draft = fill(canned.body, first_name, view.case.reference) if canned else ""
     return render(request, "triage/_reply_body.html", {"draft": draft})
-
-
-@require_staff(Role.AGENT)
-async def report_page(request: Request) -> Response:
-    report = await case_report(_now() - REPORT_PERIOD)
-    return render(request, "triage/report.html", {"report": report})
