@@ -8,6 +8,7 @@ Days are ``mon`` … ``sun``, one or a range (``fri-mon`` wraps the weekend); ti
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass
@@ -91,6 +92,7 @@ class BusinessHours:
     def week_length(self) -> timedelta:
         return timedelta(minutes=sum(window.end - window.start for window in self.windows))
 
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 (frozen and few: the shop's one policy)
     def _open_on(self, day: date, zone: ZoneInfo) -> list[tuple[datetime, datetime]]:
         """The day's windows as UTC moments: wall-clock times, so a DST change shifts none of them."""
         midnight = datetime(day.year, day.month, day.day, tzinfo=zone)

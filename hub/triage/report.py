@@ -60,11 +60,10 @@ class Handled:
         return self.csat is not None and self.csat >= RECOVERED_CSAT
 
 
-def percentile(spans: Sequence[timedelta], share: float) -> timedelta | None:
-    """Linear between the two nearest ranks (the inclusive method, numpy's and PERCENTILE.INC's)."""
-    if not spans:
+def percentile(ordered: Sequence[timedelta], share: float) -> timedelta | None:
+    """Of spans in order: linear between the two nearest ranks (the inclusive method, numpy's)."""
+    if not ordered:
         return None
-    ordered = sorted(spans)
     position = (len(ordered) - 1) * share
     low = math.floor(position)
     high = min(low + 1, len(ordered) - 1)
@@ -87,7 +86,8 @@ class Spread:
 
     @classmethod
     def of(cls, spans: Sequence[timedelta]) -> Spread:
-        return cls(len(spans), percentile(spans, 0.5), percentile(spans, 0.9))
+        ordered = sorted(spans)
+        return cls(len(ordered), percentile(ordered, 0.5), percentile(ordered, 0.9))
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tortoise.expressions import Subquery
+from tortoise.expressions import RawSQL, Subquery
 from tortoise.queryset import QuerySet
 
 from hub.catalog.models import Order
@@ -41,6 +41,30 @@ COLUMNS = (
     "follow_up_sent_at",
     "recovery_csat",
 )
+
+
+TIMES = frozenset(column for column in COLUMNS if column.endswith("_at"))
+
+
+def _moment(value: datetime | str | None) -> datetime | None:
+    """A timestamp read raw: PostgreSQL gives a datetime, SQLite the ISO text Tortoise stored."""
+    if value is None or isinstance(value, datetime):
+        return value
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+async def _raw_rows(query: QuerySet[Any], columns: Sequence[str]) -> list[tuple[Any, ...]]:
+    """``query.values_list(*columns)`` with the timestamps read by `_moment`, not by the ORM.
+
+    Tortoise parses each SQLite timestamp with a regular expression: for 100,000 cases of
+    seven timestamps that is most of the report's time; ``fromisoformat`` is twenty times faster.
+    """
+    raw = {f"raw_{column}": RawSQL(column) for column in columns if column in TIMES | {"placed_at"}}
+    names = [f"raw_{column}" if f"raw_{column}" in raw else column for column in columns]
+    rows = await query.annotate(**raw).values_list(*names)
+    timed = [name in raw for name in names]
+    return [tuple(_moment(v) if t else v for v, t in zip(row, timed, strict=True)) for row in rows]
 
 
 def monday(of: date) -> date:
@@ -185,12 +209,12 @@ async def _later_purchases(
 ) -> dict[int, list[datetime]]:
     """The real (not cancelled, not refunded) orders of the answering customers, by customer, in order."""
     answered = cases.filter(recovery_csat__not_isnull=True, customer_id__not_isnull=True)
-    rows = await (
+    orders = (
         Order.purchases()
         .filter(customer_id__in=Subquery(answered.values("customer_id")))
         .filter(placed_at__gt=start, placed_at__lte=end + REORDER_WINDOW)
-        .values_list("customer_id", "placed_at")
     )
+    rows = await _raw_rows(orders, ("customer_id", "placed_at"))
     placed: dict[int, list[datetime]] = defaultdict(list)
     for customer_id, placed_at in rows:
         placed[customer_id].append(placed_at)
@@ -227,7 +251,7 @@ async def support_report(settings: Settings, period: Period, now: datetime) -> R
     placed = await _later_purchases(cases, start, end)
     rows = [
         (monday(row[6].astimezone(clock.zone).date()), handled(row, clock, placed, now))
-        for row in await cases.values_list(*COLUMNS)
+        for row in await _raw_rows(cases, COLUMNS)
     ]
     weeks = period.weeks
     team = _series("Team", None, rows, weeks)
