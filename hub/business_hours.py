@@ -8,6 +8,7 @@ Days are ``mon`` … ``sun``, one or a range (``fri-mon`` wraps the weekend); ti
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass
@@ -62,6 +63,36 @@ class BusinessHours:
                 left -= closes - begin
             day += DAY
 
+    def between(self, start: datetime, end: datetime, zone: ZoneInfo) -> timedelta:
+        """The business time from ``start`` to ``end`` (aware), counted in ``zone``; 0 if end comes first.
+
+        The whole weeks between the first and the last day count the week's hours at once,
+        so a long span costs no more than two weeks of days.
+        """
+        if end <= start:
+            return timedelta(0)
+        if self.around_the_clock:
+            return end - start
+        day, last = start.astimezone(zone).date(), end.astimezone(zone).date()
+        total = self._open_between(day, start, end, zone)
+        day += DAY
+        weeks = max(0, (last - day).days // 7)
+        total += self.week_length * weeks
+        day += 7 * DAY * weeks
+        while day <= last:
+            total += self._open_between(day, start, end, zone)
+            day += DAY
+        return total
+
+    def _open_between(self, day: date, start: datetime, end: datetime, zone: ZoneInfo) -> timedelta:
+        spans = [min(closes, end) - max(opens, start) for opens, closes in self._open_on(day, zone)]
+        return sum((span for span in spans if span > timedelta(0)), timedelta(0))
+
+    @property
+    def week_length(self) -> timedelta:
+        return timedelta(minutes=sum(window.end - window.start for window in self.windows))
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 (frozen and few: the shop's one policy)
     def _open_on(self, day: date, zone: ZoneInfo) -> list[tuple[datetime, datetime]]:
         """The day's windows as UTC moments: wall-clock times, so a DST change shifts none of them."""
         midnight = datetime(day.year, day.month, day.day, tzinfo=zone)

@@ -214,7 +214,7 @@ ROUTES: tuple[Endpoint, ...] = (
     ),
     # Triage: the case queue and its cases
     Endpoint("case_queue", "/admin/cases", "hub.triage.routes:case_queue"),
-    Endpoint("case_report", "/admin/cases/report", "hub.triage.routes:report_page"),
+    Endpoint("case_report", "/admin/cases/report", "hub.triage.report_routes:report_page"),
     Endpoint("case_detail", "/admin/cases/{case_id:id}", "hub.triage.routes:case_detail"),
     Endpoint("inbound_list", "/admin/inbound", "hub.triage.inbound.routes:inbound_list"),
     Endpoint(
@@ -331,6 +331,7 @@ ROUTES: tuple[Endpoint, ...] = (
     Endpoint("referral_redirect", "/ref/{code}", "hub.advocacy.routes:referral_redirect"),
     Endpoint("api_movement", "/api/v1/metrics/movement", "hub.advocacy.routes:api_movement"),
     Endpoint("api_retention", "/api/v1/metrics/retention", "hub.advocacy.routes:api_retention"),
+    Endpoint("api_support_metrics", "/api/v1/metrics/support", "hub.triage.report_routes:api_support"),
     # Community: questions and answers, the gallery, contributors
     Endpoint(
         "api_product_questions",

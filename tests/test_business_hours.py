@@ -104,3 +104,33 @@ def test_the_settings_read_the_hours_and_the_zone() -> None:
 def test_a_bad_zone_or_hours_stop_the_start(variable: str, value: str, says: str) -> None:
     with pytest.raises(SettingsError, match=says):
         env_setting(variable.removeprefix("HUB_").lower(), {variable: value})
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "hours"),
+    [
+        (berlin(2025, 3, 14, 16, 0), berlin(2025, 3, 17, 10, 0), 2),  # Friday 16:00 to Monday 10:00
+        (berlin(2025, 3, 15, 8, 0), berlin(2025, 3, 16, 20, 0), 0),  # a weekend
+        (berlin(2025, 3, 10, 12, 0), berlin(2025, 3, 10, 13, 30), 1.5),  # inside one day
+        (berlin(2025, 3, 10, 18, 0), berlin(2025, 3, 11, 8, 0), 0),  # overnight
+        (berlin(2025, 3, 10, 12, 0), berlin(2025, 4, 2, 12, 0), 17 * 8),  # whole weeks between
+        (berlin(2025, 3, 10, 12, 0), berlin(2025, 3, 10, 11, 0), 0),  # the end first
+    ],
+)
+def test_the_business_time_between_two_moments_counts_only_open_hours(
+    start: datetime, end: datetime, hours: float
+) -> None:
+    assert DESK.between(start, end, BERLIN) == timedelta(hours=hours)
+
+
+def test_without_business_hours_the_time_between_is_the_calendar_time() -> None:
+    start = datetime(2025, 3, 14, 16, 0, tzinfo=UTC)
+    assert BusinessHours().between(start, start + timedelta(hours=50), BERLIN) == timedelta(hours=50)
+
+
+def test_the_time_between_is_what_add_took() -> None:
+    start = berlin(2025, 3, 13, 15, 20)
+    for hours in (1, 7, 8, 30, 200):
+        assert DESK.between(start, DESK.add(start, timedelta(hours=hours), BERLIN), BERLIN) == timedelta(
+            hours=hours
+        )

@@ -1,12 +1,11 @@
-"""The stage-count chart as SVG geometry: one polyline a stage, computed here, drawn by a template."""
+"""The stage-count chart as SVG geometry: one polyline a stage, on the scales of `hub.chart`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from hub.advocacy.movement import StageSeries
-
-WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 720, 260, 48, 28, 12
+from hub.chart import HEIGHT, PAD_BOTTOM, PAD_LEFT, WIDTH, x_at, y_at
 
 
 @dataclass(frozen=True)
@@ -27,14 +26,7 @@ class Chart:
     left: int
 
 
-def _x(index: int, count: int) -> float:
-    span = WIDTH - PAD_LEFT - 8
-    return round(PAD_LEFT + (span * index / (count - 1) if count > 1 else span / 2), 1)
-
-
-def _y(value: int, peak: int) -> float:
-    span = HEIGHT - PAD_TOP - PAD_BOTTOM
-    return round(HEIGHT - PAD_BOTTOM - (span * value / peak if peak else 0), 1)
+_x, _y = x_at, y_at
 
 
 def stage_chart(series: StageSeries) -> Chart:

@@ -13,6 +13,7 @@ from hub.config import Settings
 from hub.mail.outbox import enqueue
 from hub.staff.accounts import audit
 from hub.staff.models import Role, StaffUser
+from hub.triage.cases import reopen_case
 from hub.triage.models import Case, CaseEvent, CaseStatus, Priority, Resolution
 from hub.triage.reply_mail import TEMPLATE, build_reply
 from hub.web.errors import InvalidInput
@@ -166,9 +167,9 @@ async def resolve(ctx: ActionContext) -> None:
 
 
 async def reopen(ctx: ActionContext) -> None:
-    before = await _set_status(
-        ctx, CaseStatus.OPEN.value, resolved_at=None, closed_at=None, follow_up_due_at=None
-    )
+    before = await reopen_case(ctx.settings, ctx.case, ctx.now)
+    if before is None:
+        raise CaseActionError("status", "only a resolved or closed case can be reopened")
     await record(ctx.case, ctx.actor, "status", **{"from": before, "to": CaseStatus.OPEN.value})
 
 

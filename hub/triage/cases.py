@@ -1,4 +1,4 @@
-"""Opening cases: every flagged submission becomes one, in the caller's transaction."""
+"""Opening cases: every flagged submission becomes one, in the caller's transaction; reopening them."""
 
 from __future__ import annotations
 
@@ -6,12 +6,14 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from tortoise.expressions import F
+
 from hub.catalog.models import Customer, Order, Product
 from hub.config import Settings
 from hub.reviews.models import Review
 from hub.surveys.models import SurveyResponse
 from hub.triage.assignment import assign_new_case
-from hub.triage.models import Case, CaseEvent
+from hub.triage.models import Case, CaseEvent, CaseStatus, next_breach
 from hub.triage.sla import due_times
 from hub.webhooks.events import case_data, emit
 
@@ -82,3 +84,33 @@ async def _refresh(
         data={"reasons": list(reasons), "priority": priority},
     )
     return case
+
+
+DONE_STATUSES = (CaseStatus.RESOLVED.value, CaseStatus.CLOSED.value)
+
+
+async def reopen_case(settings: Settings, case: Case, now: datetime) -> str | None:
+    """Open a resolved or closed case again; the status it had, or None if it was not done.
+
+    The one way both an agent and a customer's reply reopen a case. The case counts one
+    more reopening, and its SLA starts again from ``now``: it owes a first response and a
+    resolution by the policy's targets for its priority, as a new case would.
+    """
+    current = await Case.get_or_none(id=case.id, status__in=DONE_STATUSES)
+    if current is None:
+        return None
+    first_due, resolution_due = due_times(settings, current.priority, now)
+    reopened = await Case.filter(id=case.id, status__in=DONE_STATUSES).update(
+        status=CaseStatus.OPEN.value,
+        resolved_at=None,
+        closed_at=None,
+        follow_up_due_at=None,
+        first_response_at=None,
+        first_response_due_at=first_due,
+        resolution_due_at=resolution_due,
+        breach_at=next_breach(None, first_due, resolution_due),
+        reopen_count=F("reopen_count") + 1,
+        reopened_at=now,
+        updated_at=now,
+    )
+    return current.status if reopened else None

@@ -100,6 +100,10 @@ class Case(Model):
     recovery_csat = fields.SmallIntField(null=True)
     recovery_comment = fields.TextField(default="")
     recovered_at = fields.DatetimeField(null=True)
+    # Each reopening of a resolved or closed case (`hub.triage.cases.reopen_case`): the SLA
+    # clock and the figures of the report run from the last one.
+    reopen_count = fields.SmallIntField(default=0, db_default=0)
+    reopened_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -156,6 +160,11 @@ class Case(Model):
             words += f", follow-up answer {self.recovery_csat}/5"
         return words
 
+    @property
+    def opened_at(self) -> datetime:
+        """When the current round of work began: the last reopening, else the opening."""
+        return self.reopened_at or self.created_at
+
     def next_breach(self) -> datetime:
         return next_breach(self.first_response_at, self.first_response_due_at, self.resolution_due_at)
 
@@ -208,7 +217,7 @@ class CaseEvent(Model):
         "hub.StaffUser", related_name="case_events", null=True, on_delete=fields.SET_NULL
     )
     actor_id: int | None
-    # created, assigned, note, reply, status, priority, escalated, follow_up, recovery;
+    # created, assigned, note, reply, status, reopened, priority, escalated, follow_up, recovery;
     # from the support mailbox: customer_reply, auto_reply, bounce (hub.triage.inbound)
     kind = fields.CharField(max_length=16)
     body = fields.TextField(default="")

@@ -1,8 +1,8 @@
-"""Routes of the triage domain: the queue, the case page and its actions, the report, settings."""
+"""Routes of the triage domain: the queue, the case page and its actions (the report: report_routes)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -21,11 +21,9 @@ from hub.triage.filters import Cursor, QueueFilters
 from hub.triage.models import CannedResponse, Case
 from hub.triage.queue import load_queue
 from hub.triage.reply_mail import build_reply
-from hub.triage.report import case_report
 from hub.urls import path_for
 from hub.web.params import form_text, identifier, whole
 
-REPORT_PERIOD = timedelta(days=365)
 PRIVATE = {"Cache-Control": "private, no-store"}
 PHOTO_SIZES = ("full", "thumbnail")
 
@@ -134,8 +132,3 @@ async def case_photo(request: Request) -> Response:
     name = photo.thumb_name if params["size"] == "thumbnail" else photo.web_name
     return photo_file(media_path(request.app.state.settings, name), STAFF_MEDIA_HEADERS)
 
-
-@require_staff(Role.AGENT)
-async def report_page(request: Request) -> Response:
-    report = await case_report(_now() - REPORT_PERIOD)
-    return render(request, "triage/report.html", {"report": report})

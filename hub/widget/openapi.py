@@ -83,6 +83,48 @@ REVIEW_IN = obj(
     ["sku", "rating", "body"],
 )
 
+RATE = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
+SECONDS = {"type": ["number", "null"], "minimum": 0}
+SPREAD = obj({"cases": INT, "median_seconds": SECONDS, "p90_seconds": SECONDS})
+REORDER_GROUP = obj({"cases": INT, "reordered": INT, "rate": RATE, "too_small": BOOL})
+SUPPORT_FIGURES = {
+    "cases_handled": INT,
+    "first_response": SPREAD,
+    "resolution": SPREAD,
+    "sla_met": INT,
+    "sla_attainment": RATE,
+    "reopened": INT,
+    "reopen_rate": RATE,
+    "follow_ups_sent": INT,
+    "follow_up_answers": INT,
+    "recovered": INT,
+    "recovery_rate": RATE,
+    "reorder_within_90_days": obj(
+        {"recovered": REORDER_GROUP, "unrecovered": REORDER_GROUP, "waiting": INT, "comparable": BOOL}
+    ),
+}
+SUPPORT_WEEK = obj({"week": STR, "starts": {"type": "string", "format": "date"}, **SUPPORT_FIGURES})
+SUPPORT_SERIES = obj(
+    {
+        "agent_id": {"type": ["integer", "null"]},
+        "name": STR,
+        **SUPPORT_FIGURES,
+        "weeks": {"type": "array", "items": SUPPORT_WEEK},
+    }
+)
+SUPPORT_METRICS = obj(
+    {
+        "from": {"type": "string", "format": "date"},
+        "to": {"type": "string", "format": "date"},
+        "time_zone": STR,
+        "durations": {"type": "string", "enum": ["business_hours", "calendar"]},
+        "business_hours": {"type": ["string", "null"]},
+        "agent_definition": STR,
+        "team": ref("SupportSeries"),
+        "agents": {"type": "array", "items": ref("SupportSeries")},
+    }
+)
+
 SCHEMAS: dict[str, Any] = {
     "Summary": obj(
         {
@@ -118,6 +160,8 @@ SCHEMAS: dict[str, Any] = {
         {"voter": {"type": "string", "pattern": "^[A-Za-z0-9_-]{16,64}$"}, "helpful": BOOL}, ["voter"]
     ),
     "VoteResult": obj({"counted": BOOL, "helpful": INT, "unhelpful": INT}),
+    "SupportSeries": SUPPORT_SERIES,
+    "SupportMetrics": SUPPORT_METRICS,
     "Problem": PROBLEM,
 }
 
@@ -152,6 +196,20 @@ FEED_PARAMS = [
 ]
 KEYED: list[dict[str, list[str]]] = [{"bearer": []}]
 UNAUTHORISED = {"401": _problem("no or wrong API key"), "403": _problem("the key lacks the scope")}
+DAY_QUERY = {"type": "string", "format": "date"}
+SUPPORT_PARAMS = [
+    _query("from", DAY_QUERY, "first day (YYYY-MM-DD, shop's zone) of resolution; default 12 weeks back"),
+    _query("to", DAY_QUERY, "last day of resolution, included; default today"),
+    _query("agent", {"type": "integer", "minimum": 1}, "list only this agent (a staff id)"),
+]
+SUPPORT_DESCRIPTION = (
+    "Cases resolved in the period, per ISO week (Monday start, the shop's time zone) of their "
+    "last resolution, for the team and per agent: a case counts for the agent it is assigned to "
+    "once resolved. Times run from the opening or the last reopening, in business hours where "
+    "the shop set them (`durations`). Recovery: a follow-up answered 4 or 5 of 5. Reorder: a "
+    "real order within 90 days of the resolution, for cases resolved at least 90 days ago; a "
+    "group under 20 cases is `too_small` to compare."
+)
 CACHED = "Carries ETag and Cache-Control; answers If-None-Match with 304."
 
 
@@ -217,6 +275,19 @@ def _paths() -> dict[str, Any]:
                     "429": _problem("too many reviews"),
                 },
             },
+        },
+        "/api/v1/metrics/support": {
+            "get": {
+                "summary": "Support measured, per agent and per week (metrics:read)",
+                "description": SUPPORT_DESCRIPTION,
+                "security": KEYED,
+                "parameters": SUPPORT_PARAMS,
+                "responses": {
+                    "200": _json("SupportMetrics"),
+                    **UNAUTHORISED,
+                    "422": _problem("invalid query, naming the field"),
+                },
+            }
         },
         "/api/v1/reviews/export": {
             "get": {

@@ -25,7 +25,7 @@ from hub.logredact import describe
 from hub.mail.models import OutboxMessage
 from hub.mail.suppression import suppress
 from hub.queue import Queue
-from hub.triage.cases import open_case
+from hub.triage.cases import open_case, reopen_case
 from hub.triage.inbound.attachments import store_attachments
 from hub.triage.inbound.match import case_of_sent, customer_of, find_case
 from hub.triage.inbound.models import InboundAttachment, InboundMessage, InboundStatus
@@ -147,21 +147,30 @@ async def _reply(settings: Settings, message: InboundMessage, mail: ParsedMail, 
         body=mail.reply or message.error,
         data={"message": message.id, "from": message.from_address, "attachments": _listed(kept)},
     )
-    await reopen_for_reply(case, now)
+    await reopen_for_reply(settings, case, now)
 
 
 def _listed(kept: list[InboundAttachment]) -> list[dict[str, Any]]:
     return [{"id": a.id, "name": a.filename, "kind": a.kind, "note": a.note} for a in kept]
 
 
-async def reopen_for_reply(case: Case, now: datetime) -> None:
-    """The customer wrote: a resolved, closed or pending case is the team's to work again."""
-    current = await Case.get(id=case.id)
-    if current.status == CaseStatus.OPEN:
+async def reopen_for_reply(settings: Settings, case: Case, now: datetime) -> None:
+    """The customer wrote: a resolved, closed or pending case is the team's to work again.
+
+    A resolved or closed case reopens (`reopen_case`); a pending one was waiting for this.
+    """
+    before = await reopen_case(settings, case, now)
+    if before is None:
+        before = await _resume_pending(case, now)
+    if before is None:
         return
-    await Case.filter(id=case.id).update(
-        status=CaseStatus.OPEN.value, resolved_at=None, closed_at=None, follow_up_due_at=None, updated_at=now
-    )
     await CaseEvent.create(
-        case=case, kind="status", data={"from": current.status, "to": CaseStatus.OPEN.value, "by": "customer"}
+        case=case, kind="status", data={"from": before, "to": CaseStatus.OPEN.value, "by": "customer"}
     )
+
+
+async def _resume_pending(case: Case, now: datetime) -> str | None:
+    resumed = await Case.filter(id=case.id, status=CaseStatus.PENDING.value).update(
+        status=CaseStatus.OPEN.value, updated_at=now
+    )
+    return CaseStatus.PENDING.value if resumed else None
