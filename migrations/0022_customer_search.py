@@ -53,6 +53,26 @@ class Migration(migrations.Migration):
             model_name='Order',
             index=Index(fields=['external_id']),
         ),
+        ops.AddIndex(
+            model_name='Question',
+            index=Index(fields=['asker_email']),
+        ),
+        ops.AddIndex(
+            model_name='Answer',
+            index=Index(fields=['customer_id', 'created_at']),
+        ),
+        ops.AddIndex(
+            model_name='OutboxMessage',
+            index=Index(fields=['customer_id', 'created_at']),
+        ),
+        ops.AddIndex(
+            model_name='Photo',
+            index=Index(fields=['customer_id', 'created_at']),
+        ),
+        ops.AddIndex(
+            model_name='Case',
+            index=Index(fields=['customer_id', 'created_at']),
+        ),
         # 0016 rebuilt the orders table on SQLite and its indexes went with it; the
         # customer page and the search read orders by customer. (PostgreSQL has them.)
         ops.RunSQL(
