@@ -6,10 +6,15 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from tortoise.transactions import in_transaction
+
 from hub.catalog.models import Customer, Order, Product
 from hub.config import Settings
 from hub.reviews.models import Review
+from hub.staff.accounts import audit
+from hub.staff.models import StaffUser
 from hub.surveys.models import SurveyResponse
+from hub.triage.actions import record
 from hub.triage.assignment import assign_new_case
 from hub.triage.models import Case, CaseEvent
 from hub.triage.sla import due_times
@@ -81,4 +86,17 @@ async def _refresh(
         body="The customer edited the feedback.",
         data={"reasons": list(reasons), "priority": priority},
     )
+    return case
+
+
+async def open_manual_case(
+    settings: Settings, customer: Customer, actor: StaffUser, note: str, now: datetime | None = None
+) -> Case:
+    """A case an agent opens for a customer by hand, the agent's note its first message."""
+    async with in_transaction():
+        case = await open_case(
+            settings, reasons=["manual"], priority="normal", customer=customer, kind="manual", now=now
+        )
+        await record(case, actor, "note", note, opened_by="staff")
+        await audit(actor, "case.opened_manually", "case", case.id, customer=customer.id)
     return case

@@ -228,7 +228,9 @@ async def _stage_changes(customer: Customer, before: datetime, limit: int) -> li
     days = StageSnapshot.filter(customer_id=customer.id, day__lt=before.date()).order_by("-day")
     rows = await days.limit(STAGE_DAYS_READ).values_list("day", "stage")
     entries = []
-    for (day, stage), (_, earlier) in zip(rows, [*rows[1:], (None, None)], strict=True):
+    earlier_stages: list[str | None] = [stage for _, stage in rows[1:]]
+    earlier_stages += [None] if rows else []
+    for (day, stage), earlier in zip(rows, earlier_stages, strict=True):
         if stage != earlier:
             moved = f"from {earlier.replace('_', ' ')} " if earlier else ""
             entries.append(Entry("stage", _midnight(day), f"Stage {moved}to {stage.replace('_', ' ')}"))
