@@ -327,7 +327,27 @@ ROUTES: tuple[Endpoint, ...] = (
         ("POST",),
     ),
     Endpoint("customer_list", "/admin/customers", "hub.advocacy.routes:customer_list"),
-    Endpoint("customer_detail", "/admin/customers/{customer_id:id}", "hub.advocacy.routes:customer_detail"),
+    Endpoint(
+        "customer_detail", "/admin/customers/{customer_id:id}", "hub.admin.customer_routes:customer_detail"
+    ),
+    Endpoint(
+        "customer_stop_mail",
+        "/admin/customers/{customer_id:id}/stop-mail",
+        "hub.admin.customer_routes:customer_stop_mail",
+        ("POST",),
+    ),
+    Endpoint(
+        "customer_resume_mail",
+        "/admin/customers/{customer_id:id}/resume-mail",
+        "hub.admin.customer_routes:customer_resume_mail",
+        ("POST",),
+    ),
+    Endpoint(
+        "customer_open_case",
+        "/admin/customers/{customer_id:id}/open-case",
+        "hub.admin.customer_routes:customer_open_case",
+        ("POST",),
+    ),
     Endpoint("referral_redirect", "/ref/{code}", "hub.advocacy.routes:referral_redirect"),
     Endpoint("api_movement", "/api/v1/metrics/movement", "hub.advocacy.routes:api_movement"),
     Endpoint("api_retention", "/api/v1/metrics/retention", "hub.advocacy.routes:api_retention"),

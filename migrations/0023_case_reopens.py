@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('hub', '0021_inbound_mail')]
+    dependencies = [('hub', '0022_customer_search')]
 
     initial = False
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 from hub.advocacy.advocates import CandidateFilters, candidates
 from hub.advocacy.chart import Chart, stage_chart
+from hub.advocacy.customer_search import CustomerPage, CustomerSearch, search_customers
 from hub.advocacy.facts import end_of
-from hub.advocacy.movement import Matrix, StageSeries, matrix, stage_series
+from hub.advocacy.movement import Matrix, StageSeries, matrix, movers, stage_series
 from hub.advocacy.referrals import Flywheel, flywheel
 from hub.advocacy.retention import Period, Retention, retention
 from hub.advocacy.winback import WinBackFigures, win_back_figures
@@ -50,3 +51,26 @@ class AdvocatesPage:
 async def advocates_page(settings: Settings, filters: CandidateFilters) -> AdvocatesPage:
     found = await candidates(filters, settings.advocate_score_bar)
     return AdvocatesPage(filters, found, await flywheel())
+
+
+@dataclass(frozen=True)
+class CustomerListPage:
+    customers: CustomerPage
+    # The movement report's cell the list is narrowed to, with the snapshot days it read.
+    matrix: Matrix | None = None
+
+
+async def customer_list_page(search: CustomerSearch) -> CustomerListPage:
+    if search.cell is None:
+        return CustomerListPage(
+            await search_customers(search.query, search.filters, search.cursor, search.limit)
+        )
+    from_day, to_day, before, after = search.cell
+    found = await matrix(from_day, to_day)
+    ids = (
+        await movers(found.from_day or date.min, found.to_day or to_day, before, after)
+        if found.to_day
+        else []
+    )
+    filters = replace(search.filters, among=tuple(ids))
+    return CustomerListPage(await search_customers(search.query, filters, search.cursor, search.limit), found)

@@ -9,15 +9,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from hub.advocacy.advocates import CandidateFilters
-from hub.advocacy.badges import BADGES, badge_label
-from hub.advocacy.customer_page import customer_view, customers_by_ids
-from hub.advocacy.movement import STAGES, matrix, movers
-from hub.advocacy.pages import advocates_page, movement_page, retention_page
+from hub.advocacy.badges import BADGES
+from hub.advocacy.customer_search import FLAGS, CustomerSearch
+from hub.advocacy.movement import STAGES
+from hub.advocacy.pages import advocates_page, customer_list_page, movement_page, retention_page
 from hub.advocacy.params import BadParams, period_from
 from hub.advocacy.recognition import RecognitionError, recognise
 from hub.advocacy.referrals import record_visit
 from hub.advocacy.retention import Period, retention
-from hub.advocacy.stages import Thresholds
 from hub.staff.apikeys import require_scope
 from hub.staff.models import Role
 from hub.staff.web import require_staff, staff
@@ -82,34 +81,12 @@ async def advocates_recognise(request: Request) -> Response:
 
 
 @require_staff()
-async def customer_detail(request: Request) -> Response:
-    limits = Thresholds.from_settings(request.app.state.settings)
-    view = await customer_view(request.path_params["customer_id"], _today(), limits)
-    if view is None:
-        raise HTTPException(404, "There is no such customer.")
-    return render(request, "advocacy/customer.html", {"view": view, "badge_label": badge_label})
-
-
-@require_staff()
 async def customer_list(request: Request) -> Response:
-    period = _period(request, MOVEMENT_DAYS, ("from_day", "to_day"))
-    before, after = request.query_params.get("from_stage", ""), request.query_params.get("to_stage", "")
-    if after not in STAGES or before not in (*STAGES, "none"):
-        raise HTTPException(422, "from_stage and to_stage must be stages.")
-    found = await matrix(period.start, period.end)
-    ids = (
-        await movers(found.from_day or date.min, found.to_day or period.end, before, after)
-        if found.to_day
-        else []
-    )
-    context = {
-        "customers": await customers_by_ids(ids),
-        "total": len(ids),
-        "matrix": found,
-        "from_stage": before,
-        "to_stage": after,
-    }
-    return render(request, "advocacy/customers.html", context)
+    params = request.query_params
+    search = CustomerSearch.parse(params, params.getlist("flag"), _today())
+    page = await customer_list_page(search)
+    context = {"page": page, "search": search, "stages": STAGES, "flags": FLAGS}
+    return render(request, "advocacy/customers.html", context, block="results")
 
 
 async def referral_redirect(request: Request) -> Response:

@@ -44,7 +44,8 @@ class Question(Publishable):
 
     class Meta:
         table = "question"
-        indexes = (("product_id", "status", "published_at"),)
+        # asker_email: the customer page lists the questions a customer asked.
+        indexes = (("product_id", "status", "published_at"), ("asker_email",))
 
     @property
     def held_because(self) -> list[str]:
@@ -78,7 +79,7 @@ class Answer(Publishable):
 
     class Meta:
         table = "answer"
-        indexes = (("question_id", "status"),)
+        indexes = (("question_id", "status"), ("customer_id", "created_at"))
 
 
 class AnswerRequest(Model):

@@ -58,7 +58,8 @@ class OutboxMessage(Model):
 
     class Meta:
         table = "outbox_message"
-        indexes = (("status", "next_attempt_at"), ("kind", "created_at"))
+        # (customer_id, created_at): the customer page's timeline of mail sent.
+        indexes = (("status", "next_attempt_at"), ("kind", "created_at"), ("customer_id", "created_at"))
 
 
 class SuppressedAddress(Model):

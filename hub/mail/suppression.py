@@ -1,4 +1,4 @@
-"""Addresses the hub no longer mails: they bounced hard. The sender skips them."""
+"""Addresses the hub no longer mails: they bounced hard, or staff stopped mail. The sender skips them."""
 
 from __future__ import annotations
 
@@ -31,3 +31,12 @@ async def suppressed(addresses: Iterable[str]) -> set[str]:
         return set()
     found = await SuppressedAddress.filter(address__in=wanted).values_list("address", flat=True)
     return {str(address) for address in found}
+
+
+async def unsuppress(address: str) -> bool:
+    """Mail ``address`` again; False when it was not suppressed."""
+    return await SuppressedAddress.filter(address=address.strip().lower()).delete() > 0
+
+
+async def suppression_of(address: str) -> SuppressedAddress | None:
+    return await SuppressedAddress.get_or_none(address=address.strip().lower())

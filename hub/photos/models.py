@@ -71,6 +71,8 @@ class Photo(Model):
             ("review_id", "status"),
             ("web_name",),
             ("thumb_name",),
+            # The customer page's timeline of photos.
+            ("customer_id", "created_at"),
         )
 
 

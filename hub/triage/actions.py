@@ -11,10 +11,9 @@ from tortoise.transactions import in_transaction
 
 from hub.config import Settings
 from hub.mail.outbox import enqueue
-from hub.staff.accounts import audit
 from hub.staff.models import Role, StaffUser
-from hub.triage.cases import reopen_case
-from hub.triage.models import Case, CaseEvent, CaseStatus, Priority, Resolution
+from hub.triage.cases import record, reopen_case
+from hub.triage.models import Case, CaseStatus, Priority, Resolution
 from hub.triage.reply_mail import TEMPLATE, build_reply
 from hub.web.errors import InvalidInput
 from hub.web.params import has_control_characters, identifier
@@ -37,13 +36,6 @@ class ActionContext:
     actor: StaffUser
     form: Mapping[str, str]
     now: datetime
-
-
-async def record(case: Case, actor: StaffUser | None, kind: str, body: str = "", **data: Any) -> CaseEvent:
-    """A timeline event and its audit entry; the audit never holds customer or note text."""
-    event = await CaseEvent.create(case=case, actor=actor, kind=kind, body=body, data=data)
-    await audit(actor, f"case.{kind}", "case", case.id, **data)
-    return event
 
 
 def _text(form: Mapping[str, str], field: str) -> str:

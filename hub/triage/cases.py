@@ -7,10 +7,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.expressions import F
+from tortoise.transactions import in_transaction
 
 from hub.catalog.models import Customer, Order, Product
 from hub.config import Settings
 from hub.reviews.models import Review
+from hub.staff.accounts import audit
+from hub.staff.models import StaffUser
 from hub.surveys.models import SurveyResponse
 from hub.triage.assignment import assign_new_case
 from hub.triage.models import Case, CaseEvent, CaseStatus, next_breach
@@ -86,6 +89,13 @@ async def _refresh(
     return case
 
 
+async def record(case: Case, actor: StaffUser | None, kind: str, body: str = "", **data: Any) -> CaseEvent:
+    """A timeline event and its audit entry; the audit never holds customer or note text."""
+    event = await CaseEvent.create(case=case, actor=actor, kind=kind, body=body, data=data)
+    await audit(actor, f"case.{kind}", "case", case.id, **data)
+    return event
+
+
 DONE_STATUSES = (CaseStatus.RESOLVED.value, CaseStatus.CLOSED.value)
 
 
@@ -114,3 +124,16 @@ async def reopen_case(settings: Settings, case: Case, now: datetime) -> str | No
         updated_at=now,
     )
     return current.status if reopened else None
+
+
+async def open_manual_case(
+    settings: Settings, customer: Customer, actor: StaffUser, note: str, now: datetime | None = None
+) -> Case:
+    """A case an agent opens for a customer by hand, the agent's note its first message."""
+    async with in_transaction():
+        case = await open_case(
+            settings, reasons=["manual"], priority="normal", customer=customer, kind="manual", now=now
+        )
+        await record(case, actor, "note", note, opened_by="staff")
+        await audit(actor, "case.opened_manually", "case", case.id, customer=customer.id)
+    return case

@@ -120,6 +120,8 @@ class Case(Model):
             ("status", "product_id"),
             ("status", "assignee_id"),
             ("status", "reasons"),
+            # The customer page's cases, and the customer list's "has an open case".
+            ("customer_id", "created_at"),
         )
 
     @property

@@ -131,4 +131,3 @@ async def case_photo(request: Request) -> Response:
         raise HTTPException(404, "There is no such photo.")
     name = photo.thumb_name if params["size"] == "thumbnail" else photo.web_name
     return photo_file(media_path(request.app.state.settings, name), STAFF_MEDIA_HEADERS)
-
