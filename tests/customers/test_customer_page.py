@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import httpx
 
+from hub.admin.customer_timeline import customer_timeline
+from hub.advocacy.models import Award, PointsEntry, StageSnapshot
 from hub.catalog.models import Customer, Refund
 from hub.mail.models import OutboxMessage
 from hub.mail.suppression import suppression_of
@@ -82,3 +84,40 @@ async def test_open_case_makes_a_manual_case_with_the_note_as_its_first_message(
     assert note.body == "Called about sizing" and note.actor_id == bob.id
     assert "Called about sizing" in (await client.get(opened.headers["location"])).text
     assert not await OutboxMessage.filter(to_address="dana@example.com").exists()
+
+
+async def test_the_timeline_also_holds_mails_points_badges_stage_changes_and_unsubscribes(
+    db: str,
+) -> None:
+    dana = await _dana()
+    today = NOW.date()
+    await StageSnapshot.bulk_create(
+        [
+            StageSnapshot(customer=dana, day=today - timedelta(days=8), stage="new"),
+            StageSnapshot(customer=dana, day=today - timedelta(days=7), stage="new"),
+            StageSnapshot(customer=dana, day=today - timedelta(days=6), stage="active"),
+        ]
+    )
+    await OutboxMessage.create(
+        kind="case_reply",
+        to_address=dana.email,
+        customer=dana,
+        subject="[C-000001] Re: your feedback",
+        text_body="",
+        html_body="",
+        message_id="<t1@hub>",
+        status="sent",
+        next_attempt_at=NOW,
+        sent_at=NOW - timedelta(days=2),
+    )
+    await PointsEntry.create(customer=dana, points=50, reason="manual_bonus")
+    await Award.create(customer=dana, badge="top_reviewer")
+    await Customer.filter(id=dana.id).update(unsubscribed_at=NOW - timedelta(days=1))
+    await dana.refresh_from_db()
+    lines = [entry.line for entry in (await customer_timeline(dana)).entries]
+    assert "Stage from new to active" in lines and "Stage to new" in lines
+    assert "Mail (case reply): “[C-000001] Re: your feedback” (sent)" in lines
+    assert "+50 points: manual bonus" in lines and "Unsubscribed from all mail" in lines
+    assert any(line.startswith("Badge: ") for line in lines)
+    moments = [entry.at for entry in (await customer_timeline(dana)).entries]
+    assert moments == sorted(moments, reverse=True)
