@@ -93,9 +93,21 @@ async def _mailed_before_0011(url: str) -> tuple[Customer, Order, int]:
     await migrate_api(config=hub_db.tortoise_config(url), target=BEFORE)
     await Tortoise.close_connections()
     await hub_db.connect(url)
-    dana = await Customer.create(email="dana@example.net", name="Dana Buyer")
-    tent = await Product.create(external_id="tent-2p", name="Trail Tent")
     now = datetime.now(UTC)
+    dana_id = await _old_row(
+        "customer",
+        email="dana@example.net",
+        name="Dana Buyer",
+        locale="en",
+        mail_opt_outs="[]",
+        stage="new",
+        advocate_score=0,
+        profile_name="",
+        created_at=now,
+        updated_at=now,
+    )
+    dana = Customer(id=dana_id, email="dana@example.net", name="Dana Buyer")
+    tent = await Product.create(external_id="tent-2p", name="Trail Tent")
     order_id = await _old_row(
         "orders",
         source="api",
