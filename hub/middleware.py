@@ -34,6 +34,10 @@ DEFAULT_HEADERS = {
 
 # A link page's URL holds the customer's token: no cache keeps the page, no Referer carries it.
 LINK_PAGE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+# Staff pages show customers' data: no shared cache and no back-forward cache keeps them,
+# unless the route chose its own caching.
+STAFF_PREFIXES = ("/admin", "/api/")
+STAFF_CACHE_CONTROL = "private, no-store"
 
 
 class SecurityHeadersMiddleware:
@@ -63,7 +67,10 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                self._apply(MutableHeaders(scope=message))
+                headers = MutableHeaders(scope=message)
+                self._apply(headers)
+                if scope["path"].startswith(STAFF_PREFIXES) and "Cache-Control" not in headers:
+                    headers["Cache-Control"] = STAFF_CACHE_CONTROL
                 if is_link_page(scope.get("route")):  # the router's choice, errors included
                     MutableHeaders(scope=message).update(LINK_PAGE_HEADERS)
             await send(message)

@@ -63,6 +63,17 @@ async def test_markup_in_reviews_is_escaped_on_the_case_page(
     _assert_escaped(page.text)
 
 
+async def test_staff_pages_with_customer_data_are_kept_by_no_cache(
+    client: httpx.AsyncClient, bob: StaffUser, login: Login, settings: Settings
+) -> None:
+    review = await _hostile_review(settings)
+    case = await Case.get(review_id=review.id)
+    await login(bob)
+    for path in (f"/admin/cases/{case.id}", f"/admin/customers/{case.customer_id}", "/admin/customers"):
+        page = await client.get(path)
+        assert page.status_code == 200 and page.headers["cache-control"] == "private, no-store", path
+
+
 INJECTIONS = ["' OR 1=1 --", "1 OR 1=1", "'; DROP TABLE review; --", '" OR ""="']
 
 

@@ -28,6 +28,8 @@ from hub.advocacy.movement import STAGES as MOVEMENT_STAGES
 from hub.catalog.models import Customer, Order, plausible_external_id, search_text
 from hub.catalog.schema import normalise_email
 from hub.mail.models import SuppressedAddress
+from hub.reviews.models import Review
+from hub.surveys.models import SurveyResponse
 from hub.triage.models import ACTIVE_STATUSES, Case
 from hub.web.columns import fits
 from hub.web.params import Values, choice, day, identifier, text, whole
@@ -45,9 +47,11 @@ class Flag:
     OPEN_CASE = "open_case"
     SUPPRESSED = "suppressed"
     UNSUBSCRIBED = "unsubscribed"
+    # A review or survey answer of theirs that the flag engine marked as a bad experience.
+    FLAGGED_FEEDBACK = "flagged_feedback"
 
 
-FLAGS = (Flag.OPEN_CASE, Flag.SUPPRESSED, Flag.UNSUBSCRIBED)
+FLAGS = (Flag.OPEN_CASE, Flag.FLAGGED_FEEDBACK, Flag.SUPPRESSED, Flag.UNSUBSCRIBED)
 
 
 @dataclass(frozen=True)
@@ -204,6 +208,12 @@ def _flag(flag: str) -> Q:
     if flag == Flag.OPEN_CASE:
         cases = Case.filter(status__in=ACTIVE_STATUSES, customer_id__not_isnull=True)
         return Q(id__in=Subquery(cases.values("customer_id")))
+    if flag == Flag.FLAGGED_FEEDBACK:
+        reviews = Review.filter(flagged=True, customer_id__not_isnull=True)
+        answers = SurveyResponse.filter(flagged=True, customer_id__not_isnull=True)
+        return Q(id__in=Subquery(reviews.values("customer_id"))) | Q(
+            id__in=Subquery(answers.values("customer_id"))
+        )
     if flag == Flag.SUPPRESSED:
         return Q(email__in=Subquery(SuppressedAddress.all().values("address")))
     return Q(unsubscribed_at__not_isnull=True)

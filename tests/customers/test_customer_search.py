@@ -9,9 +9,11 @@ import pytest
 
 from hub.advocacy.customer_search import Cursor, CustomerFilters, search_customers
 from hub.catalog.models import Customer
+from hub.config import Settings
 from hub.mail.suppression import suppress, suppression_of
+from hub.surveys.models import Survey, SurveyResponse
 from hub.triage.models import Case
-from tests.conftest import make_customer, make_order
+from tests.conftest import make_customer, make_order, make_product, make_review
 
 DUE = datetime(2030, 1, 1, tzinfo=UTC)
 
@@ -65,6 +67,24 @@ async def test_the_stage_and_flags_filter_the_list(shoppers: dict[str, Customer]
     assert await _names("", flags=("suppressed",)) == ["Patricia Oak"]
     await Customer.filter(id=shoppers["lee"].id).update(unsubscribed_at=DUE)
     assert await _names("", flags=("unsubscribed",)) == ["Élodie Lee"]
+
+
+async def test_flagged_feedback_finds_the_authors_of_flagged_reviews_and_answers(
+    settings: Settings, shoppers: dict[str, Customer]
+) -> None:
+    assert await _names("", flags=("flagged_feedback",)) == []
+    tent = await make_product()
+    body = "The tent arrived with a broken pole and nobody answered my emails."
+    flagged = await make_review(settings, tent, customer=shoppers["sam"], rating=1, title="Broken", body=body)
+    assert flagged.review.flagged
+    await make_review(settings, tent, customer=shoppers["pat"])
+    survey = await Survey.create(slug="after", name="After your order")
+    await SurveyResponse.create(
+        survey=survey, customer=shoppers["lee"], nps=2, flagged=True, submitted_at=DUE
+    )
+    await SurveyResponse.create(survey=survey, customer=shoppers["pat"], nps=10, submitted_at=DUE)
+    assert await _names("", flags=("flagged_feedback",)) == ["Sam Patton", "Élodie Lee"]
+    assert await _names("", flags=("flagged_feedback", "open_case")) == ["Sam Patton"]
 
 
 async def test_keyset_pages_walk_every_customer_exactly_once_both_ways(db: str) -> None:
