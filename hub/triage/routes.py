@@ -116,10 +116,19 @@ async def timeline_after(request: Request) -> Response:
     case_id = request.path_params["case_id"]
     after = whole(request.query_params.get("after"), "after", default=0) or 0
     events = await events_after(case_id, after)
-    if not events:
+    case = await Case.get_or_none(id=case_id).select_related("assignee") if events else None
+    if case is None:
         return Response(status_code=204, headers=PRIVATE)
-    context = {"case_id": case_id, "events": events, "last_event_id": events[-1].id}
-    return render(request, "triage/_timeline_entries.html", context)
+    # What happened may have changed the state (a reply reopened it, a colleague took it):
+    # the state card comes along, swapped in out of band.
+    context = {
+        "case_id": case_id,
+        "events": events,
+        "last_event_id": events[-1].id,
+        "case": case,
+        "overdue": case.is_late(_now()),
+    }
+    return render(request, "triage/_timeline_poll.html", context)
 
 
 @require_staff(Role.AGENT)

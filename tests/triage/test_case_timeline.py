@@ -45,6 +45,19 @@ async def test_the_poll_returns_only_the_entries_added_since_the_last_one_shown(
     assert (await client.get(_poll_path(fresh.text))).status_code == 204
 
 
+async def test_the_poll_brings_the_state_card_when_the_state_changed(
+    client: httpx.AsyncClient, settings: Settings, bob: StaffUser
+) -> None:
+    case = await make_case(settings)
+    await log_in(client, bob)
+    poll = _poll_path((await client.get(f"/admin/cases/{case.id}")).text)
+    await post_action(client, case, "assign", assignee=str(bob.id))
+    fresh = await client.get(poll, headers={"HX-Request": "true"})
+    card = fresh.text[fresh.text.index('id="case-state"') :]
+    assert 'hx-swap-oob="true"' in card[: card.index(">")]
+    assert re.search(r'id="case-assignee">Bob Agent<', card)
+
+
 async def test_the_poll_is_for_staff_only(client: httpx.AsyncClient, settings: Settings) -> None:
     case = await make_case(settings)
     answer = await client.get(f"/admin/cases/{case.id}/timeline?after=0")
