@@ -22,4 +22,6 @@ if [ ! -x /usr/sbin/dovecot ]; then
   fi
 fi
 if [ -f package.json ]; then npm ci --no-audit --no-fund; fi
-python -m pytest "$@"
+# One test process per core (pytest-xdist); each has its own template databases,
+# Dovecot and Chromium. `-n 0` as an argument runs them in this process.
+python -m pytest -n auto "$@"
