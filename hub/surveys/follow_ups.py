@@ -68,7 +68,7 @@ class FollowedUp:
     submitted_at: datetime
     nps: int | None
     csat: int | None
-    case_ids: list[int]
+    cases: list[tuple[int, str]]  # (case id, status)
     invitation_status: str = ""
 
 
@@ -79,7 +79,7 @@ async def followed_up(survey: Survey, limit: int = SHOWN) -> list[FollowedUp]:
         await SurveyResponse.filter(survey=survey, cases__id__isnull=False)
         .order_by("-submitted_at", "-id")
         .limit(limit)
-        .values(*fields, "cases__id")
+        .values(*fields, "cases__id", "cases__status")
     )
     invited = (
         await SurveyResponse.filter(survey=survey, review_invitation_id__isnull=False)
@@ -92,8 +92,9 @@ async def followed_up(survey: Survey, limit: int = SHOWN) -> list[FollowedUp]:
         entry = rows.setdefault(
             row["id"], FollowedUp(row["id"], row["submitted_at"], row["nps"], row["csat"], [])
         )
-        if row.get("cases__id") and row["cases__id"] not in entry.case_ids:
-            entry.case_ids.append(row["cases__id"])
+        case = (row.get("cases__id"), row.get("cases__status"))
+        if case[0] and case not in entry.cases:
+            entry.cases.append(case)  # type: ignore[arg-type]
         entry.invitation_status = row.get("review_invitation__status") or entry.invitation_status
     newest = sorted(rows.values(), key=lambda each: (each.submitted_at, each.response_id), reverse=True)
     return newest[:limit]
