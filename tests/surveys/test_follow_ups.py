@@ -21,7 +21,7 @@ from hub.surveys.follow_ups import follow_up_reasons
 from hub.surveys.models import Survey, SurveyQuestion, SurveyResponse
 from hub.surveys.surveys import issue_survey_link
 from hub.triage.cases import open_case
-from hub.triage.models import Case, CaseStatus
+from hub.triage.models import Case, CaseEvent, CaseStatus
 from tests.conftest import csrf_from, make_order, make_product
 from tests.conftest import make_review as review_of
 from tests.mail.conftest import MailCollector, smtp_server, smtp_settings  # noqa: F401  (aiosmtpd)
@@ -194,3 +194,5 @@ async def test_a_low_recovery_answer_reopens_its_case_and_opens_no_other(
     [reopened] = await Case.all()
     assert (reopened.status, reopened.reopen_count) == (CaseStatus.OPEN, 1)
     assert (reopened.recovery_csat, reopened.recovery_comment) == (1, "Still broken.")
+    status = await CaseEvent.filter(case_id=case.id, kind="status").values_list("data", flat=True)
+    assert status == [{"from": "closed", "to": "open", "by": "follow_up_answer"}]
