@@ -95,6 +95,8 @@ async def test_a_detractors_answer_opens_one_case_with_the_answer_as_its_first_m
 async def test_a_neutral_score_with_a_complaint_or_a_low_csat_opens_a_case(
     client: httpx.AsyncClient,
     settings: Settings,
+    login: Login,
+    bob: StaffUser,
     survey: Survey,
     answers: dict[str, str],
     reason: str,
@@ -103,6 +105,9 @@ async def test_a_neutral_score_with_a_complaint_or_a_low_csat_opens_a_case(
     case = await Case.get()
     assert case.kind == "survey" and reason in case.reasons and "detractor" not in case.reasons
     assert case.customer_id is None  # an anonymous link: the case names no customer
+    await login(bob)
+    page = await client.get(f"/admin/cases/{case.id}")
+    assert page.status_code == 200 and "The survey answer that opened the case" in page.text
 
 
 @pytest.mark.parametrize(
