@@ -81,6 +81,7 @@ def open_case(demo: Demo, flag: Flag) -> Case:
         order_id=flag.subject.order_id,
         review_id=flag.subject.review_id,
         survey_response_id=flag.survey_response_id,
+        kind="survey" if flag.survey_response_id else "feedback",
         product_id=flag.product_id,
         priority=flag.assessment.priority,
         reasons=list(flag.assessment.reasons),

@@ -8,17 +8,16 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from hub.catalog.models import Customer, Order
 from hub.config import Settings
+from hub.intake.survey_follow_ups import Answered, follow_up
 from hub.invites.links import LinkUnknown, resolve_token
 from hub.links.models import LinkPurpose
 from hub.reviews.models import Review
-from hub.sentiment.scoring import Assessment, assess
-from hub.surveys.models import QuestionKind, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+from hub.sentiment.scoring import assess
+from hub.surveys.follow_ups import first_number, follow_up_reasons
+from hub.surveys.models import QuestionKind, Survey, SurveyAnswer, SurveyResponse
 from hub.surveys.surveys import Answer, SurveyVisit, recovery_survey, survey_visit
-from hub.triage.cases import open_case
 from hub.triage.models import Case
-from hub.triage.recovery import record_recovery
 from hub.webhooks.events import emit, iso
 
 
@@ -39,15 +38,10 @@ async def open_survey_link(settings: Settings, raw: str) -> SurveyVisit:
     raise LinkUnknown
 
 
-def _first(questions: list[SurveyQuestion], answers: dict[int, Answer], kind: str) -> int | None:
-    numbers = [answers[q.id].number for q in questions if q.kind == kind and q.id in answers]
-    return numbers[0] if numbers else None
-
-
 async def submit_response(
     settings: Settings, visit: SurveyVisit, answers: dict[int, Answer]
 ) -> SurveyResponse | None:
-    """Store one response with its answers, its case when flagged and any recovery.
+    """Store one response with its answers, then what follows it (hub.intake.survey_follow_ups).
 
     Returns None when the link was already answered.
     """
@@ -55,8 +49,9 @@ async def submit_response(
         return None
     try:
         async with in_transaction():
-            response, assessment = await _store(visit, answers)
-            await _follow_up(settings, visit, response, assessment, answers)
+            answered = await _store(visit, answers)
+            await follow_up(settings, answered)
+            response = answered.response
             await emit("survey.response", response_data(response), response.submitted_at)
     except IntegrityError:  # the same link submitted twice at once
         return None
@@ -80,22 +75,25 @@ def response_data(response: SurveyResponse) -> dict[str, Any]:
     }
 
 
-async def _store(visit: SurveyVisit, answers: dict[int, Answer]) -> tuple[SurveyResponse, Assessment]:
+async def _store(visit: SurveyVisit, answers: dict[int, Answer]) -> Answered:
     texts = "\n".join(answers[q.id].text for q in visit.questions if q.id in answers and answers[q.id].text)
-    nps = _first(visit.questions, answers, QuestionKind.NPS)
+    scores = [(q.kind, answers[q.id].number) for q in visit.questions if q.id in answers]
+    nps = first_number(scores, QuestionKind.NPS)
     assessment = assess(texts, nps=nps)
-    response = await SurveyResponse.create(
+    response = SurveyResponse(
         survey=visit.survey,
         customer_id=visit.customer_id,
         order_id=visit.order_id,
         review=await _review(visit.order_id),
         token_hash=visit.response_hash,
         nps=nps,
-        csat=_first(visit.questions, answers, QuestionKind.CSAT),
+        csat=first_number(scores, QuestionKind.CSAT),
         sentiment_label=assessment.label,
-        flagged=assessment.flagged,
         submitted_at=datetime.now(UTC),
     )
+    reasons = follow_up_reasons(response, scores, assessment)
+    response.flagged = bool(reasons)
+    await response.save()
     await SurveyAnswer.bulk_create(
         [
             SurveyAnswer(
@@ -104,30 +102,9 @@ async def _store(visit: SurveyVisit, answers: dict[int, Answer]) -> tuple[Survey
             for question_id, a in answers.items()
         ]
     )
-    return response, assessment
+    comment = next((a.text for a in answers.values() if a.text), "")
+    return Answered(response, reasons, assessment, comment, visit.case_id)
 
 
 async def _review(order_id: int | None) -> Review | None:
     return await Review.filter(order_id=order_id).order_by("-submitted_at").first() if order_id else None
-
-
-async def _follow_up(
-    settings: Settings,
-    visit: SurveyVisit,
-    response: SurveyResponse,
-    assessment: Assessment,
-    answers: dict[int, Answer],
-) -> None:
-    if assessment.flagged:
-        await open_case(
-            settings,
-            reasons=assessment.reasons,
-            priority=assessment.priority,
-            evidence=[(e.start, e.end, e.reason) for e in assessment.evidence],
-            survey_response=response,
-            customer=await Customer.get_or_none(id=visit.customer_id or 0),
-            order=await Order.get_or_none(id=visit.order_id or 0),
-        )
-    if visit.case_id is not None and response.csat is not None:
-        comment = next((a.text for a in answers.values() if a.text), "")
-        await record_recovery(visit.case_id, response.csat, comment)

@@ -120,7 +120,7 @@ async def _send_request(settings: Settings, invitation: Invitation, now: datetim
             invitation,
             status=InvitationStatus.SENT.value,
             sent_at=now,
-            remind_at=now + settings.reminder_delay,
+            remind_at=None if invitation.promoted_at else now + settings.reminder_delay,
             expires_at=now + settings.invite_expiry,
         )
 
@@ -166,7 +166,8 @@ async def _queue_mail(
         customer=customer,
         to=customer.email,
         context=mail_context(settings, raw, customer, order, products),
-        dedupe_key=f"invite:{invitation.id}:{step}",
+        # A promoter's answer asks once more (hub.surveys.follow_ups): a request of its own.
+        dedupe_key=f"invite:{invitation.id}:{step}" + (":promoter" if invitation.promoted_at else ""),
     )
 
 

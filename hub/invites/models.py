@@ -47,6 +47,9 @@ class Invitation(Model):
     attempts = fields.SmallIntField(default=0, db_default=0)
     next_attempt_at = fields.DatetimeField(null=True)
     last_error = fields.TextField(default="", db_default="")
+    # When a promoter's survey answer asked again for the order's unreviewed products
+    # (hub.surveys.follow_ups): that request has no reminder, and is never asked twice.
+    promoted_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -8,6 +8,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from hub.catalog.models import Customer, Order
+from hub.invites.models import Invitation
 from hub.reviews.models import Review
 
 
@@ -75,6 +76,11 @@ class SurveyResponse(Model):
     csat = fields.SmallIntField(null=True)
     sentiment_label = fields.CharField(max_length=8, default="neutral")
     flagged = fields.BooleanField(default=False)
+    # The review invitation a promoter's answer scheduled (hub.surveys.follow_ups).
+    review_invitation: fields.ForeignKeyNullableRelation[Invitation] = fields.ForeignKeyField(
+        "hub.Invitation", related_name="survey_responses", null=True, on_delete=fields.SET_NULL
+    )
+    review_invitation_id: int | None
     submitted_at = fields.DatetimeField(db_index=True)
 
     answers: fields.ReverseRelation[SurveyAnswer]

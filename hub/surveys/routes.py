@@ -8,6 +8,7 @@ from starlette.responses import RedirectResponse, Response
 
 from hub.staff.web import require_staff, staff
 from hub.surveys import surveys
+from hub.surveys.follow_ups import followed_up
 from hub.surveys.models import QuestionKind, Survey, SurveyQuestion
 from hub.surveys.results import survey_overview, survey_results
 from hub.surveys.surveys import PURPOSES, SurveyError
@@ -141,5 +142,6 @@ async def survey_activate(request: Request) -> Response:
 
 @require_staff("moderator")
 async def survey_results_page(request: Request) -> Response:
-    results = await survey_results(await _survey(request))
-    return render(request, "surveys/survey_results.html", {"results": results})
+    survey = await _survey(request)
+    context = {"results": await survey_results(survey), "followed_up": await followed_up(survey)}
+    return render(request, "surveys/survey_results.html", context)

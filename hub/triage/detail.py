@@ -12,6 +12,7 @@ from hub.catalog.models import Customer, Order, OrderLine
 from hub.photos.models import Photo
 from hub.reviews.models import Review
 from hub.staff.models import StaffUser
+from hub.surveys.follow_ups import reason_words
 from hub.surveys.models import SurveyAnswer, SurveyResponse
 from hub.triage.assignment import active_agents
 from hub.triage.highlight import highlight
@@ -50,6 +51,8 @@ class CaseView:
     canned: list[CannedResponse]
     # The review's flags and the case's reasons, in words.
     flags: list[str]
+    # The survey response shown (its survey loaded), for the link back to its results.
+    response: SurveyResponse | None = None
     priorities: tuple[str, ...] = tuple(p.value for p in reversed(Priority))
     resolutions: tuple[str, ...] = tuple(r.value for r in Resolution)
 
@@ -101,9 +104,14 @@ async def _history(case: Case, customer: Customer | None) -> History | None:
 
 async def _response(case: Case, review: Review | None) -> SurveyResponse | None:
     if case.survey_response_id:
-        return await SurveyResponse.get_or_none(id=case.survey_response_id)
+        return await SurveyResponse.get_or_none(id=case.survey_response_id).select_related("survey")
     if review is not None:
-        return await SurveyResponse.filter(review=review).order_by("-submitted_at").first()
+        return (
+            await SurveyResponse.filter(review=review)
+            .select_related("survey")
+            .order_by("-submitted_at")
+            .first()
+        )
     return None
 
 
@@ -113,13 +121,14 @@ async def load_case(case_id: int, now: datetime) -> CaseView | None:
         return None
     review = await Review.get_or_none(id=case.review_id) if case.review_id else None
     order = await Order.get_or_none(id=case.order_id) if case.order_id else None
+    response = await _response(case, review)
     return CaseView(
         case=case,
         overdue=case.is_late(now),
         review=review,
         body=highlight(review.body, case.evidence) if review else Markup(""),
         photos=await Photo.filter(review=review).order_by("id") if review else [],
-        answers=await _answers(await _response(case, review)),
+        answers=await _answers(response),
         order=order,
         lines=await OrderLine.filter(order=order).select_related("product") if order else [],
         history=await _history(case, case.customer),
@@ -127,12 +136,13 @@ async def load_case(case_id: int, now: datetime) -> CaseView | None:
         agents=await active_agents(),
         canned=await CannedResponse.all().order_by("title"),
         flags=_flags(case, review),
+        response=response,
     )
 
 
 def _flags(case: Case, review: Review | None) -> list[str]:
     reasons = [*case.reasons, *(review.flag_reasons if review else [])]
-    return [reason.replace("_", " ") for reason in dict.fromkeys(reasons)]
+    return [reason_words(reason) for reason in dict.fromkeys(reasons)]
 
 
 async def events_after(case_id: int, after: int) -> list[CaseEvent]:

@@ -73,7 +73,8 @@ class Case(Model):
         "hub.Product", related_name="cases", null=True, on_delete=fields.SET_NULL
     )
     product_id: int | None
-    # feedback (a flagged review or answer) or email (a mail to the support mailbox)
+    # feedback (a flagged review), survey (a survey answer, hub.intake.survey_follow_ups),
+    # email (a mail to the support mailbox) or manual (opened by an agent)
     kind = fields.CharField(max_length=16, default="feedback", db_default="feedback")
     status = fields.CharField(max_length=16, default=CaseStatus.OPEN.value)
     priority = fields.CharField(max_length=8, default=Priority.NORMAL.value)
