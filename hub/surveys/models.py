@@ -61,7 +61,9 @@ class Survey(Model):
     # Anyone may answer at /surveys/<id> (and the store's embed), anonymously.
     is_public = fields.BooleanField(default=False, db_default=False)
     # {"de": {"name": "..."}}: the name per language code; prompts and choices are on the questions.
-    translations: fields.JSONField[dict[str, dict[str, str]]] = fields.JSONField(default=dict, db_default="{}")
+    translations: fields.JSONField[dict[str, dict[str, str]]] = fields.JSONField(
+        default=dict, db_default="{}"
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
 
     questions: fields.ReverseRelation[SurveyQuestion]
@@ -94,7 +96,9 @@ class SurveyQuestion(Model):
     show_if_question_id: int | None
     show_if_answers: fields.JSONField[list[str]] = fields.JSONField(default=list, db_default="[]")
     # {"de": {"prompt": "...", "choices": ["...", ...]}}: choices in the canonical order.
-    translations: fields.JSONField[dict[str, dict[str, Any]]] = fields.JSONField(default=dict, db_default="{}")
+    translations: fields.JSONField[dict[str, dict[str, Any]]] = fields.JSONField(
+        default=dict, db_default="{}"
+    )
 
     class Meta:
         table = "survey_question"
