@@ -49,6 +49,8 @@ CHOICE_KINDS: frozenset[str] = frozenset({QuestionKind.CHOICE, QuestionKind.MULT
 CONDITION_KINDS = frozenset(SCALES) | CHOICE_KINDS
 # The value of the "Other" option in a form; its text comes in field `q<id>_other`.
 OTHER = "__other__"
+# The choice an "Other" answer is stored as, with the customer's words as its text.
+OTHER_CHOICE = "Other"
 
 
 class Survey(Model):

@@ -15,7 +15,15 @@ from tortoise.transactions import in_transaction
 
 from hub.staff.accounts import audit
 from hub.staff.models import StaffUser
-from hub.surveys.models import CONDITION_KINDS, OTHER, QuestionKind, Survey, SurveyAnswer, SurveyQuestion
+from hub.surveys.models import (
+    CONDITION_KINDS,
+    OTHER,
+    OTHER_CHOICE,
+    QuestionKind,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+)
 from hub.surveys.surveys import SurveyError
 
 MAX_CHOICE = 120
@@ -97,6 +105,8 @@ async def add_question(actor: StaffUser, survey: Survey, form: QuestionForm) -> 
     if not prompt or len(prompt) > 300:
         raise SurveyError("prompt", "write the question, at most 300 characters")
     options = _choices(form.kind, form.choices)
+    if form.other_option and OTHER_CHOICE.casefold() in {choice.casefold() for choice in options}:
+        raise SurveyError("choices", "leave “Other” out of the choices: the Other option adds it")
     earlier, answers = await _condition(survey, form)
     last = await SurveyQuestion.filter(survey=survey).order_by("-position").first()
     question = await SurveyQuestion.create(

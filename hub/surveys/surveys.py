@@ -19,6 +19,7 @@ from hub.staff.accounts import audit
 from hub.staff.models import StaffUser
 from hub.surveys.models import (
     OTHER,
+    OTHER_CHOICE,
     SCALES,  # noqa: F401  (read from here by the results)
     QuestionKind,
     Survey,
@@ -94,11 +95,12 @@ class SurveyVisit:
 
 @dataclass
 class Answer:
-    """One question's answer: a number on a scale, the chosen choices, and text (free or "Other")."""
+    """One question's answer: a number on a scale, free text, or the chosen choices and "Other"."""
 
     number: int | None = None
     text: str = ""
     choices: tuple[str, ...] = ()
+    other: str = ""  # what the customer wrote for "Other"
 
     @property
     def choice(self) -> str:
@@ -109,12 +111,12 @@ class Answer:
         return {str(self.number)} if self.number is not None else set(self.choices)
 
     def rows(self) -> list[tuple[int | None, str, str]]:
-        """(number, text, choice) of each stored row: one per chosen choice, and one for the
-        text ("Other" is stored as its text with no choice)."""
+        """(number, text, choice) of each stored row: one per chosen choice, "Other" as the
+        choice `OTHER_CHOICE` with the customer's words, or one row for a number or text."""
         rows: list[tuple[int | None, str, str]] = [(None, "", choice) for choice in self.choices]
-        if self.number is not None or self.text or not rows:
-            rows.append((self.number, self.text, ""))
-        return rows
+        if self.other:
+            rows.append((None, self.other, OTHER_CHOICE))
+        return rows or [(self.number, self.text, "")]
 
 
 @dataclass
@@ -279,7 +281,7 @@ def _choice_answer(question: SurveyQuestion, raw: list[str], other: str) -> tupl
     if len(other) > MAX_OTHER:
         return None, f"Please keep “Other” under {MAX_OTHER} characters."
     typed, error = _text_answer(other, f"q{question.id}_other")
-    return (Answer(choices=chosen, text=typed.text), "") if typed else (None, error)
+    return (Answer(choices=chosen, other=typed.text), "") if typed else (None, error)
 
 
 def _text_answer(raw: str, name: str) -> tuple[Answer | None, str]:

@@ -107,5 +107,5 @@ def test_a_shopper_answers_the_embedded_survey_with_live_logic(
         (2, "", ""),
         (None, "The zip broke on the first night.", ""),
         (None, "", "Blue"),
-        (None, "Teal", ""),
+        (None, "Teal", "Other"),
     ]

@@ -136,7 +136,7 @@ async def test_multiple_choices_with_other_are_stored_as_canonical_choices_and_t
     rows = (
         await SurveyAnswer.filter(question_id=int(colours[1:])).order_by("id").values_list("choice", "text")
     )
-    assert rows == [("Red", ""), ("Green", ""), ("", "Teal")]
+    assert rows == [("Red", ""), ("Green", ""), ("Other", "Teal")]
 
 
 async def test_a_german_customer_sees_the_german_translation(
