@@ -215,3 +215,17 @@ async def test_the_embed_may_be_framed_by_the_store_and_takes_posts_from_itself_
     )
     assert framed.status_code == 200 and "Thank you for your answers" in framed.text
     assert await SurveyResponse.all().values_list("nps", flat=True) == [7]
+
+
+async def test_carol_makes_a_survey_public_and_gets_its_embed_code(
+    client: httpx.AsyncClient, login: Login, carol: StaffUser, winter: Survey
+) -> None:
+    await login(carol)
+    await Survey.filter(id=winter.id).update(is_public=False)
+    made = await submit(client, f"/admin/surveys/{winter.id}/public", public="yes")
+    assert made.status_code == 303
+    page = await client.get(f"/admin/surveys/{winter.id}")
+    assert f"http://testserver/surveys/{winter.id}" in page.text
+    assert f'&lt;div data-feedback-hub="survey" data-survey="{winter.id}"&gt;' in page.text
+    assert page.headers["x-frame-options"] == "DENY"  # the builder itself is never framed
+    assert (await client.get(f"/surveys/{winter.id}")).status_code == 200
