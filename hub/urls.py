@@ -171,6 +171,15 @@ ROUTES: tuple[Endpoint, ...] = (
     # Surveys
     Endpoint("review_thanks", "/r/{token}/thanks", "hub.intake.survey_pages:review_thanks", ("GET", "POST")),
     Endpoint("survey_form", "/s/{token}", "hub.intake.survey_pages:survey_form", ("GET", "POST")),
+    Endpoint(
+        "survey_public", "/surveys/{survey_id:id}", "hub.intake.survey_pages:survey_public", ("GET", "POST")
+    ),
+    Endpoint(
+        "survey_embed",
+        "/surveys/{survey_id:id}/embed",
+        "hub.intake.survey_pages:survey_embed",
+        ("GET", "POST"),
+    ),
     Endpoint("survey_list", "/admin/surveys", "hub.surveys.routes:survey_list"),
     Endpoint("survey_create", "/admin/surveys", "hub.surveys.routes:survey_create", ("POST",)),
     Endpoint("survey_edit", "/admin/surveys/{survey_id:id}", "hub.surveys.routes:survey_edit"),
@@ -196,6 +205,18 @@ ROUTES: tuple[Endpoint, ...] = (
         "survey_activate",
         "/admin/surveys/{survey_id:id}/active",
         "hub.surveys.routes:survey_activate",
+        ("POST",),
+    ),
+    Endpoint(
+        "survey_public_set",
+        "/admin/surveys/{survey_id:id}/public",
+        "hub.surveys.routes:survey_public",
+        ("POST",),
+    ),
+    Endpoint(
+        "survey_translate",
+        "/admin/surveys/{survey_id:id}/translations",
+        "hub.surveys.routes:survey_translate",
         ("POST",),
     ),
     Endpoint(

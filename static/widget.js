@@ -1,7 +1,8 @@
 /* Feedback Hub review widget: <script src="{hub}/widget.js" async></script> and
    <div data-feedback-hub="reviews|badge|carousel" data-product="SKU"></div>, or
    data-feedback-hub="gallery|contributors" (drawn by widget-community.js, loaded on demand,
-   as is the Questions tab of the reviews element).
+   as is the Questions tab of the reviews element), or data-feedback-hub="survey"
+   data-survey="ID" (a frame of the public survey, sized by the height it posts).
    Plain JavaScript, no dependencies; renders in a Shadow DOM; themable with --fh-* custom
    properties, data-theme="dark" and data-accent; strings per data-locale (en, de, fr) and
    window.FeedbackHubStrings. */
@@ -9,7 +10,7 @@
   "use strict";
   var me = document.currentScript || document.querySelector("script[src*='/widget.js']");
   var BASE = me ? me.src.replace(/\/widget\.js(\?.*)?$/, "") : "";
-  var HEIGHTS = { reviews: 600, badge: 24, carousel: 180, gallery: 240, contributors: 200 };
+  var HEIGHTS = { reviews: 600, badge: 24, carousel: 180, gallery: 240, contributors: 200, survey: 400 };
   var LAZY = { gallery: 1, contributors: 1 };
   var PAGE = 10, more = null;
   var STRINGS = {
@@ -350,7 +351,17 @@
     });
   }
 
-  var KINDS = { reviews: reviewsWidget, badge: badgeWidget, carousel: carouselWidget, gallery: 1, contributors: 1 };
+  function surveyFrame(host, root) {
+    var frame = h("iframe", { src: BASE + "/surveys/" + encodeURIComponent(host.dataset.survey) + "/embed",
+      title: host.dataset.title || "Survey", style: "width:100%;border:0;height:" + HEIGHTS.survey + "px" });
+    addEventListener("message", function (e) {
+      if (e.source === frame.contentWindow && e.data && e.data.fh > 0) host.style.minHeight = frame.style.height = e.data.fh + "px";
+    });
+    root.appendChild(frame);
+  }
+
+  var KINDS = { reviews: reviewsWidget, badge: badgeWidget, carousel: carouselWidget, gallery: 1, contributors: 1,
+    survey: surveyFrame };
 
   function styleRoot(root, css) {
     if (root.adoptedStyleSheets !== undefined && window.CSSStyleSheet && CSSStyleSheet.prototype.replaceSync) {
@@ -364,7 +375,7 @@
     var kind = host.dataset.feedbackHub, root = host.attachShadow({ mode: "open" }), s = strings(host), sku = host.dataset.product;
     function fail() { root.appendChild(h("p", { role: "status", text: s.text.error })); }
     styleRoot(root, CSS);
-    if (kind === "carousel") return carouselWidget(host, root, s);
+    if (kind === "carousel" || kind === "survey") return KINDS[kind](host, root, s);
     if (LAZY[kind]) return community().then(function (c) { c[kind](host, root); }, fail);
     Promise.all([api(sku, "summary"), kind === "reviews" ? api(sku, "questions", { limit: 50 }).catch(function () {
       return { items: [] }; }) : 0]).then(function (r) { KINDS[kind](host, root, s, r[0], r[1]); }).catch(fail);
@@ -376,7 +387,8 @@
 
   function scan() {
     document.querySelectorAll("[data-feedback-hub]").forEach(function (host) {
-      if (host.fhSeen || !KINDS[host.dataset.feedbackHub] || !(host.dataset.product || LAZY[host.dataset.feedbackHub])) return;
+      if (host.fhSeen || !KINDS[host.dataset.feedbackHub] || !(host.dataset.product || host.dataset.survey ||
+        LAZY[host.dataset.feedbackHub])) return;
       host.fhSeen = true;
       host.style.minHeight = (parseInt(host.dataset.height, 10) || HEIGHTS[host.dataset.feedbackHub]) + "px";
       if (host.dataset.accent) host.style.setProperty("--fh-accent", host.dataset.accent);

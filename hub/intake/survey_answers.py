@@ -96,10 +96,9 @@ async def _store(visit: SurveyVisit, answers: dict[int, Answer]) -> Answered:
     await response.save()
     await SurveyAnswer.bulk_create(
         [
-            SurveyAnswer(
-                response=response, question_id=question_id, number=a.number, text=a.text, choice=a.choice
-            )
-            for question_id, a in answers.items()
+            SurveyAnswer(response=response, question_id=question_id, number=number, text=text, choice=choice)
+            for question_id, answer in answers.items()
+            for number, text, choice in answer.rows()
         ]
     )
     comment = next((a.text for a in answers.values() if a.text), "")

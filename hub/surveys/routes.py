@@ -7,21 +7,15 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from hub.staff.web import require_staff, staff
+from hub.surveys import questions as builder
 from hub.surveys import surveys
 from hub.surveys.follow_ups import followed_up
-from hub.surveys.models import QuestionKind, Survey, SurveyQuestion
+from hub.surveys.models import CONDITION_KINDS, KIND_LABELS, Survey, SurveyQuestion
 from hub.surveys.results import survey_overview, survey_results
 from hub.surveys.surveys import PURPOSES, SurveyError
+from hub.surveys.translations import save_translation
 from hub.templating import render
-from hub.urls import path_for
-
-KIND_LABELS = {
-    QuestionKind.NPS: "NPS (0–10)",
-    QuestionKind.CSAT: "CSAT (1–5)",
-    QuestionKind.RATING: "Rating (1–5)",
-    QuestionKind.CHOICE: "Single choice",
-    QuestionKind.TEXT: "Free text",
-}
+from hub.urls import external_url, path_for
 
 
 async def _survey(request: Request) -> Survey:
@@ -79,12 +73,17 @@ async def _edit_page(
     values: dict[str, str] | None = None,
 ) -> Response:
     questions = await SurveyQuestion.filter(survey=survey).order_by("position", "id")
+    settings = request.app.state.settings
     context = {
         "survey": survey,
         "questions": questions,
+        "by_id": {question.id: question for question in questions},
         "kinds": KIND_LABELS,
+        "conditions": [question for question in questions if question.kind in CONDITION_KINDS],
         "errors": errors or {},
         "values": values or {},
+        "public_url": external_url(settings, "survey_public", survey_id=survey.id),
+        "widget_url": external_url(settings, "widget_js"),
     }
     return render(request, "surveys/survey_edit.html", context, status_code=400 if errors else 200)
 
@@ -98,15 +97,17 @@ async def survey_edit(request: Request) -> Response:
 async def survey_question_add(request: Request) -> Response:
     survey = await _survey(request)
     values = {key: str(value) for key, value in (await request.form()).items()}
+    form = builder.QuestionForm(
+        kind=values.get("kind", ""),
+        prompt=values.get("prompt", ""),
+        choices=values.get("choices", ""),
+        required=values.get("required") == "on",
+        other_option=values.get("other_option") == "on",
+        show_if_question=values.get("show_if_question", ""),
+        show_if_answers=values.get("show_if_answers", ""),
+    )
     try:
-        await surveys.add_question(
-            staff(request),
-            survey,
-            values.get("kind", ""),
-            values.get("prompt", ""),
-            values.get("choices", ""),
-            required=values.get("required") == "on",
-        )
+        await builder.add_question(staff(request), survey, form)
     except SurveyError as error:
         return await _edit_page(request, survey, {error.field: error.reason}, values)
     return _to_edit(request, survey)
@@ -116,7 +117,10 @@ async def survey_question_add(request: Request) -> Response:
 async def survey_question_move(request: Request) -> Response:
     survey = await _survey(request)
     step = -1 if (await request.form()).get("direction") == "up" else 1
-    await surveys.move_question(staff(request), await _question(request, survey), step)
+    try:
+        await builder.move_question(staff(request), await _question(request, survey), step)
+    except SurveyError as error:
+        return await _edit_page(request, survey, {error.field: error.reason})
     return _to_edit(request, survey)
 
 
@@ -124,9 +128,28 @@ async def survey_question_move(request: Request) -> Response:
 async def survey_question_remove(request: Request) -> Response:
     survey = await _survey(request)
     try:
-        await surveys.remove_question(staff(request), await _question(request, survey))
+        await builder.remove_question(staff(request), await _question(request, survey))
     except SurveyError as error:
         return await _edit_page(request, survey, {error.field: error.reason})
+    return _to_edit(request, survey)
+
+
+@require_staff("moderator")
+async def survey_public(request: Request) -> Response:
+    survey = await _survey(request)
+    await builder.set_public(staff(request), survey, (await request.form()).get("public") == "yes")
+    return _to_edit(request, survey)
+
+
+@require_staff("moderator")
+async def survey_translate(request: Request) -> Response:
+    survey = await _survey(request)
+    values = {key: str(value) for key, value in (await request.form()).items()}
+    questions = list(await SurveyQuestion.filter(survey=survey).order_by("position", "id"))
+    try:
+        await save_translation(staff(request), survey, questions, values)
+    except SurveyError as error:
+        return await _edit_page(request, survey, {error.field: error.reason}, values)
     return _to_edit(request, survey)
 
 

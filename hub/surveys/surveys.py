@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -17,16 +17,24 @@ from hub.links.models import LinkPurpose, LinkToken
 from hub.links.tokens import issue_token, resolve_token
 from hub.staff.accounts import audit
 from hub.staff.models import StaffUser
-from hub.surveys.models import QuestionKind, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+from hub.surveys.models import (
+    OTHER,
+    OTHER_CHOICE,
+    SCALES,  # noqa: F401  (read from here by the results)
+    QuestionKind,
+    Survey,
+    SurveyQuestion,
+    SurveyResponse,
+)
 from hub.urls import external_url
 from hub.web.errors import InvalidInput
 from hub.web.params import text, whole
 
 POST_PURCHASE, RECOVERY, CUSTOM = "post_purchase", "recovery", "custom"
 PURPOSES = (POST_PURCHASE, RECOVERY, CUSTOM)
-SCALES = {"nps": range(0, 11), "csat": range(1, 6), "rating": range(1, 6)}
 LINK_TTL = timedelta(days=30)
 MAX_TEXT = 2000
+MAX_OTHER = 120
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # purpose: slug, name, questions (kind, prompt, required)
 DEFAULTS = {
@@ -64,18 +72,51 @@ class SurveyVisit:
 
     survey: Survey | None
     questions: list[SurveyQuestion]
-    response_hash: str
+    response_hash: str | None  # None for the anonymous answers of a public survey
     customer_id: int | None
     order_id: int | None
     case_id: int | None = None
     answered: bool = False
+    locale: str = ""  # the customer's, for a personal link
+
+    def condition_text(self, question: SurveyQuestion, language: str | None) -> str:
+        """What a form without JavaScript says about when a conditional question applies."""
+        earlier = next((q for q in self.questions if q.id == question.show_if_question_id), None)
+        if earlier is None:
+            return ""
+        labels = dict(earlier.options_in(language))
+        named = [labels.get(value, value) for value in question.show_if_answers]
+        if earlier.scale is not None and len(named) > 2:
+            numbers = [int(value) for value in question.show_if_answers]
+            if numbers == list(range(numbers[0], numbers[-1] + 1)):
+                named = [f"{numbers[0]}–{numbers[-1]}"]
+        return f"Only if you answered {' or '.join(named)} to “{earlier.prompt_in(language)}”."
 
 
 @dataclass
 class Answer:
+    """One question's answer: a number on a scale, free text, or the chosen choices and "Other"."""
+
     number: int | None = None
     text: str = ""
-    choice: str = ""
+    choices: tuple[str, ...] = ()
+    other: str = ""  # what the customer wrote for "Other"
+
+    @property
+    def choice(self) -> str:
+        return self.choices[0] if self.choices else ""
+
+    def values(self) -> set[str]:
+        """What a later question's condition is matched against."""
+        return {str(self.number)} if self.number is not None else set(self.choices)
+
+    def rows(self) -> list[tuple[int | None, str, str]]:
+        """(number, text, choice) of each stored row: one per chosen choice, "Other" as the
+        choice `OTHER_CHOICE` with the customer's words, or one row for a number or text."""
+        rows: list[tuple[int | None, str, str]] = [(None, "", choice) for choice in self.choices]
+        if self.other:
+            rows.append((None, self.other, OTHER_CHOICE))
+        return rows or [(self.number, self.text, "")]
 
 
 @dataclass
@@ -118,15 +159,31 @@ async def default_survey(settings: Settings, purpose: str) -> Survey | None:
 async def survey_visit(
     survey: Survey | None, digest: str, token: LinkToken, case_id: int | None = None
 ) -> SurveyVisit:
-    questions = await SurveyQuestion.filter(survey=survey).order_by("position", "id") if survey else []
+    customer = await Customer.get_or_none(id=token.customer_id) if token.customer_id else None
     return SurveyVisit(
         survey=survey,
-        questions=list(questions),
+        questions=await survey_questions(survey),
         response_hash=digest,
         customer_id=token.customer_id,
         order_id=token.order_id,
         case_id=case_id,
         answered=await SurveyResponse.exists(token_hash=digest),
+        locale=customer.locale if customer else "",
+    )
+
+
+async def survey_questions(survey: Survey | None) -> list[SurveyQuestion]:
+    return list(await SurveyQuestion.filter(survey=survey).order_by("position", "id")) if survey else []
+
+
+async def open_public(survey_id: int) -> SurveyVisit | None:
+    """A public, active survey, answered by anyone; None when there is no such survey."""
+    survey = await Survey.get_or_none(id=survey_id, is_public=True, is_active=True)
+    if survey is None:
+        return None
+    questions = await survey_questions(survey)
+    return SurveyVisit(
+        survey=survey, questions=questions, response_hash=None, customer_id=None, order_id=None
     )
 
 
@@ -157,16 +214,34 @@ async def issue_survey_link(
     return external_url(settings, "survey_form", token=raw)
 
 
-def parse_answers(questions: list[SurveyQuestion], form: Mapping[str, str]) -> ParsedAnswers:
-    """Each question's answer from form field `q<id>`, or the error to show beside it."""
+FormValues = Mapping[str, list[str]]
+
+
+def form_values(items: Iterable[tuple[str, object]]) -> dict[str, list[str]]:
+    """A posted form's values by field name, every value of a repeated field kept."""
+    values: dict[str, list[str]] = {}
+    for key, value in items:
+        values.setdefault(key, []).append(str(value))
+    return values
+
+
+def parse_answers(questions: list[SurveyQuestion], form: FormValues) -> ParsedAnswers:
+    """Each question's answer from form field `q<id>`, or the error to show beside it.
+
+    A question whose condition is not met by the answer to its earlier question is not
+    required, and whatever was sent for it is discarded.
+    """
     parsed = ParsedAnswers()
     for question in questions:
-        raw = str(form.get(f"q{question.id}", "")).strip()
+        earlier = parsed.answers.get(question.show_if_question_id or 0)
+        if not question.shown_for(earlier.values() if earlier else None):
+            continue
+        raw = [value.strip() for value in form.get(f"q{question.id}", []) if value.strip()]
         if not raw:
             if question.required:
                 parsed.errors[question.id] = "Please answer this question."
             continue
-        answer, error = _answer(question, raw)
+        answer, error = _answer(question, raw, str(_first_value(form, f"q{question.id}_other")))
         if error:
             parsed.errors[question.id] = error
         elif answer:
@@ -174,16 +249,42 @@ def parse_answers(questions: list[SurveyQuestion], form: Mapping[str, str]) -> P
     return parsed
 
 
-def _answer(question: SurveyQuestion, raw: str) -> tuple[Answer | None, str]:
+def _first_value(form: FormValues, name: str) -> str:
+    return next(iter(form.get(name, [])), "").strip()
+
+
+def _answer(question: SurveyQuestion, raw: list[str], other: str) -> tuple[Answer | None, str]:
     name = f"q{question.id}"
-    if question.kind in SCALES:
-        scale = SCALES[question.kind]
+    scale = question.scale
+    if scale is not None:
         try:
-            return Answer(number=whole(raw, name, low=scale[0], high=scale[-1], required=True)), ""
+            return Answer(number=whole(raw[0], name, low=scale[0], high=scale[-1], required=True)), ""
         except InvalidInput:
             return None, f"Choose a number from {scale[0]} to {scale[-1]}."
-    if question.kind == QuestionKind.CHOICE:
-        return (Answer(choice=raw), "") if raw in question.choices else (None, "Choose one of the options.")
+    if question.has_choices:
+        return _choice_answer(question, raw, other)
+    return _text_answer(raw[0], name)
+
+
+def _choice_answer(question: SurveyQuestion, raw: list[str], other: str) -> tuple[Answer | None, str]:
+    picked = list(dict.fromkeys(raw))
+    if question.kind == QuestionKind.CHOICE and len(picked) > 1:
+        return None, "Choose one of the options."
+    allowed = set(question.choices) | ({OTHER} if question.other_option else set())
+    if not set(picked) <= allowed:
+        return None, "Choose from the options."
+    chosen = tuple(choice for choice in picked if choice != OTHER)
+    if OTHER not in picked:
+        return Answer(choices=chosen), ""
+    if not other:
+        return None, "Please say what “Other” is."
+    if len(other) > MAX_OTHER:
+        return None, f"Please keep “Other” under {MAX_OTHER} characters."
+    typed, error = _text_answer(other, f"q{question.id}_other")
+    return (Answer(choices=chosen, other=typed.text), "") if typed else (None, error)
+
+
+def _text_answer(raw: str, name: str) -> tuple[Answer | None, str]:
     if len(raw) > MAX_TEXT:
         return None, f"Please keep it under {MAX_TEXT} characters."
     try:
@@ -206,70 +307,6 @@ async def create_survey(actor: StaffUser, name: str, slug: str, purpose: str) ->
     survey = await Survey.create(name=name, slug=slug, purpose=purpose, is_active=False)
     await audit(actor, "survey.create", "survey", survey.id, slug=slug, purpose=purpose)
     return survey
-
-
-def _choices(kind: str, lines: str) -> list[str]:
-    if kind != QuestionKind.CHOICE:
-        return []
-    choices = list(dict.fromkeys(line.strip() for line in lines.splitlines() if line.strip()))
-    if len(choices) < 2 or any(len(choice) > 120 for choice in choices):
-        raise SurveyError("choices", "give at least two choices, one per line, each at most 120 characters")
-    return choices
-
-
-async def add_question(
-    actor: StaffUser, survey: Survey, kind: str, prompt: str, choices: str = "", required: bool = False
-) -> SurveyQuestion:
-    prompt = prompt.strip()
-    if kind not in {k.value for k in QuestionKind}:
-        raise SurveyError("kind", "choose a question type")
-    if not prompt or len(prompt) > 300:
-        raise SurveyError("prompt", "write the question, at most 300 characters")
-    options = _choices(kind, choices)
-    last = await SurveyQuestion.filter(survey=survey).order_by("-position").first()
-    question = await SurveyQuestion.create(
-        survey=survey,
-        kind=kind,
-        prompt=prompt,
-        choices=options,
-        required=required,
-        position=last.position + 1 if last else 0,
-    )
-    await audit(actor, "survey.question_add", "survey", survey.id, question_id=question.id, kind=kind)
-    return question
-
-
-async def move_question(actor: StaffUser, question: SurveyQuestion, step: int) -> None:
-    """Swap the question with its neighbour above (step -1) or below (step 1)."""
-    ordered = list(await SurveyQuestion.filter(survey_id=question.survey_id).order_by("position", "id"))
-    index = next(i for i, q in enumerate(ordered) if q.id == question.id)
-    if not 0 <= index + step < len(ordered):
-        return
-    ordered[index], ordered[index + step] = ordered[index + step], ordered[index]
-    async with in_transaction():
-        for position, each in enumerate(ordered):
-            await SurveyQuestion.filter(id=each.id).update(position=position)
-    await audit(
-        actor,
-        "survey.question_move",
-        "survey",
-        question.survey_id,
-        question_id=question.id,
-        step=step,
-    )
-
-
-async def remove_question(actor: StaffUser, question: SurveyQuestion) -> None:
-    if await SurveyAnswer.exists(question=question):
-        raise SurveyError("question", "this question has answers; retire the survey and make a new one")
-    await question.delete()
-    await audit(
-        actor,
-        "survey.question_remove",
-        "survey",
-        question.survey_id,
-        question_id=question.id,
-    )
 
 
 async def set_active(actor: StaffUser, survey: Survey, active: bool) -> None:

@@ -52,6 +52,7 @@ DEFAULT_LIMITS: dict[str, Limit] = {
     "review_ip": Limit(10, 600),
     "question_ip": Limit(10, 600),
     "vote_ip": Limit(60, 600),
+    "survey_ip": Limit(10, 600),
     "question_address": Limit(5, 3600),
     "question_product": Limit(30, 3600),
 }
@@ -135,6 +136,7 @@ GROUPS: tuple[tuple[str, str, bool], ...] = (
     ("widget", "/widget/", False),
     ("review", "/r/", False),
     ("survey", "/s/", False),
+    ("survey", "/surveys/", False),
     ("unsubscribe", "/u/", False),
     ("login", "/login", False),
 )
