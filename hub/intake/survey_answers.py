@@ -11,10 +11,11 @@ from tortoise.transactions import in_transaction
 from hub.catalog.models import Customer, Order
 from hub.config import Settings
 from hub.invites.links import LinkUnknown, resolve_token
-from hub.links.models import LinkPurpose
+from hub.links.models import LinkPurpose, LinkToken
 from hub.reviews.models import Review
 from hub.sentiment.scoring import Assessment, assess
 from hub.surveys.models import QuestionKind, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+from hub.surveys.rollup import record_response
 from hub.surveys.surveys import Answer, SurveyVisit, recovery_survey, survey_visit
 from hub.triage.cases import open_case
 from hub.triage.models import Case
@@ -39,6 +40,29 @@ async def open_survey_link(settings: Settings, raw: str) -> SurveyVisit:
     raise LinkUnknown
 
 
+async def case_agent(case_id: int | None) -> int | None:
+    """The agent a recovery survey follows up on: its case's assignee."""
+    if case_id is None:
+        return None
+    assignees = await Case.filter(id=case_id).values_list("assignee_id", flat=True)
+    return assignees[0] if assignees else None
+
+
+async def recovery_agents(responses: list[SurveyResponse]) -> dict[int, int]:
+    """For `rebuild`: the agent of each response given through a case's follow-up link."""
+    by_hash = {r.token_hash: r.id for r in responses if r.token_hash}
+    tokens = await LinkToken.filter(token_hash__in=list(by_hash), subject_type="case").values(
+        "token_hash", "subject_id"
+    )
+    case_ids = {t["subject_id"] for t in tokens if t["subject_id"]}
+    assignees = dict(
+        await Case.filter(id__in=case_ids, assignee_id__isnull=False).values_list("id", "assignee_id")
+    )
+    return {
+        by_hash[t["token_hash"]]: assignees[t["subject_id"]] for t in tokens if t["subject_id"] in assignees
+    }
+
+
 def _first(questions: list[SurveyQuestion], answers: dict[int, Answer], kind: str) -> int | None:
     numbers = [answers[q.id].number for q in questions if q.kind == kind and q.id in answers]
     return numbers[0] if numbers else None
@@ -56,6 +80,7 @@ async def submit_response(
     try:
         async with in_transaction():
             response, assessment = await _store(visit, answers)
+            await record_response(response, agent_id=await case_agent(visit.case_id))
             await _follow_up(settings, visit, response, assessment, answers)
             await emit("survey.response", response_data(response), response.submitted_at)
     except IntegrityError:  # the same link submitted twice at once
