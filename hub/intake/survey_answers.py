@@ -44,8 +44,8 @@ async def case_agent(case_id: int | None) -> int | None:
     """The agent a recovery survey follows up on: its case's assignee."""
     if case_id is None:
         return None
-    assignees = await Case.filter(id=case_id).values_list("assignee_id", flat=True)
-    return assignees[0] if assignees else None
+    case = await Case.get_or_none(id=case_id).only("id", "assignee_id")
+    return case.assignee_id if case else None
 
 
 async def recovery_agents(responses: list[SurveyResponse]) -> dict[int, int]:

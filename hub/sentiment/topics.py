@@ -35,7 +35,7 @@ TOPICS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "website": (("website", "site", "checkout", "app", "order", "ordering", "payment", "account"), ()),
     "safety": ((), ("safety",)),
 }
-_WORDS = {topic: re.compile(r"\b(?:%s)\b" % "|".join(words)) for topic, (words, _) in TOPICS.items() if words}
+_WORDS = {topic: re.compile(rf"\b(?:{'|'.join(words)})\b") for topic, (words, _) in TOPICS.items() if words}
 
 
 def topics(text: str) -> tuple[str, ...]:

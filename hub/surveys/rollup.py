@@ -105,7 +105,7 @@ async def segments_of(
         segments = [("", "")]
         customer = customers.get(response.customer_id or 0)
         if customer:
-            segments += [("stage", customer["stage"])] + _locale_parts(customer["locale"] or "")
+            segments += [("stage", customer["stage"]), *_locale_parts(customer["locale"] or "")]
         segments += [("product", str(p)) for p in sorted(products.get(response.order_id or 0, []))]
         if response.id in agents:
             segments.append(("agent", str(agents[response.id])))
@@ -127,9 +127,9 @@ def tally(
         _add(counted, response, RESPONSES, [("", "", 0)], segments[response.id])
     for answer in answers:
         question = questions.get(answer.question_id)
-        response = by_id.get(answer.response_id)
-        if question is not None and response is not None:
-            _add(counted, response, question.id, answer_labels(question, answer), segments[response.id])
+        owner = by_id.get(answer.response_id)
+        if question is not None and owner is not None:
+            _add(counted, owner, question.id, answer_labels(question, answer), segments[response.id])
     return counted
 
 
@@ -154,8 +154,8 @@ def _upsert_sql(postgres: bool) -> str:
     keys = ", ".join(_COLUMNS)
     sums = ", ".join(f"{c} = survey_rollup.{c} + excluded.{c}" for c in ("answers", "total", "squares"))
     return (
-        f"INSERT INTO survey_rollup ({keys}, answers, total, squares) VALUES ({marks}) "
-        f"ON CONFLICT (survey_id, segment, value, question_id, month, answer, topic) DO UPDATE SET {sums}"
+        f"INSERT INTO survey_rollup ({keys}, answers, total, squares) VALUES ({marks}) "  # noqa: S608
+        f"ON CONFLICT ({keys}) DO UPDATE SET {sums}"
     )
 
 
@@ -168,8 +168,8 @@ async def add_to_rollup(counted: Tally) -> None:
     await connection.execute_many(sql, [[*key, *counted[key]] for key in sorted(counted)])
 
 
-async def _questions(survey_ids: Iterable[int]) -> dict[int, SurveyQuestion]:
-    return {q.id: q for q in await SurveyQuestion.filter(survey_id__in=list(set(survey_ids)))}
+async def _questions(survey_id: int) -> dict[int, SurveyQuestion]:
+    return {q.id: q for q in await SurveyQuestion.filter(survey_id=survey_id)}
 
 
 async def record_response(response: SurveyResponse, agent_id: int | None = None) -> None:
@@ -177,7 +177,7 @@ async def record_response(response: SurveyResponse, agent_id: int | None = None)
     answers = await SurveyAnswer.filter(response_id=response.id)
     agents = {response.id: agent_id} if agent_id else {}
     segments = await segments_of([response], agents)
-    await add_to_rollup(tally([response], answers, await _questions([response.survey_id]), segments))
+    await add_to_rollup(tally([response], answers, await _questions(response.survey_id), segments))
 
 
 async def _no_agents(responses: list[SurveyResponse]) -> dict[int, int]:
@@ -189,11 +189,10 @@ async def rebuild(survey_id: int | None = None, agents: AgentLookup = _no_agents
     scope = SurveyResponse.filter(survey_id=survey_id) if survey_id else SurveyResponse.all()
     counted: Tally = defaultdict(lambda: [0, 0, 0])
     filed, last_id = 0, 0
-    questions = await _questions(
-        [survey_id]
-        if survey_id
-        else await SurveyQuestion.all().distinct().values_list("survey_id", flat=True)
-    )
+    questions = {
+        q.id: q
+        for q in await (SurveyQuestion.filter(survey_id=survey_id) if survey_id else SurveyQuestion.all())
+    }
     while batch := list(await scope.filter(id__gt=last_id).order_by("id").limit(BATCH)):
         answers = await SurveyAnswer.filter(response_id__in=[r.id for r in batch])
         tally(batch, answers, questions, await segments_of(batch, await agents(batch)), counted)
