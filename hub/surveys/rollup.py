@@ -35,7 +35,9 @@ SEGMENTS = {
     "agent": "Agent (follow-ups)",
 }
 CHOICE_KINDS = frozenset({"choice", "multi"})  # answers are labels, not numbers
+LIST_KINDS = frozenset({"multi"})  # several options in one answer
 TEXT_KINDS = frozenset({"text"})
+OTHER_TOPIC = "other"  # a written answer that names none of the topics
 RESPONSES = 0  # the question id of the rows that count whole responses
 BATCH = 2000
 Key = tuple[int, int, str, str, str, str, str]  # survey, question, month, segment, value, answer, topic
@@ -59,10 +61,12 @@ def answer_labels(question: SurveyQuestion, answer: SurveyAnswer) -> list[tuple[
     if question.kind in SCALES and answer.number is not None:
         return [(str(answer.number), "", answer.number)]
     if question.kind in CHOICE_KINDS:
-        return [(label, "", 0) for label in chosen(answer)]
+        labels = [(label, "", 0) for label in chosen(answer)]
+        # a list answer also counts once as a whole (label ''), so shares are of respondents
+        return [("", "", 0), *labels] if question.kind in LIST_KINDS and labels else labels
     if question.kind in TEXT_KINDS and answer.text.strip():
         label, found = read_text(answer.text)
-        return [(label, "", 0)] + [(label, topic, 0) for topic in found]
+        return [(label, "", 0)] + [(label, topic, 0) for topic in found or (OTHER_TOPIC,)]
     return []
 
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from hub.staff.apikeys import require_scope
 from hub.staff.web import require_staff, staff
 from hub.surveys import surveys
 from hub.surveys.models import QuestionKind, Survey, SurveyQuestion
-from hub.surveys.results import survey_overview, survey_results
+from hub.surveys.results import survey_overview
+from hub.surveys.results_page import parse_asked, results_dict, results_page
+from hub.surveys.rollup import SEGMENTS
 from hub.surveys.surveys import PURPOSES, SurveyError
 from hub.templating import render
 from hub.urls import path_for
@@ -141,5 +146,13 @@ async def survey_activate(request: Request) -> Response:
 
 @require_staff("moderator")
 async def survey_results_page(request: Request) -> Response:
-    results = await survey_results(await _survey(request))
-    return render(request, "surveys/survey_results.html", {"results": results})
+    survey = await _survey(request)
+    page = await results_page(survey, parse_asked(request.query_params, datetime.now(UTC)))
+    context = {"page": page, "results": page.results, "segments": SEGMENTS}
+    return render(request, "surveys/survey_results.html", context, block="results")
+
+
+@require_scope("surveys:read")
+async def api_survey_results(request: Request) -> Response:
+    page = await results_page(await _survey(request), parse_asked(request.query_params, datetime.now(UTC)))
+    return JSONResponse(results_dict(page.results))
