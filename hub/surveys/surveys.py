@@ -24,7 +24,7 @@ from hub.web.params import text, whole
 
 POST_PURCHASE, RECOVERY, CUSTOM = "post_purchase", "recovery", "custom"
 PURPOSES = (POST_PURCHASE, RECOVERY, CUSTOM)
-SCALES = {"nps": range(0, 11), "csat": range(1, 6), "rating": range(1, 6)}
+SCALES = {"nps": range(0, 11), "csat": range(1, 6), "rating": range(1, 6), "effort": range(1, 8)}
 LINK_TTL = timedelta(days=30)
 MAX_TEXT = 2000
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
