@@ -114,7 +114,7 @@ def results_dict(results: Results) -> dict[str, Any]:
                 "kind": d.question.kind,
                 "prompt": d.question.prompt,
                 "answers": d.total,
-                "counts": {bar.label: bar.count for bar in d.bars},
+                "counts": [{"answer": bar.label, "count": bar.count} for bar in d.bars],
             }
             for d in results.distributions
         ],

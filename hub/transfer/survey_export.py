@@ -63,7 +63,7 @@ def _row(response: Row, questions: list[SurveyQuestion], answers: dict[int, Any]
     }
     if emails:
         row["customer_email"] = response["customer__email"]
-    row["answers"] = {question_column(q): answers.get(q.id) for q in questions}
+    row["answers"] = [{"question_id": q.id, "answer": answers.get(q.id)} for q in questions]
     return row
 
 
@@ -75,7 +75,9 @@ async def export_lines(survey: Survey, fmt: str, emails: bool) -> AsyncIterator[
     after = 0
     while rows := await response_rows(survey, questions, after, BATCH, emails):
         if fmt == "csv":
-            yield "".join(csv_line([*(r[c] for c in columns), *r["answers"].values()]) for r in rows)
+            yield "".join(
+                csv_line([*(r[c] for c in columns), *(a["answer"] for a in r["answers"])]) for r in rows
+            )
         else:
             yield "".join(jsonl_line(row) for row in rows)
         after = rows[-1]["id"]
