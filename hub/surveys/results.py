@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from tortoise.expressions import Q
 from tortoise.functions import Count, Sum
 
 from hub.catalog.models import Product
@@ -28,12 +27,14 @@ from hub.surveys.rollup import (
     RESPONSES,
     SEGMENTS,
     TEXT_KINDS,
+    month_of,
     read_text,
+    segments_of,
 )
 from hub.surveys.surveys import SCALES
 
 SENTIMENTS = ("negative", "neutral", "positive")
-QUOTES_READ = 300
+QUOTES_READ = 2000
 QUOTES_SHOWN = 3
 QUOTE_LENGTH = 240
 
@@ -172,27 +173,30 @@ def _answered(question: SurveyQuestion, rows: Rows) -> int:
     return sum(r["answers"] for r in rows if r["question_id"] == question.id and r["answer"] == "")
 
 
-def totals(rows: Rows, question_id: int, first: str = "", last: str = "9999-99") -> Totals:
-    """The running totals of one question's answers in the months from `first` to `last`."""
+def totals(rows: Rows, first: str = "", last: str = "9999-99") -> Totals:
+    """The running totals of one question's answer rows in the months from `first` to `last`."""
     counts: dict[int, int] = defaultdict(int)
     answers = total = squares = 0
     for row in rows:
-        if row["question_id"] == question_id and not row["topic"] and first <= row["month"] <= last:
+        if first <= row["month"] <= last:
             counts[int(row["answer"])] += row["answers"]
             answers, total, squares = answers + row["answers"], total + row["total"], squares + row["squares"]
     return Totals(counts, answers, total, squares)
 
 
 def _trend(question: SurveyQuestion, measure: Measure, rows: Rows, period: Period) -> Trend:
-    months = sorted({r["month"] for r in rows if r["question_id"] == question.id})
+    mine = [r for r in rows if r["question_id"] == question.id and not r["topic"]]
+    by_month: dict[str, Rows] = defaultdict(list)
+    for row in mine:
+        by_month[row["month"]].append(row)
     return Trend(
         question=question,
         measure=measure,
-        overall=measure.figure(totals(rows, question.id)),
-        months=[(m, measure.figure(totals(rows, question.id, m, m))) for m in months],
+        overall=measure.figure(totals(mine)),
+        months=[(month, measure.figure(totals(by_month[month]))) for month in sorted(by_month)],
         change=Change(
-            measure.figure(totals(rows, question.id, *period.current())),
-            measure.figure(totals(rows, question.id, *period.previous())),
+            measure.figure(totals(mine, *period.current())),
+            measure.figure(totals(mine, *period.previous())),
         ),
     )
 
@@ -218,24 +222,32 @@ def _quote(text: str) -> str:
     return text if len(text) <= QUOTE_LENGTH else text[: QUOTE_LENGTH - 1].rstrip() + "…"
 
 
-SEGMENT_FILTERS = {
-    "stage": lambda value: Q(response__customer__stage=value),
-    "language": lambda value: (
-        Q(response__customer__locale=value) | Q(response__customer__locale__istartswith=f"{value}-")
-    ),
-    "country": lambda value: Q(response__customer__locale__iendswith=f"-{value}"),
-    "product": lambda value: Q(response__order__lines__product_id=int(value) if value.isdigit() else 0),
-}
+@dataclass(frozen=True)
+class _Written:
+    id: int  # the response's
+    customer_id: int | None
+    order_id: int | None
 
 
 async def _recent_texts(text_ids: set[int], segment: str, value: str) -> list[str]:
-    """The newest written answers of the segment (of everyone, for a segment with no filter)."""
-    query = SurveyAnswer.filter(question_id__in=text_ids).exclude(text="")
-    if segment in SEGMENT_FILTERS:
-        query = query.filter(SEGMENT_FILTERS[segment](value))
+    """The segment's answers among the newest `QUOTES_READ` written answers, newest first.
+
+    Filed by the rollup's own `segments_of`; the agent segment is not known here, so its
+    quotes are the survey's newest.
+    """
     # answers are stored in time order: the newest ids are the newest answers
-    texts = await query.order_by("-id").limit(QUOTES_READ).values_list("text", flat=True)
-    return [str(text) for text in texts]
+    rows = (
+        await SurveyAnswer.filter(question_id__in=text_ids)
+        .exclude(text="")
+        .order_by("-id")
+        .limit(QUOTES_READ)
+        .values("text", "response_id", "response__customer_id", "response__order_id")
+    )
+    if not segment or segment == "agent":
+        return [row["text"] for row in rows]
+    written = [_Written(r["response_id"], r["response__customer_id"], r["response__order_id"]) for r in rows]
+    segments = await segments_of(written, {})
+    return [row["text"] for row in rows if (segment, value) in segments[row["response_id"]]]
 
 
 async def segment_choices(survey: Survey) -> list[SegmentChoice]:
@@ -287,7 +299,12 @@ async def _count_by_survey(model: type[SurveyQuestion] | type[SurveyResponse]) -
 
 
 async def needs_rebuild(survey: Survey, results: Results) -> bool:
-    """Responses stored before the rollup existed are missing until `surveys rebuild-results`."""
+    """Responses stored before the rollup existed are missing until `surveys rebuild-results`:
+    the month of the survey's first response is not filed (two index look-ups, no count)."""
     if results.segment:
         return False
-    return results.responses < await SurveyResponse.filter(survey_id=survey.id).count()
+    first = await SurveyResponse.filter(survey_id=survey.id).order_by("submitted_at").first()
+    if first is None:
+        return False
+    month = month_of(first.submitted_at)
+    return not await SurveyRollup.exists(survey_id=survey.id, question_id=RESPONSES, segment="", month=month)

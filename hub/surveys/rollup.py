@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import Protocol
 
 from tortoise import connections
 from tortoise.transactions import in_transaction
@@ -89,8 +90,19 @@ def _locale_parts(locale: str) -> list[tuple[str, str]]:
     return parts + ([("country", country.upper()[:8])] if country else [])
 
 
+class Filed(Protocol):
+    """What filing needs of a response (a `SurveyResponse`, or its values)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def customer_id(self) -> int | None: ...
+    @property
+    def order_id(self) -> int | None: ...
+
+
 async def segments_of(
-    responses: list[SurveyResponse], agents: Mapping[int, int]
+    responses: Sequence[Filed], agents: Mapping[int, int]
 ) -> dict[int, list[tuple[str, str]]]:
     """Every response's segment values, ('', '') for everyone first."""
     customer_ids = {r.customer_id for r in responses if r.customer_id}
