@@ -2,6 +2,7 @@ from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise.fields.base import OnDelete
 from tortoise import fields
+from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
     dependencies = [('hub', '0023_case_reopens')]
@@ -24,7 +25,7 @@ class Migration(migrations.Migration):
                 ('total', fields.BigIntField(default=0)),
                 ('squares', fields.BigIntField(default=0)),
             ],
-            options={'table': 'survey_rollup', 'app': 'hub', 'unique_together': (('survey_id', 'segment', 'value', 'question_id', 'month', 'answer', 'topic'),), 'pk_attr': 'id', 'table_description': "Running totals of a survey's answers, kept by `hub.surveys.rollup` as responses are stored."},
+            options={'table': 'survey_rollup', 'app': 'hub', 'unique_together': (('survey_id', 'segment', 'value', 'question_id', 'month', 'answer', 'topic'),), 'indexes': [Index(fields=['survey_id', 'question_id', 'segment', 'value'])], 'pk_attr': 'id', 'table_description': "Running totals of a survey's answers, kept by `hub.surveys.rollup` as responses are stored."},
             bases=['Model'],
         ),
     ]

@@ -129,3 +129,5 @@ class SurveyRollup(Model):
     class Meta:
         table = "survey_rollup"
         unique_together = (("survey_id", "segment", "value", "question_id", "month", "answer", "topic"),)
+        # the segment selector: every segment value of a survey, from its response rows
+        indexes = (("survey_id", "question_id", "segment", "value"),)

@@ -34,7 +34,7 @@ from hub.surveys.rollup import (
 from hub.surveys.surveys import SCALES
 
 SENTIMENTS = ("negative", "neutral", "positive")
-QUOTES_READ = 2000
+QUOTES_READ = 1000
 QUOTES_SHOWN = 3
 QUOTE_LENGTH = 240
 
