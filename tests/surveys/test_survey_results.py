@@ -272,6 +272,10 @@ async def test_the_results_page_shows_charts_margins_and_how_they_are_computed(
     assert "style=" not in page.text
     bad = await client.get(f"/admin/surveys/{survey.id}/results", params={"until": "May"})
     assert bad.status_code == 422 and "until" in bad.text
+    assert "rebuild-results" not in page.text
+    await SurveyRollup.all().delete()  # as when answers were stored before the rollup existed
+    stale = await client.get(f"/admin/surveys/{survey.id}/results")
+    assert "Run <code>feedback-hub surveys rebuild-results</code>" in stale.text
 
 
 async def test_carol_exports_the_answers_as_csv_and_alice_also_gets_the_emails(
