@@ -202,6 +202,7 @@ def import_group() -> None:
 
 def _add_domain_commands() -> None:
     from hub.advocacy.commands import commands as advocacy_commands
+    from hub.intake.commands import commands as survey_commands
     from hub.invites.commands import commands as invites_commands
     from hub.orders.commands import import_commands as order_imports
     from hub.privacy.commands import commands as privacy_commands
@@ -220,6 +221,7 @@ def _add_domain_commands() -> None:
         *transfer_commands,
         *privacy_commands,
         *staff_commands,
+        *survey_commands,
     ):
         main.add_command(command)
 

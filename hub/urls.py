@@ -222,6 +222,11 @@ ROUTES: tuple[Endpoint, ...] = (
     Endpoint(
         "survey_results", "/admin/surveys/{survey_id:id}/results", "hub.surveys.routes:survey_results_page"
     ),
+    Endpoint(
+        "survey_export",
+        "/admin/surveys/{survey_id:id}/export.{fmt:str}",
+        "hub.transfer.survey_routes:survey_export",
+    ),
     # Photos
     Endpoint("media", "/media/{name:str}", "hub.photos.routes:media"),
     Endpoint("review_media", "/r/{token}/photos/{name:str}", "hub.photos.routes:review_media"),
@@ -373,6 +378,16 @@ ROUTES: tuple[Endpoint, ...] = (
     Endpoint("api_movement", "/api/v1/metrics/movement", "hub.advocacy.routes:api_movement"),
     Endpoint("api_retention", "/api/v1/metrics/retention", "hub.advocacy.routes:api_retention"),
     Endpoint("api_support_metrics", "/api/v1/metrics/support", "hub.triage.report_routes:api_support"),
+    Endpoint(
+        "api_survey_results",
+        "/api/v1/surveys/{survey_id:id}/results",
+        "hub.surveys.routes:api_survey_results",
+    ),
+    Endpoint(
+        "api_survey_responses",
+        "/api/v1/surveys/{survey_id:id}/responses",
+        "hub.transfer.survey_routes:api_survey_responses",
+    ),
     # Community: questions and answers, the gallery, contributors
     Endpoint(
         "api_product_questions",

@@ -21,7 +21,7 @@ from hub.invites.models import Invitation
 from hub.reviews.models import ProductRating, Review
 from hub.staff.models import StaffUser
 from hub.staff.passwords import verify_password
-from hub.surveys.models import SurveyResponse
+from hub.surveys.models import SurveyResponse, SurveyRollup
 from hub.triage.models import Case
 
 NOW = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
@@ -161,6 +161,8 @@ async def _check_surveys() -> None:
     scores = set(await SurveyResponse.filter(nps__not_isnull=True).values_list("nps", flat=True))
     assert scores == set(range(11)), "promoters, passives and detractors all answered"
     assert await SurveyResponse.filter(flagged=True).count() > 0
+    filed = await SurveyRollup.filter(segment="", question_id=0).values_list("answers", flat=True)
+    assert sum(filed) == await SurveyResponse.all().count(), "the results count every demo answer"
 
 
 async def _check_cases() -> None:

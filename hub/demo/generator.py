@@ -23,9 +23,11 @@ from hub.demo.staff import build_team, password_hashes
 from hub.demo.staff_texts import CANNED_RESPONSES
 from hub.demo.surveys import Existing, build_responses, build_surveys
 from hub.demo.writer import next_ids, write
+from hub.intake.survey_answers import recovery_agents
 from hub.reviews.models import Review
 from hub.staff.models import StaffUser
 from hub.surveys.models import Survey, SurveyQuestion, SurveyResponse
+from hub.surveys.rollup import rebuild as rebuild_results
 from hub.triage.models import CannedResponse, Case
 
 
@@ -73,6 +75,7 @@ async def build_demo(
     hashes = await password_hashes(admin_password, 1 + len(STAFF))
     plan_demo(demo, admin_email, hashes, await _existing_surveys())
     await write(demo)
+    await rebuild_results(agents=recovery_agents)  # the demo's answers, written in bulk
     from hub.demo.community import build_community
 
     await build_community(settings, demo.rng, demo.now)

@@ -11,11 +11,12 @@ from tortoise.transactions import in_transaction
 from hub.config import Settings
 from hub.intake.survey_follow_ups import Answered, follow_up
 from hub.invites.links import LinkUnknown, resolve_token
-from hub.links.models import LinkPurpose
+from hub.links.models import LinkPurpose, LinkToken
 from hub.reviews.models import Review
 from hub.sentiment.scoring import assess
 from hub.surveys.follow_ups import first_number, follow_up_reasons
 from hub.surveys.models import QuestionKind, Survey, SurveyAnswer, SurveyResponse
+from hub.surveys.rollup import record_response
 from hub.surveys.surveys import Answer, SurveyVisit, recovery_survey, survey_visit
 from hub.triage.models import Case
 from hub.webhooks.events import emit, iso
@@ -38,6 +39,29 @@ async def open_survey_link(settings: Settings, raw: str) -> SurveyVisit:
     raise LinkUnknown
 
 
+async def case_agent(case_id: int | None) -> int | None:
+    """The agent a recovery survey follows up on: its case's assignee."""
+    if case_id is None:
+        return None
+    case = await Case.get_or_none(id=case_id).only("id", "assignee_id")
+    return case.assignee_id if case else None
+
+
+async def recovery_agents(responses: list[SurveyResponse]) -> dict[int, int]:
+    """For `rebuild`: the agent of each response given through a case's follow-up link."""
+    by_hash = {r.token_hash: r.id for r in responses if r.token_hash}
+    tokens = await LinkToken.filter(token_hash__in=list(by_hash), subject_type="case").values(
+        "token_hash", "subject_id"
+    )
+    case_ids = {t["subject_id"] for t in tokens if t["subject_id"]}
+    assignees = dict(
+        await Case.filter(id__in=case_ids, assignee_id__isnull=False).values_list("id", "assignee_id")
+    )
+    return {
+        by_hash[t["token_hash"]]: assignees[t["subject_id"]] for t in tokens if t["subject_id"] in assignees
+    }
+
+
 async def submit_response(
     settings: Settings, visit: SurveyVisit, answers: dict[int, Answer]
 ) -> SurveyResponse | None:
@@ -50,8 +74,9 @@ async def submit_response(
     try:
         async with in_transaction():
             answered = await _store(visit, answers)
-            await follow_up(settings, answered)
             response = answered.response
+            await record_response(response, agent_id=await case_agent(visit.case_id))
+            await follow_up(settings, answered)
             await emit("survey.response", response_data(response), response.submitted_at)
     except IntegrityError:  # the same link submitted twice at once
         return None

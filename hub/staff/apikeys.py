@@ -21,6 +21,7 @@ SCOPES = {
     "reviews:read": "list and export reviews",
     "reviews:write": "submit reviews from the store's own form",
     "metrics:read": "read movement and retention figures",
+    "surveys:read": "read survey results and export survey answers",
     "settings:write": "read and change the shop policy",
     "webhooks:write": "list, add and delete webhook endpoints",
 }

@@ -192,3 +192,34 @@ class SurveyAnswer(Model):
 
     class Meta:
         table = "survey_answer"
+
+
+class SurveyRollup(Model):
+    """Running totals of a survey's answers, kept by `hub.surveys.rollup` as responses are stored.
+
+    One row per survey, question, calendar month (UTC), segment value, answer label and topic:
+    how many answers (`answers`), the sum of their numbers (`total`) and of their squares
+    (`squares`, for margins of error). `question_id` 0 counts whole responses; `segment` ''
+    is every response; `topic` is set on free-text rows only (`hub.sentiment.topics`).
+    """
+
+    id = fields.IntField(primary_key=True)
+    survey: fields.ForeignKeyRelation[Survey] = fields.ForeignKeyField(
+        "hub.Survey", related_name="rollups", on_delete=fields.CASCADE
+    )
+    survey_id: int
+    question_id = fields.IntField()
+    month = fields.CharField(max_length=7)
+    segment = fields.CharField(max_length=16)
+    value = fields.CharField(max_length=64)
+    answer = fields.CharField(max_length=120)
+    topic = fields.CharField(max_length=32)
+    answers = fields.IntField(default=0)
+    total = fields.BigIntField(default=0)
+    squares = fields.BigIntField(default=0)
+
+    class Meta:
+        table = "survey_rollup"
+        unique_together = (("survey_id", "segment", "value", "question_id", "month", "answer", "topic"),)
+        # the segment selector: every segment value of a survey, from its response rows
+        indexes = (("survey_id", "question_id", "segment", "value"),)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from hub.staff.apikeys import require_scope
 from hub.staff.web import require_staff, staff
 from hub.surveys import questions as builder
 from hub.surveys import surveys
 from hub.surveys.follow_ups import followed_up
 from hub.surveys.models import CONDITION_KINDS, KIND_LABELS, Survey, SurveyQuestion
-from hub.surveys.results import survey_overview, survey_results
+from hub.surveys.results import survey_overview
+from hub.surveys.results_page import parse_asked, results_dict, results_page
+from hub.surveys.rollup import SEGMENTS
 from hub.surveys.surveys import PURPOSES, SurveyError
 from hub.surveys.translations import save_translation
 from hub.templating import render
@@ -166,5 +171,17 @@ async def survey_activate(request: Request) -> Response:
 @require_staff("moderator")
 async def survey_results_page(request: Request) -> Response:
     survey = await _survey(request)
-    context = {"results": await survey_results(survey), "followed_up": await followed_up(survey)}
-    return render(request, "surveys/survey_results.html", context)
+    page = await results_page(survey, parse_asked(request.query_params, datetime.now(UTC)))
+    context = {
+        "page": page,
+        "results": page.results,
+        "segments": SEGMENTS,
+        "followed_up": await followed_up(survey),
+    }
+    return render(request, "surveys/survey_results.html", context, block="results")
+
+
+@require_scope("surveys:read")
+async def api_survey_results(request: Request) -> Response:
+    page = await results_page(await _survey(request), parse_asked(request.query_params, datetime.now(UTC)))
+    return JSONResponse(results_dict(page.results))

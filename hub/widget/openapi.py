@@ -6,6 +6,8 @@ from typing import Any
 
 from hub.config import Settings
 from hub.reviews.models import ReviewStatus
+from hub.widget.openapi_surveys import SCHEMAS as SURVEY_SCHEMAS
+from hub.widget.openapi_surveys import paths as survey_paths
 from hub.widget.queries import MAX_LIMIT, SORTS
 
 STR, INT, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
@@ -210,6 +212,11 @@ SUPPORT_DESCRIPTION = (
     "real order within 90 days of the resolution, for cases resolved at least 90 days ago; a "
     "group under 20 cases is `too_small` to compare."
 )
+SURVEY_ERRORS = {
+    **UNAUTHORISED,
+    "404": _problem("no such survey"),
+    "422": _problem("invalid query, naming the field"),
+}
 CACHED = "Carries ETag and Cache-Control; answers If-None-Match with 304."
 
 
@@ -311,9 +318,9 @@ def openapi_document(settings: Settings) -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": f"{settings.brand_name} review API", "version": "1"},
         "servers": [{"url": settings.base_url}],
-        "paths": _paths(),
+        "paths": {**_paths(), **survey_paths(KEYED, SURVEY_ERRORS, _json)},
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **SURVEY_SCHEMAS},
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }

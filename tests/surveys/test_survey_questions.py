@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from hub.config import Settings
 from hub.staff.models import StaffUser
 from hub.surveys.models import OTHER, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+from hub.surveys.results import Period, survey_results
 from hub.surveys.surveys import issue_survey_link
 from tests.conftest import csrf_from, make_customer
 from tests.surveys.test_surveys import submit
@@ -137,6 +139,12 @@ async def test_multiple_choices_with_other_are_stored_as_canonical_choices_and_t
         await SurveyAnswer.filter(question_id=int(colours[1:])).order_by("id").values_list("choice", "text")
     )
     assert rows == [("Red", ""), ("Green", ""), ("Other", "Teal")]
+    # The results count the respondent once and each option chosen once.
+    month = datetime.now(UTC).strftime("%Y-%m")
+    results = await survey_results(winter, Period(month, 1))
+    [chosen] = [d for d in results.distributions if d.question.id == int(colours[1:])]
+    assert chosen.total == 1
+    assert {bar.label: bar.count for bar in chosen.bars if bar.count} == {"Red": 1, "Green": 1, "Other": 1}
 
 
 async def test_a_german_customer_sees_the_german_translation(
