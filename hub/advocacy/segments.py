@@ -101,7 +101,9 @@ class Segment:
         for kind in SCALES:
             low, high = getattr(self, f"{kind}_min"), getattr(self, f"{kind}_max")
             if low is not None or high is not None:
-                parts.append(f"{kind.upper()} {low if low is not None else '…'}–{high if high is not None else '…'}")
+                parts.append(
+                    f"{kind.upper()} {low if low is not None else '…'}–{high if high is not None else '…'}"
+                )
         return parts or ["every customer"]
 
 
@@ -122,16 +124,18 @@ def _scale(values: Values, kind: str) -> dict[str, int | None]:
     read = {
         f"{kind}_{end}": values.read(whole, f"{kind}_{end}", low=low, high=high) for end in ("min", "max")
     }
-    if read[f"{kind}_min"] is not None and read[f"{kind}_max"] is not None:
-        if read[f"{kind}_min"] > read[f"{kind}_max"]:  # type: ignore[operator]
-            values.fail(f"{kind}_max", f"must not be below {kind}_min")
+    low_read, high_read = read[f"{kind}_min"], read[f"{kind}_max"]
+    if low_read is not None and high_read is not None and low_read > high_read:
+        values.fail(f"{kind}_max", f"must not be below {kind}_min")
     return read
 
 
 async def check_catalog(segment: Segment) -> None:
     """Every product and group the segment names exists; `InvalidInput` naming the first that does not."""
     ids = {word for word in segment.products if word.isdigit()}
-    found = await Product.filter(Q(external_id__in=list(segment.products)) | Q(id__in=[int(i) for i in ids] or [0]))
+    found = await Product.filter(
+        Q(external_id__in=list(segment.products)) | Q(id__in=[int(i) for i in ids] or [0])
+    )
     known = {p.external_id for p in found} | {str(p.id) for p in found}
     missing = [word for word in segment.products if word not in known]
     if missing:

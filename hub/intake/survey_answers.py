@@ -11,7 +11,7 @@ from tortoise.transactions import in_transaction
 from hub.catalog.models import Customer, Order
 from hub.config import Settings
 from hub.invites.links import LinkUnknown, resolve_token
-from hub.links.models import LinkPurpose
+from hub.links.models import LinkPurpose, LinkToken
 from hub.reviews.models import Review
 from hub.sentiment.scoring import Assessment, assess
 from hub.surveys.models import QuestionKind, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
@@ -96,6 +96,8 @@ async def _store(visit: SurveyVisit, answers: dict[int, Answer]) -> tuple[Survey
         flagged=assessment.flagged,
         submitted_at=datetime.now(UTC),
     )
+    # A survey link is spent by its answer (the page says so when it is opened again).
+    await LinkToken.filter(token_hash=visit.response_hash, used_at=None).update(used_at=response.submitted_at)
     await SurveyAnswer.bulk_create(
         [
             SurveyAnswer(

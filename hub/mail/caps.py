@@ -45,7 +45,7 @@ async def mails_in_window(settings: Settings, customer_id: int, now: datetime) -
         created_at__gt=since,
         created_at__lte=now,
     ).values_list("created_at", flat=True)
-    return sorted(found)  # type: ignore[type-var]
+    return sorted(moment for moment in found if isinstance(moment, datetime))  # type: ignore[misc]
 
 
 async def next_free_slot(settings: Settings, customer_id: int, now: datetime) -> datetime | None:
