@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
                 ('last_error', fields.TextField(default='', unique=False)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'survey_send', 'app': 'hub', 'pk_attr': 'id', 'table_description': 'One way a survey reaches customers; the worker claims it (``hub.queue``) to expand a round.'},
+            options={'table': 'survey_send', 'app': 'hub', 'pk_attr': 'id', 'table_description': 'One way a survey reaches customers, claimed by the worker (``hub.queue``) to expand a round.'},
             bases=['Model'],
         ),
         ops.CreateModel(

@@ -36,14 +36,14 @@ def window(settings: Settings) -> timedelta:
 
 
 async def mails_in_window(settings: Settings, customer_id: int, now: datetime) -> list[datetime]:
-    """When this customer was queued capped mail in the window before ``now``, oldest first."""
+    """When this customer was queued capped mail since the window began, oldest first (mail queued
+    a moment ago by another job of this pass counts too)."""
     since = now - window(settings)
     found = await OutboxMessage.filter(
         customer_id=customer_id,
         kind__in=CAPPED,
         status__in=COUNTED,
         created_at__gt=since,
-        created_at__lte=now,
     ).values_list("created_at", flat=True)
     return sorted(moment for moment in found if isinstance(moment, datetime))  # type: ignore[misc]
 
@@ -64,7 +64,6 @@ async def capped_customers(settings: Settings, now: datetime, among: Iterable[in
         kind__in=CAPPED,
         status__in=COUNTED,
         created_at__gt=since,
-        created_at__lte=now,
     )
     if among is not None:
         ids = list(among)

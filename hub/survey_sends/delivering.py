@@ -83,7 +83,7 @@ async def deliver(settings: Settings, delivery: SurveyDelivery, now: datetime) -
     reason = await _why_not(settings, send, survey, customer, delivery, now)
     if reason:
         return await _skip(delivery, reason)
-    await _mail(settings, survey, customer, delivery, "survey")
+    await _mail(settings, survey, customer, delivery, "survey", now)
     remind_at = now + timedelta(days=send.reminder_days) if send.reminder_days else None
     await SurveyDelivery.filter(id=delivery.id).update(
         status=DeliveryStatus.SENT.value, sent_at=now, remind_at=remind_at
@@ -107,13 +107,18 @@ async def remind(settings: Settings, delivery: SurveyDelivery, now: datetime) ->
     ):
         await SurveyDelivery.filter(id=delivery.id).update(remind_at=None)
         return 0
-    await _mail(settings, survey, customer, delivery, "survey_reminder")
+    await _mail(settings, survey, customer, delivery, "survey_reminder", now)
     await SurveyDelivery.filter(id=delivery.id).update(reminded_at=now)
     return 1
 
 
 async def _mail(
-    settings: Settings, survey: Survey, customer: Customer, delivery: SurveyDelivery, kind: str
+    settings: Settings,
+    survey: Survey,
+    customer: Customer,
+    delivery: SurveyDelivery,
+    kind: str,
+    now: datetime,
 ) -> None:
     order = await Order.get_or_none(id=delivery.order_id) if delivery.order_id else None
     context: dict[str, Any] = {
@@ -130,4 +135,5 @@ async def _mail(
         to=customer.email,
         customer=customer,
         dedupe_key=f"survey_delivery:{delivery.id}:{kind}",
+        send_at=now,
     )

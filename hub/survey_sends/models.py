@@ -51,7 +51,7 @@ class SkipReason(StrEnum):
 
 
 class SurveySend(Model):
-    """One way a survey reaches customers; the worker claims it (``hub.queue``) to expand a round."""
+    """One way a survey reaches customers, claimed by the worker (``hub.queue``) to expand a round."""
 
     id = fields.IntField(primary_key=True)
     survey: fields.ForeignKeyRelation[Survey] = fields.ForeignKeyField(
