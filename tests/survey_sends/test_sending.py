@@ -1,4 +1,4 @@
-"""Sending a survey: to a segment (preview, worker, counts), the shared cap, the reminder, the link, events."""
+"""Sending a survey: to a segment, the shared cap, the reminder, the link, events."""
 
 from __future__ import annotations
 
