@@ -150,7 +150,7 @@ def _start(moment: date) -> datetime:
     return datetime.combine(moment, time.min, tzinfo=UTC)
 
 
-def _bought(segment: Segment) -> Q:
+def _bought(segment: Segment, orders: QuerySet[Order]) -> Q:
     numbers = [int(word) for word in segment.products if word.isdigit()]
     by_product = Q(lines__product__external_id__in=list(segment.products)) | Q(
         lines__product_id__in=numbers or [0]
@@ -160,36 +160,49 @@ def _bought(segment: Segment) -> Q:
         chosen = by_product | chosen
     elif segment.products:
         chosen = by_product
-    return Q(id__in=Subquery(Order.purchases().filter(chosen).values("customer_id")))
+    return Q(id__in=Subquery(orders.filter(chosen).values("customer_id")))
 
 
-def _answered(kind: str, low: int | None, high: int | None) -> Q | None:
+def _answered(kind: str, low: int | None, high: int | None, within: dict[str, int]) -> Q | None:
     if low is None and high is None:
         return None
     bounds = {f"{kind}__gte": low, f"{kind}__lte": high}
     chosen = {name: value for name, value in bounds.items() if value is not None}
-    answers = SurveyResponse.filter(customer_id__not_isnull=True, **chosen)
+    answers = SurveyResponse.filter(customer_id__not_isnull=True, **chosen, **within)
     return Q(id__in=Subquery(answers.values("customer_id")))
 
 
-def segment_query(segment: Segment) -> QuerySet[Customer]:
-    """The customers in ``segment``, whether or not they may be mailed."""
+def segment_query(segment: Segment, ids: tuple[int, int] | None = None) -> QuerySet[Customer]:
+    """The customers in ``segment``, whether or not they may be mailed; ``ids`` = (after, up to)
+    keeps one range of customer ids, pushed into every subquery so that a batch reads only its
+    own customers' orders and answers (the (customer_id, placed_at) index)."""
+    within = {"customer_id__gt": ids[0], "customer_id__lte": ids[1]} if ids else {}
     found = filtered(None, CustomerFilters(stage=segment.stage))
+    if ids:
+        found = found.filter(id__gt=ids[0], id__lte=ids[1])
+    orders = Order.purchases().filter(**within)
     if segment.last_order_after:
-        recent = Order.purchases().filter(placed_at__gte=_start(segment.last_order_after))
+        recent = orders.filter(placed_at__gte=_start(segment.last_order_after))
         found = found.filter(id__in=Subquery(recent.values("customer_id")))
     if segment.last_order_before:
-        since = Order.purchases().filter(placed_at__gte=_start(segment.last_order_before))
-        before = Order.purchases().filter(placed_at__lt=_start(segment.last_order_before))
+        since = orders.filter(placed_at__gte=_start(segment.last_order_before))
+        before = orders.filter(placed_at__lt=_start(segment.last_order_before))
         found = found.filter(id__in=Subquery(before.values("customer_id"))).exclude(
             id__in=Subquery(since.values("customer_id"))
         )
     if segment.products or segment.groups:
-        found = found.filter(_bought(segment))
+        found = found.filter(_bought(segment, orders))
     if segment.language:
         found = found.filter(Q(locale=segment.language) | Q(locale__istartswith=f"{segment.language}-"))
     for kind in SCALES:
-        answered = _answered(kind, getattr(segment, f"{kind}_min"), getattr(segment, f"{kind}_max"))
+        low, high = getattr(segment, f"{kind}_min"), getattr(segment, f"{kind}_max")
+        answered = _answered(kind, low, high, within)
         if answered is not None:
             found = found.filter(answered)
     return found
+
+
+async def last_customer_id() -> int:
+    """The highest customer id: where a walk over ranges of ids ends."""
+    last = await Customer.all().order_by("-id").first().values_list("id", flat=True)
+    return int(str(last)) if last is not None else 0

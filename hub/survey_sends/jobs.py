@@ -1,8 +1,8 @@
 """Worker jobs of survey sends: expand rounds, watch for events, mail deliveries, send the one reminder.
 
 1. ``expand_survey_sends`` claims a due one-off or recurring send (a lease, ``hub.queue``)
-   and writes one queued delivery per segment customer, a batch per transaction that also
-   moves the send's ``cursor``: a worker killed mid-round leaves a cursor the next one
+   and writes one queued delivery per segment customer, a range of customer ids per
+   transaction that also moves the send's ``cursor``: a worker killed mid-round leaves a cursor the next one
    resumes from, and the unique (send, customer, occasion) makes a repeated batch a no-op.
 2. ``watch_survey_events`` finds each listening send's new events and writes their
    deliveries, due ``event_delay_days`` after the event, under the same unique key.
@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from hub.advocacy.segments import Segment, segment_query
+from hub.advocacy.segments import Segment, last_customer_id, segment_query
 from hub.config import Settings
 from hub.queue import WORKER_ID, Queue
 from hub.survey_sends.delivering import deliver, remind
@@ -27,7 +27,7 @@ from hub.survey_sends.events import FINDERS
 from hub.survey_sends.models import DeliveryStatus, SendKind, SendStatus, SurveyDelivery, SurveySend
 from hub.survey_sends.planning import advance
 
-EXPAND_BATCH = 2000
+EXPAND_SPAN = 5000  # customer ids a transaction covers
 EVENT_BATCH = 2000
 DELIVERY_BATCH = 500
 # Events are looked at again this far back: a date the store reported late is still found.
@@ -80,25 +80,22 @@ async def expand_survey_sends(
 async def expand_round(
     send: SurveySend, now: datetime, worker_id: str = WORKER_ID, stop: asyncio.Event | None = None
 ) -> int:
-    """Write this round's deliveries from the send's cursor on, then schedule the next round."""
-    customers = segment_query(Segment.from_dict(send.segment))
+    """Write this round's deliveries from the send's cursor on, a range of customer ids at a
+    time, then schedule the next round; customers who join during the round wait for the next."""
+    segment, last = Segment.from_dict(send.segment), await last_customer_id()
     occasion, written = f"r{send.round}", 0
     while stop is None or not stop.is_set():
-        ids = (
-            await customers.filter(id__gt=send.cursor)
-            .order_by("id")
-            .limit(EXPAND_BATCH)
-            .values_list("id", flat=True)
-        )
-        if not ids:
+        if send.cursor >= last:
             await _end_round(send, now, worker_id)
             return written
+        span = (send.cursor, min(send.cursor + EXPAND_SPAN, last))
+        ids = await segment_query(segment, span).values_list("id", flat=True)
         rows = [SurveyDelivery(send_id=send.id, customer_id=i, occasion=occasion, due_at=now) for i in ids]
         async with in_transaction():
             await SurveyDelivery.bulk_create(rows, ignore_conflicts=True)
-            if not await SurveySend.filter(id=send.id, claimed_by=worker_id).update(cursor=ids[-1]):
+            if not await SurveySend.filter(id=send.id, claimed_by=worker_id).update(cursor=span[1]):
                 raise ClaimLostError(f"survey send {send.id} was claimed by another worker")
-        send.cursor, written = int(str(ids[-1])), written + len(ids)
+        send.cursor, written = span[1], written + len(ids)
     await ROUNDS.release([send])  # stopping: the next worker resumes from the cursor
     return written
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from hub.advocacy.segments import Segment, segment_query
+from hub.advocacy.segments import Segment, last_customer_id, segment_query
 from hub.catalog.models import MailKind
 from hub.config import Settings
 from hub.mail.caps import capped_customers
 from hub.mail.suppression import suppressed
 
-BATCH = 5000
+SPAN = 10_000  # customer ids a query covers
+FIELDS = ("id", "email", "unsubscribed_at", "erased_at", "mail_opt_outs")
 
 
 @dataclass(frozen=True)
@@ -31,9 +32,10 @@ async def reach(settings: Settings, segment: Segment, now: datetime) -> Reach:
     who reached the shared mail cap (each customer counted under the first that applies)."""
     capped = await capped_customers(settings, now)
     counts = {"matching": 0, "unsubscribed": 0, "suppressed": 0, "capped": 0}
-    after = 0
-    customers = segment_query(segment).only("id", "email", "unsubscribed_at", "erased_at", "mail_opt_outs")
-    while batch := await customers.filter(id__gt=after).order_by("id").limit(BATCH):
+    after, last = 0, await last_customer_id()
+    while after < last:
+        span = (after, min(after + SPAN, last))
+        batch = await segment_query(segment, span).only(*FIELDS)
         blocked = await suppressed(customer.email for customer in batch if customer.email)
         for customer in batch:
             counts["matching"] += 1
@@ -43,5 +45,5 @@ async def reach(settings: Settings, segment: Segment, now: datetime) -> Reach:
                 counts["suppressed"] += 1
             elif customer.id in capped:
                 counts["capped"] += 1
-        after = batch[-1].id
+        after = span[1]
     return Reach(**counts)
