@@ -1,6 +1,10 @@
-"""How fast a survey's results page answers with 1,000,000 answers, and how long a rebuild takes.
+"""How fast a survey's results page answers with 1,000,000 answers, and how long a rebuild takes;
+then how fast a survey is enqueued for a 100,000-customer segment (bench/survey_send.py).
 
-    python bench/surveys.py [--responses N] [--postgres]
+    python bench/surveys.py [--responses N] [--postgres] [--only results|send]
+
+With ``--postgres`` the sending part also runs on PostgreSQL (it reads HUB_BENCH_DATABASE_URL
+as its base, as bench/survey_send.py does).
 
 Builds a fresh SQLite database (and, with ``--postgres``, a PostgreSQL one at
 HUB_BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/hub_bench_surveys —
@@ -33,6 +37,7 @@ import httpx
 from tortoise import Tortoise
 from tortoise.backends.base import executor
 
+from bench import survey_send
 from bench.advocacy import fill_postgres, fill_sqlite
 from hub import db as hub_db
 from hub.app import create_app
@@ -197,7 +202,14 @@ def results_main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--responses", type=int, default=250_000, help="four answers each")
     parser.add_argument("--postgres", action="store_true", help="also on PostgreSQL (HUB_BENCH_DATABASE_URL)")
+    parser.add_argument("--only", choices=("results", "send"), help="one half of the bench")
     arguments = parser.parse_args()
+    if arguments.only != "results":
+        if arguments.postgres:
+            os.environ.setdefault("HUB_BENCH_DATABASE_URL", PG_DEFAULT)
+        survey_send.main()
+    if arguments.only == "send":
+        return
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.sqlite3"
         _load_orders(f"sqlite://{path}", arguments.responses, path)

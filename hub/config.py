@@ -28,6 +28,8 @@ __all__ = ["Setting", "Settings", "SettingsError", "load_settings", "settings_do
 SMTP_TLS_MODES = ("none", "starttls", "tls")
 ENVIRONMENTS = ("development", "production", "test")
 INVITE_TRIGGERS = ("fulfilled", "delivered")
+# The old name of HUB_MAIL_CAP (when it capped review mail alone), still read.
+DEPRECATED_MAIL_CAP = "HUB_INVITE_MAIL_CAP"
 PROFANITY_ACTIONS = ("hold", "mask")
 # The advocate score's parts and the points each gives at most (they add up to 100).
 DEFAULT_SCORE_WEIGHTS: dict[str, int] = {
@@ -232,13 +234,6 @@ class Settings:
     )
     invite_expiry: timedelta = setting(
         "HUB_INVITE_EXPIRY_DAYS", _days(90), "Days a review link stays valid.", read.days(), policy=REQUESTS
-    )
-    invite_mail_cap: int = setting(
-        "HUB_INVITE_MAIL_CAP",
-        3,
-        "Review mails (requests and reminders) one customer gets in 30 days at most.",
-        read.integer(1, 30),
-        policy=REQUESTS,
     )
     shopify_secret: str = setting("HUB_SHOPIFY_SECRET", "", "Shopify webhook signing secret.", read.raw)
     woocommerce_secret: str = setting("HUB_WOOCOMMERCE_SECRET", "", "WooCommerce webhook secret.", read.raw)
@@ -481,6 +476,22 @@ class Settings:
         read.integer(7, 3650),
         policy=LOYALTY,
     )
+    mail_cap: int = setting(
+        "HUB_MAIL_CAP",
+        3,
+        "Customer mails one customer gets in `HUB_MAIL_CAP_DAYS` at most, shared by review requests "
+        "and reminders, survey sends and reminders, win-back, thank-you and answer requests (replies "
+        "to the customer's own case or question are exempt); `HUB_INVITE_MAIL_CAP` is its old name.",
+        read.integer(1, 100),
+        policy=BRAND,
+    )
+    mail_cap_days: int = setting(
+        "HUB_MAIL_CAP_DAYS",
+        30,
+        "The window of `HUB_MAIL_CAP`, in days.",
+        read.integer(1, 365),
+        policy=BRAND,
+    )
     mail_from_name: str = setting(
         "HUB_MAIL_FROM_NAME", "", "Sender name of every mail.", shown="(the brand name)", policy=BRAND
     )
@@ -601,6 +612,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         "base_url": Settings.base_url,
     }
     values.update(read_env(env))
+    if DEPRECATED_MAIL_CAP in env and "mail_cap" not in values:
+        values["mail_cap"] = read.integer(1, 100)(DEPRECATED_MAIL_CAP, env[DEPRECATED_MAIL_CAP])
     data_dir: Path = values["data_dir"]
     values.setdefault("database_url", f"sqlite://{data_dir / 'hub.sqlite3'}")
     values.setdefault("store_url", f"{values['base_url']}/demo/store")

@@ -36,6 +36,7 @@ MODEL_MODULES = [
     "hub.policy.models",
     "hub.transfer.models",
     "hub.webhooks.models",
+    "hub.survey_sends.models",
 ]
 
 

@@ -227,6 +227,27 @@ ROUTES: tuple[Endpoint, ...] = (
         "/admin/surveys/{survey_id:id}/export.{fmt:str}",
         "hub.transfer.survey_routes:survey_export",
     ),
+    Endpoint(
+        "survey_send_page", "/admin/surveys/{survey_id:id}/send", "hub.survey_sends.routes:survey_send_page"
+    ),
+    Endpoint(
+        "survey_send_create",
+        "/admin/surveys/{survey_id:id}/send",
+        "hub.survey_sends.routes:survey_send_create",
+        ("POST",),
+    ),
+    Endpoint(
+        "survey_send_preview",
+        "/admin/surveys/{survey_id:id}/send/preview",
+        "hub.survey_sends.routes:survey_send_preview",
+        ("POST",),
+    ),
+    Endpoint(
+        "survey_send_stop",
+        "/admin/surveys/{survey_id:id}/sends/{send_id:id}/stop",
+        "hub.survey_sends.routes:survey_send_stop",
+        ("POST",),
+    ),
     # Photos
     Endpoint("media", "/media/{name:str}", "hub.photos.routes:media"),
     Endpoint("review_media", "/r/{token}/photos/{name:str}", "hub.photos.routes:review_media"),

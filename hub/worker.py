@@ -29,6 +29,12 @@ from hub.policy.store import LivePolicy
 from hub.queue import WORKER_ID
 from hub.reviews.rescans import run_rescans
 from hub.staff.jobs import prune_sign_in_records
+from hub.survey_sends.jobs import (
+    expand_survey_sends,
+    send_survey_deliveries,
+    send_survey_reminders,
+    watch_survey_events,
+)
 from hub.transfer.jobs import run_imports
 from hub.triage.inbound.jobs import read_support_mailbox
 from hub.triage.jobs import escalate_overdue_cases, reassign_away_agents_cases, send_case_follow_ups
@@ -51,6 +57,10 @@ JOBS: dict[str, Job] = {
     "snapshot_stages": snapshot_stages,
     "win_backs": send_win_backs,
     "win_back_wins": attribute_win_backs,
+    "survey_rounds": expand_survey_sends,
+    "survey_events": watch_survey_events,
+    "survey_deliveries": send_survey_deliveries,
+    "survey_reminders": send_survey_reminders,
     "ask_buyers": ask_buyers,
     "notify_askers": notify_askers,
     "staff_sign_ins": prune_sign_in_records,

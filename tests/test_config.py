@@ -227,3 +227,13 @@ def test_a_command_on_a_database_never_migrated_says_to_migrate_first(backend: s
     assert result.exit_code == 1
     assert "run `feedback-hub migrate` first" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_the_old_invite_mail_cap_still_sets_the_shared_cap(tmp_path: Path) -> None:
+    from hub.policy.store import apply
+
+    assert load_settings(env(tmp_path, HUB_INVITE_MAIL_CAP="5")).mail_cap == 5
+    assert load_settings(env(tmp_path, HUB_INVITE_MAIL_CAP="5", HUB_MAIL_CAP="2")).mail_cap == 2
+    base = load_settings(env(tmp_path))
+    assert apply(base, {"invite_mail_cap": "4"}).mail_cap == 4
+    assert apply(base, {"invite_mail_cap": "4", "mail_cap": "6"}).mail_cap == 6

@@ -58,7 +58,7 @@ FLAGS = (Flag.OPEN_CASE, Flag.FLAGGED_FEEDBACK, Flag.SUPPRESSED, Flag.UNSUBSCRIB
 class CustomerFilters:
     stage: str = ""
     flags: tuple[str, ...] = ()
-    # Loyalty tiers come with issue 19: the filter goes here, as ``Q(tier=...)`` in `_filtered`.
+    # Loyalty tiers come with issue 19: the filter goes here, as ``Q(tier=...)`` in `filtered`.
     tier: str = ""
     match: str = "prefix"
     # The movement report's cell: customers in ``from_stage`` on ``from_day`` and ``to_stage`` on
@@ -123,7 +123,7 @@ async def search_customers(
     backwards = cursor.before is not None
     found: dict[int, CustomerRow] = {}
     for matching in await _branches(query.strip(), filters.match):
-        for row in await _one_page(_filtered(matching, filters), cursor, limit + 1):
+        for row in await _one_page(filtered(matching, filters), cursor, limit + 1):
             found[row.id] = row
     rows = sorted(found.values(), key=lambda row: row.id, reverse=not backwards)
     more = len(rows) > limit
@@ -193,7 +193,8 @@ def _after_prefix(prefix: str) -> str:
     return prefix[:-1] + chr(min(code, 0x10FFFF))
 
 
-def _filtered(matching: Q | None, filters: CustomerFilters) -> QuerySet[Customer]:
+def filtered(matching: Q | None, filters: CustomerFilters) -> QuerySet[Customer]:
+    """The customers ``matching`` (None: all) who pass ``filters``; segments build on it too."""
     found = Customer.all() if matching is None else Customer.filter(matching)
     if filters.stage:
         found = found.filter(stage=filters.stage)
@@ -237,7 +238,7 @@ class CustomerSearch:
         filters = CustomerFilters(
             stage=values.read(choice, "stage", STAGES) or "",
             flags=_flags(values, flags),
-            tier=_no_tier(values),
+            tier=no_tier(values),
             match=values.read(choice, "match", MATCHES, default="prefix") or "prefix",
         )
         cursor = Cursor(values.read(identifier, "after"), values.read(identifier, "before"))
@@ -271,7 +272,7 @@ def _flags(values: Values, given: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(wanted))
 
 
-def _no_tier(values: Values) -> str:
+def no_tier(values: Values) -> str:
     # Tiers are issue 19's: until they exist a tier names no customer, and saying so beats an empty list.
     if text(values.source.get("tier"), "tier", max_length=64):
         values.fail("tier", "loyalty tiers do not exist yet")

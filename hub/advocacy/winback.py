@@ -15,6 +15,7 @@ from tortoise.expressions import Q, Subquery
 from hub.advocacy.models import Stage, WinBack
 from hub.catalog.models import Customer, MailKind, Order
 from hub.config import Settings
+from hub.mail.caps import next_free_slot
 from hub.mail.outbox import enqueue
 from hub.queue import Queue
 
@@ -45,6 +46,8 @@ def win_backs(settings: Settings) -> Queue[Customer]:
 async def send_win_back(settings: Settings, customer: Customer, now: datetime) -> bool:
     if not customer.accepts(MailKind.OFFERS.value):
         return False
+    if await next_free_slot(settings, customer.id, now) is not None:
+        return False  # the shared mail cap: asked again on a later pass
     offer = settings.win_back_offer
     context = {
         "customer": customer,

@@ -26,6 +26,7 @@ class MailKind(StrEnum):
     REVIEW_REQUESTS = "review_requests"
     THANKS = "thanks"
     OFFERS = "offers"
+    SURVEYS = "surveys"
 
 
 class Customer(Model):

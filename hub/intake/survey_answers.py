@@ -119,6 +119,7 @@ async def _store(visit: SurveyVisit, answers: dict[int, Answer]) -> Answered:
     reasons = follow_up_reasons(response, scores, assessment)
     response.flagged = bool(reasons)
     await response.save()
+    await _spend_links(visit, response.submitted_at)
     await SurveyAnswer.bulk_create(
         [
             SurveyAnswer(response=response, question_id=question_id, number=number, text=text, choice=choice)
@@ -128,6 +129,20 @@ async def _store(visit: SurveyVisit, answers: dict[int, Answer]) -> Answered:
     )
     comment = next((a.text for a in answers.values() if a.text), "")
     return Answered(response, reasons, assessment, comment, visit.case_id)
+
+
+async def _spend_links(visit: SurveyVisit, at: datetime) -> None:
+    """A survey link is spent by its answer (the page says so when it is opened again), and so
+    are the customer's other links to the same survey: the reminder's fresh link, a resend."""
+    await LinkToken.filter(token_hash=visit.response_hash, used_at=None).update(used_at=at)
+    if visit.customer_id is not None and visit.survey is not None:
+        await LinkToken.filter(
+            purpose=LinkPurpose.SURVEY,
+            subject_type="survey",
+            subject_id=visit.survey.id,
+            customer_id=visit.customer_id,
+            used_at=None,
+        ).update(used_at=at)
 
 
 async def _review(order_id: int | None) -> Review | None:

@@ -20,9 +20,10 @@ from hub.catalog.models import Customer, Order, OrderLine, Product
 from hub.config import Settings
 from hub.invites.links import review_url
 from hub.invites.models import Invitation, InvitationStatus
-from hub.invites.scheduling import may_invite, next_free_slot, products_to_ask_about
+from hub.invites.scheduling import may_invite, products_to_ask_about
 from hub.links.models import LinkPurpose
 from hub.links.tokens import issue_token
+from hub.mail.caps import next_free_slot
 from hub.mail.outbox import enqueue
 from hub.queue import WORKER_ID, Queue
 

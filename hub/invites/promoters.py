@@ -13,7 +13,8 @@ from datetime import datetime
 from hub.catalog.models import Customer, Order, OrderLine
 from hub.config import Settings
 from hub.invites.models import Invitation, InvitationStatus
-from hub.invites.scheduling import may_invite, next_free_slot, products_to_ask_about
+from hub.invites.scheduling import may_invite, products_to_ask_about
+from hub.mail.caps import next_free_slot
 
 
 async def promoter_order(customer: Customer, order_id: int | None) -> Order | None:

@@ -2,20 +2,18 @@
 
 Ingestion calls ``schedule_invitations`` for every order it creates or
 updates. The rules that can change between scheduling and sending (an
-unsubscribe, a review written meanwhile, the mail cap) are checked again by
+unsubscribe, a review written meanwhile, the shared mail cap of ``hub.mail.caps``) are checked again by
 the jobs when the invitation is due.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from hub.catalog.models import Customer, MailKind, Order, OrderLine, Product
 from hub.config import Settings
 from hub.invites.models import Invitation, InvitationStatus
-
-MAIL_CAP_WINDOW = timedelta(days=30)
 
 
 def trigger_time(settings: Settings, order: Order) -> datetime | None:
@@ -113,24 +111,3 @@ async def _reviewed(customer_ids: Sequence[int]) -> dict[int, set[int]]:
     for customer_id, product_id in rows:
         reviewed.setdefault(customer_id, set()).add(product_id)
     return reviewed
-
-
-async def mails_in_window(customer_id: int, now: datetime) -> list[datetime]:
-    """When this customer got review mail (requests and reminders) in the last 30 days."""
-    since = now - MAIL_CAP_WINDOW
-    sent = await Invitation.filter(customer_id=customer_id, sent_at__gt=since, sent_at__lte=now).values_list(
-        "sent_at", flat=True
-    )
-    reminded = await Invitation.filter(
-        customer_id=customer_id, reminded_at__gt=since, reminded_at__lte=now
-    ).values_list("reminded_at", flat=True)
-    return sorted([*sent, *reminded])  # type: ignore[list-item]
-
-
-async def next_free_slot(settings: Settings, customer_id: int, now: datetime) -> datetime | None:
-    """None when the customer may get a review mail now (fewer than ``invite_mail_cap`` in
-    30 days); else when they may again."""
-    mails, cap = await mails_in_window(customer_id, now), settings.invite_mail_cap
-    if len(mails) < cap:
-        return None
-    return mails[-cap] + MAIL_CAP_WINDOW

@@ -17,6 +17,7 @@ KIND_LABELS = {
     "review_requests": ("Review requests", "A request to rate what you bought, and one reminder."),
     "thanks": ("Thank-you notes", "Thanks for a review, and replies to it."),
     "offers": ("Offers and news", "Rewards, referral offers and news from the shop."),
+    "surveys": ("Surveys", "A few questions about the shop now and then, and one reminder."),
 }
 
 

@@ -29,6 +29,7 @@ from hub.web.errors import FieldError, InvalidInput
 log = logging.getLogger(__name__)
 REFRESH_SECONDS = 2.0
 MAX_TEXT = 20_000
+RENAMED_KEY = "invite_mail_cap"  # the stored key of HUB_MAIL_CAP when it capped review mail alone
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,8 @@ def text_of(settings: Settings, key: str) -> str:
 def apply(base: Settings, stored: Mapping[str, str]) -> Settings:
     """``base`` with the stored values on top; one that no longer reads is skipped and logged."""
     changes: dict[str, Any] = {}
+    if RENAMED_KEY in stored and "mail_cap" not in stored:  # set on the admin before the cap was shared
+        stored = {**stored, "mail_cap": stored[RENAMED_KEY]}
     for key, text in stored.items():
         policy = POLICY.get(key)
         if policy is None:

@@ -167,7 +167,9 @@ async def survey_visit(
         customer_id=token.customer_id,
         order_id=token.order_id,
         case_id=case_id,
-        answered=await SurveyResponse.exists(token_hash=digest),
+        # A survey link is also spent when its customer answered the survey through another link.
+        answered=(token.purpose == LinkPurpose.SURVEY and token.used_at is not None)
+        or await SurveyResponse.exists(token_hash=digest),
         locale=customer.locale if customer else "",
     )
 

@@ -12,6 +12,7 @@ from hub.invites.models import Invitation, InvitationStatus
 from hub.mail.models import OutboxMessage
 from hub.reviews.models import Review
 from tests.invites.conftest import MUG, SHIPPED, TENT, dana_order
+from tests.mail.conftest import queue_message
 
 
 async def test_a_fulfilled_order_gets_one_invitation_after_the_delay(ingest: Any, settings: Settings) -> None:
@@ -94,19 +95,26 @@ async def test_a_reviewed_product_is_left_out_of_the_request(ingest: Any, settin
     assert TENT.product_name not in message.text_body
 
 
-async def test_a_fourth_review_mail_in_thirty_days_is_postponed(ingest: Any, settings: Settings) -> None:
-    due = SHIPPED + settings.invite_delay
+async def test_a_fourth_customer_mail_in_thirty_days_postpones_the_review_request(
+    ingest: Any, settings: Settings
+) -> None:
+    """The cap is counted from the outbox (hub.mail.caps), shared with every other customer mail."""
+    due = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
     for day, number in enumerate(("1", "2", "3"), start=1):
         outcome = await ingest(dana_order(number, lines=(TENT,)))
         await Invitation.filter(order_id=outcome.order_id).update(
             status=InvitationStatus.SENT.value, sent_at=due - timedelta(days=day)
         )
+        dana = await Customer.get(email="dana@example.com")
+        mail = await queue_message(settings, dana, kind="survey" if day == 2 else "review_request")
+        await OutboxMessage.filter(id=mail.id).update(created_at=due - timedelta(days=day), status="sent")
     fourth = await ingest(dana_order("4", lines=(MUG,)))
+    await Invitation.filter(order_id=fourth.order_id).update(send_at=due)
     assert await send_due_invitations(settings, due) == 1
-    assert not await OutboxMessage.exists()
+    assert await OutboxMessage.all().count() == 3, "no fourth mail"
     invitation = await Invitation.get(order_id=fourth.order_id)
     assert invitation.status == InvitationStatus.SCHEDULED
     assert invitation.claimed_by is None
     assert invitation.send_at == due - timedelta(days=3) + timedelta(days=30)
     await send_due_invitations(settings, invitation.send_at)
-    assert await OutboxMessage.all().count() == 1
+    assert await OutboxMessage.all().count() == 4

@@ -57,17 +57,17 @@ async def test_it_shows_an_accessible_preference_page(
     page = await client.get(await link(settings, dana))
     assert page.status_code == 200
     assert "<fieldset>" in page.text and "<legend>" in page.text
-    for kind in ("review_requests", "thanks", "offers"):
+    for kind in ("review_requests", "thanks", "offers", "surveys"):
         assert f'<label for="kind-{kind}">' in page.text
-    assert page.text.count(" checked") == 3
+    assert page.text.count(" checked") == 4
 
 
 @pytest.mark.parametrize(
     ("chosen", "opt_outs", "unsubscribed"),
     [
-        (["thanks"], ["review_requests", "offers"], False),
-        (["review_requests", "thanks", "offers"], [], False),
-        ([], ["review_requests", "thanks", "offers"], True),
+        (["thanks"], ["review_requests", "offers", "surveys"], False),
+        (["review_requests", "thanks", "offers", "surveys"], [], False),
+        ([], ["review_requests", "thanks", "offers", "surveys"], True),
     ],
 )
 async def test_it_saves_the_kinds_of_mail_a_customer_chooses(
