@@ -147,6 +147,8 @@ ROUTES: tuple[Endpoint, ...] = (
     Endpoint("unsubscribe", "/u/{token}", "hub.mail.routes:preferences_page"),
     Endpoint("unsubscribe_one_click", "/u/{token}", "hub.mail.routes:one_click_unsubscribe", ("POST",)),
     Endpoint("mail_preferences", "/u/{token}/preferences", "hub.mail.routes:save_preferences", ("POST",)),
+    Endpoint("points_page", "/u/{token}/points", "hub.advocacy.points_routes:points_page"),
+    Endpoint("points_redeem", "/u/{token}/points", "hub.advocacy.points_routes:points_redeem", ("POST",)),
     Endpoint("outbox", "/admin/outbox", "hub.admin.outbox:outbox_list"),
     Endpoint("outbox_message", "/admin/outbox/{message_id:id}", "hub.admin.outbox:outbox_message"),
     Endpoint(
