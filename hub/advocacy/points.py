@@ -12,10 +12,10 @@ together. Balance = matured earnings − reversals − expiries − redemptions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Sum
@@ -171,8 +171,7 @@ async def mature_points(settings: Settings, now: datetime) -> int:
     return await PointsEntry.filter(pending_until__lte=now).update(pending_until=None)
 
 
-@dataclass(frozen=True)
-class Balance:
+class Balance(NamedTuple):
     balance: int  # matured and not spent, expired or reversed: what the customer can spend
     pending: int  # still in a return window
 
