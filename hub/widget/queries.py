@@ -189,7 +189,7 @@ REPLY_SQL = (
 )
 REVIEW_COLUMNS = (
     "id, rating, title, body, display_name, published_at, verified_buyer, source,"
-    " helpful_count, unhelpful_count, has_photos, rewarded_at"
+    " helpful_count, unhelpful_count, rewarded_at, has_photos"
 )
 # The FTC's endorsement guides (16 CFR 255.5) ask that a review written for a reward say so.
 REWARD_DISCLOSURE = "Received a reward for reviewing"
@@ -220,8 +220,8 @@ def public_review(
         source,
         helpful,
         unhelpful,
-        _,
         rewarded_at,
+        _,
     ) = row
     return {
         "id": review_id,
