@@ -11,6 +11,7 @@ from hub.catalog.models import Product
 from hub.config import Settings
 from hub.reviews.models import Review
 from tests.intake.test_review_form import make_link, send
+from tests.photos.test_photos import image_bytes
 
 
 @pytest.fixture
@@ -55,3 +56,13 @@ async def test_the_widget_says_when_a_review_was_rewarded(client: httpx.AsyncCli
     script = (await client.get("/widget.js")).text
     assert 'reward: "Received a reward for reviewing"' in script
     assert "review.received_reward ? h(" in script
+
+
+async def test_a_review_with_a_photo_gets_the_larger_reward_whatever_its_rating(
+    client: httpx.AsyncClient, tent: Product
+) -> None:
+    fay = await make_link("fay@example.com", "Fay Buyer", "3003", [tent])
+    photo = [(f"photos-{tent.id}", ("tent.jpg", image_bytes(), "image/jpeg"))]
+    assert (await send(client, fay, tent, rating="2", files=photo)).status_code == 303
+    entry = await PointsEntry.get(customer_id=fay.order.customer_id)
+    assert (entry.points, entry.reason, entry.code_id) == (80, "review with photo", None)  # the pool is empty
