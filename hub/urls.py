@@ -147,6 +147,8 @@ ROUTES: tuple[Endpoint, ...] = (
     Endpoint("unsubscribe", "/u/{token}", "hub.mail.routes:preferences_page"),
     Endpoint("unsubscribe_one_click", "/u/{token}", "hub.mail.routes:one_click_unsubscribe", ("POST",)),
     Endpoint("mail_preferences", "/u/{token}/preferences", "hub.mail.routes:save_preferences", ("POST",)),
+    Endpoint("points_page", "/u/{token}/points", "hub.advocacy.points_routes:points_page"),
+    Endpoint("points_redeem", "/u/{token}/points", "hub.advocacy.points_routes:points_redeem", ("POST",)),
     Endpoint("outbox", "/admin/outbox", "hub.admin.outbox:outbox_list"),
     Endpoint("outbox_message", "/admin/outbox/{message_id:id}", "hub.admin.outbox:outbox_message"),
     Endpoint(
@@ -367,6 +369,8 @@ ROUTES: tuple[Endpoint, ...] = (
     Endpoint("movement", "/admin/movement", "hub.advocacy.routes:movement"),
     Endpoint("retention", "/admin/retention", "hub.advocacy.routes:retention_view"),
     Endpoint("advocates", "/admin/advocates", "hub.advocacy.routes:advocates"),
+    Endpoint("code_pools", "/admin/code-pools", "hub.advocacy.code_routes:code_pools"),
+    Endpoint("code_pool_upload", "/admin/code-pools", "hub.advocacy.code_routes:code_pool_upload", ("POST",)),
     Endpoint(
         "advocates_recognise",
         "/admin/advocates/recognise",

@@ -17,7 +17,15 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime
 
-from hub.advocacy.jobs import attribute_win_backs, rebuild_history, send_win_backs, snapshot_stages
+from hub.advocacy.jobs import (
+    attribute_win_backs,
+    expire_points,
+    mature_points,
+    rebuild_history,
+    remind_points_expiry,
+    send_win_backs,
+    snapshot_stages,
+)
 from hub.community.jobs import ask_buyers, notify_askers
 from hub.config import Settings
 from hub.files import private_dir
@@ -61,6 +69,9 @@ JOBS: dict[str, Job] = {
     "survey_events": watch_survey_events,
     "survey_deliveries": send_survey_deliveries,
     "survey_reminders": send_survey_reminders,
+    "points_mature": mature_points,
+    "points_expiry_reminders": remind_points_expiry,
+    "points_expiry": expire_points,
     "ask_buyers": ask_buyers,
     "notify_askers": notify_askers,
     "staff_sign_ins": prune_sign_in_records,

@@ -19,7 +19,7 @@
       newest: "Newest", highest: "Highest rating", lowest: "Lowest rating", helpful: "Most helpful",
       photos: "With photos first", withPhotos: "Only reviews with photos", more: "Load more reviews",
       verified: "Verified buyer", invitation: "Verified buyer, invited by email", "import": "Imported",
-      api: "Submitted on the store", reply: "Reply from the brand", wasHelpful: "Was this helpful?",
+      api: "Submitted on the store", reward: "Received a reward for reviewing", reply: "Reply from the brand", wasHelpful: "Was this helpful?",
       yes: "Yes", no: "No", thanks: "Thanks for your feedback", photo: "Photo {i} of {n}",
       close: "Close", prev: "Previous", next: "Next", rated: "Rated {n} out of 5",
       error: "Reviews could not be loaded.", noMatch: "No reviews match.", title: "Customer reviews",
@@ -30,7 +30,7 @@
       newest: "Neueste", highest: "Beste Bewertung", lowest: "Schlechteste Bewertung", helpful: "Hilfreichste",
       photos: "Mit Fotos zuerst", withPhotos: "Nur Bewertungen mit Fotos", more: "Weitere Bewertungen laden",
       verified: "Verifizierter Kauf", invitation: "Verifizierter Kauf, per E-Mail eingeladen", "import": "Importiert",
-      api: "Im Shop abgegeben", reply: "Antwort der Marke", wasHelpful: "War das hilfreich?",
+      api: "Im Shop abgegeben", reward: "Für die Bewertung belohnt", reply: "Antwort der Marke", wasHelpful: "War das hilfreich?",
       yes: "Ja", no: "Nein", thanks: "Danke für Ihr Feedback", photo: "Foto {i} von {n}",
       close: "Schließen", prev: "Zurück", next: "Weiter", rated: "Mit {n} von 5 bewertet",
       error: "Bewertungen konnten nicht geladen werden.", noMatch: "Keine passenden Bewertungen.",
@@ -41,7 +41,7 @@
       newest: "Plus récents", highest: "Meilleures notes", lowest: "Moins bonnes notes", helpful: "Plus utiles",
       photos: "Avec photos d'abord", withPhotos: "Seulement les avis avec photos", more: "Voir plus d'avis",
       verified: "Achat vérifié", invitation: "Achat vérifié, invité par e-mail", "import": "Importé",
-      api: "Déposé sur la boutique", reply: "Réponse de la marque", wasHelpful: "Cet avis vous a-t-il aidé ?",
+      api: "Déposé sur la boutique", reward: "Récompensé pour cet avis", reply: "Réponse de la marque", wasHelpful: "Cet avis vous a-t-il aidé ?",
       yes: "Oui", no: "Non", thanks: "Merci pour votre retour", photo: "Photo {i} sur {n}",
       close: "Fermer", prev: "Précédente", next: "Suivante", rated: "Noté {n} sur 5",
       error: "Les avis n'ont pas pu être chargés.", noMatch: "Aucun avis ne correspond.", title: "Avis clients",
@@ -175,7 +175,8 @@
     var date = review.date ? new Date(review.date).toLocaleDateString(lang) : "";
     var meta = h("p", { "class": "meta", text: review.author + (date ? " · " + date : "") }, [
       review.verified_buyer && review.source !== "invitation" ? h("span", { "class": "badge", text: t.verified }) : null,
-      h("span", { "class": "src", text: t[review.source] || "" })]);
+      h("span", { "class": "src", text: t[review.source] || "" }),
+      review.received_reward ? h("span", { "class": "badge", text: t.reward }) : null]);
     return h("li", { "class": "rv", id: "review-" + review.id }, [h("article", {}, [
       h("p", {}, [stars(review.rating), h("span", { "class": "sr", text: fill(t.rated, { n: review.rating }) })]),
       review.title ? h("h3", { text: review.title }) : null, meta, h("p", { text: review.body }),

@@ -29,6 +29,7 @@ NAV = (
     NavItem("advocates", "Advocates", ("moderator",)),
     NavItem("movement", "Movement"),
     NavItem("retention", "Retention"),
+    NavItem("code_pools", "Code pools", ("admin",)),
     NavItem("outbox", "Outbox", ("admin",)),
     NavItem("exports", "Exports", ("admin",)),
     NavItem("imports", "Imports", ("admin",)),

@@ -1,7 +1,17 @@
 """Worker jobs of the advocacy domain, each ``async def job(settings, now) -> int``."""
 
 from hub.advocacy.backfill import rebuild_history
+from hub.advocacy.expiry import expire_points, remind_points_expiry
+from hub.advocacy.points import mature_points
 from hub.advocacy.snapshots import snapshot_stages
 from hub.advocacy.winback import attribute_win_backs, send_win_backs
 
-__all__ = ["attribute_win_backs", "rebuild_history", "send_win_backs", "snapshot_stages"]
+__all__ = [
+    "attribute_win_backs",
+    "expire_points",
+    "mature_points",
+    "rebuild_history",
+    "remind_points_expiry",
+    "send_win_backs",
+    "snapshot_stages",
+]

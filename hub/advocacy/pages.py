@@ -10,6 +10,7 @@ from hub.advocacy.chart import Chart, stage_chart
 from hub.advocacy.customer_search import CustomerPage, CustomerSearch, search_customers
 from hub.advocacy.facts import end_of
 from hub.advocacy.movement import Matrix, StageSeries, matrix, movers, stage_series
+from hub.advocacy.points_report import PointsFigures, points_figures
 from hub.advocacy.referrals import Flywheel, flywheel
 from hub.advocacy.retention import Period, Retention, retention
 from hub.advocacy.winback import WinBackFigures, win_back_figures
@@ -34,11 +35,14 @@ async def movement_page(period: Period) -> MovementPage:
 class RetentionPage:
     figures: Retention
     win_backs: WinBackFigures
+    points: PointsFigures
 
 
 async def retention_page(settings: Settings, period: Period) -> RetentionPage:
     start, end = end_of(period.start - timedelta(days=1)), end_of(period.end)
-    return RetentionPage(await retention(settings, period), await win_back_figures(start, end))
+    return RetentionPage(
+        await retention(settings, period), await win_back_figures(start, end), await points_figures(settings)
+    )
 
 
 @dataclass(frozen=True)

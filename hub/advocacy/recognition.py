@@ -15,7 +15,8 @@ from tortoise.transactions import in_transaction
 
 from hub.advocacy.badges import BADGES, RECOGNISED
 from hub.advocacy.models import Award, PointsEntry
-from hub.advocacy.referrals import REFERRAL_REASON, code_for
+from hub.advocacy.points import REFERRAL_REASON, Source, earn, reverse
+from hub.advocacy.referrals import code_for
 from hub.catalog.models import Customer, MailKind, Order
 from hub.config import Settings
 from hub.mail.outbox import enqueue
@@ -71,10 +72,7 @@ async def _recognise_one(customer: Customer, badge: str, points: int, actor: Sta
     async with in_transaction():
         await Award.get_or_create(customer=customer, badge=badge, defaults={"awarded_by": actor})
         await Award.get_or_create(customer=customer, badge=RECOGNISED, defaults={"awarded_by": actor})
-        if points:
-            await PointsEntry.create(
-                customer=customer, points=points, reason=f"badge:{badge}", created_by=actor
-            )
+        await earn(customer.id, points, f"badge:{badge}", source=Source.STAFF, created_by=actor)
 
 
 async def _thank(settings: Settings, customer: Customer, badge: str, points: int, now: datetime) -> bool:
@@ -117,8 +115,6 @@ async def settle_points(order: Order) -> int:
         due = int(entry.points * part) - taken.get(entry.id, 0)
         if due <= 0:
             continue
-        await PointsEntry.create(
-            customer_id=entry.customer_id, points=-due, reason="refund", order_id=order.id, reverses=entry
-        )
+        await reverse(entry, due, "refund" if order.is_purchase else "cancelled", order.id)
         added += 1
     return added

@@ -10,9 +10,11 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 
 from hub.advocacy.facts import as_decimal
-from hub.advocacy.models import PointsEntry, Referral, ReferralCode
+from hub.advocacy.models import Referral, ReferralCode
+from hub.advocacy.points import REFERRAL_REASON, earn_for_referral
 from hub.advocacy.sql import fetch, month_of
 from hub.catalog.models import Customer, Order, kept_revenue_sql, purchase_sql
+from hub.config import Settings
 from hub.web.columns import fits
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -26,7 +28,7 @@ class Outcome:
     WITHDRAWN = "withdrawn"
 
 
-REFERRAL_REASON = "referral"
+__all__ = ["REFERRAL_REASON", "attribute_referral", "code_for", "flywheel", "record_visit"]
 
 
 def new_code(customer: Customer) -> str:
@@ -65,12 +67,12 @@ async def _outcome(order: Order, code: ReferralCode) -> str:
     return Outcome.COUNTED
 
 
-async def attribute_referral(order: Order, points: int) -> Referral | None:
+async def attribute_referral(settings: Settings, order: Order) -> Referral | None:
     """Attribute an order that arrived with a referral code; idempotent per order.
 
     Self-referrals and customers who had ordered before are recorded but do not count.
-    A counted referral gives the referrer ``points`` (``referral_points``), tied to the order
-    (taken back if it is cancelled or refunded in full).
+    A counted referral gives the referrer ``referral_points`` (``points.earn_for_referral``),
+    tied to the order (taken back if it is cancelled or refunded in full).
     """
     if not order.referral_code:
         return None
@@ -88,12 +90,7 @@ async def attribute_referral(order: Order, points: int) -> Referral | None:
         outcome=outcome,
     )
     if outcome == Outcome.COUNTED:
-        await PointsEntry.create(
-            customer_id=code.customer_id,
-            points=points,
-            reason=REFERRAL_REASON,
-            order=order,
-        )
+        await earn_for_referral(settings, code.customer_id, order)
     return referral
 
 

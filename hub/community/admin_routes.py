@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -66,7 +67,8 @@ async def question_action(request: Request) -> Response:
 
 @require_staff("moderator")
 async def answer_action(request: Request) -> Response:
-    return await _moderated(request, moderate_answer, "answer_id", "community/_answer_row.html", "answer")
+    moderate = partial(moderate_answer, settings=request.app.state.settings)
+    return await _moderated(request, moderate, "answer_id", "community/_answer_row.html", "answer")
 
 
 @require_staff("moderator")

@@ -11,6 +11,7 @@ from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from hub.advocacy.models import Award
+from hub.advocacy.points import earn_for_answer
 from hub.catalog.models import Customer
 from hub.community import screening
 from hub.community.models import Answer, AnswerVote, Question
@@ -82,7 +83,7 @@ async def answer_as_buyer(
         published_at=now if decision.published else None,
     )
     if decision.published:
-        await after_publish(answer)
+        await after_publish(answer, settings)
         await emit_answered(answer, now)
     return answer
 
@@ -142,11 +143,14 @@ async def answers_by_customer(customer_ids: list[int]) -> dict[int, int]:
     return {int(customer_id): int(n) for customer_id, n in rows}
 
 
-async def after_publish(answer: Answer) -> None:
-    """The third published answer of a customer earns the "helpful_answerer" badge, once."""
+async def after_publish(answer: Answer, settings: Settings | None = None) -> None:
+    """A published answer earns the shop's points for answering (``points_for_answer``), once;
+    the third published answer of a customer earns the "helpful_answerer" badge, once."""
     customer_id: int | None = answer.customer_id
     if customer_id is None:
         return
+    if settings is not None:
+        await earn_for_answer(settings, customer_id, answer.id)
     if (await answers_by_customer([customer_id])).get(customer_id, 0) < BADGE_AFTER:
         return
     try:

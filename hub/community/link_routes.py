@@ -142,6 +142,7 @@ async def profile_save(request: Request) -> Response:
             opt_in=form.get("opt_in") == "yes",
             name=str(form.get("display_name", "")),
             now=datetime.now(UTC),
+            settings=request.app.state.settings,
         )
     except SubmissionError as error:
         context = {"customer": customer, "errors": {error.field: error.reason}, "saved": False}

@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 
 from hub.community.answers import after_publish, emit_answered
 from hub.community.models import Answer, Question
+from hub.config import Settings
 from hub.reviews.models import ReviewStatus
 from hub.staff.accounts import audit
 from hub.staff.models import StaffUser
@@ -85,12 +86,14 @@ async def moderate_question(
     return question
 
 
-async def moderate_answer(actor: StaffUser, answer_id: int, action: str, now: datetime) -> Answer | None:
+async def moderate_answer(
+    actor: StaffUser, answer_id: int, action: str, now: datetime, *, settings: Settings | None = None
+) -> Answer | None:
     """As for a question; publishing an answer also tells the asker and credits the answerer."""
     answer = await _set_status(Answer, actor, answer_id, action, now)
     if answer is None:
         return None
     if action == "approve":
-        await after_publish(answer)
+        await after_publish(answer, settings)
     await answer.fetch_related("question__product")
     return answer

@@ -14,6 +14,7 @@ from tortoise.functions import Count, Sum
 from tortoise.transactions import in_transaction
 
 from hub.advocacy.models import Award
+from hub.advocacy.points import earn_for_public_profile
 from hub.catalog.models import Customer
 from hub.community.models import Answer
 from hub.config import Settings
@@ -46,8 +47,11 @@ async def customer_for_profile_token(settings: Settings, token: str) -> Customer
     return await Customer.get_or_none(id=customer_id, erased_at=None) if customer_id else None
 
 
-async def save_profile(customer: Customer, *, opt_in: bool, name: str, now: datetime) -> None:
-    """Opt in with a display name (`SubmissionError` without one), or opt out at once."""
+async def save_profile(
+    customer: Customer, *, opt_in: bool, name: str, now: datetime, settings: Settings | None = None
+) -> None:
+    """Opt in with a display name (`SubmissionError` without one), or opt out at once.
+    Opting in earns the shop's points for a public profile (``points_for_public_profile``), once."""
     if not opt_in:
         customer.profile_opt_in_at = None
     else:
@@ -57,6 +61,8 @@ async def save_profile(customer: Customer, *, opt_in: bool, name: str, now: date
         customer.profile_name = display
         customer.profile_opt_in_at = customer.profile_opt_in_at or now
     await customer.save(update_fields=["profile_opt_in_at", "profile_name", "updated_at"])
+    if opt_in and settings is not None:
+        await earn_for_public_profile(settings, customer.id)
 
 
 @dataclass(slots=True)

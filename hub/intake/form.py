@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from hub.advocacy.review_rewards import reward_review
 from hub.catalog.models import Customer, Product
 from hub.config import Settings
 from hub.intake.submit import edit_review, submit_review
@@ -288,6 +289,7 @@ async def save_entry(
     await store_photos(settings, review, prepared, consent=entry.feature_consent, now=now)
     await set_feature_consent(review, entry.feature_consent, now)
     if section.review is None:
+        await reward_review(settings, review, now)
         await queue_review_thanks(settings, review, visit.order)
     return review
 

@@ -61,8 +61,13 @@ def _headers(unsubscribe: str, reply_to: str | None) -> dict[str, str]:
 
 async def unsubscribe_url(settings: Settings, customer: Customer) -> str:
     """A fresh link to unsubscribe and choose mail kinds; it outlives the mail by years."""
+    return (await customer_links(settings, customer))[0]
+
+
+async def customer_links(settings: Settings, customer: Customer) -> tuple[str, str]:
+    """The customer's mail preferences and points pages, on one fresh link token."""
     raw = await issue_token(LinkPurpose.UNSUBSCRIBE, customer=customer)
-    return external_url(settings, "unsubscribe", token=raw)
+    return external_url(settings, "unsubscribe", token=raw), external_url(settings, "points_page", token=raw)
 
 
 async def enqueue(
@@ -80,14 +85,16 @@ async def enqueue(
     """Queue one mail. With a ``dedupe_key`` already used, nothing is queued and None returned.
 
     Mail to a customer carries their unsubscribe link in the body
-    (``unsubscribe_url`` in the context) and in the List-Unsubscribe headers.
+    (``unsubscribe_url`` in the context, ``points_url`` their points page) and in the
+    List-Unsubscribe headers.
     """
     if dedupe_key and await OutboxMessage.filter(dedupe_key=dedupe_key).exists():
         return None
     context = mail_context(settings, context)
-    unsubscribe = await unsubscribe_url(settings, customer) if customer is not None else ""
+    unsubscribe, points = await customer_links(settings, customer) if customer is not None else ("", "")
     if unsubscribe:
         context.setdefault("unsubscribe_url", unsubscribe)
+        context.setdefault("points_url", points)
     mail = render_mail(template, context)
     try:
         return await OutboxMessage.create(

@@ -116,12 +116,14 @@ async def _restage(settings: Settings, customer_ids: set[int]) -> None:
 
 async def _advocacy_follow_ups(settings: Settings, orders: Sequence[Order]) -> None:
     """Credit referrals, and take back what a refund or cancellation undoes; safe to repeat."""
+    from hub.advocacy.points import earn_for_order
     from hub.advocacy.recognition import settle_points
     from hub.advocacy.referrals import attribute_referral, withdraw_referral
 
     for order in orders:
+        await earn_for_order(settings, order)
         if order.referral_code:
-            await attribute_referral(order, settings.referral_points)
+            await attribute_referral(settings, order)
         if not order.is_purchase or order.refunded_total > 0:
             await withdraw_referral(order)
             await settle_points(order)

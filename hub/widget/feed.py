@@ -67,6 +67,7 @@ def feed_review(review: Review) -> dict[str, Any]:
         "helpful": review.helpful_count,
         "unhelpful": review.unhelpful_count,
         "has_photos": review.has_photos,
+        "received_reward": review.rewarded_at is not None,
         "submitted_at": _iso(review.submitted_at),
         "published_at": _iso(review.published_at),
         "edited_at": _iso(review.edited_at),

@@ -8,13 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from hub.web.safe_urls import http_url
-from hub.widget.queries import Scope
+from hub.widget.queries import REWARD_DISCLOSURE, Scope
 
 LATEST_REVIEWS = 5
 
 
 def _review(item: dict[str, Any]) -> dict[str, Any]:
-    return {
+    review = {
         "@type": "Review",
         "author": {"@type": "Person", "name": item["author"]},
         "datePublished": (item["date"] or "")[:10],
@@ -22,6 +22,9 @@ def _review(item: dict[str, Any]) -> dict[str, Any]:
         "reviewBody": item["body"],
         "reviewRating": {"@type": "Rating", "ratingValue": item["rating"], "bestRating": 5, "worstRating": 1},
     }
+    if item.get("received_reward"):
+        review["disambiguatingDescription"] = REWARD_DISCLOSURE
+    return review
 
 
 def product_jsonld(scope: Scope, reviews: list[dict[str, Any]]) -> dict[str, Any]:

@@ -40,6 +40,7 @@ PUBLIC_REVIEW = obj(
         "source": {"type": "string", "enum": ["invitation", "import", "api"]},
         "helpful": INT,
         "unhelpful": INT,
+        "received_reward": BOOL,
         "photos": {"type": "array", "items": ref("Photo")},
         "replies": {"type": "array", "items": obj({"body": STR, "date": DATE_TIME})},
     }
@@ -62,6 +63,7 @@ FEED_REVIEW = obj(
         "helpful": INT,
         "unhelpful": INT,
         "has_photos": BOOL,
+        "received_reward": BOOL,
         "submitted_at": DATE_TIME,
         "published_at": DATE_TIME,
         "edited_at": DATE_TIME,

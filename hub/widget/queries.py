@@ -189,8 +189,10 @@ REPLY_SQL = (
 )
 REVIEW_COLUMNS = (
     "id, rating, title, body, display_name, published_at, verified_buyer, source,"
-    " helpful_count, unhelpful_count, has_photos"
+    " helpful_count, unhelpful_count, rewarded_at, has_photos"
 )
+# The FTC's endorsement guides (16 CFR 255.5) ask that a review written for a reward say so.
+REWARD_DISCLOSURE = "Received a reward for reviewing"
 
 
 def public_photo(settings: Settings, row: Sequence[Any]) -> dict[str, Any]:
@@ -218,6 +220,7 @@ def public_review(
         source,
         helpful,
         unhelpful,
+        rewarded_at,
         _,
     ) = row
     return {
@@ -231,6 +234,7 @@ def public_review(
         "source": source,
         "helpful": helpful,
         "unhelpful": unhelpful,
+        "received_reward": rewarded_at is not None,
         "photos": photos,
         "replies": replies,
     }

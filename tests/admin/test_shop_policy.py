@@ -404,6 +404,20 @@ NEW_VALUES = {
     "mail_logo_url": "https://trail.example/logo.png",
     "mail_accent_colour": "#117733",
     "win_back_offer": "COMEBACK15",
+    "points_per_currency_unit": "2",
+    "points_return_window_days": "14",
+    "points_for_review": "25",
+    "points_for_photo_review": "40",
+    "review_reward_pool": "thanks",
+    "photo_review_reward_pool": "thanks-photo",
+    "points_for_birthday": "100",
+    "points_for_public_profile": "20",
+    "points_for_answer": "15",
+    "points_expiry_days": "365",
+    "points_expiry_reminder_days": "30",
+    "point_value": "0.02",
+    "points_rewards": "5-off=500,10-off=900",
+    "code_pool_low": "25",
 }
 
 

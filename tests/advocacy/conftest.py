@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from hub.staff.apikeys import create_api_key
+from tests.mail.conftest import mailbox, smtp_server, smtp_settings  # noqa: F401  (aiosmtpd)
 
 NOW = datetime(2025, 6, 30, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()

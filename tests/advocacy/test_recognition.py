@@ -98,6 +98,10 @@ async def test_a_referral_link_counts_the_visit_and_lands_on_the_store(
     assert (await ReferralCode.get(id=code.id)).visits == 1
 
 
+# Referral points that mature at once (no return window), as before windows existed.
+AT_ONCE = Settings(points_return_window_days=0)
+
+
 async def referral_setup() -> tuple[Customer, ReferralCode]:
     ada = await promising()
     return ada, await ReferralCode.create(customer=ada, code="ADA-XYZ123")
@@ -107,9 +111,9 @@ async def test_a_first_order_with_the_code_is_counted_and_earns_points(db: str) 
     ada, _code = await referral_setup()
     newcomer = await make_customer("New Friend")
     order = await make_order(newcomer, placed_at=NOW, referral_code="ada-xyz123")
-    referral = await attribute_referral(order, 50)
+    referral = await attribute_referral(AT_ONCE, order)
     assert referral is not None and referral.outcome == "counted"
-    assert await attribute_referral(order, 50) is not None
+    assert await attribute_referral(AT_ONCE, order) is not None
     assert await Referral.all().count() == 1
     assert await PointsEntry.filter(customer=ada).values_list("points", flat=True) == [50]
     figures = await flywheel()
@@ -122,7 +126,9 @@ async def test_self_referrals_and_existing_customers_do_not_count(db: str, who: 
     buyer = ada if who == "self" else await make_customer("Old Customer")
     if who == "existing":
         await make_order(buyer, placed_at=ago(100))
-    referral = await attribute_referral(await make_order(buyer, placed_at=NOW, referral_code=code.code), 50)
+    referral = await attribute_referral(
+        AT_ONCE, await make_order(buyer, placed_at=NOW, referral_code=code.code)
+    )
     assert referral is not None
     assert referral.outcome == ("self_referral" if who == "self" else "existing_customer")
     assert await PointsEntry.all().count() == 0
@@ -131,7 +137,7 @@ async def test_self_referrals_and_existing_customers_do_not_count(db: str, who: 
 async def test_a_refund_reverses_the_points_once(db: str) -> None:
     ada, code = await referral_setup()
     order = await make_order(await make_customer("New Friend"), placed_at=NOW, referral_code=code.code)
-    await attribute_referral(order, 50)
+    await attribute_referral(AT_ONCE, order)
     order.refunded_at = NOW + timedelta(days=2)
     assert await settle_points(order) == 1
     assert await settle_points(order) == 0
