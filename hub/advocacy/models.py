@@ -172,3 +172,57 @@ class HistoryRebuild(Model):
     class Meta:
         table = "history_rebuild"
         indexes = (("status", "next_attempt_at"),)
+
+
+class TierChange(Model):
+    """A customer's move from one VIP tier to another (``""``: none), one row per customer per day."""
+
+    id = fields.BigIntField(primary_key=True)
+    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
+        "hub.Customer", related_name="tier_changes", on_delete=fields.CASCADE
+    )
+    customer_id: int
+    day = fields.DateField()
+    from_tier = fields.CharField(max_length=32, default="")
+    to_tier = fields.CharField(max_length=32, default="")
+    # +1 up, -1 down, as the tiers ranked on the day.
+    direction = fields.SmallIntField()
+
+    class Meta:
+        table = "tier_change"
+        unique_together = (("customer_id", "day"),)
+        indexes = (("day", "direction"),)
+
+
+class TierWarning(Model):
+    """A "spend X more by <date> to keep Gold" mail, at most one per customer and tier a window."""
+
+    id = fields.BigIntField(primary_key=True)
+    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
+        "hub.Customer", related_name="tier_warnings", on_delete=fields.CASCADE
+    )
+    customer_id: int
+    tier = fields.CharField(max_length=32)
+    warned_on = fields.DateField()
+    drops_on = fields.DateField()
+
+    class Meta:
+        table = "tier_warning"
+        unique_together = (("customer_id", "tier", "warned_on"),)
+
+
+class BirthdayReward(Model):
+    """The birthday bonus of one customer in one year: at most one (the unique pair)."""
+
+    id = fields.BigIntField(primary_key=True)
+    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
+        "hub.Customer", related_name="birthday_rewards", on_delete=fields.CASCADE
+    )
+    customer_id: int
+    year = fields.SmallIntField()
+    points = fields.IntField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "birthday_reward"
+        unique_together = (("customer_id", "year"),)
