@@ -36,6 +36,17 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='TierPass',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('day', fields.DateField()),
+                ('definition', fields.CharField(max_length=40)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'tier_pass', 'app': 'hub', 'unique_together': (('day', 'definition'),), 'pk_attr': 'id', 'table_description': 'The nightly tier pass done for one day and one tier definition (a digest of HUB_TIERS…).'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='TierWarning',
             fields=[
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),

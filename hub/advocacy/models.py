@@ -226,3 +226,16 @@ class BirthdayReward(Model):
     class Meta:
         table = "birthday_reward"
         unique_together = (("customer_id", "year"),)
+
+
+class TierPass(Model):
+    """The nightly tier pass done for one day and one tier definition (a digest of HUB_TIERS…)."""
+
+    id = fields.IntField(primary_key=True)
+    day = fields.DateField()
+    definition = fields.CharField(max_length=40)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "tier_pass"
+        unique_together = (("day", "definition"),)

@@ -1,0 +1,241 @@
+"""VIP tiers: the nightly pass that gives each customer the tier they qualify for, and its mail.
+
+The shop defines the tiers in ``HUB_TIERS`` (Admin → Settings → Points and win-back), lowest
+first; a customer holds the highest one whose threshold they reach with their kept spend
+(``kept_revenue_sql``, purchases only) or their earned points (positive ledger lines less the
+refunds taking them back) in the last ``tier_window_days``. The pass is three statements over
+every customer at once (no per-customer loop): record today's changes in ``tier_change``, move
+``customer.tier``, then read who moved up (a "You are now Gold" mail) and who would drop within
+``tier_warning_days`` if they bought nothing more (a "spend X more by <date>" mail, once per
+customer and tier a window). Mail respects the customer's choices (kind ``offers``) and the
+review-mail cap (``next_free_slot``: the hub has no shared mail cap yet).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from hub.advocacy.models import TierPass, TierWarning
+from hub.advocacy.sql import connection, fetch, is_postgres, numbered
+from hub.catalog.models import Customer, MailKind, kept_revenue_sql, purchase_sql
+from hub.config import Settings
+from hub.invites.scheduling import next_free_slot
+from hub.mail.outbox import enqueue
+from hub.setting_values import TierDefinition, Tiers
+
+
+@dataclass(frozen=True)
+class Benefits:
+    """What a customer's tier gives: l1's earning multiplies by ``multiplier``."""
+
+    tier: str
+    multiplier: float
+    birthday_bonus: int
+    early_access: bool
+
+
+def benefits_of(settings: Settings, tier: str) -> Benefits:
+    level = settings.tiers.named(tier)
+    if level is None:
+        return Benefits("", 1.0, settings.birthday_points, False)
+    bonus = settings.birthday_points if level.birthday_bonus is None else level.birthday_bonus
+    return Benefits(level.name, level.multiplier, bonus, level.early_access)
+
+
+def tier_benefits(customer: Customer, settings: Settings) -> Benefits:
+    """The benefits of the tier ``customer`` holds (none: multiplier 1, the shop's birthday points)."""
+    return benefits_of(settings, customer.tier)
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+# Kept spend and earned points per customer between two instants; ``?`` four times.
+_STANDING = f"""SELECT c.id AS customer_id, c.tier AS tier,
+    COALESCE(s.spend, 0) AS spend, COALESCE(p.points, 0) AS points
+  FROM customer c
+  LEFT JOIN (SELECT customer_id, SUM({kept_revenue_sql()}) AS spend FROM orders
+    WHERE {purchase_sql()} AND placed_at >= ? AND placed_at < ? GROUP BY customer_id) s
+    ON s.customer_id = c.id
+  LEFT JOIN (SELECT customer_id, SUM(points) AS points FROM points_entry
+    WHERE (points > 0 OR reason = 'refund') AND created_at >= ? AND created_at < ?
+    GROUP BY customer_id) p ON p.customer_id = c.id
+  WHERE c.erased_at IS NULL"""  # noqa: S608  (constants only)
+
+
+def _literal(name: str) -> str:
+    # Tier names are letters, digits, spaces and hyphens (``setting_values.tiers``): no quote.
+    return "'" + name.replace("'", "''") + "'"
+
+
+def _qualifies(level: TierDefinition) -> str:
+    return f"{level.basis} >= {int(level.threshold)}"
+
+
+def tier_case(tiers: Tiers) -> str:
+    """SQL naming the highest tier a row of ``_STANDING`` qualifies for ('' for none)."""
+    if not tiers.levels:
+        return "''"
+    whens = " ".join(f"WHEN {_qualifies(t)} THEN {_literal(t.name)}" for t in reversed(tiers.levels))
+    return f"CASE {whens} ELSE '' END"
+
+
+def rank_case(tiers: Tiers, column: str) -> str:
+    """SQL giving the rank of the tier named in ``column`` (0 for none or an unknown name)."""
+    if not tiers.levels:
+        return "0"
+    whens = " ".join(f"WHEN {_literal(t.name)} THEN {i}" for i, t in enumerate(tiers.levels, 1))
+    return f"CASE {column} {whens} ELSE 0 END"
+
+
+def _assessed(tiers: Tiers) -> str:
+    return f"""SELECT customer_id, tier, spend, points, {tier_case(tiers)} AS new_tier
+      FROM ({_STANDING}) standing"""  # noqa: S608  (validated names and whole numbers)
+
+
+def _window(settings: Settings, day: date, ahead: int = 0) -> list[datetime]:
+    """The window as of ``day`` + ``ahead`` days, with nothing counted after ``day``."""
+    start = _start_of(day + timedelta(days=ahead + 1 - settings.tier_window_days))
+    end = _start_of(day + timedelta(days=1))
+    return [start, end, start, end]
+
+
+async def _execute(sql: str, params: list[Any]) -> None:
+    await connection().execute_query(numbered(sql) if is_postgres() else sql, params)
+
+
+async def record_changes(settings: Settings, day: date) -> None:
+    """Write today's tier changes and move ``customer.tier``: two statements for every customer."""
+    tiers = settings.tiers
+    changes = f"""INSERT INTO tier_change (customer_id, day, from_tier, to_tier, direction)
+      SELECT customer_id, ?, tier, new_tier,
+        CASE WHEN {rank_case(tiers, "new_tier")} > {rank_case(tiers, "tier")} THEN 1 ELSE -1 END
+      FROM ({_assessed(tiers)}) assessed WHERE new_tier <> tier
+      ON CONFLICT (customer_id, day) DO UPDATE SET to_tier = excluded.to_tier,
+        direction = excluded.direction"""  # noqa: S608  (validated names and whole numbers)
+    move = """UPDATE customer SET tier = (SELECT t.to_tier FROM tier_change t
+        WHERE t.customer_id = customer.id AND t.day = ?), tier_since = ?
+      WHERE id IN (SELECT t.customer_id FROM tier_change t WHERE t.day = ? AND t.to_tier <> customer.tier)"""
+    async with in_transaction():
+        await _execute(changes, [day, *_window(settings, day)])
+        await _execute(move, [day, _start_of(day), day])
+
+
+async def _mail(
+    settings: Settings, customer: Customer, template: str, key: str, context: dict[str, Any], now: datetime
+) -> bool:
+    if not customer.accepts(MailKind.OFFERS.value):
+        return False
+    queued = await enqueue(
+        settings,
+        kind=template,
+        template=template,
+        context={"customer": customer, "store_url": settings.store_url, **context},
+        to=customer.email,
+        customer=customer,
+        dedupe_key=key,
+        send_at=await next_free_slot(settings, customer.id, now),
+    )
+    return queued is not None
+
+
+async def mail_moves_up(settings: Settings, day: date, now: datetime) -> int:
+    """ "You are now Gold" to each customer who moved up today (once: the dedupe key)."""
+    ups = await fetch("SELECT customer_id, to_tier FROM tier_change WHERE day = ? AND direction = 1", [day])
+    tiers = {int(row["customer_id"]): str(row["to_tier"]) for row in ups}
+    sent = 0
+    for customer in await Customer.filter(id__in=list(tiers), erased_at__isnull=True):
+        tier = tiers[customer.id]
+        context = {"tier": tier, "benefits": benefits_of(settings, tier)}
+        sent += await _mail(
+            settings, customer, "tier_up", f"tier_up:{customer.id}:{tier}:{day}", context, now
+        )
+    return sent
+
+
+@dataclass(frozen=True)
+class AtRisk:
+    customer_id: int
+    tier: TierDefinition
+    short_by: Decimal
+    drops_on: date
+
+
+async def at_risk(settings: Settings, day: date) -> list[AtRisk]:
+    """Customers who would fall below their tier ``tier_warning_days`` from now with nothing more
+    bought or earned, and were not warned of that tier within the window's warning period."""
+    ahead, tiers = settings.tier_warning_days, settings.tiers
+    if not ahead or not tiers.levels:
+        return []
+    sql = f"""SELECT a.customer_id, a.tier, a.spend, a.points FROM ({_assessed(tiers)}) a
+      WHERE a.tier <> '' AND {rank_case(tiers, "a.new_tier")} < {rank_case(tiers, "a.tier")}
+      AND NOT EXISTS (SELECT 1 FROM tier_warning w WHERE w.customer_id = a.customer_id
+        AND w.tier = a.tier AND w.warned_on > ?)"""  # noqa: S608  (validated names and whole numbers)
+    rows = await fetch(sql, [*_window(settings, day, ahead), day - timedelta(days=ahead)])
+    found = []
+    for row in rows:
+        level = tiers.named(str(row["tier"]))
+        if level is None:
+            continue
+        have = Decimal(str(row[level.basis] or 0))
+        found.append(
+            AtRisk(
+                int(row["customer_id"]), level, Decimal(level.threshold) - have, day + timedelta(days=ahead)
+            )
+        )
+    return found
+
+
+async def warn_before_drops(settings: Settings, day: date, now: datetime) -> int:
+    """ "Spend X more by <date> to keep Gold", once per customer and tier in a warning period."""
+    risks = {risk.customer_id: risk for risk in await at_risk(settings, day)}
+    sent = 0
+    for customer in await Customer.filter(id__in=list(risks), erased_at__isnull=True):
+        risk = risks[customer.id]
+        await TierWarning.get_or_create(
+            customer=customer, tier=risk.tier.name, warned_on=day, defaults={"drops_on": risk.drops_on}
+        )
+        context = {
+            "tier": risk.tier.name,
+            "basis": risk.tier.basis,
+            "short_by": risk.short_by,
+            "by": risk.drops_on,
+        }
+        key = f"tier_keep:{customer.id}:{risk.tier.name}:{day}"
+        sent += await _mail(settings, customer, "tier_keep", key, context, now)
+    return sent
+
+
+def _definition(settings: Settings) -> str:
+    text = f"{settings.tiers}|{settings.tier_window_days}|{settings.tier_warning_days}"
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+
+
+async def assign_tiers(settings: Settings, now: datetime) -> int:
+    """Worker job: once a day (and again when the tiers are edited), every customer's tier,
+    the changes recorded and mailed."""
+    day, definition = now.astimezone(UTC).date(), _definition(settings)
+    if await TierPass.filter(day=day, definition=definition).exists():
+        return 0
+    if not settings.tiers.levels and not await Customer.exclude(tier="").exists():
+        return 0
+    await record_changes(settings, day)
+    moved = await mail_moves_up(settings, day, now)
+    warned = await warn_before_drops(settings, day, now)
+    await TierPass.get_or_create(day=day, definition=definition)
+    return moved + warned
+
+
+async def early_access_customers(settings: Settings) -> list[Customer]:
+    """Customers whose tier has early access, by name: the list the brand exports."""
+    names = [level.name for level in settings.tiers.levels if level.early_access]
+    if not names:
+        return []
+    return await Customer.filter(tier__in=names, erased_at__isnull=True).order_by("search_name", "id")
