@@ -334,7 +334,8 @@ def _tier_part(name: str, tier: str, part: str, found: dict[str, Any]) -> None:
         found["threshold"] = integer(1, 100_000_000)(f"{name} ({tier} {words[0]})", words[1])
     else:
         raise SettingsError(
-            f"{name}: {tier} has {part!r}: use spend N or points N, xMULTIPLIER, birthday POINTS, early access"
+            f"{name}: {tier} has {part!r}: use spend N or points N, xMULTIPLIER, birthday POINTS,"
+            " early access"
         )
 
 

@@ -17,7 +17,15 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime
 
-from hub.advocacy.jobs import attribute_win_backs, rebuild_history, send_win_backs, snapshot_stages
+from hub.advocacy.jobs import (
+    assign_tiers,
+    attribute_win_backs,
+    award_badges,
+    rebuild_history,
+    send_birthdays,
+    send_win_backs,
+    snapshot_stages,
+)
 from hub.community.jobs import ask_buyers, notify_askers
 from hub.config import Settings
 from hub.files import private_dir
@@ -49,6 +57,9 @@ JOBS: dict[str, Job] = {
     "case_reassign": reassign_away_agents_cases,
     "history_rebuilds": rebuild_history,
     "snapshot_stages": snapshot_stages,
+    "tiers": assign_tiers,
+    "birthdays": send_birthdays,
+    "badges": award_badges,
     "win_backs": send_win_backs,
     "win_back_wins": attribute_win_backs,
     "ask_buyers": ask_buyers,

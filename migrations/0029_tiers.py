@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Customer',
             name='birthday',
-            field=fields.CharField(null=True, max_length=5),
+            field=fields.CharField(null=True, db_index=True, max_length=5),
         ),
         ops.AddField(
             model_name='Customer',

@@ -1,0 +1,145 @@
+"""Badges the worker gives by itself, each rule on or off in ``HUB_BADGE_RULES`` (Admin → Settings).
+
+Each rule is one grouped query over every customer that lacks its badge; the award is an
+insert that a second pass (or a second worker) cannot repeat: ``award`` is unique per customer
+and badge, and the top contributor's badge names its month (``top_contributor:2026-11``), so it
+is one per customer and month. Each new award is thanked by mail (``advocate_thanks``) unless
+the customer turned thank-you notes off; the badge stands either way.
+
+- ``first_review``: a published review;
+- ``photo_reviews`` (badge ``photo_pro``): five published reviews with photos;
+- ``helpful_votes`` (badge ``helpful_voice``): ten helpful votes on their published reviews;
+- ``customer_year`` (badge ``loyal_year``): a first purchase a year ago or more;
+- ``top_contributor``: last month's most published reviews and answers among customers with a
+  public contributor profile (ties: the earlier customer).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from hub.advocacy.recognition import thank
+from hub.advocacy.sql import execute_many, fetch
+from hub.catalog.models import Customer, purchase_sql
+from hub.config import Settings
+from hub.reviews.models import public_sql
+
+PHOTO_REVIEWS = 5
+HELPFUL_VOTES = 10
+CUSTOMER_DAYS = 365
+EVERY_SECONDS = 600.0  # facts change slowly: a pass every ten minutes per worker is enough
+
+
+@dataclass(frozen=True)
+class Rule:
+    slug: str
+    badge: str
+    sql: str  # customer ids due the badge; ``?`` is the badge, then ``params``
+
+
+def _lacking(column: str) -> str:
+    return f"""NOT EXISTS (SELECT 1 FROM award a WHERE a.customer_id = {column} AND a.badge = ?)
+      AND EXISTS (SELECT 1 FROM customer c WHERE c.id = {column} AND c.erased_at IS NULL)"""  # noqa: S608
+
+
+RULES = {
+    rule.slug: rule
+    for rule in (
+        Rule(
+            "first_review",
+            "first_review",
+            f"""SELECT DISTINCT r.customer_id FROM review r WHERE {public_sql("r")}
+              AND r.customer_id IS NOT NULL AND {_lacking("r.customer_id")}""",  # noqa: S608
+        ),
+        Rule(
+            "photo_reviews",
+            "photo_pro",
+            f"""SELECT r.customer_id FROM review r WHERE {public_sql("r")} AND r.has_photos
+              AND r.customer_id IS NOT NULL AND {_lacking("r.customer_id")}
+              GROUP BY r.customer_id HAVING COUNT(*) >= {PHOTO_REVIEWS}""",  # noqa: S608
+        ),
+        Rule(
+            "helpful_votes",
+            "helpful_voice",
+            f"""SELECT r.customer_id FROM review r WHERE {public_sql("r")}
+              AND r.customer_id IS NOT NULL AND {_lacking("r.customer_id")}
+              GROUP BY r.customer_id HAVING SUM(r.helpful_count) >= {HELPFUL_VOTES}""",  # noqa: S608
+        ),
+        Rule(
+            "customer_year",
+            "loyal_year",
+            f"""SELECT o.customer_id FROM orders o WHERE {purchase_sql("o")} AND {_lacking("o.customer_id")}
+              GROUP BY o.customer_id HAVING MIN(o.placed_at) <= ?""",  # noqa: S608
+        ),
+    )
+}
+
+
+def _month_start(day: date) -> datetime:
+    return datetime(day.year, day.month, 1, tzinfo=UTC)
+
+
+def last_month(now: datetime) -> tuple[datetime, datetime]:
+    end = _month_start(now.astimezone(UTC).date())
+    return _month_start((end - timedelta(days=1)).date()), end
+
+
+def _top_contributor_sql() -> str:
+    return f"""SELECT x.customer_id, SUM(x.n) AS n FROM (
+        SELECT customer_id, COUNT(*) AS n FROM review WHERE {public_sql()}
+          AND published_at >= ? AND published_at < ? AND customer_id IS NOT NULL GROUP BY customer_id
+        UNION ALL
+        SELECT customer_id, COUNT(*) AS n FROM answer WHERE {public_sql()}
+          AND published_at >= ? AND published_at < ? AND customer_id IS NOT NULL GROUP BY customer_id
+      ) x JOIN customer c ON c.id = x.customer_id
+      WHERE c.profile_opt_in_at IS NOT NULL AND c.erased_at IS NULL
+      GROUP BY x.customer_id ORDER BY n DESC, x.customer_id LIMIT 1"""  # noqa: S608  (constants only)
+
+
+async def _due(rule: Rule, now: datetime) -> list[int]:
+    params: list[object] = [rule.badge]
+    if rule.slug == "customer_year":
+        params.append(now - timedelta(days=CUSTOMER_DAYS))
+    return [int(row["customer_id"]) for row in await fetch(rule.sql, params)]
+
+
+async def _top_contributor(now: datetime) -> tuple[str, list[int]]:
+    start, end = last_month(now)
+    badge = f"top_contributor:{start:%Y-%m}"
+    rows = await fetch(_top_contributor_sql(), [start, end, start, end])
+    if not rows or await fetch("SELECT 1 AS x FROM award WHERE badge = ?", [badge]):
+        return badge, []
+    return badge, [int(rows[0]["customer_id"])]
+
+
+_INSERT = """INSERT INTO award (customer_id, badge, note, created_at) VALUES (?, ?, ?, ?)
+  ON CONFLICT (customer_id, badge) DO NOTHING"""
+
+
+async def _give(settings: Settings, badge: str, customer_ids: list[int], now: datetime) -> int:
+    if not customer_ids:
+        return 0
+    await execute_many(_INSERT, [[cid, badge, "automatic", now] for cid in customer_ids])
+    for customer in await Customer.filter(id__in=customer_ids, erased_at__isnull=True).order_by("id"):
+        await thank(settings, customer, badge, 0, now)
+    return len(customer_ids)
+
+
+_last_pass: dict[str, float] = {}
+
+
+async def award_badges(settings: Settings, now: datetime, *, force: bool = False) -> int:
+    """Worker job: every rule switched on, each badge given once, every ten minutes at most."""
+    if not force and time.monotonic() - _last_pass.get("badges", float("-inf")) < EVERY_SECONDS:
+        return 0
+    _last_pass["badges"] = time.monotonic()
+    given = 0
+    for slug in settings.badge_rules:
+        if slug == "top_contributor":
+            badge, due = await _top_contributor(now)
+        else:
+            badge, due = RULES[slug].badge, await _due(RULES[slug], now)
+        given += await _give(settings, badge, due, now)
+    return given

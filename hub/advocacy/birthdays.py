@@ -1,0 +1,101 @@
+"""Birthdays: the month and day a customer gives on their preferences page, and the reward mail.
+
+On the day (in the shop's ``HUB_TIME_ZONE``) the worker gives each customer whose birthday it
+is their tier's birthday bonus, or the shop's ``HUB_BIRTHDAY_POINTS``, once a year (the unique
+``birthday_reward`` per customer and year), and a birthday mail if they accept offers. A
+29 February birthday is kept on 28 February in other years.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Subquery
+from tortoise.transactions import in_transaction
+
+from hub.advocacy.models import BirthdayReward, PointsEntry
+from hub.advocacy.tiers import tier_benefits
+from hub.catalog.models import Customer, MailKind
+from hub.config import Settings
+from hub.mail.outbox import enqueue
+from hub.web.errors import FieldError, InvalidInput
+
+BIRTHDAY_REASON = "birthday"
+MONTHS = tuple(calendar.month_name[1:])
+# The longest each month can be: 29 February is a birthday like any other.
+LONGEST = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def parse_birthday(month_text: str, day_text: str) -> str | None:
+    """``MM-DD`` from the two fields (both empty: no birthday); `InvalidInput` names the bad one."""
+    month_text, day_text = month_text.strip(), day_text.strip()
+    if not month_text and not day_text:
+        return None
+    if not month_text.isdigit() or not 1 <= int(month_text) <= 12:
+        raise InvalidInput(FieldError("birthday_month", "pick a month"))
+    month = int(month_text)
+    if not day_text.isdigit() or not 1 <= int(day_text) <= LONGEST[month - 1]:
+        reason = f"must be a day from 1 to {LONGEST[month - 1]} of {MONTHS[month - 1]}"
+        raise InvalidInput(FieldError("birthday_day", reason))
+    return f"{month:02d}-{int(day_text):02d}"
+
+
+async def save_birthday(customer: Customer, birthday: str | None) -> None:
+    customer.birthday = birthday
+    await customer.save(update_fields=["birthday", "updated_at"])
+
+
+def shop_today(settings: Settings, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(settings.time_zone)).date()
+
+
+def birthdays_on(day: date) -> list[str]:
+    """The ``MM-DD`` values celebrated on ``day``: 29 February falls on the 28th in other years."""
+    found = [f"{day.month:02d}-{day.day:02d}"]
+    if (day.month, day.day) == (2, 28) and not calendar.isleap(day.year):
+        found.append("02-29")
+    return found
+
+
+async def award_birthday(customer: Customer, points: int) -> None:
+    """The one place birthday points are written (the integrator points it at ``points.earn``)."""
+    if points:
+        await PointsEntry.create(customer=customer, points=points, reason=BIRTHDAY_REASON)
+
+
+async def _reward(settings: Settings, customer: Customer, year: int) -> bool:
+    """The year's reward, once: the unique (customer, year) row and the points together."""
+    points = tier_benefits(customer, settings).birthday_bonus
+    try:
+        async with in_transaction():
+            await BirthdayReward.create(customer=customer, year=year, points=points)
+            await award_birthday(customer, points)
+    except IntegrityError:  # another worker rewarded this year first
+        return False
+    if customer.accepts(MailKind.OFFERS.value):
+        await enqueue(
+            settings,
+            kind="birthday",
+            template="birthday",
+            context={"customer": customer, "points": points, "store_url": settings.store_url},
+            to=customer.email,
+            customer=customer,
+            dedupe_key=f"birthday:{customer.id}:{year}",
+        )
+    return True
+
+
+async def send_birthdays(settings: Settings, now: datetime) -> int:
+    """Worker job: today's birthdays (shop time) not yet rewarded this year."""
+    today = shop_today(settings, now)
+    rewarded = BirthdayReward.filter(year=today.year).values("customer_id")
+    due = Customer.filter(birthday__in=birthdays_on(today), erased_at__isnull=True).exclude(
+        id__in=Subquery(rewarded)
+    )
+    done = 0
+    for customer in await due.order_by("id"):
+        done += await _reward(settings, customer, today.year)
+    return done
