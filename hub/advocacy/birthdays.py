@@ -1,4 +1,4 @@
-"""Birthdays: the month and day a customer gives on their preferences page, and the reward mail.
+"""Birthdays: the reward on the day a customer gave on their preferences page (hub.mail.preferences).
 
 On the day (in the shop's ``HUB_TIME_ZONE``) the worker gives each customer whose birthday it
 is their tier's birthday bonus, or the shop's ``HUB_BIRTHDAY_POINTS``, once a year (the unique
@@ -21,31 +21,8 @@ from hub.advocacy.tiers import tier_benefits
 from hub.catalog.models import Customer, MailKind
 from hub.config import Settings
 from hub.mail.outbox import enqueue
-from hub.web.errors import FieldError, InvalidInput
 
 BIRTHDAY_REASON = "birthday"
-MONTHS = tuple(calendar.month_name[1:])
-# The longest each month can be: 29 February is a birthday like any other.
-LONGEST = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
-
-def parse_birthday(month_text: str, day_text: str) -> str | None:
-    """``MM-DD`` from the two fields (both empty: no birthday); `InvalidInput` names the bad one."""
-    month_text, day_text = month_text.strip(), day_text.strip()
-    if not month_text and not day_text:
-        return None
-    if not month_text.isdigit() or not 1 <= int(month_text) <= 12:
-        raise InvalidInput(FieldError("birthday_month", "pick a month"))
-    month = int(month_text)
-    if not day_text.isdigit() or not 1 <= int(day_text) <= LONGEST[month - 1]:
-        reason = f"must be a day from 1 to {LONGEST[month - 1]} of {MONTHS[month - 1]}"
-        raise InvalidInput(FieldError("birthday_day", reason))
-    return f"{month:02d}-{int(day_text):02d}"
-
-
-async def save_birthday(customer: Customer, birthday: str | None) -> None:
-    customer.birthday = birthday
-    await customer.save(update_fields=["birthday", "updated_at"])
 
 
 def shop_today(settings: Settings, now: datetime) -> date:

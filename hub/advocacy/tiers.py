@@ -239,3 +239,23 @@ async def early_access_customers(settings: Settings) -> list[Customer]:
     if not names:
         return []
     return await Customer.filter(tier__in=names, erased_at__isnull=True).order_by("search_name", "id")
+
+
+@dataclass(frozen=True)
+class TierMoves:
+    """Customers who moved up, and down, a tier from ``start`` to ``end``, both days included."""
+
+    up: int
+    down: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {"up": self.up, "down": self.down}
+
+
+_MOVES = """SELECT direction, COUNT(DISTINCT customer_id) AS n FROM tier_change
+  WHERE day >= ? AND day <= ? GROUP BY direction"""
+
+
+async def tier_moves(start: date, end: date) -> TierMoves:
+    counts = {int(row["direction"]): int(row["n"]) for row in await fetch(_MOVES, [start, end])}
+    return TierMoves(counts.get(1, 0), counts.get(-1, 0))
