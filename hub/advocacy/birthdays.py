@@ -43,7 +43,7 @@ async def award_birthday(customer: Customer, points: int) -> None:
         await PointsEntry.create(customer=customer, points=points, reason=BIRTHDAY_REASON)
 
 
-async def _reward(settings: Settings, customer: Customer, year: int) -> bool:
+async def _reward(settings: Settings, customer: Customer, year: int, now: datetime) -> bool:
     """The year's reward, once: the unique (customer, year) row and the points together."""
     points = tier_benefits(customer, settings).birthday_bonus
     try:
@@ -61,6 +61,7 @@ async def _reward(settings: Settings, customer: Customer, year: int) -> bool:
             to=customer.email,
             customer=customer,
             dedupe_key=f"birthday:{customer.id}:{year}",
+            send_at=now,
         )
     return True
 
@@ -74,5 +75,5 @@ async def send_birthdays(settings: Settings, now: datetime) -> int:
     )
     done = 0
     for customer in await due.order_by("id"):
-        done += await _reward(settings, customer, today.year)
+        done += await _reward(settings, customer, today.year, now)
     return done

@@ -97,6 +97,7 @@ async def thank(settings: Settings, customer: Customer, badge: str, points: int,
         to=customer.email,
         customer=customer,
         dedupe_key=f"advocate_thanks:{customer.id}:{badge}",
+        send_at=now,
     )
     return queued is not None
 

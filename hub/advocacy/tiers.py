@@ -141,7 +141,7 @@ async def _mail(
         to=customer.email,
         customer=customer,
         dedupe_key=key,
-        send_at=await next_free_slot(settings, customer.id, now),
+        send_at=await next_free_slot(settings, customer.id, now) or now,
     )
     return queued is not None
 
@@ -158,6 +158,9 @@ async def mail_moves_up(settings: Settings, day: date, now: datetime) -> int:
             settings, customer, "tier_up", f"tier_up:{customer.id}:{tier}:{day}", context, now
         )
     return sent
+
+
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -184,7 +187,7 @@ async def at_risk(settings: Settings, day: date) -> list[AtRisk]:
         level = tiers.named(str(row["tier"]))
         if level is None:
             continue
-        have = Decimal(str(row[level.basis] or 0))
+        have = Decimal(str(row[level.basis] or 0)).quantize(CENT if level.basis == "spend" else Decimal(1))
         found.append(
             AtRisk(
                 int(row["customer_id"]), level, Decimal(level.threshold) - have, day + timedelta(days=ahead)
