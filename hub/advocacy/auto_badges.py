@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from hub.advocacy.models import Award
 from hub.advocacy.recognition import thank
 from hub.advocacy.sql import execute_many, fetch
 from hub.catalog.models import Customer, purchase_sql
@@ -29,6 +30,8 @@ from hub.reviews.models import public_sql
 PHOTO_REVIEWS = 5
 HELPFUL_VOTES = 10
 CUSTOMER_DAYS = 365
+AUTOMATIC = "automatic"  # the note of an award a rule gave
+MAIL_BATCH = 500
 EVERY_SECONDS = 600.0  # facts change slowly: a pass every ten minutes per worker is enough
 
 
@@ -118,28 +121,45 @@ _INSERT = """INSERT INTO award (customer_id, badge, note, created_at) VALUES (?,
   ON CONFLICT (customer_id, badge) DO NOTHING"""
 
 
-async def _give(settings: Settings, badge: str, customer_ids: list[int], now: datetime) -> int:
-    if not customer_ids:
-        return 0
-    await execute_many(_INSERT, [[cid, badge, "automatic", now] for cid in customer_ids])
-    for customer in await Customer.filter(id__in=customer_ids, erased_at__isnull=True).order_by("id"):
-        await thank(settings, customer, badge, 0, now)
+async def _give(badge: str, customer_ids: list[int], now: datetime) -> int:
+    if customer_ids:
+        await execute_many(_INSERT, [[cid, badge, AUTOMATIC, now] for cid in customer_ids])
     return len(customer_ids)
+
+
+async def thank_awards(settings: Settings, now: datetime) -> int:
+    """The thank-you mails of automatic awards not yet thanked, a batch a pass; the mails queued."""
+    batch = await Award.filter(note=AUTOMATIC, thanked_at__isnull=True).order_by("id").limit(MAIL_BATCH)
+    customers = await Customer.in_bulk([award.customer_id for award in batch], "id")
+    sent = 0
+    for award in batch:
+        customer = customers.get(award.customer_id)
+        if customer is not None and customer.erased_at is None:
+            sent += await thank(settings, customer, award.badge, 0, now)
+    await Award.filter(id__in=[award.id for award in batch]).update(thanked_at=now)
+    return sent
 
 
 _last_pass: dict[str, float] = {}
 
 
-async def award_badges(settings: Settings, now: datetime, *, force: bool = False) -> int:
-    """Worker job: every rule switched on, each badge given once, every ten minutes at most."""
-    if not force and time.monotonic() - _last_pass.get("badges", float("-inf")) < EVERY_SECONDS:
-        return 0
-    _last_pass["badges"] = time.monotonic()
+async def badge_pass(settings: Settings, now: datetime) -> int:
+    """Every rule switched on: one query and one insert each; the badges given."""
     given = 0
     for slug in settings.badge_rules:
         if slug == "top_contributor":
             badge, due = await _top_contributor(now)
         else:
             badge, due = RULES[slug].badge, await _due(RULES[slug], now)
-        given += await _give(settings, badge, due, now)
+        given += await _give(badge, due, now)
     return given
+
+
+async def award_badges(settings: Settings, now: datetime, *, force: bool = False) -> int:
+    """Worker job: the badge pass every ten minutes at most (``force``: now), then a batch of
+    thank-you mails; the badges given and mails queued."""
+    given = 0
+    if force or time.monotonic() - _last_pass.get("badges", float("-inf")) >= EVERY_SECONDS:
+        _last_pass["badges"] = time.monotonic()
+        given = await badge_pass(settings, now)
+    return given + await thank_awards(settings, now)

@@ -52,6 +52,9 @@ class Award(Model):
     awarded_by_id: int | None
     note = fields.CharField(max_length=255, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
+    # An automatic award (``note`` "automatic", hub.advocacy.auto_badges) once its thank-you was
+    # queued or skipped (the customer turned thanks off); the mail pass takes the others.
+    thanked_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "award"
@@ -187,6 +190,8 @@ class TierChange(Model):
     to_tier = fields.CharField(max_length=32, default="")
     # +1 up, -1 down, as the tiers ranked on the day.
     direction = fields.SmallIntField()
+    # A move up once its "You are now Gold" mail was queued (or skipped); the mail pass takes the others.
+    mailed_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "tier_change"
@@ -205,6 +210,9 @@ class TierWarning(Model):
     tier = fields.CharField(max_length=32)
     warned_on = fields.DateField()
     drops_on = fields.DateField()
+    # What is missing to keep the tier: money for a spend tier, points for a points tier.
+    short_by = fields.DecimalField(max_digits=14, decimal_places=2)
+    mailed_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "tier_warning"

@@ -3,12 +3,14 @@
 The shop defines the tiers in ``HUB_TIERS`` (Admin → Settings → Points and win-back), lowest
 first; a customer holds the highest one whose threshold they reach with their kept spend
 (``kept_revenue_sql``, purchases only) or their earned points (positive ledger lines less the
-refunds taking them back) in the last ``tier_window_days``. The pass is three statements over
-every customer at once (no per-customer loop): record today's changes in ``tier_change``, move
-``customer.tier``, then read who moved up (a "You are now Gold" mail) and who would drop within
-``tier_warning_days`` if they bought nothing more (a "spend X more by <date>" mail, once per
-customer and tier a window). Mail respects the customer's choices (kind ``offers``) and the
-review-mail cap (``next_free_slot``: the hub has no shared mail cap yet).
+refunds taking them back) in the last ``tier_window_days``. The nightly pass is three statements
+over every customer at once (no per-customer loop): record today's changes in ``tier_change``,
+move ``customer.tier``, and record in ``tier_warning`` who would drop within
+``tier_warning_days`` if they bought nothing more (once per customer and tier a warning period).
+Each worker pass then mails a batch of those not yet mailed: "You are now Gold" for a move up
+(none for a move down), "spend X more by <date> to keep Gold" for a warning. Mail respects the
+customer's choices (kind ``offers``) and the review-mail cap (``next_free_slot``: the hub has no
+shared mail cap yet).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from hub.advocacy.models import TierPass, TierWarning
+from hub.advocacy.models import TierChange, TierPass, TierWarning
 from hub.advocacy.sql import connection, fetch, is_postgres, numbered
 from hub.catalog.models import Customer, MailKind, kept_revenue_sql, purchase_sql
 from hub.config import Settings
@@ -128,6 +130,11 @@ async def record_changes(settings: Settings, day: date) -> None:
         await _execute(move, [day, _start_of(day), day])
 
 
+CENT = Decimal("0.01")
+MAIL_BATCH = 500
+STALE = timedelta(days=7)  # a move or warning not mailed within a week (the worker was off) is not
+
+
 async def _mail(
     settings: Settings, customer: Customer, template: str, key: str, context: dict[str, Any], now: datetime
 ) -> bool:
@@ -146,73 +153,68 @@ async def _mail(
     return queued is not None
 
 
-async def mail_moves_up(settings: Settings, day: date, now: datetime) -> int:
-    """ "You are now Gold" to each customer who moved up today (once: the dedupe key)."""
-    ups = await fetch("SELECT customer_id, to_tier FROM tier_change WHERE day = ? AND direction = 1", [day])
-    tiers = {int(row["customer_id"]): str(row["to_tier"]) for row in ups}
+def _short_by(tiers: Tiers) -> str:
+    """SQL: what a row of ``_assessed`` lacks to keep the tier it holds."""
+    whens = " ".join(f"WHEN {_literal(t.name)} THEN {int(t.threshold)} - {t.basis}" for t in tiers.levels)
+    return f"ROUND(CASE tier {whens} ELSE 0 END, 2)"
+
+
+async def record_warnings(settings: Settings, day: date) -> None:
+    """One statement: a warning for each customer who would fall below their tier
+    ``tier_warning_days`` from now with nothing more bought or earned, unless warned of that
+    tier within the last ``tier_warning_days``."""
+    ahead, tiers = settings.tier_warning_days, settings.tiers
+    if not ahead or not tiers.levels:
+        return
+    sql = f"""INSERT INTO tier_warning (customer_id, tier, warned_on, drops_on, short_by)
+      SELECT a.customer_id, a.tier, ?, ?, {_short_by(tiers)} FROM ({_assessed(tiers)}) a
+      WHERE a.tier <> '' AND {rank_case(tiers, "a.new_tier")} < {rank_case(tiers, "a.tier")}
+      AND NOT EXISTS (SELECT 1 FROM tier_warning w WHERE w.customer_id = a.customer_id
+        AND w.tier = a.tier AND w.warned_on > ?)
+      ON CONFLICT (customer_id, tier, warned_on) DO NOTHING"""  # noqa: S608  (validated names, whole numbers)
+    drops_on = day + timedelta(days=ahead)
+    await _execute(sql, [day, drops_on, *_window(settings, day, ahead), day - timedelta(days=ahead)])
+
+
+def _amount(basis: str, short_by: Decimal) -> Decimal:
+    return short_by.quantize(CENT if basis == "spend" else Decimal(1))
+
+
+async def mail_moves_up(settings: Settings, now: datetime) -> int:
+    """ "You are now Gold" to the customers who moved up (a batch a pass, oldest first)."""
+    since = now.astimezone(UTC).date() - STALE
+    batch = await TierChange.filter(direction=1, mailed_at__isnull=True, day__gte=since).limit(MAIL_BATCH)
+    customers = await Customer.in_bulk([change.customer_id for change in batch], "id")
     sent = 0
-    for customer in await Customer.filter(id__in=list(tiers), erased_at__isnull=True):
-        tier = tiers[customer.id]
-        context = {"tier": tier, "benefits": benefits_of(settings, tier)}
-        sent += await _mail(
-            settings, customer, "tier_up", f"tier_up:{customer.id}:{tier}:{day}", context, now
-        )
+    for change in batch:
+        customer = customers.get(change.customer_id)
+        if customer is not None and customer.tier == change.to_tier:  # still theirs
+            context = {"tier": change.to_tier, "benefits": benefits_of(settings, change.to_tier)}
+            key = f"tier_up:{customer.id}:{change.to_tier}:{change.day}"
+            sent += await _mail(settings, customer, "tier_up", key, context, now)
+    await TierChange.filter(id__in=[change.id for change in batch]).update(mailed_at=now)
     return sent
 
 
-CENT = Decimal("0.01")
-
-
-@dataclass(frozen=True)
-class AtRisk:
-    customer_id: int
-    tier: TierDefinition
-    short_by: Decimal
-    drops_on: date
-
-
-async def at_risk(settings: Settings, day: date) -> list[AtRisk]:
-    """Customers who would fall below their tier ``tier_warning_days`` from now with nothing more
-    bought or earned, and were not warned of that tier within the window's warning period."""
-    ahead, tiers = settings.tier_warning_days, settings.tiers
-    if not ahead or not tiers.levels:
-        return []
-    sql = f"""SELECT a.customer_id, a.tier, a.spend, a.points FROM ({_assessed(tiers)}) a
-      WHERE a.tier <> '' AND {rank_case(tiers, "a.new_tier")} < {rank_case(tiers, "a.tier")}
-      AND NOT EXISTS (SELECT 1 FROM tier_warning w WHERE w.customer_id = a.customer_id
-        AND w.tier = a.tier AND w.warned_on > ?)"""  # noqa: S608  (validated names and whole numbers)
-    rows = await fetch(sql, [*_window(settings, day, ahead), day - timedelta(days=ahead)])
-    found = []
-    for row in rows:
-        level = tiers.named(str(row["tier"]))
-        if level is None:
-            continue
-        have = Decimal(str(row[level.basis] or 0)).quantize(CENT if level.basis == "spend" else Decimal(1))
-        found.append(
-            AtRisk(
-                int(row["customer_id"]), level, Decimal(level.threshold) - have, day + timedelta(days=ahead)
-            )
-        )
-    return found
-
-
-async def warn_before_drops(settings: Settings, day: date, now: datetime) -> int:
-    """ "Spend X more by <date> to keep Gold", once per customer and tier in a warning period."""
-    risks = {risk.customer_id: risk for risk in await at_risk(settings, day)}
+async def mail_warnings(settings: Settings, now: datetime) -> int:
+    """ "Spend X more by <date> to keep Gold" for the warnings recorded (a batch a pass)."""
+    since = now.astimezone(UTC).date() - STALE
+    batch = await TierWarning.filter(mailed_at__isnull=True, warned_on__gte=since).limit(MAIL_BATCH)
+    customers = await Customer.in_bulk([warning.customer_id for warning in batch], "id")
     sent = 0
-    for customer in await Customer.filter(id__in=list(risks), erased_at__isnull=True):
-        risk = risks[customer.id]
-        await TierWarning.get_or_create(
-            customer=customer, tier=risk.tier.name, warned_on=day, defaults={"drops_on": risk.drops_on}
-        )
+    for warning in batch:
+        customer, level = customers.get(warning.customer_id), settings.tiers.named(warning.tier)
+        if customer is None or level is None or customer.tier != warning.tier:
+            continue
         context = {
-            "tier": risk.tier.name,
-            "basis": risk.tier.basis,
-            "short_by": risk.short_by,
-            "by": risk.drops_on,
+            "tier": level.name,
+            "basis": level.basis,
+            "short_by": _amount(level.basis, Decimal(str(warning.short_by))),
+            "by": warning.drops_on,
         }
-        key = f"tier_keep:{customer.id}:{risk.tier.name}:{day}"
+        key = f"tier_keep:{customer.id}:{level.name}:{warning.warned_on}"
         sent += await _mail(settings, customer, "tier_keep", key, context, now)
+    await TierWarning.filter(id__in=[warning.id for warning in batch]).update(mailed_at=now)
     return sent
 
 
@@ -221,19 +223,24 @@ def _definition(settings: Settings) -> str:
     return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
 
 
-async def assign_tiers(settings: Settings, now: datetime) -> int:
-    """Worker job: once a day (and again when the tiers are edited), every customer's tier,
-    the changes recorded and mailed."""
+async def tier_pass(settings: Settings, now: datetime) -> bool:
+    """The nightly part: once a day (and again when the tiers are edited), every customer's tier
+    and the warnings, in three statements; whether it ran."""
     day, definition = now.astimezone(UTC).date(), _definition(settings)
     if await TierPass.filter(day=day, definition=definition).exists():
-        return 0
+        return False
     if not settings.tiers.levels and not await Customer.exclude(tier="").exists():
-        return 0
+        return False
     await record_changes(settings, day)
-    moved = await mail_moves_up(settings, day, now)
-    warned = await warn_before_drops(settings, day, now)
+    await record_warnings(settings, day)
     await TierPass.get_or_create(day=day, definition=definition)
-    return moved + warned
+    return True
+
+
+async def assign_tiers(settings: Settings, now: datetime) -> int:
+    """Worker job: the nightly tier pass when due, then a batch of its mail; the mails queued."""
+    await tier_pass(settings, now)
+    return await mail_moves_up(settings, now) + await mail_warnings(settings, now)
 
 
 async def early_access_customers(settings: Settings) -> list[Customer]:
