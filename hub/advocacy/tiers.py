@@ -124,7 +124,8 @@ async def record_changes(settings: Settings, day: date) -> None:
         direction = excluded.direction"""  # noqa: S608  (validated names and whole numbers)
     move = """UPDATE customer SET tier = (SELECT t.to_tier FROM tier_change t
         WHERE t.customer_id = customer.id AND t.day = ?), tier_since = ?
-      WHERE id IN (SELECT t.customer_id FROM tier_change t WHERE t.day = ? AND t.to_tier <> customer.tier)"""
+      WHERE EXISTS (SELECT 1 FROM tier_change t WHERE t.customer_id = customer.id AND t.day = ?
+        AND t.to_tier <> customer.tier)"""
     async with in_transaction():
         await _execute(changes, [day, *_window(settings, day)])
         await _execute(move, [day, _start_of(day), day])
