@@ -175,12 +175,17 @@ async def _loyalty(url: str, data_dir: Path) -> None:
         given = await badge_pass(settings, NOW)
         badges = time.perf_counter() - started
         started = time.perf_counter()
+        await tier_pass(settings, NOW + timedelta(days=1))
+        await badge_pass(settings, NOW)
+        again = time.perf_counter() - started
+        started = time.perf_counter()
         mailed = await mail_moves_up(settings, NOW) + await thank_awards(settings, NOW)
         mail = time.perf_counter() - started
     finally:
         await hub_db.disconnect()
     print(
         f"  tier pass {tiers:.1f} s ({held}); badge pass {badges:.1f} s ({given:,} badges); "
+        f"the next night's tier pass and a badge pass with nothing new: {again:.1f} s together; "
         f"one mail batch of each: {mailed} mails in {mail:.1f} s; peak RSS {_peak_mb():.0f} MB"
     )
 

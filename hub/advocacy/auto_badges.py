@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from hub.advocacy.models import Award
 from hub.advocacy.recognition import thank
-from hub.advocacy.sql import execute_many, fetch
+from hub.advocacy.sql import execute, execute_many, fetch
 from hub.catalog.models import Customer, purchase_sql
 from hub.config import Settings
 from hub.reviews.models import public_sql
@@ -101,11 +101,11 @@ def _top_contributor_sql() -> str:
       GROUP BY x.customer_id ORDER BY n DESC, x.customer_id LIMIT 1"""  # noqa: S608  (constants only)
 
 
-async def _due(rule: Rule, now: datetime) -> list[int]:
+def _params(rule: Rule, now: datetime) -> list[object]:
     params: list[object] = [rule.badge]
     if rule.slug == "customer_year":
         params.append(now - timedelta(days=CUSTOMER_DAYS))
-    return [int(row["customer_id"]) for row in await fetch(rule.sql, params)]
+    return params
 
 
 async def _top_contributor(now: datetime) -> tuple[str, list[int]]:
@@ -121,10 +121,19 @@ _INSERT = """INSERT INTO award (customer_id, badge, note, created_at) VALUES (?,
   ON CONFLICT (customer_id, badge) DO NOTHING"""
 
 
-async def _give(badge: str, customer_ids: list[int], now: datetime) -> int:
+def _insert_due(rule: Rule) -> str:
+    return f"""INSERT INTO award (customer_id, badge, note, created_at)
+      SELECT due.customer_id, ?, ?, ? FROM ({rule.sql}) due WHERE true
+      ON CONFLICT (customer_id, badge) DO NOTHING"""  # noqa: S608  (constants only)
+
+
+async def _give(badge: str, customer_ids: list[int], now: datetime) -> None:
     if customer_ids:
         await execute_many(_INSERT, [[cid, badge, AUTOMATIC, now] for cid in customer_ids])
-    return len(customer_ids)
+
+
+async def _unthanked() -> int:
+    return await Award.filter(note=AUTOMATIC, thanked_at__isnull=True).count()
 
 
 async def thank_awards(settings: Settings, now: datetime) -> int:
@@ -144,15 +153,15 @@ _last_pass: dict[str, float] = {}
 
 
 async def badge_pass(settings: Settings, now: datetime) -> int:
-    """Every rule switched on: one query and one insert each; the badges given."""
-    given = 0
+    """Every rule switched on, one ``INSERT … SELECT`` each; the badges given."""
+    before = await _unthanked()
     for slug in settings.badge_rules:
         if slug == "top_contributor":
-            badge, due = await _top_contributor(now)
+            await _give(*await _top_contributor(now), now)
         else:
-            badge, due = RULES[slug].badge, await _due(RULES[slug], now)
-        given += await _give(badge, due, now)
-    return given
+            rule = RULES[slug]
+            await execute(_insert_due(rule), [rule.badge, AUTOMATIC, now, *_params(rule, now)])
+    return await _unthanked() - before
 
 
 async def award_badges(settings: Settings, now: datetime, *, force: bool = False) -> int:

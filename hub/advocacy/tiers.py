@@ -24,7 +24,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from hub.advocacy.models import TierChange, TierPass, TierWarning
-from hub.advocacy.sql import connection, fetch, is_postgres, numbered
+from hub.advocacy.sql import execute, fetch
 from hub.catalog.models import Customer, MailKind, kept_revenue_sql, purchase_sql
 from hub.config import Settings
 from hub.invites.scheduling import next_free_slot
@@ -109,10 +109,6 @@ def _window(settings: Settings, day: date, ahead: int = 0) -> list[datetime]:
     return [start, end, start, end]
 
 
-async def _execute(sql: str, params: list[Any]) -> None:
-    await connection().execute_query(numbered(sql) if is_postgres() else sql, params)
-
-
 async def record_changes(settings: Settings, day: date) -> None:
     """Write today's tier changes and move ``customer.tier``: two statements for every customer."""
     tiers = settings.tiers
@@ -127,8 +123,8 @@ async def record_changes(settings: Settings, day: date) -> None:
       WHERE EXISTS (SELECT 1 FROM tier_change t WHERE t.customer_id = customer.id AND t.day = ?
         AND t.to_tier <> customer.tier)"""
     async with in_transaction():
-        await _execute(changes, [day, *_window(settings, day)])
-        await _execute(move, [day, _start_of(day), day])
+        await execute(changes, [day, *_window(settings, day)])
+        await execute(move, [day, _start_of(day), day])
 
 
 CENT = Decimal("0.01")
@@ -174,7 +170,7 @@ async def record_warnings(settings: Settings, day: date) -> None:
         AND w.tier = a.tier AND w.warned_on > ?)
       ON CONFLICT (customer_id, tier, warned_on) DO NOTHING"""  # noqa: S608  (validated names, whole numbers)
     drops_on = day + timedelta(days=ahead)
-    await _execute(sql, [day, drops_on, *_window(settings, day, ahead), day - timedelta(days=ahead)])
+    await execute(sql, [day, drops_on, *_window(settings, day, ahead), day - timedelta(days=ahead)])
 
 
 def _amount(basis: str, short_by: Decimal) -> Decimal:
