@@ -42,39 +42,41 @@ class Rule:
     sql: str  # customer ids due the badge; ``?`` is the badge, then ``params``
 
 
-def _lacking(column: str) -> str:
-    return f"""NOT EXISTS (SELECT 1 FROM award a WHERE a.customer_id = {column} AND a.badge = ?)
-      AND EXISTS (SELECT 1 FROM customer c WHERE c.id = {column} AND c.erased_at IS NULL)"""  # noqa: S608
+def _lacking(grouped: str) -> str:
+    """The customers of ``grouped`` (a query of ``customer_id``) without the badge (``?``)."""
+    return f"""SELECT g.customer_id FROM ({grouped}) g
+      WHERE NOT EXISTS (SELECT 1 FROM award a WHERE a.customer_id = g.customer_id AND a.badge = ?)
+      AND EXISTS (SELECT 1 FROM customer c WHERE c.id = g.customer_id AND c.erased_at IS NULL)"""  # noqa: S608
+
+
+def _published(having: str = "", *, photos: bool = False) -> str:
+    """Customers by their published reviews (those with photos only, if ``photos``)."""
+    return f"""SELECT customer_id FROM review WHERE {public_sql()} AND customer_id IS NOT NULL
+      {"AND has_photos" if photos else ""} GROUP BY customer_id {having}"""  # noqa: S608
 
 
 RULES = {
     rule.slug: rule
     for rule in (
-        Rule(
-            "first_review",
-            "first_review",
-            f"""SELECT DISTINCT r.customer_id FROM review r WHERE {public_sql("r")}
-              AND r.customer_id IS NOT NULL AND {_lacking("r.customer_id")}""",  # noqa: S608
-        ),
+        Rule("first_review", "first_review", _lacking(_published())),
         Rule(
             "photo_reviews",
             "photo_pro",
-            f"""SELECT r.customer_id FROM review r WHERE {public_sql("r")} AND r.has_photos
-              AND r.customer_id IS NOT NULL AND {_lacking("r.customer_id")}
-              GROUP BY r.customer_id HAVING COUNT(*) >= {PHOTO_REVIEWS}""",  # noqa: S608
+            _lacking(_published(f"HAVING COUNT(*) >= {PHOTO_REVIEWS}", photos=True)),
         ),
         Rule(
             "helpful_votes",
             "helpful_voice",
-            f"""SELECT r.customer_id FROM review r WHERE {public_sql("r")}
-              AND r.customer_id IS NOT NULL AND {_lacking("r.customer_id")}
-              GROUP BY r.customer_id HAVING SUM(r.helpful_count) >= {HELPFUL_VOTES}""",  # noqa: S608
+            _lacking(_published(f"HAVING SUM(helpful_count) >= {HELPFUL_VOTES}")),
         ),
+        # Each customer without the badge, then one probe of the (customer, placed_at) index.
         Rule(
             "customer_year",
             "loyal_year",
-            f"""SELECT o.customer_id FROM orders o WHERE {purchase_sql("o")} AND {_lacking("o.customer_id")}
-              GROUP BY o.customer_id HAVING MIN(o.placed_at) <= ?""",  # noqa: S608
+            f"""SELECT c.id AS customer_id FROM customer c WHERE c.erased_at IS NULL
+              AND NOT EXISTS (SELECT 1 FROM award a WHERE a.customer_id = c.id AND a.badge = ?)
+              AND EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id AND {purchase_sql("o")}
+                AND o.placed_at <= ?)""",  # noqa: S608  (constants only)
         ),
     )
 }

@@ -403,6 +403,11 @@ NEW_VALUES = {
     "mail_logo_url": "https://trail.example/logo.png",
     "mail_accent_colour": "#117733",
     "win_back_offer": "COMEBACK15",
+    "tiers": "Silver: spend 200; Gold: spend 500, x1.5, birthday 300, early access",
+    "tier_window_days": "180",
+    "tier_warning_days": "14",
+    "birthday_points": "50",
+    "badge_rules": "first_review, top_contributor",
 }
 
 
