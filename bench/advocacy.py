@@ -21,6 +21,7 @@ import os
 import random
 import resource
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -218,8 +219,15 @@ def _report(label: str, seconds: float, counts: dict[str, int], before_mb: float
 
 
 def main() -> None:
-    customers = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    orders = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000
+    # Tortoise keeps each model's insert statement as first built: one database a process.
+    postgres_only = "--postgres-only" in sys.argv
+    args = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
+    customers = int(args[0]) if args else 100_000
+    orders = int(args[1]) if len(args) > 1 else 1_000_000
+    before = _peak_mb()
+    if postgres_only:
+        _postgres(customers, orders, before)
+        return
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.sqlite3"
         asyncio.run(hub_db.migrate(f"sqlite://{path}"))
@@ -233,6 +241,13 @@ def main() -> None:
         seconds, counts = asyncio.run(_recompute(f"sqlite://{path}"))
         _report("SQLite", seconds, counts, before)
         asyncio.run(_loyalty(f"sqlite://{path}", Path(folder)))
+    if os.environ.get("HUB_BENCH_DATABASE_URL", ""):
+        sys.stdout.flush()
+        command = [sys.executable, __file__, "--postgres-only", str(customers), str(orders)]
+        subprocess.run(command, check=True)
+
+
+def _postgres(customers: int, orders: int, before: float) -> None:
     base = os.environ.get("HUB_BENCH_DATABASE_URL", "")
     if base:
         url = asyncio.run(_postgres_url(base))
