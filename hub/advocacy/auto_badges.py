@@ -32,7 +32,7 @@ HELPFUL_VOTES = 10
 CUSTOMER_DAYS = 365
 AUTOMATIC = "automatic"  # the note of an award a rule gave
 MAIL_BATCH = 500
-EVERY_SECONDS = 600.0  # facts change slowly: a pass every ten minutes per worker is enough
+EVERY_SECONDS = 3600.0  # facts change slowly: a pass an hour per worker is enough
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,7 @@ async def badge_pass(settings: Settings, now: datetime) -> int:
 
 
 async def award_badges(settings: Settings, now: datetime, *, force: bool = False) -> int:
-    """Worker job: the badge pass every ten minutes at most (``force``: now), then a batch of
+    """Worker job: the badge pass once an hour at most (``force``: now), then a batch of
     thank-you mails; the badges given and mails queued."""
     given = 0
     if force or time.monotonic() - _last_pass.get("badges", float("-inf")) >= EVERY_SECONDS:
