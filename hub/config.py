@@ -54,6 +54,8 @@ REQUESTS, MODERATION, SUPPORT, STAGES, LOYALTY, BRAND = (
     "Brand and mail",
 )
 POLICY_SECTIONS = (REQUESTS, MODERATION, SUPPORT, STAGES, LOYALTY, BRAND)
+# Automatic badges (hub.advocacy.auto_badges), each on or off in HUB_BADGE_RULES.
+BADGE_RULES = ("first_review", "photo_reviews", "helpful_votes", "customer_year", "top_contributor")
 ASSIGNMENT_MODES = ("off", "round_robin", "least_loaded")
 # Hours to the first response and to the resolution, per case priority.
 DEFAULT_SLA_HOURS: dict[str, tuple[float, float]] = {
@@ -588,6 +590,38 @@ class Settings:
         "The window of `HUB_MAIL_CAP`, in days.",
         read.integer(1, 365),
         policy=BRAND,
+    )
+    tiers: read.Tiers = setting(
+        "HUB_TIERS",
+        read.Tiers(),
+        "VIP tiers, lowest first: `Silver: spend 200; Gold: spend 500, x1.5, birthday 300, early access`"
+        " (kept spend or earned points in the tier window; a points multiplier, a birthday bonus,"
+        " the early-access list). See docs/loyalty.md.",
+        read.tiers,
+        shown="(none)",
+        policy=LOYALTY,
+    )
+    tier_window_days: int = setting(
+        "HUB_TIER_WINDOW_DAYS",
+        365,
+        "Days of spend or earned points that count towards a tier (a rolling window).",
+        read.integer(30, 3650),
+        policy=LOYALTY,
+    )
+    tier_warning_days: int = setting(
+        "HUB_TIER_WARNING_DAYS",
+        30,
+        "Days before the window would drop a customer to a lower tier that they are told how to keep it"
+        " (0: no warning).",
+        read.integer(0, 365),
+        policy=LOYALTY,
+    )
+    badge_rules: tuple[str, ...] = setting(
+        "HUB_BADGE_RULES",
+        BADGE_RULES,
+        "Badges the worker gives by itself, comma-separated: " + ", ".join(BADGE_RULES) + ".",
+        read.choices(*BADGE_RULES),
+        policy=LOYALTY,
     )
     mail_from_name: str = setting(
         "HUB_MAIL_FROM_NAME", "", "Sender name of every mail.", shown="(the brand name)", policy=BRAND

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -286,3 +287,98 @@ def shown(value: object) -> str:
             return limits_text(value)
         return ",".join(f"{key}={shown(item)}" for key, item in value.items())
     return str(value)
+
+
+TIER_BASES = ("spend", "points")
+
+
+@dataclass(frozen=True)
+class TierDefinition:
+    """One VIP tier: reached by ``threshold`` of kept spend or earned points in the rolling window."""
+
+    name: str
+    basis: str
+    threshold: int
+    multiplier: float = 1.0
+    birthday_bonus: int | None = None
+    early_access: bool = False
+
+    def __str__(self) -> str:
+        parts = [f"{self.basis} {self.threshold}"]
+        if self.multiplier != 1.0:
+            parts.append(f"x{self.multiplier:g}")
+        if self.birthday_bonus is not None:
+            parts.append(f"birthday {self.birthday_bonus}")
+        if self.early_access:
+            parts.append("early access")
+        return f"{self.name}: {', '.join(parts)}"
+
+
+@dataclass(frozen=True)
+class Tiers:
+    """The shop's tiers, lowest first; a customer holds the highest one they qualify for."""
+
+    levels: tuple[TierDefinition, ...] = ()
+
+    def __str__(self) -> str:
+        return "; ".join(str(level) for level in self.levels)
+
+    def named(self, name: str) -> TierDefinition | None:
+        return next((level for level in self.levels if level.name == name), None)
+
+    def rank(self, name: str) -> int:
+        """0 for no tier, 1 for the lowest …"""
+        return next((i for i, level in enumerate(self.levels, 1) if level.name == name), 0)
+
+
+_TIER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9 \-]{0,31}$")
+
+
+def _tier_part(name: str, tier: str, part: str, found: dict[str, Any]) -> None:
+    words = part.lower().split()
+    if words == ["early", "access"]:
+        found["early_access"] = True
+    elif len(words) == 1 and words[0].startswith("x"):
+        multiplier = number(1, 10)(f"{name} ({tier})", words[0][1:])
+        found["multiplier"] = multiplier
+    elif len(words) == 2 and words[0] == "birthday":
+        found["birthday_bonus"] = integer(0, 100_000)(f"{name} ({tier} birthday)", words[1])
+    elif len(words) == 2 and words[0] in TIER_BASES:
+        found["basis"] = words[0]
+        found["threshold"] = integer(1, 100_000_000)(f"{name} ({tier} {words[0]})", words[1])
+    else:
+        raise SettingsError(
+            f"{name}: {tier} has {part!r}: use spend N or points N, xMULTIPLIER, birthday POINTS,"
+            " early access"
+        )
+
+
+def tiers(name: str, value: str) -> Tiers:
+    """``Silver: spend 200; Gold: spend 500, x1.5, birthday 300, early access`` (lowest first)."""
+    levels: list[TierDefinition] = []
+    for entry in filter(None, (piece.strip() for piece in value.split(";"))):
+        tier, colon, rest = (item.strip() for item in entry.partition(":"))
+        if not colon or not _TIER_NAME.match(tier):
+            raise SettingsError(f"{name} holds {entry!r}: start each tier with its name and a colon")
+        if any(level.name.lower() == tier.lower() for level in levels):
+            raise SettingsError(f"{name} names {tier} twice")
+        found: dict[str, Any] = {}
+        for part in filter(None, (piece.strip() for piece in rest.split(","))):
+            _tier_part(name, tier, part, found)
+        if "basis" not in found:
+            raise SettingsError(f"{name}: {tier} needs spend N or points N")
+        levels.append(TierDefinition(tier, **found))
+    return Tiers(tuple(levels))
+
+
+def choices(*allowed: str) -> Reader:
+    """A comma-separated set of ``allowed`` names (empty for none)."""
+
+    def read(name: str, value: str) -> tuple[str, ...]:
+        picked = tuple(filter(None, (piece.strip() for piece in value.split(","))))
+        unknown = [item for item in picked if item not in allowed]
+        if unknown:
+            raise SettingsError(f"{name} holds {unknown[0]!r}: use any of {', '.join(allowed)}")
+        return picked
+
+    return read

@@ -379,6 +379,11 @@ ROUTES: tuple[Endpoint, ...] = (
     ),
     Endpoint("customer_list", "/admin/customers", "hub.advocacy.routes:customer_list"),
     Endpoint(
+        "early_access_export",
+        "/admin/tiers/early-access.csv",
+        "hub.admin.customer_routes:early_access_export",
+    ),
+    Endpoint(
         "customer_detail", "/admin/customers/{customer_id:id}", "hub.admin.customer_routes:customer_detail"
     ),
     Endpoint(

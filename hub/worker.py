@@ -18,11 +18,14 @@ from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime
 
 from hub.advocacy.jobs import (
+    assign_tiers,
     attribute_win_backs,
+    award_badges,
     expire_points,
     mature_points,
     rebuild_history,
     remind_points_expiry,
+    send_birthdays,
     send_win_backs,
     snapshot_stages,
 )
@@ -63,6 +66,9 @@ JOBS: dict[str, Job] = {
     "case_reassign": reassign_away_agents_cases,
     "history_rebuilds": rebuild_history,
     "snapshot_stages": snapshot_stages,
+    "tiers": assign_tiers,
+    "birthdays": send_birthdays,
+    "badges": award_badges,
     "win_backs": send_win_backs,
     "win_back_wins": attribute_win_backs,
     "survey_rounds": expand_survey_sends,

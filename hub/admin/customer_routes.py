@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, datetime
 
 from starlette.exceptions import HTTPException
@@ -12,12 +14,14 @@ from hub.admin.customer_timeline import customer_timeline
 from hub.advocacy.badges import badge_label
 from hub.advocacy.customer_page import customer_view
 from hub.advocacy.stages import Thresholds
+from hub.advocacy.tiers import early_access_customers
 from hub.catalog.models import Customer
 from hub.mail.suppression import suppress, suppression_of, unsuppress
 from hub.staff.accounts import audit
 from hub.staff.models import Role
 from hub.staff.web import require_staff, staff
 from hub.templating import render
+from hub.transfer.export import csv_cell
 from hub.triage.cases import open_manual_case
 from hub.urls import path_for
 from hub.web.errors import InvalidInput
@@ -94,3 +98,17 @@ async def customer_open_case(request: Request) -> Response:
         return await _page(request, error, status_code=422)
     case = await open_manual_case(request.app.state.settings, customer, staff(request), note)
     return RedirectResponse(str(path_for("case_detail", case_id=case.id)), status_code=303)
+
+
+@require_staff()
+async def early_access_export(request: Request) -> Response:
+    """The early-access list as CSV: the customers whose tier has early access (HUB_TIERS)."""
+    found = await early_access_customers(request.app.state.settings)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["email", "name", "tier", "tier_since", "locale"])
+    for c in found:
+        since = c.tier_since.date().isoformat() if c.tier_since else ""
+        writer.writerow([csv_cell(value) for value in (c.email, c.name, c.tier, since, c.locale)])
+    headers = {"Content-Disposition": 'attachment; filename="early-access.csv"', "Cache-Control": "no-store"}
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)

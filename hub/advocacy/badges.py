@@ -23,10 +23,19 @@ BADGES = {
         Badge("first_review", "First review", "wrote a first review"),
         Badge("loyal_year", "Loyal for a year", "has kept ordering for a year"),
         Badge("super_referrer", "Super referrer", "brought friends who became customers"),
+        Badge("top_contributor", "Top contributor", "were our top contributor of the month"),
     )
 }
 
 
+def badge_for(slug: str) -> Badge | None:
+    """The badge of an award: ``top_contributor:2026-11`` is the top contributor badge of a month."""
+    return BADGES.get(slug.partition(":")[0])
+
+
 def badge_label(slug: str) -> str:
-    badge = BADGES.get(slug)
-    return badge.label if badge else slug.replace("_", " ").capitalize()
+    badge = badge_for(slug)
+    if badge is None:
+        return slug.replace("_", " ").capitalize()
+    month = slug.partition(":")[2]
+    return f"{badge.label} {month}" if month else badge.label

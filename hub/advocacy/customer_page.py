@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from hub.advocacy.facts import CustomerFacts, gather_facts
-from hub.advocacy.models import Award, PointsEntry, Referral, ReferralCode, StageSnapshot, WinBack
+from hub.advocacy.models import (
+    Award,
+    PointsEntry,
+    Referral,
+    ReferralCode,
+    StageSnapshot,
+    TierChange,
+    WinBack,
+)
 from hub.advocacy.score import ScorePart, score_parts, total_score
 from hub.advocacy.stages import Thresholds
 from hub.catalog.models import Customer, Order
@@ -31,6 +39,7 @@ class CustomerView:
     codes: list[ReferralCode]
     referrals: list[Referral]
     win_backs: list[WinBack]
+    tier_changes: list[TierChange] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -64,6 +73,7 @@ async def customer_view(customer_id: int, today: date, limits: Thresholds) -> Cu
         await ReferralCode.filter(customer=customer),
         await Referral.filter(referrer=customer).order_by("-created_at").prefetch_related("referred"),
         await WinBack.filter(customer=customer).order_by("-sent_at"),
+        await TierChange.filter(customer=customer).order_by("-day").limit(HISTORY_ROWS),
     )
 
 

@@ -39,6 +39,7 @@ MAX_PAGE_SIZE = 200
 STAGES = tuple(stage.value for stage in Stage)
 MATCHES = ("prefix", "contains")
 MOVEMENT_DAYS = 90  # the movement report's default period (hub.advocacy.routes)
+NO_TIER = "none"
 
 
 class Flag:
@@ -58,7 +59,7 @@ FLAGS = (Flag.OPEN_CASE, Flag.FLAGGED_FEEDBACK, Flag.SUPPRESSED, Flag.UNSUBSCRIB
 class CustomerFilters:
     stage: str = ""
     flags: tuple[str, ...] = ()
-    # Loyalty tiers come with issue 19: the filter goes here, as ``Q(tier=...)`` in `filtered`.
+    # A VIP tier's name (hub.advocacy.tiers), or ``NO_TIER`` for customers without one.
     tier: str = ""
     match: str = "prefix"
     # The movement report's cell: customers in ``from_stage`` on ``from_day`` and ``to_stage`` on
@@ -81,6 +82,7 @@ class CustomerRow:
     email: str
     external_id: str | None
     stage: str
+    tier: str
     advocate_score: int
     unsubscribed_at: datetime | None
     erased_at: datetime | None
@@ -104,6 +106,7 @@ ROW_FIELDS = (
     "email",
     "external_id",
     "stage",
+    "tier",
     "advocate_score",
     "unsubscribed_at",
     "erased_at",
@@ -198,6 +201,8 @@ def filtered(matching: Q | None, filters: CustomerFilters) -> QuerySet[Customer]
     found = Customer.all() if matching is None else Customer.filter(matching)
     if filters.stage:
         found = found.filter(stage=filters.stage)
+    if filters.tier:
+        found = found.filter(tier="" if filters.tier == NO_TIER else filters.tier)
     for flag in filters.flags:
         found = found.filter(_flag(flag))
     if filters.among is not None:
@@ -232,13 +237,16 @@ class CustomerSearch:
     cell: tuple[date, date, str, str] | None
 
     @classmethod
-    def parse(cls, params: Mapping[str, str], flags: list[str], today: date) -> CustomerSearch:
+    def parse(
+        cls, params: Mapping[str, str], flags: list[str], today: date, tiers: tuple[str, ...] = ()
+    ) -> CustomerSearch:
+        """``tiers``: the names of the shop's tiers (``HUB_TIERS``), which the tier filter accepts."""
         values = Values(params)
         query = values.read(text, "q", max_length=254)
         filters = CustomerFilters(
             stage=values.read(choice, "stage", STAGES) or "",
             flags=_flags(values, flags),
-            tier=no_tier(values),
+            tier=tier_choice(values, tiers),
             match=values.read(choice, "match", MATCHES, default="prefix") or "prefix",
         )
         cursor = Cursor(values.read(identifier, "after"), values.read(identifier, "before"))
@@ -254,6 +262,7 @@ class CustomerSearch:
         pairs: list[tuple[str, object]] = [
             ("q", self.query),
             ("stage", self.filters.stage),
+            ("tier", self.filters.tier),
             *(("flag", flag) for flag in self.filters.flags),
             ("match", "" if self.filters.match == "prefix" else self.filters.match),
             ("limit", "" if self.limit == PAGE_SIZE else self.limit),
@@ -272,10 +281,15 @@ def _flags(values: Values, given: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(wanted))
 
 
-def no_tier(values: Values) -> str:
-    # Tiers are issue 19's: until they exist a tier names no customer, and saying so beats an empty list.
-    if text(values.source.get("tier"), "tier", max_length=64):
-        values.fail("tier", "loyalty tiers do not exist yet")
+def tier_choice(values: Values, tiers: tuple[str, ...]) -> str:
+    """The ``tier`` field: one of the shop's tiers or ``NO_TIER``; a 422 naming it otherwise."""
+    wanted = values.read(text, "tier", max_length=64) or ""
+    if not wanted or wanted in (*tiers, NO_TIER):
+        return wanted
+    if not tiers:
+        values.fail("tier", "the shop defines no tiers (Admin → Settings → HUB_TIERS)")
+    else:
+        values.fail("tier", f"must be one of {', '.join((*tiers, NO_TIER))}")
     return ""
 
 

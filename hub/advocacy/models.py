@@ -52,6 +52,9 @@ class Award(Model):
     awarded_by_id: int | None
     note = fields.CharField(max_length=255, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
+    # An automatic award (``note`` "automatic", hub.advocacy.auto_badges) once its thank-you was
+    # queued or skipped (the customer turned thanks off); the mail pass takes the others.
+    thanked_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "award"
@@ -207,3 +210,75 @@ class HistoryRebuild(Model):
     class Meta:
         table = "history_rebuild"
         indexes = (("status", "next_attempt_at"),)
+
+
+class TierChange(Model):
+    """A customer's move from one VIP tier to another (``""``: none), one row per customer per day."""
+
+    id = fields.BigIntField(primary_key=True)
+    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
+        "hub.Customer", related_name="tier_changes", on_delete=fields.CASCADE
+    )
+    customer_id: int
+    day = fields.DateField()
+    from_tier = fields.CharField(max_length=32, default="")
+    to_tier = fields.CharField(max_length=32, default="")
+    # +1 up, -1 down, as the tiers ranked on the day.
+    direction = fields.SmallIntField()
+    # A move up once its "You are now Gold" mail was queued (or skipped); the mail pass takes the others.
+    mailed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "tier_change"
+        unique_together = (("customer_id", "day"),)
+        indexes = (("day", "direction"),)
+
+
+class TierWarning(Model):
+    """A "spend X more by <date> to keep Gold" mail, at most one per customer and tier a window."""
+
+    id = fields.BigIntField(primary_key=True)
+    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
+        "hub.Customer", related_name="tier_warnings", on_delete=fields.CASCADE
+    )
+    customer_id: int
+    tier = fields.CharField(max_length=32)
+    warned_on = fields.DateField()
+    drops_on = fields.DateField()
+    # What is missing to keep the tier: money for a spend tier, points for a points tier.
+    short_by = fields.DecimalField(max_digits=14, decimal_places=2)
+    mailed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "tier_warning"
+        unique_together = (("customer_id", "tier", "warned_on"),)
+
+
+class BirthdayReward(Model):
+    """The birthday bonus of one customer in one year: at most one (the unique pair)."""
+
+    id = fields.BigIntField(primary_key=True)
+    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
+        "hub.Customer", related_name="birthday_rewards", on_delete=fields.CASCADE
+    )
+    customer_id: int
+    year = fields.SmallIntField()
+    points = fields.IntField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "birthday_reward"
+        unique_together = (("customer_id", "year"),)
+
+
+class TierPass(Model):
+    """The nightly tier pass done for one day and one tier definition (a digest of HUB_TIERS…)."""
+
+    id = fields.IntField(primary_key=True)
+    day = fields.DateField()
+    definition = fields.CharField(max_length=40)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "tier_pass"
+        unique_together = (("day", "definition"),)

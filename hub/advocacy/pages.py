@@ -13,6 +13,7 @@ from hub.advocacy.movement import Matrix, StageSeries, matrix, movers, stage_ser
 from hub.advocacy.points_report import PointsFigures, points_figures
 from hub.advocacy.referrals import Flywheel, flywheel
 from hub.advocacy.retention import Period, Retention, retention
+from hub.advocacy.tiers import TierMoves, tier_moves
 from hub.advocacy.winback import WinBackFigures, win_back_figures
 from hub.catalog.models import Customer
 from hub.config import Settings
@@ -24,11 +25,14 @@ class MovementPage:
     series: StageSeries
     chart: Chart
     matrix: Matrix
+    tier_moves: TierMoves
 
 
 async def movement_page(period: Period) -> MovementPage:
     series = await stage_series()
-    return MovementPage(period, series, stage_chart(series), await matrix(period.start, period.end))
+    found = await matrix(period.start, period.end)
+    moves = await tier_moves(period.start, period.end)
+    return MovementPage(period, series, stage_chart(series), found, moves)
 
 
 @dataclass(frozen=True)

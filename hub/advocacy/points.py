@@ -21,6 +21,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.functions import Sum
 
 from hub.advocacy.models import PointsEntry, PoolCode
+from hub.advocacy.tiers import benefits_of
 from hub.catalog.models import Customer, Order
 from hub.config import Settings
 from hub.staff.models import StaffUser
@@ -95,6 +96,7 @@ async def earn_for_order(settings: Settings, order: Order) -> PointsEntry | None
     if not settings.points_per_currency_unit or not order.is_purchase:
         return None
     points = int(order.total * Decimal(str(settings.points_per_currency_unit)))
+    tier = await Customer.filter(id=order.customer_id).values_list("tier", flat=True)
     return await earn(
         order.customer_id,
         points,
@@ -103,6 +105,8 @@ async def earn_for_order(settings: Settings, order: Order) -> PointsEntry | None
         event_key=f"order:{order.id}",
         order=order,
         pending_until=return_window_end(settings, order),
+        # A VIP tier's points multiplier counts on what the customer spends.
+        multiplier=Decimal(str(benefits_of(settings, str(tier[0]) if tier else "").multiplier)),
     )
 
 
@@ -117,17 +121,6 @@ async def earn_for_referral(settings: Settings, referrer_id: int, order: Order) 
         event_key=f"referral:{order.id}",
         order=order,
         pending_until=return_window_end(settings, order),
-    )
-
-
-async def earn_for_birthday(settings: Settings, customer: Customer, year: int) -> PointsEntry | None:
-    """The birthday points (``points_for_birthday``), once a year; the tiers' job calls it."""
-    return await earn(
-        customer.id,
-        settings.points_for_birthday,
-        f"birthday {year}",
-        source=Source.BIRTHDAY,
-        event_key=f"birthday:{customer.id}:{year}",
     )
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from tortoise.transactions import in_transaction
 
-from hub.advocacy.badges import BADGES, RECOGNISED
+from hub.advocacy.badges import BADGES, RECOGNISED, badge_for
 from hub.advocacy.models import Award, PointsEntry
 from hub.advocacy.points import REFERRAL_REASON, Source, earn, reverse
 from hub.advocacy.referrals import code_for
@@ -55,7 +55,7 @@ async def recognise(
     for customer in await Customer.filter(id__in=customer_ids, erased_at__isnull=True).order_by("id"):
         await _recognise_one(customer, badge, points, actor)
         result.recognised.append(customer.id)
-        if await _thank(settings, customer, badge, points, now):
+        if await thank(settings, customer, badge, points, now):
             result.mailed.append(customer.id)
     await audit(
         actor,
@@ -75,13 +75,14 @@ async def _recognise_one(customer: Customer, badge: str, points: int, actor: Sta
         await earn(customer.id, points, f"badge:{badge}", source=Source.STAFF, created_by=actor)
 
 
-async def _thank(settings: Settings, customer: Customer, badge: str, points: int, now: datetime) -> bool:
-    if not customer.accepts(MailKind.THANKS.value):
+async def thank(settings: Settings, customer: Customer, badge: str, points: int, now: datetime) -> bool:
+    """The thank-you mail for ``badge`` (once per customer and badge), if they accept thanks."""
+    if not customer.accepts(MailKind.THANKS.value) or badge_for(badge) is None:
         return False
     code = await code_for(customer)
     context = {
         "customer": customer,
-        "badge": BADGES[badge],
+        "badge": badge_for(badge),
         "points": points,
         "referral_url": external_url(settings, "referral_redirect", code=code.code),
         "code": code.code,
@@ -94,6 +95,7 @@ async def _thank(settings: Settings, customer: Customer, badge: str, points: int
         to=customer.email,
         customer=customer,
         dedupe_key=f"advocate_thanks:{customer.id}:{badge}",
+        send_at=now,
     )
     return queued is not None
 

@@ -83,9 +83,13 @@ async def advocates_recognise(request: Request) -> Response:
 @require_staff()
 async def customer_list(request: Request) -> Response:
     params = request.query_params
-    search = CustomerSearch.parse(params, params.getlist("flag"), _today())
+    levels = request.app.state.settings.tiers.levels
+    tiers = tuple(level.name for level in levels)
+    early_access = [level.name for level in levels if level.early_access]
+    search = CustomerSearch.parse(params, params.getlist("flag"), _today(), tiers)
     page = await customer_list_page(search)
-    context = {"page": page, "search": search, "stages": STAGES, "flags": FLAGS}
+    context = {"page": page, "search": search, "stages": STAGES, "flags": FLAGS, "tiers": tiers}
+    context["early_access"] = early_access
     return render(request, "advocacy/customers.html", context, block="results")
 
 
@@ -108,7 +112,12 @@ async def api_movement(request: Request) -> Response:
     except BadParams as error:
         return problem(422, "The dates are not valid.", error.errors)
     page = await movement_page(period)
-    return JSONResponse({**page.matrix.as_dict(), "stage_counts": page.series.as_dict()})
+    body = {
+        **page.matrix.as_dict(),
+        "stage_counts": page.series.as_dict(),
+        "tier_moves": page.tier_moves.as_dict(),
+    }
+    return JSONResponse(body)
 
 
 @require_scope("metrics:read")

@@ -18,7 +18,7 @@ from typing import Any
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
-from hub.advocacy.customer_search import STAGES, CustomerFilters, filtered, no_tier
+from hub.advocacy.customer_search import STAGES, CustomerFilters, filtered, tier_choice
 from hub.catalog.models import Customer, Order, Product, ProductGroup
 from hub.surveys.models import SurveyResponse
 from hub.web.errors import InvalidInput
@@ -36,6 +36,8 @@ SCALES = {"nps": (0, 10), "csat": (1, 5)}
 @dataclass(frozen=True)
 class Segment:
     stage: str = ""
+    # A VIP tier's name, or ``NO_TIER`` (hub.advocacy.customer_search).
+    tier: str = ""
     last_order_after: date | None = None
     last_order_before: date | None = None
     # Product ids or SKUs (``Product.external_id``), and product group keys.
@@ -48,15 +50,17 @@ class Segment:
     csat_max: int | None = None
 
     @classmethod
-    def parse(cls, form: Mapping[str, str]) -> Segment:
-        """The segment a form or query string describes; `InvalidInput` (422) naming each bad field."""
+    def parse(cls, form: Mapping[str, str], tiers: tuple[str, ...] = ()) -> Segment:
+        """The segment a form or query string describes; `InvalidInput` (422) naming each bad field.
+
+        ``tiers``: the names of the shop's tiers (``HUB_TIERS``), which the tier field accepts."""
         values = Values(form)
-        no_tier(values)
         for name, reason in NOT_KEPT.items():
             if str(form.get(name, "")).strip():
                 values.fail(name, reason)
         segment = cls(
             stage=values.read(choice, "stage", STAGES) or "",
+            tier=tier_choice(values, tiers),
             last_order_after=values.read(day, "last_order_after"),
             last_order_before=values.read(day, "last_order_before"),
             products=_words(values, "products"),
@@ -88,6 +92,8 @@ class Segment:
     def describe(self) -> list[str]:
         """The segment in words, for the admin's list of sends."""
         parts = [f"stage {self.stage}"] if self.stage else []
+        if self.tier:
+            parts.append(f"tier {self.tier}")
         if self.last_order_after:
             parts.append(f"last order after {self.last_order_after}")
         if self.last_order_before:
@@ -177,7 +183,7 @@ def segment_query(segment: Segment, ids: tuple[int, int] | None = None) -> Query
     keeps one range of customer ids, pushed into every subquery so that a batch reads only its
     own customers' orders and answers (the (customer_id, placed_at) index)."""
     within = {"customer_id__gt": ids[0], "customer_id__lte": ids[1]} if ids else {}
-    found = filtered(None, CustomerFilters(stage=segment.stage))
+    found = filtered(None, CustomerFilters(stage=segment.stage, tier=segment.tier))
     if ids:
         found = found.filter(id__gt=ids[0], id__lte=ids[1])
     orders = Order.purchases().filter(**within)

@@ -44,3 +44,10 @@ async def execute_many(sql: str, rows: list[list[Any]]) -> None:
     if is_postgres():
         sql = numbered(sql)
     await connection().execute_many(sql, rows)
+
+
+async def execute(sql: str, params: list[Any] | tuple[Any, ...] = ()) -> None:
+    """One statement that returns nothing (an ``INSERT … SELECT``, an ``UPDATE``)."""
+    if is_postgres():
+        sql = numbered(sql)
+    await connection().execute_query(sql, list(params))

@@ -42,6 +42,11 @@ class Customer(Model):
     stage = fields.CharField(max_length=16, default="new", db_index=True)
     stage_since = fields.DatetimeField(null=True)
     advocate_score = fields.SmallIntField(default=0, db_index=True)
+    # The VIP tier's name ("" for none), set by the nightly pass (hub.advocacy.tiers).
+    tier = fields.CharField(max_length=32, default="", db_default="", db_index=True)
+    tier_since = fields.DatetimeField(null=True)
+    # ``MM-DD`` as the customer gave it on their preferences page (no year); hub.advocacy.birthdays.
+    birthday = fields.CharField(max_length=5, null=True, db_index=True)
     profile_opt_in_at = fields.DatetimeField(null=True)
     profile_name = fields.CharField(max_length=80, default="")
     erased_at = fields.DatetimeField(null=True)

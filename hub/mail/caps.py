@@ -26,6 +26,10 @@ CAPPED = (
     "win_back",
     "advocate_thanks",
     "answer_request",
+    "points_expiry",
+    "tier_up",
+    "tier_keep",
+    "birthday",
 )
 # A cancelled or failed message never reached the customer; one queued or being sent will.
 COUNTED = (MessageStatus.QUEUED.value, MessageStatus.SENDING.value, MessageStatus.SENT.value)

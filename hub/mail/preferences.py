@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -10,6 +11,11 @@ from hub.config import Settings
 from hub.links.legacy import legacy_signed_customer_id
 from hub.links.models import LinkPurpose
 from hub.links.tokens import LinkError, resolve_token
+from hub.web.errors import FieldError, InvalidInput
+
+MONTHS = tuple(calendar.month_name[1:])
+# The longest each month can be: 29 February is a birthday like any other.
+LONGEST = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 async def customer_for_token(settings: Settings, token: str) -> Customer | None:
@@ -28,16 +34,41 @@ async def unsubscribe(customer: Customer, now: datetime) -> None:
         await customer.save(update_fields=["unsubscribed_at", "updated_at"])
 
 
-async def save_choices(customer: Customer, wanted: Iterable[str], now: datetime) -> None:
-    """Keep the kinds in ``wanted``; choosing none unsubscribes, choosing some resubscribes."""
+async def save_choices(
+    customer: Customer, wanted: Iterable[str], now: datetime, birthday: str | None = None
+) -> None:
+    """Keep the kinds in ``wanted``; choosing none unsubscribes, choosing some resubscribes.
+    ``birthday`` (``MM-DD`` from `parse_birthday`, or None) is kept as given."""
     kinds = set(wanted)
+    customer.birthday = birthday
     customer.mail_opt_outs = [kind.value for kind in MailKind if kind.value not in kinds]
     if kinds & {kind.value for kind in MailKind}:
         customer.unsubscribed_at = None
     elif customer.unsubscribed_at is None:
         customer.unsubscribed_at = now
-    await customer.save(update_fields=["mail_opt_outs", "unsubscribed_at", "updated_at"])
+    await customer.save(update_fields=["mail_opt_outs", "unsubscribed_at", "birthday", "updated_at"])
 
 
 def wanted_kinds(customer: Customer) -> set[str]:
     return {kind.value for kind in MailKind if customer.accepts(kind.value)}
+
+
+def parse_birthday(month_text: str, day_text: str) -> str | None:
+    """``MM-DD`` from the two fields (both empty: no birthday); `InvalidInput` names the bad one."""
+    month_text, day_text = month_text.strip(), day_text.strip()
+    if not month_text and not day_text:
+        return None
+    if not month_text.isdigit() or not 1 <= int(month_text) <= 12:
+        raise InvalidInput(FieldError("birthday_month", "pick a month"))
+    month = int(month_text)
+    if not day_text.isdigit() or not 1 <= int(day_text) <= LONGEST[month - 1]:
+        reason = f"must be a day from 1 to {LONGEST[month - 1]} in {MONTHS[month - 1]}"
+        raise InvalidInput(FieldError("birthday_day", reason))
+    return f"{month:02d}-{int(day_text):02d}"
+
+
+def birthday_parts(customer: Customer) -> tuple[int, int] | None:
+    if not customer.birthday:
+        return None
+    month, _, day = customer.birthday.partition("-")
+    return int(month), int(day)

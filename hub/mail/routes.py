@@ -12,6 +12,7 @@ from hub.catalog.models import Customer
 from hub.mail import preferences
 from hub.templating import render
 from hub.web.csrf import csrf_protect
+from hub.web.errors import InvalidInput
 
 KIND_LABELS = {
     "review_requests": ("Review requests", "A request to rate what you bought, and one reminder."),
@@ -29,14 +30,19 @@ async def _customer(request: Request) -> Customer:
     return customer
 
 
-def _preferences_page(request: Request, customer: Customer, saved: bool = False) -> Response:
+def _preferences_page(
+    request: Request, customer: Customer, saved: bool = False, error: InvalidInput | None = None
+) -> Response:
     context = {
         "token": request.path_params["token"],
         "kinds": KIND_LABELS,
         "wanted": preferences.wanted_kinds(customer),
         "saved": saved,
+        "months": preferences.MONTHS,
+        "birthday": preferences.birthday_parts(customer),
+        "error": error,
     }
-    return render(request, "mail/preferences.html", context)
+    return render(request, "mail/preferences.html", context, status_code=error.status if error else 200)
 
 
 async def preferences_page(request: Request) -> Response:
@@ -56,6 +62,13 @@ async def one_click_unsubscribe(request: Request) -> Response:
 @csrf_protect
 async def save_preferences(request: Request) -> Response:
     customer = await _customer(request)
-    wanted = [str(kind) for kind in (await request.form()).getlist("kind")]
-    await preferences.save_choices(customer, wanted, datetime.now(UTC))
+    form = await request.form()
+    wanted = [str(kind) for kind in form.getlist("kind")]
+    try:
+        birthday = preferences.parse_birthday(
+            str(form.get("birthday_month") or ""), str(form.get("birthday_day") or "")
+        )
+    except InvalidInput as error:  # nothing is saved: the page shows the choices as stored
+        return _preferences_page(request, customer, error=error)
+    await preferences.save_choices(customer, wanted, datetime.now(UTC), birthday)
     return _preferences_page(request, customer, saved=True)

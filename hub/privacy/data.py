@@ -21,6 +21,8 @@ CUSTOMER_FIELDS = (
     "locale",
     "stage",
     "advocate_score",
+    "tier",
+    "birthday",
     "marketing_consent_at",
     "unsubscribed_at",
     "mail_opt_outs",

@@ -77,6 +77,7 @@ async def _anonymise_row(customer: Customer, now: datetime) -> None:
             "marketing_consent_at": None,
             "profile_opt_in_at": None,
             "profile_name": "",
+            "birthday": None,
         }
     )
     await customer.save()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -45,6 +46,7 @@ async def _page(
         "values": values or {},
         "errors": errors or {},
         "stages": STAGES,
+        "tiers": _tiers(request),
         "kinds": [kind.value for kind in SendKind],
         "units": UNITS,
         "events": EVENT_LABELS,
@@ -70,7 +72,7 @@ async def survey_send_page(request: Request) -> Response:
 async def survey_send_preview(request: Request) -> Response:
     survey, values = await _survey(request), await _form(request)
     try:
-        segment = Segment.parse(values)
+        segment = Segment.parse(values, _tiers(request))
         await check_catalog(segment)
     except InvalidInput as error:
         return await _page(request, survey, values, _errors(error))
@@ -83,17 +85,21 @@ async def survey_send_create(request: Request) -> Response:
     """Store the send and return at once: the worker expands the segment."""
     survey, values = await _survey(request), await _form(request)
     try:
-        segment, plan = _parsed(values)
+        segment, plan = _parsed(values, _tiers(request))
         await create_send(staff(request), survey, segment, plan)
     except InvalidInput as error:
         return await _page(request, survey, values, _errors(error))
     return RedirectResponse(str(path_for("survey_send_page", survey_id=survey.id)), status_code=303)
 
 
-def _parsed(values: dict[str, str]) -> tuple[Segment, SendPlan]:
+def _tiers(request: Request) -> tuple[str, ...]:
+    return tuple(level.name for level in request.app.state.settings.tiers.levels)
+
+
+def _parsed(values: dict[str, str], tiers: tuple[str, ...]) -> tuple[Segment, SendPlan]:
     errors = []
     segment = plan = None
-    for parse in (Segment.parse, SendPlan.parse):
+    for parse in (partial(Segment.parse, tiers=tiers), SendPlan.parse):
         try:
             parsed = parse(values)
         except InvalidInput as error:

@@ -418,6 +418,10 @@ NEW_VALUES = {
     "point_value": "0.02",
     "points_rewards": "5-off=500,10-off=900",
     "code_pool_low": "25",
+    "tiers": "Silver: spend 200; Gold: spend 500, x1.5, birthday 300, early access",
+    "tier_window_days": "180",
+    "tier_warning_days": "14",
+    "badge_rules": "first_review, top_contributor",
 }
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
+from hub.advocacy.segments import Segment, segment_query
 from hub.catalog.models import Customer, Product
 from hub.config import Settings
 from hub.invites.models import Invitation
@@ -17,6 +18,7 @@ from hub.mail.suppression import suppress
 from hub.staff.models import StaffUser
 from hub.survey_sends.models import SendStatus, SurveyDelivery, SurveySend
 from hub.surveys.models import Survey, SurveyQuestion, SurveyResponse
+from hub.web.errors import InvalidInput
 from tests.conftest import csrf_from, make_customer, make_order, make_product
 from tests.mail.conftest import MailCollector, queue_message
 from tests.survey_sends.conftest import NOW, recipients, survey_path, work
@@ -93,6 +95,19 @@ async def test_a_segment_send_reaches_exactly_the_matching_customers_and_counts_
     assert cells == ["0", "1", "1", "3", "0", "0", "0"]
 
 
+async def test_a_segment_by_tier_takes_the_customers_of_that_tier(db: str) -> None:
+    gold = await make_customer("Gold Gail", tier="Gold")
+    await make_customer("Silver Sam", tier="Silver")
+    plain = await make_customer("Plain Pat")
+    tiers = ("Silver", "Gold")
+    assert [c.id for c in await segment_query(Segment.parse({"tier": "Gold"}, tiers))] == [gold.id]
+    assert [c.id for c in await segment_query(Segment.parse({"tier": "none"}, tiers))] == [plain.id]
+    assert Segment.parse({"tier": "Gold"}, tiers).describe() == ["tier Gold"]
+    with pytest.raises(InvalidInput) as refused:
+        Segment.parse({"tier": "Platinum"}, tiers)
+    assert [e.path for e in refused.value.errors] == ["tier"]
+
+
 async def test_a_refused_segment_names_the_field(
     client: httpx.AsyncClient, login: Login, carol: StaffUser, pulse: Survey
 ) -> None:
@@ -100,7 +115,7 @@ async def test_a_refused_segment_names_the_field(
     page = f"/admin/surveys/{pulse.id}/send"
     answer = await post(client, page, {"tier": "gold", "tag": "vip", "products": "NOPE", "kind": "one_off"})
     assert answer.status_code == 422
-    assert "Loyalty tiers do not exist yet." in answer.text
+    assert "The shop defines no tiers" in answer.text
     assert "Customers have no tags in the hub yet." in answer.text
     answer = await post(client, page, {"products": "NOPE", "kind": "recurring"})
     assert answer.status_code == 422 and "Is required." in answer.text  # every
