@@ -481,6 +481,57 @@ class Settings:
         read.integer(7, 3650),
         policy=LOYALTY,
     )
+    referral_reward: str = setting(
+        "HUB_REFERRAL_REWARD",
+        "points",
+        "What a referrer earns once the friend's first order is past its return window: "
+        "`points` (`HUB_REFERRAL_POINTS`) or `code` (a discount code from the referral reward pool).",
+        read.choice("points", "code"),
+        policy=LOYALTY,
+    )
+    referral_return_days: int = setting(
+        "HUB_REFERRAL_RETURN_DAYS",
+        30,
+        "Days after a referred first order is delivered (or placed) before the referrer is rewarded; "
+        "a refund or cancellation before then withdraws the referral.",
+        read.integer(0, 365),
+        policy=LOYALTY,
+    )
+    referral_limit: int = setting(
+        "HUB_REFERRAL_LIMIT",
+        10,
+        "Referrals one customer may make in `HUB_REFERRAL_LIMIT_DAYS` before more wait for an admin.",
+        read.integer(1, 10_000),
+        policy=LOYALTY,
+    )
+    referral_limit_days: int = setting(
+        "HUB_REFERRAL_LIMIT_DAYS",
+        30,
+        "The period of `HUB_REFERRAL_LIMIT`, in days.",
+        read.integer(1, 3650),
+        policy=LOYALTY,
+    )
+    referral_welcome_code: str = setting(
+        "HUB_REFERRAL_WELCOME_CODE",
+        "",
+        "Discount code mailed to a referred friend who claims their welcome on the referral page "
+        "(empty: the page only leads to the store).",
+        policy=LOYALTY,
+    )
+    referral_reward_code: str = setting(
+        "HUB_REFERRAL_REWARD_CODE",
+        "",
+        "Discount code mailed to a referrer when `HUB_REFERRAL_REWARD` is `code`.",
+        policy=LOYALTY,
+    )
+    win_back_holdout_percent: int = setting(
+        "HUB_WIN_BACK_HOLDOUT_PERCENT",
+        10,
+        "Share of customers due a win-back who get no mail (chosen by their id, recorded), "
+        "so the retention page can show what the mail itself brought.",
+        read.integer(0, 50),
+        policy=LOYALTY,
+    )
     mail_from_name: str = setting(
         "HUB_MAIL_FROM_NAME", "", "Sender name of every mail.", shown="(the brand name)", policy=BRAND
     )

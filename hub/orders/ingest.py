@@ -121,7 +121,7 @@ async def _advocacy_follow_ups(settings: Settings, orders: Sequence[Order]) -> N
 
     for order in orders:
         if order.referral_code:
-            await attribute_referral(order, settings.referral_points)
+            await attribute_referral(settings, order)
         if not order.is_purchase or order.refunded_total > 0:
             await withdraw_referral(order)
             await settle_points(order)
@@ -245,6 +245,9 @@ def _order_fields(order: OrderIn, customer: Customer, stored: Order | None) -> d
         "delivered_at": order.delivered_at or (stored.delivered_at if stored else None),
         "cancelled_at": order.cancelled_at or (stored.cancelled_at if stored else None),
         "referral_code": order.referral_code or (stored.referral_code if stored else None),
+        "discount_codes": list(order.discount_codes) or (stored.discount_codes if stored else []),
+        "shipping_key": order.shipping_key or (stored.shipping_key if stored else ""),
+        "phone_key": order.phone_key or (stored.phone_key if stored else ""),
     }
 
 
