@@ -17,7 +17,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime
 
-from hub.advocacy.jobs import attribute_win_backs, rebuild_history, send_win_backs, snapshot_stages
+from hub.advocacy.jobs import (
+    attribute_win_backs,
+    rebuild_co_purchases,
+    rebuild_history,
+    reward_matured_referrals,
+    send_win_backs,
+    snapshot_stages,
+)
 from hub.community.jobs import ask_buyers, notify_askers
 from hub.config import Settings
 from hub.files import private_dir
@@ -49,8 +56,10 @@ JOBS: dict[str, Job] = {
     "case_reassign": reassign_away_agents_cases,
     "history_rebuilds": rebuild_history,
     "snapshot_stages": snapshot_stages,
+    "co_purchases": rebuild_co_purchases,
     "win_backs": send_win_backs,
     "win_back_wins": attribute_win_backs,
+    "referral_rewards": reward_matured_referrals,
     "ask_buyers": ask_buyers,
     "notify_askers": notify_askers,
     "staff_sign_ins": prune_sign_in_records,

@@ -18,6 +18,7 @@ class Migration(migrations.Migration):
                 ('product_id', fields.IntField()),
                 ('next_product_id', fields.IntField()),
                 ('customers', fields.IntField()),
+                ('built_on', fields.DateField()),
             ],
             options={'table': 'co_purchase', 'app': 'hub', 'unique_together': (('product_id', 'next_product_id'),), 'pk_attr': 'id', 'table_description': 'How many customers who bought ``product`` went on to buy ``next_product`` in a later'},
             bases=['Model'],
@@ -72,6 +73,11 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Referral',
             name='rewarded_at',
+            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+        ),
+        ops.AddField(
+            model_name='WinBack',
+            name='ends_at',
             field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
         ),
         ops.AddField(

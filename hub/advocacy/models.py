@@ -150,6 +150,8 @@ class WinBack(Model):
     stage = fields.CharField(max_length=16)
     offer_code = fields.CharField(max_length=64, default="")
     sent_at = fields.DatetimeField(db_index=True)
+    # The end of the window in which an order counts as following the mail (or the hold-out's choice).
+    ends_at = fields.DatetimeField(null=True)
     won_order: fields.ForeignKeyNullableRelation[Order] = fields.ForeignKeyField(
         "hub.Order", related_name="win_backs", null=True, on_delete=fields.SET_NULL
     )
@@ -189,6 +191,8 @@ class CoPurchase(Model):
     product_id = fields.IntField()
     next_product_id = fields.IntField()
     customers = fields.IntField()
+    # The day of the rebuild that wrote the row: the worker rebuilds once a day.
+    built_on = fields.DateField()
 
     class Meta:
         table = "co_purchase"
