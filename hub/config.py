@@ -296,10 +296,10 @@ class Settings:
         "HUB_RATE_LIMITS",
         DEFAULT_LIMITS,
         "Requests per client address per window, by group (the groups you name replace their "
-        "defaults); `review_ip`, `question_ip`, `vote_ip` and `survey_ip` count reviews, questions, "
-        "votes and public survey answers per client address, `question_address` and "
-        "`question_product` count questions per asker's e-mail address and per product; "
-        "`GROUP=0/60` turns a group off.",
+        "defaults); `review_ip`, `question_ip`, `vote_ip`, `survey_ip` and `referral_ip` count reviews, "
+        "questions, votes, public survey answers and welcome-code claims per client address, "
+        "`question_address` and `question_product` count questions per asker's e-mail address "
+        "and per product; `GROUP=0/60` turns a group off.",
         read.rate_limits,
     )
     embedded_worker: bool = setting(
