@@ -474,6 +474,103 @@ class Settings:
         read.integer(0, 10_000),
         policy=LOYALTY,
     )
+    points_per_currency_unit: float = setting(
+        "HUB_POINTS_PER_CURRENCY_UNIT",
+        0.0,
+        "Points an order earns per unit of its currency kept (after refunds); 0: none.",
+        read.number(0, 1000),
+        policy=LOYALTY,
+    )
+    points_return_window_days: int = setting(
+        "HUB_POINTS_RETURN_WINDOW_DAYS",
+        30,
+        "Days an order's points stay pending (the return window) before they can be spent.",
+        read.integer(0, 365),
+        policy=LOYALTY,
+    )
+    points_for_review: int = setting(
+        "HUB_POINTS_FOR_REVIEW",
+        0,
+        "Points for each review submitted, the same whatever its rating.",
+        read.integer(0, 10_000),
+        policy=LOYALTY,
+    )
+    points_for_photo_review: int = setting(
+        "HUB_POINTS_FOR_PHOTO_REVIEW",
+        0,
+        "Points for a review submitted with a photo or video, instead of the plain review's.",
+        read.integer(0, 10_000),
+        policy=LOYALTY,
+    )
+    review_reward_pool: str = setting(
+        "HUB_REVIEW_REWARD_POOL",
+        "",
+        "Code pool a review's author gets a code from (beside any points); empty: no code.",
+        policy=LOYALTY,
+    )
+    photo_review_reward_pool: str = setting(
+        "HUB_PHOTO_REVIEW_REWARD_POOL",
+        "",
+        "Code pool for a review with a photo or video, instead of the plain review's.",
+        policy=LOYALTY,
+    )
+    points_for_birthday: int = setting(
+        "HUB_POINTS_FOR_BIRTHDAY",
+        0,
+        "Points a customer earns on their birthday.",
+        read.integer(0, 10_000),
+        policy=LOYALTY,
+    )
+    points_for_public_profile: int = setting(
+        "HUB_POINTS_FOR_PUBLIC_PROFILE",
+        0,
+        "Points for opting into a public contributor profile (once).",
+        read.integer(0, 10_000),
+        policy=LOYALTY,
+    )
+    points_for_answer: int = setting(
+        "HUB_POINTS_FOR_ANSWER",
+        0,
+        "Points for an answer to another shopper's question, once it is published.",
+        read.integer(0, 10_000),
+        policy=LOYALTY,
+    )
+    points_expiry_days: int = setting(
+        "HUB_POINTS_EXPIRY_DAYS",
+        0,
+        "Days without earning or spending after which a customer's points expire; 0: never.",
+        read.integer(0, 3650),
+        policy=LOYALTY,
+    )
+    points_expiry_reminder_days: int = setting(
+        "HUB_POINTS_EXPIRY_REMINDER_DAYS",
+        14,
+        "Days before points expire that the customer is reminded by mail.",
+        read.integer(1, 365),
+        policy=LOYALTY,
+    )
+    point_value: float = setting(
+        "HUB_POINT_VALUE",
+        0.01,
+        "What one point is worth in the shop's currency, for the points liability report.",
+        read.number(0, 1000),
+        policy=LOYALTY,
+    )
+    points_rewards: Mapping[str, int] = setting(
+        "HUB_POINTS_REWARDS",
+        {},
+        "What customers can get for points: `POOL=POINTS,…`, a code from that pool for that many points.",
+        read.prices,
+        shown="(none)",
+        policy=LOYALTY,
+    )
+    code_pool_low: int = setting(
+        "HUB_CODE_POOL_LOW",
+        10,
+        "Codes left in a pool below which admins are warned (code pool page and dashboard).",
+        read.integer(1, 100_000),
+        policy=LOYALTY,
+    )
     win_back_quiet_days: int = setting(
         "HUB_WIN_BACK_QUIET_DAYS",
         180,

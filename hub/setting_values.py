@@ -234,6 +234,20 @@ def weights(defaults: Mapping[str, int], total: int) -> Reader:
     return read
 
 
+POOL_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+
+
+def prices(name: str, value: str) -> dict[str, int]:
+    """``"5-off=500,10-off=900"``: a code pool's name and the points one of its codes costs."""
+    found: dict[str, int] = {}
+    for part in filter(None, (piece.strip() for piece in value.split(","))):
+        key, _, points = (item.strip() for item in part.partition("="))
+        if not POOL_NAME.match(key) or not points.isdigit() or not 0 < int(points) <= 1_000_000:
+            raise SettingsError(f"{name} holds {part!r}: use POOL=POINTS, e.g. 5-off=500")
+        found[key] = int(points)
+    return found
+
+
 def business_hours(name: str, value: str) -> BusinessHours:
     """Weekly windows such as ``mon-fri 09:00-17:00`` (hub.business_hours); empty is around the clock."""
     try:

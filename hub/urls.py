@@ -341,6 +341,8 @@ ROUTES: tuple[Endpoint, ...] = (
     Endpoint("movement", "/admin/movement", "hub.advocacy.routes:movement"),
     Endpoint("retention", "/admin/retention", "hub.advocacy.routes:retention_view"),
     Endpoint("advocates", "/admin/advocates", "hub.advocacy.routes:advocates"),
+    Endpoint("code_pools", "/admin/code-pools", "hub.advocacy.code_routes:code_pools"),
+    Endpoint("code_pool_upload", "/admin/code-pools", "hub.advocacy.code_routes:code_pool_upload", ("POST",)),
     Endpoint(
         "advocates_recognise",
         "/admin/advocates/recognise",

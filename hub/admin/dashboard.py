@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from hub.advocacy.codes import PoolFigures, low_pools, named_pools
 from hub.catalog.models import Customer, Order, Product
+from hub.config import Settings
 from hub.mail.models import MessageStatus, OutboxMessage
 from hub.reviews.models import Review, ReviewStatus
 from hub.triage.models import Case
@@ -19,6 +21,8 @@ class Dashboard:
     open_cases: int
     queued_mail: int
     newest_reviews: list[Review]
+    # Needs attention: code pools running low (hub.advocacy.codes).
+    low_pools: list[PoolFigures] = field(default_factory=list)
 
     @property
     def reviews(self) -> int:
@@ -29,7 +33,7 @@ async def _reviews_by_status() -> dict[str, int]:
     return {status.value: await Review.filter(status=status.value).count() for status in ReviewStatus}
 
 
-async def load_dashboard() -> Dashboard:
+async def load_dashboard(settings: Settings) -> Dashboard:
     newest = await Review.all().order_by("-submitted_at").limit(10).select_related("product")
     return Dashboard(
         customers=await Customer.all().count(),
@@ -39,4 +43,5 @@ async def load_dashboard() -> Dashboard:
         open_cases=await Case.active().count(),
         queued_mail=await OutboxMessage.filter(status=MessageStatus.QUEUED).count(),
         newest_reviews=newest,
+        low_pools=await low_pools(settings.code_pool_low, named_pools(settings)),
     )

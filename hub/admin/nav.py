@@ -30,6 +30,7 @@ NAV = (
     NavItem("referrals_admin", "Referrals", ("moderator",)),
     NavItem("movement", "Movement"),
     NavItem("retention", "Retention"),
+    NavItem("code_pools", "Code pools", ("admin",)),
     NavItem("outbox", "Outbox", ("admin",)),
     NavItem("exports", "Exports", ("admin",)),
     NavItem("imports", "Imports", ("admin",)),

@@ -14,7 +14,9 @@ from hub.web.params import identifier
 
 @require_staff()
 async def dashboard(request: Request) -> Response:
-    return render(request, "admin/dashboard.html", {"board": await load_dashboard()})
+    return render(
+        request, "admin/dashboard.html", {"board": await load_dashboard(request.app.state.settings)}
+    )
 
 
 @require_staff("admin")

@@ -80,11 +80,46 @@ class PointsEntry(Model):
         "hub.StaffUser", related_name="points_given", null=True, on_delete=fields.SET_NULL
     )
     created_by_id: int | None
+    # What earned or spent it (hub.advocacy.points.Source): order, review, redeem, expiry…
+    source = fields.CharField(max_length=16, default="", db_default="")
+    # Earned points count once this has passed (an order's return window); None: at once.
+    pending_until = fields.DatetimeField(null=True)
+    # One entry per event (``order:12``, ``review:7``, ``redeem:<nonce>``): a repeat adds nothing.
+    event_key = fields.CharField(max_length=96, null=True, unique=True)
+    # The discount code a redemption (or a review reward) gave.
+    code: fields.ForeignKeyNullableRelation[PoolCode] = fields.ForeignKeyField(
+        "hub.PoolCode", related_name="points_entries", null=True, on_delete=fields.SET_NULL
+    )
+    code_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "points_entry"
-        indexes = (("customer_id", "created_at"),)
+        indexes = (("customer_id", "created_at"), ("pending_until",))
+
+
+class PoolCode(Model):
+    """One discount code the shop created in its store and uploaded to a pool, issued once."""
+
+    id = fields.IntField(primary_key=True)
+    # The pool's name, which says its purpose (``5-off``, ``review-photo``, ``win-back``).
+    pool = fields.CharField(max_length=32)
+    code = fields.CharField(max_length=64, unique=True)
+    kind = fields.CharField(max_length=8, default="fixed")  # fixed or percent (codes.Kind)
+    value = fields.DecimalField(max_digits=10, decimal_places=2, default=0)
+    currency = fields.CharField(max_length=3, default="USD")
+    minimum_order = fields.DecimalField(max_digits=10, decimal_places=2, default=0)
+    issued_to: fields.ForeignKeyNullableRelation[Customer] = fields.ForeignKeyField(
+        "hub.Customer", related_name="pool_codes", null=True, on_delete=fields.SET_NULL
+    )
+    issued_to_id: int | None
+    issued_at = fields.DatetimeField(null=True)
+    reason = fields.CharField(max_length=64, default="")
+    uploaded_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "pool_code"
+        indexes = (("pool", "issued_at"),)
 
 
 class ReferralCode(Model):

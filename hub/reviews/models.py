@@ -107,6 +107,8 @@ class Review(Publishable):
     submitted_at = fields.DatetimeField()
     published_at = fields.DatetimeField(null=True)
     edited_at = fields.DatetimeField(null=True)
+    # When its author received the shop's review reward (disclosed on the widget and JSON-LD).
+    rewarded_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
