@@ -582,7 +582,7 @@ class Settings:
         "HUB_REFERRAL_REWARD",
         "points",
         "What a referrer earns once the friend's first order is past its return window: "
-        "`points` (`HUB_REFERRAL_POINTS`) or `code` (a discount code from the referral reward pool).",
+        "`points` (`HUB_REFERRAL_POINTS`) or `code` (from `HUB_REFERRAL_REWARD_POOL`).",
         read.choice("points", "code"),
         policy=LOYALTY,
     )
@@ -608,17 +608,24 @@ class Settings:
         read.integer(1, 3650),
         policy=LOYALTY,
     )
-    referral_welcome_code: str = setting(
-        "HUB_REFERRAL_WELCOME_CODE",
+    referral_welcome_pool: str = setting(
+        "HUB_REFERRAL_WELCOME_POOL",
         "",
-        "Discount code mailed to a referred friend who claims their welcome on the referral page "
-        "(empty: the page only leads to the store).",
+        "Code pool a referred friend gets a welcome code from, by e-mail on the referral page "
+        "(empty: the referral link leads straight to the store).",
         policy=LOYALTY,
     )
-    referral_reward_code: str = setting(
-        "HUB_REFERRAL_REWARD_CODE",
+    referral_reward_pool: str = setting(
+        "HUB_REFERRAL_REWARD_POOL",
         "",
-        "Discount code mailed to a referrer when `HUB_REFERRAL_REWARD` is `code`.",
+        "Code pool a referrer's reward code comes from when `HUB_REFERRAL_REWARD` is `code`.",
+        policy=LOYALTY,
+    )
+    win_back_pool: str = setting(
+        "HUB_WIN_BACK_POOL",
+        "",
+        "Code pool the win-back mail's offer comes from, one code per customer; empty or used up: "
+        "the one code `HUB_WIN_BACK_OFFER`.",
         policy=LOYALTY,
     )
     win_back_holdout_percent: int = setting(

@@ -6,7 +6,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('hub', '0025_survey_questions')]
+    dependencies = [('hub', '0028_points')]
 
     initial = False
 

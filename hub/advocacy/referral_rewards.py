@@ -11,7 +11,7 @@ from tortoise.transactions import in_transaction
 
 from hub.advocacy import referral_rules as rules
 from hub.advocacy.models import PointsEntry, Referral, ReferralCode, ReferralWelcome
-from hub.advocacy.offers import Pool, issue_code
+from hub.advocacy.offers import reward_code, welcome_code
 from hub.advocacy.referrals import REFERRAL_REASON, Outcome
 from hub.catalog.models import Customer, MailKind, Order
 from hub.catalog.schema import EMAIL_PATTERN, normalise_email
@@ -58,10 +58,15 @@ async def _grant(settings: Settings, referral: Referral, order: Order, now: date
     referrer = await Customer.get(id=referral.referrer_id)
     if settings.referral_reward == "points":
         await PointsEntry.create(
-            customer=referrer, points=settings.referral_points, reason=REFERRAL_REASON, order=order
+            customer=referrer,
+            points=settings.referral_points,
+            reason=REFERRAL_REASON,
+            source=REFERRAL_REASON,
+            event_key=f"referral:{referral.id}",
+            order=order,
         )
         return
-    code = await issue_code(settings, Pool.REFERRAL_REWARD, f"referral {referral.id}")
+    code = await reward_code(settings, referrer, f"referral {referral.id}", now)
     await Referral.filter(id=referral.id).update(reward_code=code)
     if code and referrer.accepts(MailKind.OFFERS.value):
         await enqueue(
@@ -104,7 +109,7 @@ class Welcome:
     mailed: bool
 
 
-async def claim_welcome(settings: Settings, code: ReferralCode, raw_email: str) -> Welcome:
+async def claim_welcome(settings: Settings, code: ReferralCode, raw_email: str, now: datetime) -> Welcome:
     """The friend's welcome code, mailed once per mailbox; ``InvalidInput`` names why not."""
     address = normalise_email(raw_email)
     if len(address) > 254 or not EMAIL_PATTERN.match(address):
@@ -118,7 +123,7 @@ async def claim_welcome(settings: Settings, code: ReferralCode, raw_email: str) 
     existing = await ReferralWelcome.get_or_none(email=mailbox)
     if existing:
         return Welcome(existing.offer_code, mailed=False)
-    offer = await issue_code(settings, Pool.REFERRAL_WELCOME, f"welcome via {code.code}")
+    offer = await welcome_code(settings, f"welcome via {code.code}", now)
     try:
         welcome = await ReferralWelcome.create(code=code, email=mailbox, offer_code=offer)
     except IntegrityError:  # claimed at the same moment in another request

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from hub.advocacy.models import ReferralCode
-from hub.advocacy.offers import Pool, issue_code
+from hub.advocacy.offers import welcome_offered
 from hub.advocacy.referral_pages import referrals_page
 from hub.advocacy.referral_rewards import DecisionError, claim_welcome, decide
 from hub.advocacy.referrals import record_visit
@@ -39,8 +39,7 @@ async def referral_landing(request: Request) -> Response:
     shop = f"{settings.store_url}?ref={code.code}"
     if request.method == "GET":
         await record_visit(code.code)
-    # Asking the pool's door whether it has a code for the page, not taking one.
-    if not await issue_code(settings, Pool.REFERRAL_WELCOME, "referral page"):
+    if not await welcome_offered(settings):
         return RedirectResponse(shop, status_code=302)
     context: dict[str, object] = {"code": code, "shop": shop, "error": None, "welcome": None}
     if request.method == "POST":
@@ -48,7 +47,9 @@ async def referral_landing(request: Request) -> Response:
             raise HTTPException(429, "Too many requests from this address. Try again later.")
         form = await request.form()
         try:
-            context["welcome"] = await claim_welcome(settings, code, str(form.get("email") or ""))
+            context["welcome"] = await claim_welcome(
+                settings, code, str(form.get("email") or ""), datetime.now(UTC)
+            )
         except InvalidInput as error:
             context["error"] = error.errors[0]
             return render(request, "advocacy/referral_landing.html", context, status_code=422)

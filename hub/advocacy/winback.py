@@ -20,7 +20,7 @@ from tortoise.expressions import Q, Subquery
 from hub.advocacy.copurchase import picks_for
 from hub.advocacy.facts import as_decimal
 from hub.advocacy.models import Stage, WinBack
-from hub.advocacy.offers import Pool, issue_code
+from hub.advocacy.offers import win_back_code
 from hub.advocacy.sql import fetch
 from hub.catalog.models import Customer, MailKind, Order, kept_revenue_sql, purchase_sql
 from hub.config import Settings
@@ -73,7 +73,7 @@ async def send_win_back(settings: Settings, customer: Customer, now: datetime) -
     if held_out(settings, customer, now):
         await WinBack.create(**record, holdout=True)
         return False
-    offer = await issue_code(settings, Pool.WIN_BACK, f"win-back {customer.id}")
+    offer = await win_back_code(settings, customer, now)
     products = await picks_for(customer.id, PICKS)
     context = {
         "customer": customer,

@@ -119,12 +119,16 @@ async def test_a_first_order_with_the_code_is_counted_and_earns_points(db: str, 
 
 
 @pytest.mark.parametrize("who", ["self", "existing"])
-async def test_self_referrals_and_existing_customers_do_not_count(db: str, settings: Settings, who: str) -> None:
+async def test_self_referrals_and_existing_customers_do_not_count(
+    db: str, settings: Settings, who: str
+) -> None:
     ada, code = await referral_setup()
     buyer = ada if who == "self" else await make_customer("Old Customer")
     if who == "existing":
         await make_order(buyer, placed_at=ago(100))
-    referral = await attribute_referral(settings, await make_order(buyer, placed_at=NOW, referral_code=code.code))
+    referral = await attribute_referral(
+        settings, await make_order(buyer, placed_at=NOW, referral_code=code.code)
+    )
     assert referral is not None
     assert referral.outcome == ("self_referral" if who == "self" else "existing_customer")
     assert await reward_matured_referrals(settings, NOW + timedelta(days=31)) == 0
