@@ -124,6 +124,8 @@ async def claim_welcome(settings: Settings, code: ReferralCode, raw_email: str, 
     if existing:
         return Welcome(existing.offer_code, mailed=False)
     offer = await welcome_code(settings, f"welcome via {code.code}", now)
+    if not offer:
+        raise InvalidInput([FieldError("email", "cannot get a welcome code now: the shop has none left")])
     try:
         welcome = await ReferralWelcome.create(code=code, email=mailbox, offer_code=offer)
     except IntegrityError:  # claimed at the same moment in another request
