@@ -31,6 +31,7 @@ WIN_WINDOW = timedelta(days=30)
 RECENT_MOVE = timedelta(days=30)
 BATCH = 200
 PICKS = 3
+CENT = Decimal("0.01")
 LAPSED = (Stage.DORMANT.value, Stage.AT_RISK.value)
 
 
@@ -195,7 +196,7 @@ async def win_back_figures(start: datetime, end: datetime) -> WinBackFigures:
 
     def group(holdout: bool) -> Group:
         row = groups.get(holdout, {"customers": 0, "orders": 0, "revenue": 0})
-        return Group(int(row["customers"]), int(row["orders"]), as_decimal(row["revenue"]))
+        return Group(int(row["customers"]), int(row["orders"]), as_decimal(row["revenue"]).quantize(CENT))
 
     sent = WinBack.filter(sent_at__gte=start, sent_at__lt=end, holdout=False)
     won = await sent.filter(won_order_id__isnull=False).count()
