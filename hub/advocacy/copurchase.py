@@ -47,7 +47,7 @@ async def rebuild_co_purchases(settings: Settings, now: datetime) -> int:
 
 
 def _rebuild_sql() -> str:
-    return _REBUILD.replace("?", "$1") if is_postgres() else _REBUILD
+    return _REBUILD.replace("?", "$1::date") if is_postgres() else _REBUILD
 
 
 async def picks_for(customer_id: int, limit: int = 3) -> list[Product]:
