@@ -293,10 +293,10 @@ class Settings:
         "HUB_RATE_LIMITS",
         DEFAULT_LIMITS,
         "Requests per client address per window, by group (the groups you name replace their "
-        "defaults); `review_ip`, `question_ip`, `vote_ip` and `survey_ip` count reviews, questions, "
-        "votes and public survey answers per client address, `question_address` and "
-        "`question_product` count questions per asker's e-mail address and per product; "
-        "`GROUP=0/60` turns a group off.",
+        "defaults); `review_ip`, `question_ip`, `vote_ip`, `survey_ip` and `referral_ip` count reviews, "
+        "questions, votes, public survey answers and welcome-code claims per client address, "
+        "`question_address` and `question_product` count questions per asker's e-mail address "
+        "and per product; `GROUP=0/60` turns a group off.",
         read.rate_limits,
     )
     embedded_worker: bool = setting(
@@ -621,6 +621,64 @@ class Settings:
         BADGE_RULES,
         "Badges the worker gives by itself, comma-separated: " + ", ".join(BADGE_RULES) + ".",
         read.choices(*BADGE_RULES),
+        policy=LOYALTY,
+    )
+    referral_reward: str = setting(
+        "HUB_REFERRAL_REWARD",
+        "points",
+        "What a referrer earns once the friend's first order is past its return window: "
+        "`points` (`HUB_REFERRAL_POINTS`) or `code` (from `HUB_REFERRAL_REWARD_POOL`).",
+        read.choice("points", "code"),
+        policy=LOYALTY,
+    )
+    referral_return_days: int = setting(
+        "HUB_REFERRAL_RETURN_DAYS",
+        30,
+        "Days after a referred first order is delivered (or placed) before the referrer is rewarded; "
+        "a refund or cancellation before then withdraws the referral.",
+        read.integer(0, 365),
+        policy=LOYALTY,
+    )
+    referral_limit: int = setting(
+        "HUB_REFERRAL_LIMIT",
+        10,
+        "Referrals one customer may make in `HUB_REFERRAL_LIMIT_DAYS` before more wait for an admin.",
+        read.integer(1, 10_000),
+        policy=LOYALTY,
+    )
+    referral_limit_days: int = setting(
+        "HUB_REFERRAL_LIMIT_DAYS",
+        30,
+        "The period of `HUB_REFERRAL_LIMIT`, in days.",
+        read.integer(1, 3650),
+        policy=LOYALTY,
+    )
+    referral_welcome_pool: str = setting(
+        "HUB_REFERRAL_WELCOME_POOL",
+        "",
+        "Code pool a referred friend gets a welcome code from, by e-mail on the referral page "
+        "(empty: the referral link leads straight to the store).",
+        policy=LOYALTY,
+    )
+    referral_reward_pool: str = setting(
+        "HUB_REFERRAL_REWARD_POOL",
+        "",
+        "Code pool a referrer's reward code comes from when `HUB_REFERRAL_REWARD` is `code`.",
+        policy=LOYALTY,
+    )
+    win_back_pool: str = setting(
+        "HUB_WIN_BACK_POOL",
+        "",
+        "Code pool the win-back mail's offer comes from, one code per customer; empty or used up: "
+        "the one code `HUB_WIN_BACK_OFFER`.",
+        policy=LOYALTY,
+    )
+    win_back_holdout_percent: int = setting(
+        "HUB_WIN_BACK_HOLDOUT_PERCENT",
+        10,
+        "Share of customers due a win-back who get no mail (chosen by their id, recorded), "
+        "so the retention page can show what the mail itself brought.",
+        read.integer(0, 50),
         policy=LOYALTY,
     )
     mail_from_name: str = setting(

@@ -378,6 +378,13 @@ ROUTES: tuple[Endpoint, ...] = (
         ("POST",),
     ),
     Endpoint("customer_list", "/admin/customers", "hub.advocacy.routes:customer_list"),
+    Endpoint("referrals_admin", "/admin/referrals", "hub.advocacy.referral_routes:referrals_admin"),
+    Endpoint(
+        "referral_decide",
+        "/admin/referrals/{referral_id:int}/decide",
+        "hub.advocacy.referral_routes:referral_decide",
+        ("POST",),
+    ),
     Endpoint(
         "early_access_export",
         "/admin/tiers/early-access.csv",
@@ -404,7 +411,9 @@ ROUTES: tuple[Endpoint, ...] = (
         "hub.admin.customer_routes:customer_open_case",
         ("POST",),
     ),
-    Endpoint("referral_redirect", "/ref/{code}", "hub.advocacy.routes:referral_redirect"),
+    Endpoint(
+        "referral_redirect", "/ref/{code}", "hub.advocacy.referral_routes:referral_landing", ("GET", "POST")
+    ),
     Endpoint("api_movement", "/api/v1/metrics/movement", "hub.advocacy.routes:api_movement"),
     Endpoint("api_retention", "/api/v1/metrics/retention", "hub.advocacy.routes:api_retention"),
     Endpoint("api_support_metrics", "/api/v1/metrics/support", "hub.triage.report_routes:api_support"),

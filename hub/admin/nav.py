@@ -27,6 +27,7 @@ NAV = (
     NavItem("contributor_list", "Contributors", ("moderator",)),
     NavItem("survey_list", "Surveys", ("moderator",)),
     NavItem("advocates", "Advocates", ("moderator",)),
+    NavItem("referrals_admin", "Referrals", ("moderator",)),
     NavItem("movement", "Movement"),
     NavItem("retention", "Retention"),
     NavItem("code_pools", "Code pools", ("admin",)),

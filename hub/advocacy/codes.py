@@ -166,9 +166,10 @@ def _lines_of(text: str, codes: set[str]) -> list[tuple[int, str]]:
 
 
 async def issue_code(
-    pool: str, customer: Customer, reason: str, now: datetime | None = None
+    pool: str, customer: Customer | None, reason: str, now: datetime | None = None
 ) -> PoolCode | None:
-    """Give ``customer`` the next free code of ``pool``; None when the pool is empty.
+    """Give ``customer`` the next free code of ``pool``; None when the pool is empty. A referred
+    friend's welcome code goes to no customer yet (``None``).
 
     Each try claims one free row with a conditional UPDATE; a row another caller claimed
     first changes nothing here, and the next free one is tried."""
@@ -179,7 +180,7 @@ async def issue_code(
             return None
         for code in candidates:
             claimed = await PoolCode.filter(id=code.id, issued_at__isnull=True).update(
-                issued_at=when, issued_to_id=customer.id, reason=reason[:64]
+                issued_at=when, issued_to_id=customer.id if customer else None, reason=reason[:64]
             )
             if claimed:
                 return await PoolCode.get(id=code.id)
@@ -220,6 +221,7 @@ async def low_pools(threshold: int, wanted: set[str] | None = None) -> list[Pool
 
 
 def named_pools(settings: Settings) -> set[str]:
-    """The pools the shop's settings hand codes out of: points rewards and review rewards."""
+    """The pools the shop's settings hand codes out of: points, review, referral and win-back rewards."""
     named = {*settings.points_rewards, settings.review_reward_pool, settings.photo_review_reward_pool}
+    named |= {settings.referral_welcome_pool, settings.referral_reward_pool, settings.win_back_pool}
     return {pool for pool in named if pool}

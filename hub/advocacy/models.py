@@ -159,8 +159,19 @@ class Referral(Model):
         "hub.Order", related_name="referral", on_delete=fields.CASCADE
     )
     order_id: int
-    # counted, self_referral, existing_customer or withdrawn (referrals.Outcome)
+    # counted, held, rejected, self_referral, existing_customer or withdrawn (referrals.Outcome)
     outcome = fields.CharField(max_length=24)
+    # Why the fraud rules flagged it (referral_rules.Reason values), shown to the admin.
+    reasons: fields.JSONField[list[str]] = fields.JSONField(default=list, db_default="[]")
+    decided_by: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
+        "hub.StaffUser", related_name="referrals_decided", null=True, on_delete=fields.SET_NULL
+    )
+    decided_by_id: int | None
+    decided_at = fields.DatetimeField(null=True)
+    # When the referrer's reward was granted (after the order's return window), and the code
+    # given when the reward is a code.
+    rewarded_at = fields.DatetimeField(null=True)
+    reward_code = fields.CharField(max_length=64, default="", db_default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -177,14 +188,53 @@ class WinBack(Model):
     stage = fields.CharField(max_length=16)
     offer_code = fields.CharField(max_length=64, default="")
     sent_at = fields.DatetimeField(db_index=True)
+    # The end of the window in which an order counts as following the mail (or the hold-out's choice).
+    ends_at = fields.DatetimeField(null=True)
     won_order: fields.ForeignKeyNullableRelation[Order] = fields.ForeignKeyField(
         "hub.Order", related_name="win_backs", null=True, on_delete=fields.SET_NULL
     )
     won_order_id: int | None
+    # Held out: chosen (deterministically) to get no mail, the baseline the mailed are compared to.
+    holdout = fields.BooleanField(default=False, db_default=False)
+    # The products the mail recommended (hub product ids), best first.
+    products: fields.JSONField[list[int]] = fields.JSONField(default=list, db_default="[]")
 
     class Meta:
         table = "win_back"
         indexes = (("customer_id", "sent_at"),)
+
+
+class ReferralWelcome(Model):
+    """The welcome code a referred friend claimed on the referral page: one per address."""
+
+    id = fields.IntField(primary_key=True)
+    code: fields.ForeignKeyRelation[ReferralCode] = fields.ForeignKeyField(
+        "hub.ReferralCode", related_name="welcomes", on_delete=fields.CASCADE
+    )
+    code_id: int
+    # The address as the fraud rules compare it (referral_rules.comparable_email).
+    email = fields.CharField(max_length=254, unique=True)
+    offer_code = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "referral_welcome"
+
+
+class CoPurchase(Model):
+    """How many customers who bought ``product`` went on to buy ``next_product`` in a later
+    order; rebuilt by the worker (hub.advocacy.copurchase)."""
+
+    id = fields.BigIntField(primary_key=True)
+    product_id = fields.IntField()
+    next_product_id = fields.IntField()
+    customers = fields.IntField()
+    # The day of the rebuild that wrote the row: the worker rebuilds once a day.
+    built_on = fields.DateField()
+
+    class Meta:
+        table = "co_purchase"
+        unique_together = (("product_id", "next_product_id"),)
 
 
 class HistoryRebuild(Model):

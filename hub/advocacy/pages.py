@@ -11,6 +11,7 @@ from hub.advocacy.customer_search import CustomerPage, CustomerSearch, search_cu
 from hub.advocacy.facts import end_of
 from hub.advocacy.movement import Matrix, StageSeries, matrix, movers, stage_series
 from hub.advocacy.points_report import PointsFigures, points_figures
+from hub.advocacy.referral_pages import FraudCount, fraud_caught
 from hub.advocacy.referrals import Flywheel, flywheel
 from hub.advocacy.retention import Period, Retention, retention
 from hub.advocacy.tiers import TierMoves, tier_moves
@@ -54,11 +55,12 @@ class AdvocatesPage:
     filters: CandidateFilters
     candidates: list[Customer]
     flywheel: Flywheel
+    fraud: list[FraudCount]
 
 
 async def advocates_page(settings: Settings, filters: CandidateFilters) -> AdvocatesPage:
     found = await candidates(filters, settings.advocate_score_bar)
-    return AdvocatesPage(filters, found, await flywheel())
+    return AdvocatesPage(filters, found, await flywheel(), await fraud_caught())
 
 
 @dataclass(frozen=True)

@@ -110,20 +110,6 @@ async def earn_for_order(settings: Settings, order: Order) -> PointsEntry | None
     )
 
 
-async def earn_for_referral(settings: Settings, referrer_id: int, order: Order) -> PointsEntry | None:
-    """The referrer's points for a referred customer's order (``referral_points``), pending
-    with that order's return window and taken back if it is refunded or cancelled."""
-    return await earn(
-        referrer_id,
-        settings.referral_points,
-        REFERRAL_REASON,
-        source=Source.REFERRAL,
-        event_key=f"referral:{order.id}",
-        order=order,
-        pending_until=return_window_end(settings, order),
-    )
-
-
 async def earn_for_public_profile(settings: Settings, customer_id: int) -> PointsEntry | None:
     """Points for opting into a public profile, once ever (opting out and in again earns nothing)."""
     return await earn(

@@ -9,9 +9,9 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
+from hub.advocacy import referral_rules as rules
 from hub.advocacy.facts import as_decimal
 from hub.advocacy.models import Referral, ReferralCode
-from hub.advocacy.points import REFERRAL_REASON, earn_for_referral
 from hub.advocacy.sql import fetch, month_of
 from hub.catalog.models import Customer, Order, kept_revenue_sql, purchase_sql
 from hub.config import Settings
@@ -22,13 +22,16 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 class Outcome:
     COUNTED = "counted"
+    # The fraud rules doubt it: an admin approves (counted) or rejects it.
+    HELD = "held"
+    REJECTED = "rejected"
     SELF_REFERRAL = "self_referral"
     EXISTING_CUSTOMER = "existing_customer"
     # Counted once, then the referred order was cancelled or refunded in full.
     WITHDRAWN = "withdrawn"
 
 
-__all__ = ["REFERRAL_REASON", "attribute_referral", "code_for", "flywheel", "record_visit"]
+__all__ = ["attribute_referral", "code_for", "flywheel", "record_visit"]
 
 
 def new_code(customer: Customer) -> str:
@@ -58,21 +61,24 @@ async def record_visit(code: str) -> bool:
     return await ReferralCode.filter(code=code).update(visits=F("visits") + 1) > 0
 
 
-async def _outcome(order: Order, code: ReferralCode) -> str:
-    if code.customer_id == order.customer_id:
-        return Outcome.SELF_REFERRAL
-    earlier = Order.filter(customer_id=order.customer_id, placed_at__lt=order.placed_at)
-    if await earlier.exclude(id=order.id).exists():
-        return Outcome.EXISTING_CUSTOMER
-    return Outcome.COUNTED
+async def _judge(settings: Settings, order: Order, code: ReferralCode) -> tuple[str, list[str]]:
+    """The outcome of a new referral and the fraud rules' reasons for it."""
+    referrer = await Customer.get(id=code.customer_id)
+    friend = await Customer.get(id=order.customer_id)
+    earlier = Order.filter(customer_id=order.customer_id, placed_at__lt=order.placed_at).exclude(id=order.id)
+    certain = rules.certain_outcome(referrer, friend, await earlier.exists())
+    if certain:
+        return certain, [certain]
+    doubts = await rules.doubts(settings, referrer, friend, order)
+    return (Outcome.HELD if doubts else Outcome.COUNTED), doubts
 
 
 async def attribute_referral(settings: Settings, order: Order) -> Referral | None:
     """Attribute an order that arrived with a referral code; idempotent per order.
 
-    Self-referrals and customers who had ordered before are recorded but do not count.
-    A counted referral gives the referrer ``referral_points`` (``points.earn_for_referral``),
-    tied to the order (taken back if it is cancelled or refunded in full).
+    Self-referrals and customers who had ordered before are recorded and do not count; a
+    referral the fraud rules doubt waits for an admin (``held``). The referrer's reward comes
+    with ``reward_matured_referrals`` once the order is past its return window.
     """
     if not order.referral_code:
         return None
@@ -81,28 +87,30 @@ async def attribute_referral(settings: Settings, order: Order) -> Referral | Non
     code = await ReferralCode.get_or_none(code=wanted) if fits(ReferralCode, "code", wanted) else None
     if existing or code is None:
         return existing
-    outcome = await _outcome(order, code)
-    referral = await Referral.create(
+    outcome, reasons = await _judge(settings, order, code)
+    return await Referral.create(
         code=code,
         referrer_id=code.customer_id,
         referred_id=order.customer_id,
         order=order,
         outcome=outcome,
+        reasons=reasons,
     )
-    if outcome == Outcome.COUNTED:
-        await earn_for_referral(settings, code.customer_id, order)
-    return referral
 
 
 async def withdraw_referral(order: Order) -> bool:
-    """A counted referral whose order is no purchase any more stops counting; its points go
-    with ``settle_points``. Whether it was withdrawn now."""
-    if order.is_purchase:
+    """A referral whose order is refunded or cancelled stops counting: in full, it is withdrawn
+    (its points go with ``settle_points``); in part before the reward, it waits for an admin.
+    Whether it changed now."""
+    live = Referral.filter(order_id=order.id, outcome__in=(Outcome.COUNTED, Outcome.HELD))
+    if not order.is_purchase:
+        return await live.update(outcome=Outcome.WITHDRAWN) > 0
+    referral = await live.filter(rewarded_at__isnull=True).first()
+    if referral is None or order.refunded_total <= 0 or rules.Reason.REFUNDED in referral.reasons:
         return False
-    withdrawn = await Referral.filter(order_id=order.id, outcome=Outcome.COUNTED).update(
-        outcome=Outcome.WITHDRAWN
-    )
-    return withdrawn > 0
+    referral.outcome, referral.reasons = Outcome.HELD, [*referral.reasons, rules.Reason.REFUNDED]
+    await referral.save(update_fields=["outcome", "reasons"])
+    return True
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, Response
 
 from hub.advocacy.advocates import CandidateFilters
 from hub.advocacy.badges import BADGES
@@ -15,7 +15,6 @@ from hub.advocacy.movement import STAGES
 from hub.advocacy.pages import advocates_page, customer_list_page, movement_page, retention_page
 from hub.advocacy.params import BadParams, period_from
 from hub.advocacy.recognition import RecognitionError, recognise
-from hub.advocacy.referrals import record_visit
 from hub.advocacy.retention import Period, retention
 from hub.staff.apikeys import require_scope
 from hub.staff.models import Role
@@ -91,14 +90,6 @@ async def customer_list(request: Request) -> Response:
     context = {"page": page, "search": search, "stages": STAGES, "flags": FLAGS, "tiers": tiers}
     context["early_access"] = early_access
     return render(request, "advocacy/customers.html", context, block="results")
-
-
-async def referral_redirect(request: Request) -> Response:
-    code = request.path_params["code"]
-    store = request.app.state.settings.store_url
-    if not await record_visit(code):
-        return RedirectResponse(store, status_code=302)
-    return RedirectResponse(f"{store}?ref={code}", status_code=302)
 
 
 def _api_period(request: Request, days: int) -> Period:

@@ -159,6 +159,12 @@ class Order(Model):
     refunded_at = fields.DatetimeField(null=True)
     # Shopify discount codes run to 255 characters.
     referral_code = fields.CharField(max_length=255, null=True, db_index=True)
+    # Every discount code the order used, as the store sent them (the first is ``referral_code``).
+    discount_codes: fields.JSONField[list[str]] = fields.JSONField(default=list, db_default="[]")
+    # Digests of the shipping address and phone (hub.advocacy.referral_rules.contact_key), when
+    # the store sent them: a referral fraud rule compares them, the raw values are never kept.
+    shipping_key = fields.CharField(max_length=64, default="", db_default="")
+    phone_key = fields.CharField(max_length=64, default="", db_default="")
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -82,6 +83,10 @@ class OrderIn:
     delivered_at: datetime | None = None
     cancelled_at: datetime | None = None
     referral_code: str | None = None
+    discount_codes: tuple[str, ...] = ()
+    # Digests of the shipping address and phone (``contact_key``), never the values.
+    shipping_key: str = ""
+    phone_key: str = ""
     refunds: tuple[RefundIn, ...] = ()
     # What was cut, left out or dropped (webhooks only): path and what happened.
     notes: tuple[FieldError, ...] = ()
@@ -92,6 +97,13 @@ class OrderIn:
 
     def line_total(self) -> Decimal:
         return sum((line.price * line.quantity for line in self.lines), Decimal("0"))
+
+
+def contact_key(value: str, *, phone: bool = False) -> str:
+    """A digest of a shipping address or phone that compares equal across spellings; the
+    referral fraud rules compare them, the values themselves are never stored."""
+    text = re.sub(r"\D", "", value)[-9:] if phone else " ".join(re.findall(r"\w+", value.casefold()))
+    return hashlib.sha256(text.encode()).hexdigest() if text else ""
 
 
 def normalise_email(raw: str) -> str:
@@ -304,6 +316,24 @@ def _currency(reader: _Reader, data: Mapping[str, Any]) -> str:
     return currency
 
 
+MAX_CODES = 20
+
+
+def _plain(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _discount_codes(reader: _Reader, data: Mapping[str, Any]) -> tuple[str, ...]:
+    """Every code the order used (the referral code among them), each cut to 64 characters."""
+    raw = data.get("discount_codes")
+    if raw is not None and not isinstance(raw, list):
+        reader.fail("discount_codes", "must be a list of codes")
+        return ()
+    given = [c for c in raw or [] if isinstance(c, str) and c.strip()]
+    codes = [c.strip()[:64] for c in [_plain(data.get("referral_code")), *given] if c.strip()]
+    return tuple(dict.fromkeys(codes))[:MAX_CODES]
+
+
 def parse_order(data: Any, source: str, *, cut: bool = False) -> OrderIn:
     """The order in ``data``, or ``InvalidOrder`` naming each bad field and why.
 
@@ -326,6 +356,9 @@ def parse_order(data: Any, source: str, *, cut: bool = False) -> OrderIn:
             data, "referral_code", "referral_code", (Order, "referral_code"), cuttable=True
         )
         or None,
+        discount_codes=_discount_codes(reader, data),
+        shipping_key=contact_key(_plain(data.get("shipping_address"))),
+        phone_key=contact_key(_plain(data.get("phone")), phone=True),
         total=reader.money(data, "total", "total") if data.get("total") is not None else None,
         lines=_lines(reader, data.get("lines")),
         refunds=_refunds(reader, data.get("refunds"), placed_at),

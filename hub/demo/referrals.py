@@ -42,6 +42,7 @@ def _code(demo: Demo, shopper: Shopper) -> ReferralCode:
 def _refer(demo: Demo, code: ReferralCode, owner: Shopper, purchase: Purchase) -> None:
     code.visits += demo.rng.randrange(3, 9)
     purchase.order.referral_code = code.code
+    purchase.order.discount_codes = [code.code]
     demo.add(
         Referral,
         code_id=code.pk,

@@ -30,6 +30,7 @@ CAPPED = (
     "tier_up",
     "tier_keep",
     "birthday",
+    "referral_reward",
 )
 # A cancelled or failed message never reached the customer; one queued or being sent will.
 COUNTED = (MessageStatus.QUEUED.value, MessageStatus.SENDING.value, MessageStatus.SENT.value)

@@ -247,6 +247,9 @@ def _order_fields(order: OrderIn, customer: Customer, stored: Order | None) -> d
         "delivered_at": order.delivered_at or (stored.delivered_at if stored else None),
         "cancelled_at": order.cancelled_at or (stored.cancelled_at if stored else None),
         "referral_code": order.referral_code or (stored.referral_code if stored else None),
+        "discount_codes": list(order.discount_codes) or (stored.discount_codes if stored else []),
+        "shipping_key": order.shipping_key or (stored.shipping_key if stored else ""),
+        "phone_key": order.phone_key or (stored.phone_key if stored else ""),
     }
 
 

@@ -161,9 +161,24 @@ def _cancelled_at(payload: Mapping[str, Any]) -> Any:
     return payload.get("updated_at") or payload.get("created_at")
 
 
+def _codes(payload: Mapping[str, Any]) -> list[str]:
+    return [str(d["code"]) for d in as_objects(payload.get("discount_codes")) if d.get("code")]
+
+
 def _referral_code(payload: Mapping[str, Any]) -> str | None:
-    codes = [d.get("code") for d in as_objects(payload.get("discount_codes")) if d.get("code")]
+    codes = _codes(payload)
     return codes[0] if codes else None
+
+
+def _shipping(payload: Mapping[str, Any]) -> str:
+    address = as_object(payload.get("shipping_address"))
+    parts = ("address1", "address2", "zip", "city", "country_code")
+    return " ".join(str(address[part]) for part in parts if address.get(part))
+
+
+def _phone(payload: Mapping[str, Any]) -> str:
+    phone = payload.get("phone") or as_object(payload.get("shipping_address")).get("phone")
+    return str(phone) if phone else ""
 
 
 def to_order(payload: Any, topic: str) -> OrderIn:
@@ -181,6 +196,9 @@ def to_order(payload: Any, topic: str) -> OrderIn:
             "delivered_at": _delivered_at(payload),
             "cancelled_at": _cancelled_at(payload),
             "referral_code": _referral_code(payload),
+            "discount_codes": _codes(payload),
+            "shipping_address": _shipping(payload),
+            "phone": _phone(payload),
             "total": payload.get("total_price"),
             "lines": [_line(item) for item in items],
             "refunds": _refunds(payload),

@@ -91,9 +91,24 @@ def _refunds(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
     return refunds
 
 
+def _codes(payload: Mapping[str, Any]) -> list[str]:
+    return [str(c["code"]) for c in as_objects(payload.get("coupon_lines")) if c.get("code")]
+
+
 def _referral_code(payload: Mapping[str, Any]) -> str | None:
-    codes = [c.get("code") for c in as_objects(payload.get("coupon_lines")) if c.get("code")]
+    codes = _codes(payload)
     return codes[0] if codes else None
+
+
+def _shipping(payload: Mapping[str, Any]) -> str:
+    address = as_object(payload.get("shipping"))
+    parts = ("address_1", "address_2", "postcode", "city", "country")
+    return " ".join(str(address[part]) for part in parts if address.get(part))
+
+
+def _phone(payload: Mapping[str, Any]) -> str:
+    phone = as_object(payload.get("billing")).get("phone") or as_object(payload.get("shipping")).get("phone")
+    return str(phone) if phone else ""
 
 
 def to_order(payload: Any) -> OrderIn:
@@ -110,6 +125,9 @@ def to_order(payload: Any) -> OrderIn:
             "fulfilled_at": _fulfilled_at(payload),
             "cancelled_at": _cancelled_at(payload),
             "referral_code": _referral_code(payload),
+            "discount_codes": _codes(payload),
+            "shipping_address": _shipping(payload),
+            "phone": _phone(payload),
             "total": payload.get("total"),
             "lines": [_line(item, tax_included) for item in as_objects(payload.get("line_items"))],
             "refunds": _refunds(payload),

@@ -56,6 +56,7 @@ async def _orders(customer_id: int) -> list[dict[str, Any]]:
             "cancelled_at",
             "refunded_at",
             "referral_code",
+            "discount_codes",
         )
     )
     lines = _grouped(
@@ -155,7 +156,9 @@ async def _messages(customer: Customer) -> list[dict[str, Any]]:
 
 async def _referrals(customer_id: int) -> dict[str, Any]:
     codes = await ReferralCode.filter(customer_id=customer_id).values("code", "visits", "created_at")
-    made = await Referral.filter(referrer_id=customer_id).values("outcome", "created_at")
+    made = await Referral.filter(referrer_id=customer_id).values(
+        "outcome", "reasons", "rewarded_at", "reward_code", "created_at"
+    )
     return {"codes": codes, "referrals_made": made}
 
 

@@ -15,7 +15,9 @@ from typing import Any
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from hub.catalog.models import Customer, MailKind
+from hub.advocacy.models import ReferralWelcome
+from hub.advocacy.referral_rules import comparable_email
+from hub.catalog.models import Customer, MailKind, Order
 from hub.community.models import Answer, Question
 from hub.config import Settings
 from hub.invites.models import Invitation, InvitationStatus
@@ -129,6 +131,12 @@ async def _community(customer: Customer) -> None:
     await Case.filter(customer_id=customer.id).update(recovery_comment="")
 
 
+async def _referral_traces(customer: Customer) -> None:
+    """The welcome code claimed with the address, and the orders' contact digests."""
+    await ReferralWelcome.filter(email=comparable_email(customer.email)).delete()
+    await Order.filter(customer_id=customer.id).update(shipping_key="", phone_key="")
+
+
 async def erase_customer(
     settings: Settings,
     actor: StaffUser | None,
@@ -148,6 +156,7 @@ async def erase_customer(
         answers = await _blank_answers(customer)
         messages = await _drop_mail_and_links(customer)
         await _community(customer)
+        await _referral_traces(customer)
         mail_files = await forget_mail_of(settings, customer.id, customer.email)
         await _anonymise_row(customer, now)
         for product_id in sorted(product_ids):

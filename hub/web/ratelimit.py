@@ -53,6 +53,7 @@ DEFAULT_LIMITS: dict[str, Limit] = {
     "question_ip": Limit(10, 600),
     "vote_ip": Limit(60, 600),
     "survey_ip": Limit(10, 600),
+    "referral_ip": Limit(10, 600),
     "question_address": Limit(5, 3600),
     "question_product": Limit(30, 3600),
 }

@@ -337,6 +337,7 @@ async def test_the_score_weights_and_referral_points_are_the_shops(
     client: httpx.AsyncClient, settings_key: dict[str, str], app: Any
 ) -> None:
     from hub.advocacy.models import PointsEntry
+    from hub.advocacy.referral_rewards import reward_matured_referrals
     from hub.advocacy.referrals import code_for
     from hub.advocacy.snapshots import restage_customers
 
@@ -361,6 +362,7 @@ async def test_the_score_weights_and_referral_points_are_the_shops(
         "lines": [{"product": {"id": "SKU", "name": "Tent"}, "price": "10.00"}],
     }
     await client.post("/api/v1/orders", json=order, headers={"Authorization": f"Bearer {raw}"})
+    await reward_matured_referrals(app.state.settings, now + timedelta(days=31))  # past the window
     assert await PointsEntry.filter(customer=ada).values_list("points", flat=True) == [80]
 
 
@@ -422,6 +424,14 @@ NEW_VALUES = {
     "tier_window_days": "180",
     "tier_warning_days": "14",
     "badge_rules": "first_review, top_contributor",
+    "referral_reward": "code",
+    "referral_return_days": "14",
+    "referral_limit": "5",
+    "referral_limit_days": "60",
+    "referral_welcome_pool": "welcome",
+    "referral_reward_pool": "thanks",
+    "win_back_pool": "win-back",
+    "win_back_holdout_percent": "20",
 }
 
 

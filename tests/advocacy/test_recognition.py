@@ -9,6 +9,7 @@ import pytest
 
 from hub.advocacy.models import Award, PointsEntry, Referral, ReferralCode
 from hub.advocacy.recognition import settle_points
+from hub.advocacy.referral_rewards import reward_matured_referrals
 from hub.advocacy.referrals import attribute_referral, flywheel
 from hub.catalog.models import Customer
 from hub.config import Settings
@@ -99,7 +100,6 @@ async def test_a_referral_link_counts_the_visit_and_lands_on_the_store(
 
 
 # Referral points that mature at once (no return window), as before windows existed.
-AT_ONCE = Settings(points_return_window_days=0)
 
 
 async def referral_setup() -> tuple[Customer, ReferralCode]:
@@ -107,37 +107,42 @@ async def referral_setup() -> tuple[Customer, ReferralCode]:
     return ada, await ReferralCode.create(customer=ada, code="ADA-XYZ123")
 
 
-async def test_a_first_order_with_the_code_is_counted_and_earns_points(db: str) -> None:
+async def test_a_first_order_with_the_code_is_counted_and_earns_points(db: str, settings: Settings) -> None:
     ada, _code = await referral_setup()
     newcomer = await make_customer("New Friend")
     order = await make_order(newcomer, placed_at=NOW, referral_code="ada-xyz123")
-    referral = await attribute_referral(AT_ONCE, order)
+    referral = await attribute_referral(settings, order)
     assert referral is not None and referral.outcome == "counted"
-    assert await attribute_referral(AT_ONCE, order) is not None
+    assert await attribute_referral(settings, order) is not None
     assert await Referral.all().count() == 1
+    await reward_matured_referrals(settings, NOW + timedelta(days=31))
     assert await PointsEntry.filter(customer=ada).values_list("points", flat=True) == [50]
     figures = await flywheel()
     assert figures.total_customers == 1 and str(figures.total_revenue) == "100.00"
 
 
 @pytest.mark.parametrize("who", ["self", "existing"])
-async def test_self_referrals_and_existing_customers_do_not_count(db: str, who: str) -> None:
+async def test_self_referrals_and_existing_customers_do_not_count(
+    db: str, settings: Settings, who: str
+) -> None:
     ada, code = await referral_setup()
     buyer = ada if who == "self" else await make_customer("Old Customer")
     if who == "existing":
         await make_order(buyer, placed_at=ago(100))
     referral = await attribute_referral(
-        AT_ONCE, await make_order(buyer, placed_at=NOW, referral_code=code.code)
+        settings, await make_order(buyer, placed_at=NOW, referral_code=code.code)
     )
     assert referral is not None
     assert referral.outcome == ("self_referral" if who == "self" else "existing_customer")
+    assert await reward_matured_referrals(settings, NOW + timedelta(days=31)) == 0
     assert await PointsEntry.all().count() == 0
 
 
-async def test_a_refund_reverses_the_points_once(db: str) -> None:
+async def test_a_refund_reverses_the_points_once(db: str, settings: Settings) -> None:
     ada, code = await referral_setup()
     order = await make_order(await make_customer("New Friend"), placed_at=NOW, referral_code=code.code)
-    await attribute_referral(AT_ONCE, order)
+    await attribute_referral(settings, order)
+    await reward_matured_referrals(settings, NOW + timedelta(days=31))
     order.refunded_at = NOW + timedelta(days=2)
     assert await settle_points(order) == 1
     assert await settle_points(order) == 0

@@ -14,6 +14,7 @@ from hub.advocacy.cohorts import cohort_table
 from hub.advocacy.facts import gather_facts
 from hub.advocacy.models import PointsEntry, Referral, StageSnapshot
 from hub.advocacy.recognition import settle_points
+from hub.advocacy.referral_rewards import reward_matured_referrals
 from hub.advocacy.referrals import code_for, flywheel
 from hub.advocacy.retention import Period, retention
 from hub.advocacy.snapshots import restage_customers
@@ -100,18 +101,20 @@ async def test_lifetime_value_counts_what_the_shop_kept(
 
 
 async def test_a_refunded_referred_order_withdraws_the_reward(
-    client: httpx.AsyncClient, auth: dict[str, str]
+    client: httpx.AsyncClient, auth: dict[str, str], settings: Settings
 ) -> None:
     await send(client, auth, order("1", "ada@example.net", 300))
     ada = await Customer.get(email="ada@example.net")
     code = (await code_for(ada)).code
     await send(client, auth, order("2", "fred@example.net", 5, referral_code=code))
     await send(client, auth, order("3", "gil@example.net", 5, referral_code=code))
+    assert await PointsEntry.filter(customer=ada).count() == 0  # the return window is open
+    assert await reward_matured_referrals(settings, NOW + timedelta(days=26)) == 2
     assert (
         await PointsEntry.filter(customer=ada).values_list("points", flat=True)
         == [Settings.referral_points] * 2
     )
-    await refund(client, auth, "3", "40.00")  # in part: Gil still bought; his referral stands
+    await refund(client, auth, "3", "40.00")  # in part, after the reward: his referral stands
     flow = await flywheel()
     assert (flow.total_customers, flow.total_revenue) == (2, Decimal("160.00"))
     await refund(client, auth, "2", "100.00")  # in full: Fred bought nothing

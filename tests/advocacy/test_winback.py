@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from hub.advocacy.models import WinBack
 from hub.advocacy.winback import attribute_win_backs, send_win_backs, win_back_figures
 from hub.catalog.models import Customer
@@ -11,6 +13,12 @@ from hub.config import Settings
 from hub.mail.models import OutboxMessage
 from tests.advocacy.conftest import NOW
 from tests.conftest import make_customer, make_order
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """Every customer due is mailed: the hold-out has its tests in test_winback_offers.py."""
+    return settings.with_overrides(win_back_holdout_percent=0)
 
 
 async def lapsed(name: str = "Lapsed Lee", **fields: object) -> Customer:
