@@ -12,6 +12,7 @@ from hub.links.legacy import legacy_signed_customer_id
 from hub.links.models import LinkPurpose
 from hub.links.tokens import LinkError, resolve_token
 from hub.web.errors import FieldError, InvalidInput
+from hub.web.params import whole
 
 MONTHS = tuple(calendar.month_name[1:])
 # The longest each month can be: 29 February is a birthday like any other.
@@ -58,13 +59,17 @@ def parse_birthday(month_text: str, day_text: str) -> str | None:
     month_text, day_text = month_text.strip(), day_text.strip()
     if not month_text and not day_text:
         return None
-    if not month_text.isdigit() or not 1 <= int(month_text) <= 12:
-        raise InvalidInput(FieldError("birthday_month", "pick a month"))
-    month = int(month_text)
-    if not day_text.isdigit() or not 1 <= int(day_text) <= LONGEST[month - 1]:
-        reason = f"must be a day from 1 to {LONGEST[month - 1]} in {MONTHS[month - 1]}"
-        raise InvalidInput(FieldError("birthday_day", reason))
-    return f"{month:02d}-{int(day_text):02d}"
+    try:
+        month = whole(month_text, "birthday_month", low=1, high=12, required=True) or 0
+    except InvalidInput:
+        raise InvalidInput(FieldError("birthday_month", "pick a month")) from None
+    longest = LONGEST[month - 1]
+    try:
+        day = whole(day_text, "birthday_day", low=1, high=longest, required=True) or 0
+    except InvalidInput:
+        reason = f"must be a day from 1 to {longest} in {MONTHS[month - 1]}"
+        raise InvalidInput(FieldError("birthday_day", reason)) from None
+    return f"{month:02d}-{day:02d}"
 
 
 def birthday_parts(customer: Customer) -> tuple[int, int] | None:
