@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from hub.catalog.models import Order
+from hub.catalog.models import Customer, Order
 from hub.cli import main
 from hub.config import Settings
 from hub.orders.csv_import import import_orders, read_orders
@@ -135,6 +135,17 @@ async def test_import_orders_stores_each_export_as_it_is_written(
     summary = await import_orders(settings, path)
     assert (summary.created, summary.skipped, summary.problems) == (len(expected_orders(path)), 0, [])
     assert_stored_as_in(path, await stored_orders())
+    if path.name == "shopify_orders_export.csv":  # its Shipping Country column, for segments
+        shipped = {
+            row["Email"].lower(): row["Shipping Country"]
+            for row in csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines())
+            if row["Email"] and row["Shipping Country"]
+        }
+        assert (
+            shipped
+            and dict(await Customer.filter(email__in=list(shipped)).values_list("email", "country"))
+            == shipped
+        )
 
 
 @pytest.fixture
