@@ -128,6 +128,15 @@ def assert_stored_as_in(path: Path, stored: dict[str, dict[str, Any]]) -> None:
         assert stored[key] == order, key
 
 
+def _shipping_countries(path: Path) -> dict[str, str]:
+    rows = csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines())
+    return {
+        row["Email"].lower(): row["Shipping Country"]
+        for row in rows
+        if row["Email"] and row["Shipping Country"]
+    }
+
+
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
 async def test_import_orders_stores_each_export_as_it_is_written(
     settings: Settings, db: str, path: Path
@@ -136,16 +145,9 @@ async def test_import_orders_stores_each_export_as_it_is_written(
     assert (summary.created, summary.skipped, summary.problems) == (len(expected_orders(path)), 0, [])
     assert_stored_as_in(path, await stored_orders())
     if path.name == "shopify_orders_export.csv":  # its Shipping Country column, for segments
-        shipped = {
-            row["Email"].lower(): row["Shipping Country"]
-            for row in csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines())
-            if row["Email"] and row["Shipping Country"]
-        }
-        assert (
-            shipped
-            and dict(await Customer.filter(email__in=list(shipped)).values_list("email", "country"))
-            == shipped
-        )
+        shipped = _shipping_countries(path)
+        stored = await Customer.filter(email__in=list(shipped)).values_list("email", "country")
+        assert shipped and dict(stored) == shipped
 
 
 @pytest.fixture
