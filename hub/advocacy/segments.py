@@ -26,10 +26,6 @@ from hub.web.params import Values, choice, day, text, whole
 
 MAX_PRODUCTS = 50
 LOCALE_LENGTH = 16
-NOT_KEPT = {
-    "country": "customers have no country in the hub yet",
-    "tag": "customers have no tags in the hub yet",
-}
 SCALES = {"nps": (0, 10), "csat": (1, 5)}
 
 
@@ -44,6 +40,9 @@ class Segment:
     products: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
     language: str = ""
+    # ISO 3166-1 alpha-2 codes (the customer's last shipping country), and the store's tags.
+    countries: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
     nps_min: int | None = None
     nps_max: int | None = None
     csat_min: int | None = None
@@ -55,9 +54,6 @@ class Segment:
 
         ``tiers``: the names of the shop's tiers (``HUB_TIERS``), which the tier field accepts."""
         values = Values(form)
-        for name, reason in NOT_KEPT.items():
-            if str(form.get(name, "")).strip():
-                values.fail(name, reason)
         segment = cls(
             stage=values.read(choice, "stage", STAGES) or "",
             tier=tier_choice(values, tiers),
@@ -66,6 +62,8 @@ class Segment:
             products=_words(values, "products"),
             groups=_words(values, "groups"),
             language=(values.read(text, "language", max_length=LOCALE_LENGTH) or "").lower(),
+            countries=_countries(values),
+            tags=tuple(tag.lower() for tag in _words(values, "tag")),
             **_scale(values, "nps"),
             **_scale(values, "csat"),
         )
@@ -87,6 +85,8 @@ class Segment:
             known[name] = date.fromisoformat(known[name]) if known.get(name) else None
         known["products"] = tuple(known.get("products") or ())
         known["groups"] = tuple(known.get("groups") or ())
+        known["countries"] = tuple(known.get("countries") or ())
+        known["tags"] = tuple(known.get("tags") or ())
         return cls(**known)
 
     def describe(self) -> list[str]:
@@ -104,6 +104,10 @@ class Segment:
             parts.append("bought from group " + ", ".join(self.groups))
         if self.language:
             parts.append(f"language {self.language}")
+        if self.countries:
+            parts.append("country " + ", ".join(self.countries))
+        if self.tags:
+            parts.append("tagged " + ", ".join(self.tags))
         for kind in SCALES:
             low, high = getattr(self, f"{kind}_min"), getattr(self, f"{kind}_max")
             if low is not None or high is not None:
@@ -123,6 +127,14 @@ def _words(values: Values, name: str) -> tuple[str, ...]:
         values.fail(name, "each is at most 64 characters")
         return ()
     return words
+
+
+def _countries(values: Values) -> tuple[str, ...]:
+    codes = tuple(code.upper() for code in _words(values, "country"))
+    if any(len(code) != 2 or not code.isalpha() for code in codes):
+        values.fail("country", "give each country as its two-letter code (ISO 3166-1)")
+        return ()
+    return codes
 
 
 def _scale(values: Values, kind: str) -> dict[str, int | None]:
@@ -200,6 +212,10 @@ def segment_query(segment: Segment, ids: tuple[int, int] | None = None) -> Query
         found = found.filter(_bought(segment, orders))
     if segment.language:
         found = found.filter(Q(locale=segment.language) | Q(locale__istartswith=f"{segment.language}-"))
+    if segment.countries:
+        found = found.filter(country__in=segment.countries)
+    if segment.tags:  # any of them
+        found = found.filter(Q(*(Q(tags__contains=f",{tag},") for tag in segment.tags), join_type="OR"))
     for kind in SCALES:
         low, high = getattr(segment, f"{kind}_min"), getattr(segment, f"{kind}_max")
         answered = _answered(kind, low, high, within)

@@ -29,12 +29,31 @@ class MailKind(StrEnum):
     SURVEYS = "surveys"
 
 
+MAX_TAGS = 50
+MAX_TAG = 64
+
+
+def tag_text(tags: tuple[str, ...]) -> str:
+    """Tags as `Customer.tags` keeps them: folded, deduplicated, between commas."""
+    folded = tuple(dict.fromkeys(tag.strip().lower() for tag in tags if tag.strip()))
+    return f",{','.join(folded)}," if folded else ""
+
+
+def tag_list(stored: str) -> list[str]:
+    return [tag for tag in stored.split(",") if tag]
+
+
 class Customer(Model):
     id = fields.IntField(primary_key=True)
     email = fields.CharField(max_length=254, unique=True)
     name = fields.CharField(max_length=200, default="")
     external_id = fields.CharField(max_length=64, null=True, db_index=True)
     locale = fields.CharField(max_length=16, default="en")
+    # ISO 3166-1 alpha-2 of the last order's shipping (else billing) address, "" when unknown.
+    country = fields.CharField(max_length=2, default="", db_default="")
+    # The store's customer tags, folded to lower case, kept as ",vip,wholesale," (`tag_text`):
+    # one column a segment matches with LIKE on SQLite and PostgreSQL alike.
+    tags = fields.CharField(max_length=1000, default="", db_default="")
     marketing_consent_at = fields.DatetimeField(null=True)
     unsubscribed_at = fields.DatetimeField(null=True)
     # Kinds of mail (MailKind values) this customer turned off.

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from tortoise.models import Model
 
-from hub.catalog.models import Customer, Order, Product, Refund
+from hub.catalog.models import MAX_TAG, MAX_TAGS, Customer, Order, Product, Refund
 from hub.web import params
 from hub.web.columns import column_length, cut
 from hub.web.errors import FieldError, InvalidInput
@@ -28,6 +28,7 @@ MAX_PRICE = Decimal("9999999999.99")
 CENT = Decimal("0.01")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")
+COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
 T = TypeVar("T")
 
 
@@ -39,6 +40,10 @@ class CustomerIn:
     email: str
     name: str = ""
     external_id: str | None = None
+    # ISO 3166-1 alpha-2, upper case; "" when the order did not say.
+    country: str = ""
+    # The store's tags for the customer; None when the order did not carry them (kept as they are).
+    tags: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -205,7 +210,39 @@ def _customer(reader: _Reader, data: Mapping[str, Any]) -> CustomerIn:
         reader.fail("customer/email", "is not an email address")
     name = reader.text(data, "name", "customer/name", (Customer, "name"), cuttable=True)
     external_id = reader.text(data, "id", "customer/id", (Customer, "external_id")) or None
-    return CustomerIn(email=email, name=name, external_id=external_id)
+    return CustomerIn(
+        email=email,
+        name=name,
+        external_id=external_id,
+        country=_country(reader, data),
+        tags=_tags(reader, data.get("tags")),
+    )
+
+
+def _country(reader: _Reader, data: Mapping[str, Any]) -> str:
+    raw = data.get("country")
+    if raw in (None, ""):
+        return ""
+    country = raw.strip().upper() if isinstance(raw, str) else ""
+    if not COUNTRY_PATTERN.match(country):
+        reader.fail("customer/country", "must be a two-letter country code (ISO 3166-1), e.g. DE")
+        return ""
+    return country
+
+
+def _tags(reader: _Reader, raw: Any) -> tuple[str, ...] | None:
+    """A list of tags, or one string of them separated by commas (as Shopify sends them)."""
+    if raw is None:
+        return None
+    given = raw.split(",") if isinstance(raw, str) else raw
+    if not isinstance(given, list) or not all(isinstance(tag, str) for tag in given):
+        reader.fail("customer/tags", "must be a list of tags or a string of them separated by commas")
+        return None
+    tags = tuple(dict.fromkeys(tag.strip() for tag in given if tag.strip()))
+    if len(tags) > MAX_TAGS or any(len(tag) > MAX_TAG or "," in tag for tag in tags):
+        reader.fail("customer/tags", f"give at most {MAX_TAGS} tags of at most {MAX_TAG} characters")
+        return None
+    return tags
 
 
 def _line(reader: _Reader, data: Mapping[str, Any], path: str) -> LineIn:

@@ -77,6 +77,7 @@ class Layout:
                 "email": first.get("customer_email"),
                 "name": first.get("customer_name") or first.get("shipping_name"),
                 "id": first.get("customer_id"),
+                "country": first.get("customer_country") or first.get("shipping_country"),
             },
             "lines": [self._line(row) for row in rows],
         }
@@ -184,6 +185,7 @@ HUB = Layout(
         "customer_email": "customer_email",
         "customer_name": "customer_name",
         "customer_id": "customer_id",
+        "customer_country": "customer_country",
         "referral_code": "referral_code",
         "financial_status": "financial_status",
         "refunded_amount": "refunded_amount",
@@ -215,6 +217,7 @@ SHOPIFY = Layout(
         "customer_email": "Email",
         "customer_name": "Billing Name",
         "shipping_name": "Shipping Name",
+        "shipping_country": "Shipping Country",
         "referral_code": "Discount Code",
         "financial_status": "Financial Status",
         "refunded_amount": "Refunded Amount",

@@ -18,7 +18,7 @@ from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from hub.catalog.models import Customer, Order, OrderLine, Product, Refund, WebhookReceipt
+from hub.catalog.models import Customer, Order, OrderLine, Product, Refund, WebhookReceipt, tag_text
 from hub.catalog.schema import CENT, CustomerIn, InvalidOrder, LineIn, OrderIn, RefundIn, parse_order
 from hub.config import Settings
 from hub.db import retry_on_conflict
@@ -164,11 +164,23 @@ async def upsert_customers(incoming: Iterable[CustomerIn]) -> dict[str, Customer
 def _merge_customer(seen: CustomerIn | None, new: CustomerIn) -> CustomerIn:
     if seen is None:
         return new
-    return CustomerIn(new.email, new.name or seen.name, new.external_id or seen.external_id)
+    return CustomerIn(
+        new.email,
+        new.name or seen.name,
+        new.external_id or seen.external_id,
+        new.country or seen.country,
+        new.tags if new.tags is not None else seen.tags,
+    )
 
 
 def _new_customer(customer: CustomerIn) -> Customer:
-    return Customer(email=customer.email, name=customer.name, external_id=customer.external_id)
+    return Customer(
+        email=customer.email,
+        name=customer.name,
+        external_id=customer.external_id,
+        country=customer.country,
+        tags=tag_text(customer.tags or ()),
+    )
 
 
 async def _customers_by_email(emails: Sequence[str]) -> dict[str, Customer]:
@@ -184,6 +196,11 @@ async def _refresh_customer(stored: Customer, incoming: CustomerIn) -> None:
         stored.name, changed = incoming.name, [*changed, "name"]
     if incoming.external_id and incoming.external_id != stored.external_id:
         stored.external_id, changed = incoming.external_id, [*changed, "external_id"]
+    if incoming.country and incoming.country != stored.country and stored.erased_at is None:
+        stored.country, changed = incoming.country, [*changed, "country"]
+    tags = tag_text(incoming.tags) if incoming.tags is not None else stored.tags
+    if tags != stored.tags and stored.erased_at is None:
+        stored.tags, changed = tags, [*changed, "tags"]
     if changed:
         await stored.save(update_fields=[*changed, "updated_at"])
 

@@ -55,7 +55,18 @@ def _customer(payload: Mapping[str, Any]) -> dict[str, Any]:
     first = customer.get("first_name") or address.get("first_name") or ""
     last = customer.get("last_name") or address.get("last_name") or ""
     email = payload.get("email") or payload.get("contact_email") or customer.get("email")
-    return {"email": email, "name": f"{first} {last}".strip(), "id": _text(customer.get("id"))}
+    found: dict[str, Any] = {
+        "email": email,
+        "name": f"{first} {last}".strip(),
+        "id": _text(customer.get("id")),
+    }
+    shipped_to = as_object(payload.get("shipping_address")) or address
+    country = shipped_to.get("country_code") or as_object(customer.get("default_address")).get("country_code")
+    if isinstance(country, str) and country:
+        found["country"] = country
+    if isinstance(customer.get("tags"), str):
+        found["tags"] = customer["tags"]
+    return found
 
 
 def _product_id(item: Mapping[str, Any]) -> str | None:

@@ -32,7 +32,15 @@ def _text(value: Any) -> str | None:
 def _customer(payload: Mapping[str, Any]) -> dict[str, Any]:
     billing = as_object(payload.get("billing"))
     name = f"{billing.get('first_name') or ''} {billing.get('last_name') or ''}".strip()
-    return {"email": billing.get("email"), "name": name, "id": _text(payload.get("customer_id"))}
+    found: dict[str, Any] = {
+        "email": billing.get("email"),
+        "name": name,
+        "id": _text(payload.get("customer_id")),
+    }
+    country = as_object(payload.get("shipping")).get("country") or billing.get("country")
+    if isinstance(country, str) and country:
+        found["country"] = country
+    return found
 
 
 def _line(item: Mapping[str, Any], tax_included: bool) -> dict[str, Any]:

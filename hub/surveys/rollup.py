@@ -84,10 +84,13 @@ def chosen(answer: SurveyAnswer) -> list[str]:
     return [answer.choice] if answer.choice else []
 
 
-def _locale_parts(locale: str) -> list[tuple[str, str]]:
-    language, _, country = locale.replace("_", "-").partition("-")
+def _locale_parts(locale: str, country: str = "") -> list[tuple[str, str]]:
+    """The language of the locale, and the country: the customer's own (their last shipping
+    country), else the locale's region (``de-AT``)."""
+    language, _, region = locale.replace("_", "-").partition("-")
     parts = [("language", language.lower())] if language else []
-    return parts + ([("country", country.upper()[:8])] if country else [])
+    country = country or region.upper()[:8]
+    return parts + ([("country", country)] if country else [])
 
 
 class Filed(Protocol):
@@ -107,7 +110,10 @@ async def segments_of(
     """Every response's segment values, ('', '') for everyone first."""
     customer_ids = {r.customer_id for r in responses if r.customer_id}
     customers = (
-        {row["id"]: row for row in await Customer.filter(id__in=customer_ids).values("id", "stage", "locale")}
+        {
+            row["id"]: row
+            for row in await Customer.filter(id__in=customer_ids).values("id", "stage", "locale", "country")
+        }
         if customer_ids
         else {}
     )
@@ -121,7 +127,10 @@ async def segments_of(
         segments = [("", "")]
         customer = customers.get(response.customer_id or 0)
         if customer:
-            segments += [("stage", customer["stage"]), *_locale_parts(customer["locale"] or "")]
+            segments += [
+                ("stage", customer["stage"]),
+                *_locale_parts(customer["locale"] or "", customer["country"]),
+            ]
         segments += [("product", str(p)) for p in sorted(products.get(response.order_id or 0, []))]
         if response.id in agents:
             segments.append(("agent", str(agents[response.id])))

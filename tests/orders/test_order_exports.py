@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from hub.catalog.models import Order
+from hub.catalog.models import Customer, Order
 from hub.cli import main
 from hub.config import Settings
 from hub.orders.csv_import import import_orders, read_orders
@@ -128,6 +128,15 @@ def assert_stored_as_in(path: Path, stored: dict[str, dict[str, Any]]) -> None:
         assert stored[key] == order, key
 
 
+def _shipping_countries(path: Path) -> dict[str, str]:
+    rows = csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines())
+    return {
+        row["Email"].lower(): row["Shipping Country"]
+        for row in rows
+        if row["Email"] and row["Shipping Country"]
+    }
+
+
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
 async def test_import_orders_stores_each_export_as_it_is_written(
     settings: Settings, db: str, path: Path
@@ -135,6 +144,10 @@ async def test_import_orders_stores_each_export_as_it_is_written(
     summary = await import_orders(settings, path)
     assert (summary.created, summary.skipped, summary.problems) == (len(expected_orders(path)), 0, [])
     assert_stored_as_in(path, await stored_orders())
+    if path.name == "shopify_orders_export.csv":  # its Shipping Country column, for segments
+        shipped = _shipping_countries(path)
+        stored = await Customer.filter(email__in=list(shipped)).values_list("email", "country")
+        assert shipped and dict(stored) == shipped
 
 
 @pytest.fixture

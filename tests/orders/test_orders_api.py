@@ -8,7 +8,7 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from hub.catalog.models import Customer, Order, OrderLine, Product
+from hub.catalog.models import Customer, Order, OrderLine, Product, tag_list
 from hub.config import Settings
 from hub.invites.models import Invitation
 from hub.staff.apikeys import create_api_key
@@ -32,6 +32,20 @@ async def test_it_creates_an_order_with_its_customer_and_products(
     assert await Product.get(external_id="SKU-1").values_list("image_url", flat=True) == (
         "https://shop.example/tent.jpg"
     )
+
+
+async def test_the_customers_country_and_tags_come_with_the_order(
+    client: httpx.AsyncClient, auth: dict[str, str]
+) -> None:
+    customer = {"email": "dana.buyer@example.com", "country": "de", "tags": "VIP, wholesale ,vip"}
+    await client.post("/api/v1/orders", json=order_payload(customer=customer), headers=auth)
+    stored = await Customer.get(email="dana.buyer@example.com")
+    assert (stored.country, tag_list(stored.tags)) == ("DE", ["vip", "wholesale"])
+    # A later order without tags keeps them; one with a new country moves the customer.
+    later = order_payload(id="o-2", customer={"email": "dana.buyer@example.com", "country": "AT"})
+    await client.post("/api/v1/orders", json=later, headers=auth)
+    stored = await Customer.get(email="dana.buyer@example.com")
+    assert (stored.country, tag_list(stored.tags)) == ("AT", ["vip", "wholesale"])
 
 
 async def test_it_updates_a_resent_order_in_place(client: httpx.AsyncClient, auth: dict[str, str]) -> None:
@@ -67,6 +81,8 @@ async def test_a_later_fulfilment_updates_the_order_and_schedules_one_invitation
         ({"customer": {"email": "not-an-email"}}, "customer/email"),
         ({"placed_at": "yesterday"}, "placed_at"),
         ({"currency": "dollars"}, "currency"),
+        ({"customer": {"email": "dana@example.com", "country": "Germany"}}, "customer/country"),
+        ({"customer": {"email": "dana@example.com", "tags": [1, 2]}}, "customer/tags"),
         ({"lines": []}, "lines"),
         ({"lines": [{"product": {"id": "SKU-1", "name": "Tent"}, "price": True}]}, "lines/0/price"),
         ({"lines": [{"product": {"id": "SKU-1", "name": "Tent"}, "price": 19.999}]}, "lines/0/price"),

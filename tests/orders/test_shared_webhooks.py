@@ -113,6 +113,8 @@ async def test_each_shopify_order_body_is_stored_as_sent(db: str, send_shopify: 
         return
     order = await stored("shopify", payload["id"])
     assert order.customer.email == shopify_email(payload).lower()
+    shipped_to = payload.get("shipping_address") or payload.get("billing_address") or {}
+    assert order.customer.country == (shipped_to.get("country_code") or "")  # a segment field
     assert order.currency == payload["currency"]
     assert order.total == money(payload["total_price"])
     assert order.placed_at == moment(payload["created_at"])
@@ -242,6 +244,7 @@ async def test_each_woocommerce_body_is_stored_as_sent(db: str, send_woocommerce
     assert response.status_code == 200 and response.json()["status"] in {"created", "updated"}
     order = await stored("woocommerce", payload["id"])
     assert order.customer.email == payload["billing"]["email"].lower()
+    assert order.customer.country == (payload["shipping"].get("country") or payload["billing"].get("country"))
     assert order.customer.name == f"{payload['billing']['first_name']} {payload['billing']['last_name']}"
     assert order.currency == payload["currency"] and order.total == money(payload["total"])
     assert order.placed_at == moment(payload["date_created_gmt"] + "+00:00")

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from hub.advocacy.segments import Segment, segment_query
-from hub.catalog.models import Customer, Product
+from hub.catalog.models import Customer, Product, tag_text
 from hub.config import Settings
 from hub.invites.models import Invitation
 from hub.links.models import LinkToken
@@ -108,15 +108,38 @@ async def test_a_segment_by_tier_takes_the_customers_of_that_tier(db: str) -> No
     assert [e.path for e in refused.value.errors] == ["tier"]
 
 
+async def test_a_segment_by_country_and_tag(db: str) -> None:
+    vienna = await make_customer("Vienna Val", country="AT", tags=tag_text(("vip",)))
+    await make_customer("Berlin Ben", country="DE", tags=tag_text(("wholesale",)))
+    await make_customer("Nowhere Nia")
+
+    async def names(form: dict[str, str]) -> list[str]:
+        return sorted(c.name for c in await segment_query(Segment.parse(form)))
+
+    assert await names({"country": "at, ch"}) == ["Vienna Val"]
+    assert await names({"tag": "VIP, wholesale"}) == ["Berlin Ben", "Vienna Val"]
+    assert await names({"country": "AT", "tag": "wholesale"}) == []
+    assert Segment.from_dict(Segment.parse({"country": "at", "tag": "vip"}).as_dict()).describe() == [
+        "country AT",
+        "tagged vip",
+    ]
+    assert vienna.country == "AT"
+    with pytest.raises(InvalidInput) as refused:
+        Segment.parse({"country": "Austria"})
+    assert [e.path for e in refused.value.errors] == ["country"]
+
+
 async def test_a_refused_segment_names_the_field(
     client: httpx.AsyncClient, login: Login, carol: StaffUser, pulse: Survey
 ) -> None:
     await login(carol)
     page = f"/admin/surveys/{pulse.id}/send"
-    answer = await post(client, page, {"tier": "gold", "tag": "vip", "products": "NOPE", "kind": "one_off"})
+    answer = await post(
+        client, page, {"tier": "gold", "country": "Austria", "products": "NOPE", "kind": "one_off"}
+    )
     assert answer.status_code == 422
     assert "The shop defines no tiers" in answer.text
-    assert "Customers have no tags in the hub yet." in answer.text
+    assert "Give each country as its two-letter code (iso 3166-1)." in answer.text
     answer = await post(client, page, {"products": "NOPE", "kind": "recurring"})
     assert answer.status_code == 422 and "Is required." in answer.text  # every
     answer = await post(client, page, {"products": "NOPE", "kind": "one_off"})
