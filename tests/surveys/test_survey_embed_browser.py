@@ -10,38 +10,16 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from hub.config import Settings
-from hub.surveys.models import Survey, SurveyQuestion
 from tests.browser import chromium
+from tests.surveys.test_survey_questions import WRONG, make_winter
 from tests.widget.servers import Sites, hub_and_store
 
 pytestmark = pytest.mark.browser
 
-WRONG = "What went wrong?"
-
 
 async def public_survey(settings: Settings, store: str) -> int:
-    survey = await Survey.create(slug="winter", name="Winter gear", purpose="custom", is_public=True)
-    nps = await SurveyQuestion.create(
-        survey=survey, position=0, kind="nps", prompt="Would you recommend us?", required=True
-    )
-    await SurveyQuestion.create(
-        survey=survey,
-        position=1,
-        kind="text",
-        prompt=WRONG,
-        required=True,
-        show_if_question=nps,
-        show_if_answers=[str(n) for n in range(0, 7)],
-    )
-    await SurveyQuestion.create(
-        survey=survey,
-        position=2,
-        kind="multi",
-        prompt="Which colours do you like?",
-        choices=["Red", "Blue", "Green"],
-        other_option=True,
-    )
-    return survey.id
+    """The seed of the hub the store embeds: the questions tests' winter survey."""
+    return (await make_winter()).id
 
 
 def store_page(survey_id: int):  # type: ignore[no-untyped-def]

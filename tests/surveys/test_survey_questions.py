@@ -27,8 +27,7 @@ def settings(settings: Settings) -> Settings:
     )
 
 
-@pytest.fixture
-async def winter(db: str) -> Survey:
+async def make_winter() -> Survey:
     """A public survey: NPS, "What went wrong?" only for 0–6, and colours with Other."""
     survey = await Survey.create(slug="winter", name="Winter gear", purpose="custom", is_public=True)
     nps = await SurveyQuestion.create(
@@ -52,6 +51,11 @@ async def winter(db: str) -> Survey:
         other_option=True,
     )
     return survey
+
+
+@pytest.fixture
+async def winter(db: str) -> Survey:
+    return await make_winter()
 
 
 async def names(survey: Survey) -> list[str]:
